@@ -1,0 +1,168 @@
+//! The command line: subcommands and their options. Each runs a thin wrapper over the library.
+
+use crate::import::{self, ImportReport, Progress};
+use crate::kb::ArticleId;
+use crate::store::Store;
+use crate::web::{self, AppState};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// kbfix: a troubleshooter over the Microsoft Knowledge Base archive.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// The SQLite database file.
+    #[arg(long, global = true, env = "KBFIX_DB", default_value = "kbfix.db")]
+    pub db: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import articles from directories, .TXT files and .tar.gz archives.
+    Import {
+        /// Directories (searched recursively for *.TXT), files or .tar.gz archives.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Exit non-zero when any file fails to import.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Write every article as one JSON object a line to stdout.
+    Export,
+    /// Serve the web application.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, env = "KBFIX_ADDR", default_value = "127.0.0.1:3000")]
+        addr: String,
+        /// Import these paths before serving (unchanged articles are skipped quickly).
+        #[arg(long = "import", value_name = "PATH")]
+        import: Vec<PathBuf>,
+    },
+    /// Print one article as JSON.
+    Show {
+        /// The article id (Q168465, 168465 or kb168465).
+        id: String,
+    },
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Import { paths, strict } => {
+            let store = open(&cli.db).await?;
+            let report = run_import(&store, &paths).await?;
+            store.close().await;
+            if strict && !report.failures.is_empty() {
+                bail!("{} file(s) failed to import (--strict)", report.failures.len());
+            }
+            Ok(())
+        }
+        Command::Serve { addr, import } => {
+            let store = open(&cli.db).await?;
+            if !import.is_empty() {
+                run_import(&store, &import).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            let articles = store.article_count().await?;
+            println!("kbfix: serving {articles} articles at http://{}/", listener.local_addr()?);
+            web::serve(listener, AppState::new(store.clone())).await?;
+            store.close().await;
+            Ok(())
+        }
+        Command::Export => {
+            let store = open(&cli.db).await?;
+            export(&store).await
+        }
+        Command::Show { id } => {
+            let id: ArticleId = id.parse()?;
+            let store = open(&cli.db).await?;
+            let article = store
+                .article(id)
+                .await?
+                .with_context(|| format!("article {id} is not in the database {}", cli.db.display()))?;
+            println!("{}", serde_json::to_string_pretty(&article)?);
+            Ok(())
+        }
+    }
+}
+
+/// Opens the database, naming the file in any error.
+pub async fn open(db: &Path) -> anyhow::Result<Store> {
+    Ok(Store::open(db).await?)
+}
+
+/// Imports `paths` with a progress display, prints failures and the summary line.
+pub async fn run_import(store: &Store, paths: &[PathBuf]) -> anyhow::Result<ImportReport> {
+    let mut progress = ConsoleProgress::new();
+    let report = import::import_paths(store, paths, &mut progress).await?;
+    for f in &report.failures {
+        eprintln!("failed: {}: {}", f.path, f.reason);
+    }
+    println!("{}", report.summary());
+    Ok(report)
+}
+
+async fn export(store: &Store) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut next = 0i64;
+    loop {
+        let page = store.articles_between(next, i64::MAX, 1000).await?;
+        let Some(last) = page.last() else { break };
+        next = i64::from(last.article.id.0) + 1;
+        for a in &page {
+            serde_json::to_writer(&mut out, a)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A progress bar on a terminal, a plain line every so often otherwise.
+struct ConsoleProgress {
+    bar: Option<ProgressBar>,
+    last_line: usize,
+}
+
+impl ConsoleProgress {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {pos} files read, {per_sec} [{elapsed}]")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar
+        });
+        Self { bar, last_line: 0 }
+    }
+}
+
+impl Progress for ConsoleProgress {
+    fn advance(&mut self, done: usize) {
+        match &self.bar {
+            Some(bar) => bar.set_position(done as u64),
+            None if done >= self.last_line + 10_000 => {
+                self.last_line = done;
+                eprintln!("{done} files read");
+            }
+            None => {}
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Importing articles: read sources, parse on a thread of their own, write in batches.
+
+mod source;
+
+pub use source::{SourceFile, is_tar_gz, read_source};
+
+use crate::kb::{self, Article};
+use crate::store::{ExistingArticle, Store, StoreError, WriteOutcome};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Articles written per transaction: large enough to amortise commits, small enough that a
+/// concurrent reader or writer never waits long for the lock.
+const BATCH: usize = 500;
+
+/// A file that could not be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportFailure {
+    /// The file (or archive member).
+    pub path: String,
+    /// What was wrong with it.
+    pub reason: String,
+}
+
+/// What one import did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportReport {
+    /// New articles.
+    pub imported: usize,
+    /// Articles that replaced an older copy.
+    pub replaced: usize,
+    /// Articles already stored as they are (or stored with a newer date).
+    pub unchanged: usize,
+    /// Files that were not imported.
+    pub failures: Vec<ImportFailure>,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+impl ImportReport {
+    /// The one summary line printed at the end.
+    pub fn summary(&self) -> String {
+        format!(
+            "imported {}, replaced {}, unchanged {}, failed {}, {:.1} s",
+            self.imported,
+            self.replaced,
+            self.unchanged,
+            self.failures.len(),
+            self.seconds
+        )
+    }
+}
+
+/// Receives progress as articles are processed.
+pub trait Progress: Send {
+    /// Called after each batch with the number of files processed so far.
+    fn advance(&mut self, done: usize);
+    /// Called once at the end.
+    fn finish(&mut self);
+}
+
+/// A progress sink that reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn advance(&mut self, _: usize) {}
+    fn finish(&mut self) {}
+}
+
+/// One parsed file on its way to the writer.
+struct Parsed {
+    path: String,
+    result: Result<(Article, String), String>,
+}
+
+/// Imports every article found under `paths` into `store`. File-level problems are
+/// collected in the report; only database errors stop the import.
+pub async fn import_paths(
+    store: &Store,
+    paths: &[PathBuf],
+    progress: &mut dyn Progress,
+) -> Result<ImportReport, StoreError> {
+    let start = Instant::now();
+    let mut existing = store.existing_articles().await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(2 * BATCH);
+    let paths = paths.to_vec();
+    // Reading, decompressing and parsing run on their own thread, beside the writer.
+    let reader = std::thread::spawn(move || {
+        for path in &paths {
+            let mut emit = |file: SourceFile| {
+                let result = file.bytes.and_then(|bytes| {
+                    let article = kb::parse_article(&bytes).map_err(|e| e.to_string())?;
+                    Ok((article, content_hash(&bytes)))
+                });
+                // A closed channel means the writer stopped on an error; it reports that.
+                let _ = tx.blocking_send(Parsed {
+                    path: file.path,
+                    result,
+                });
+            };
+            read_source(path, &mut emit);
+        }
+    });
+
+    let mut report = ImportReport::default();
+    let mut batch: Vec<(Article, String)> = Vec::with_capacity(BATCH);
+    let mut done = 0;
+    while let Some(parsed) = rx.recv().await {
+        done += 1;
+        match parsed.result {
+            Err(reason) => report.failures.push(ImportFailure {
+                path: parsed.path,
+                reason,
+            }),
+            Ok((article, hash)) => {
+                if should_write(existing.get(&article.id), &article, &hash) {
+                    existing.insert(
+                        article.id,
+                        ExistingArticle {
+                            date: article.date.clone(),
+                            content_hash: hash.clone(),
+                        },
+                    );
+                    // Two copies of one article in a single batch: keep the later one only.
+                    batch.retain(|(a, _)| a.id != article.id);
+                    batch.push((article, hash));
+                } else {
+                    report.unchanged += 1;
+                }
+            }
+        }
+        if batch.len() >= BATCH {
+            flush(store, &mut batch, &mut report).await?;
+            progress.advance(done);
+        }
+    }
+    flush(store, &mut batch, &mut report).await?;
+    progress.advance(done);
+    progress.finish();
+    // The thread has finished sending once the channel closed; joining only reaps it.
+    let _ = reader.join();
+    report.seconds = start.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+async fn flush(
+    store: &Store,
+    batch: &mut Vec<(Article, String)>,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    for outcome in store.write_articles(batch).await? {
+        match outcome {
+            WriteOutcome::Inserted => report.imported += 1,
+            WriteOutcome::Replaced => report.replaced += 1,
+        }
+    }
+    batch.clear();
+    Ok(())
+}
+
+/// A new article is written; a stored one only when the new copy differs and is not older.
+fn should_write(stored: Option<&ExistingArticle>, article: &Article, hash: &str) -> bool {
+    match stored {
+        None => true,
+        Some(old) => old.content_hash != hash && article.date >= old.date,
+    }
+}
+
+/// A hex SHA-256 prefix of the source bytes: enough to tell an unchanged article.
+fn content_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::ArticleId;
+
+    fn article(date: &str) -> Article {
+        Article {
+            id: ArticleId(1),
+            title: String::new(),
+            date: date.into(),
+            category: String::new(),
+            product: String::new(),
+            versions: String::new(),
+            os: String::new(),
+            keywords: vec![],
+            applies_to: vec![],
+            sections: vec![],
+            references: vec![],
+            events: vec![],
+            query_words: vec![],
+            technology: vec![],
+            issue_type: None,
+            trailer: vec![],
+        }
+    }
+
+    #[test]
+    fn replacement_rules() {
+        let stored = ExistingArticle {
+            date: "1999-05-27".into(),
+            content_hash: "aa".into(),
+        };
+        let cases = [
+            (None, "1999-05-27", "aa", true),
+            (Some(&stored), "1999-05-27", "aa", false),
+            (Some(&stored), "2000-01-01", "bb", true),
+            (Some(&stored), "1999-05-27", "bb", true),
+            (Some(&stored), "1998-01-01", "bb", false),
+        ];
+        for (old, date, hash, want) in cases {
+            assert_eq!(should_write(old, &article(date), hash), want, "{date} {hash}");
+        }
+    }
+
+    #[test]
+    fn hashes_differ_by_content() {
+        assert_eq!(content_hash(b"a"), content_hash(b"a"));
+        assert_ne!(content_hash(b"a"), content_hash(b"b"));
+        assert_eq!(content_hash(b"a").len(), 32);
+    }
+}

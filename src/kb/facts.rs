@@ -1,0 +1,128 @@
+//! Facts derived from a parsed article: its title kind and the event ids it names in prose.
+
+use super::{Article, ArticleId};
+
+/// The kind prefix of a title (`XFOR` of `XFOR: Event ID 68 ...`), when it has one.
+pub fn title_kind(title: &str) -> Option<&str> {
+    let (prefix, _) = title.split_once(':')?;
+    let ok = (2..=8).contains(&prefix.len())
+        && prefix.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && prefix.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
+    ok.then_some(prefix)
+}
+
+/// Event ids named in the title or text as `Event ID 1000`, `event 1000` or `Event ID: 1000`,
+/// sorted and deduplicated. Quoted blocks count too; the matcher weighs quotes separately.
+pub fn mentioned_event_ids(article: &Article) -> Vec<u32> {
+    let mut ids = event_ids_in(&article.title);
+    for s in &article.sections {
+        ids.extend(event_ids_in(&s.text));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Scans text for `event` (any case), an optional `id`, an optional `:` or `#`, then digits.
+fn event_ids_in(text: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(at) = rest.find("event") {
+        let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric();
+        rest = &rest[at + 5..];
+        if !before_ok {
+            continue;
+        }
+        let mut t = rest.trim_start_matches([' ', '\t']);
+        if let Some(after) = t.strip_prefix("id") {
+            t = after.trim_start_matches([' ', '\t']);
+        }
+        t = t.trim_start_matches([':', '#', ' ', '\t']);
+        let digits: &str = &t[..t.bytes().take_while(u8::is_ascii_digit).count()];
+        let ends_word = t[digits.len()..].bytes().next().is_none_or(|b| !b.is_ascii_alphanumeric());
+        if (1..=5).contains(&digits.len()) && ends_word {
+            if let Ok(n) = digits.parse() {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// Every `Qnnnnnn` citation in `text` (a `Q` and six digits, standing as a word), with its
+/// byte range, in order.
+pub fn citations(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, ArticleId)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(off) = text.get(at..)?.find('Q') {
+            let start = at + off;
+            at = start + 1;
+            let digits = bytes[start + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let end = start + 1 + digits;
+            let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            let after_ok = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
+            if digits == 6 && before_ok && after_ok {
+                at = end;
+                let n: u32 = text[start + 1..end].parse().ok()?;
+                return Some((start..end, ArticleId(n)));
+            }
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_citations() {
+        let cases: [(&str, &[u32]); 6] = [
+            ("see Q166045 XFOR: title", &[166045]),
+            ("Q000001,Q123456.", &[1, 123456]),
+            ("XQ123456 Q1234567 Q12345", &[]),
+            ("(Q168465)", &[168465]),
+            ("", &[]),
+            ("Qé Q", &[]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<u32> = citations(text).map(|(_, id)| id.0).collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn title_kinds() {
+        let cases = [
+            ("XFOR: Event ID 68 Running cc:Mail DirSync", Some("XFOR")),
+            ("BUG: Something", Some("BUG")),
+            ("HOWTO: Do it", Some("HOWTO")),
+            ("FIX: Q1 fails", Some("FIX")),
+            ("Windows NT: lower", None),
+            ("No prefix at all", None),
+            ("X: too short", None),
+            ("", None),
+        ];
+        for (title, want) in cases {
+            assert_eq!(title_kind(title), want, "{title}");
+        }
+    }
+
+    #[test]
+    fn event_ids_in_prose() {
+        let cases: [(&str, &[u32]); 7] = [
+            ("XFOR: Event ID 68 Running cc:Mail DirSync", &[68]),
+            ("you see event 1000 and Event ID: 7036", &[1000, 7036]),
+            ("EventID 9 and event id #12", &[9, 12]),
+            ("prevent 55 is not an event", &[]),
+            ("Event ID 123456 is too long", &[]),
+            ("event 12abc", &[]),
+            ("the events 12", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(event_ids_in(text), want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,496 @@
+//! Articles: writing parsed articles (with their sections, citations, events, facets and
+//! full-text row) and reading them back whole.
+
+use super::{Store, StoreError};
+use crate::kb::{self, Article, ArticleId, Block, EventQuote, Reference, Section, TrailerField};
+use serde::Serialize;
+use sqlx::{FromRow, Sqlite, Transaction};
+use std::collections::HashMap;
+
+/// What the database already holds of an article, enough to decide whether to replace it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingArticle {
+    /// The stored document date (ISO).
+    pub date: String,
+    /// The stored content hash.
+    pub content_hash: String,
+}
+
+/// What writing one article did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The article was new.
+    Inserted,
+    /// An older copy was replaced.
+    Replaced,
+}
+
+/// An article's id and title, for lists and links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct Summary {
+    /// The article.
+    #[sqlx(try_from = "i64")]
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+}
+
+/// The header columns of the `articles` table.
+#[derive(Debug, Clone, FromRow)]
+pub struct ArticleRow {
+    /// The article number.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// ISO date.
+    pub date: String,
+    /// Category tag.
+    pub category: String,
+    /// Product line.
+    pub product: String,
+    /// PROD/VER text.
+    pub versions: String,
+    /// OPER/SYS text.
+    pub os: String,
+    /// Title prefix kind (`XFOR`), '' when none.
+    pub kind: String,
+    /// JSON keywords.
+    pub keywords: String,
+    /// JSON applies-to.
+    pub applies_to: String,
+    /// JSON query words.
+    pub query_words: String,
+    /// JSON technology.
+    pub technology: String,
+    /// Issue type.
+    pub issue_type: Option<String>,
+    /// JSON trailer pairs.
+    pub trailer: String,
+}
+
+/// An article read back from the store, with the facts derived at import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredArticle {
+    /// The article as parsed.
+    #[serde(flatten)]
+    pub article: Article,
+    /// The title prefix kind, e.g. `XFOR`; empty when the title has none.
+    pub kind: String,
+}
+
+#[derive(FromRow)]
+struct SectionRow {
+    article_id: i64,
+    heading: String,
+    text: String,
+    blocks: String,
+}
+
+#[derive(FromRow)]
+struct RefRow {
+    from_id: i64,
+    to_id: i64,
+    title: Option<String>,
+    section: String,
+}
+
+#[derive(FromRow)]
+struct EventRow {
+    article_id: i64,
+    event_id: i64,
+    source: Option<String>,
+    #[sqlx(rename = "type")]
+    kind: Option<String>,
+    category: Option<String>,
+    description: Option<String>,
+}
+
+impl Store {
+    /// Every stored article's date and content hash, keyed by id (57k entries: a few MB).
+    pub async fn existing_articles(&self) -> Result<HashMap<ArticleId, ExistingArticle>, StoreError> {
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, date, content_hash FROM articles")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, date, content_hash)| {
+                let id = ArticleId(u32::try_from(id).ok()?);
+                Some((id, ExistingArticle { date, content_hash }))
+            })
+            .collect())
+    }
+
+    /// Writes a batch of articles in one transaction, each replacing any stored copy, so a
+    /// reader sees either the old batch or the new one, never half an article.
+    pub async fn write_articles(
+        &self,
+        batch: &[(Article, String)],
+    ) -> Result<Vec<WriteOutcome>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for (article, hash) in batch {
+            outcomes.push(write_article(&mut tx, article, hash).await?);
+        }
+        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// How many articles the archive holds.
+    pub async fn article_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM articles")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// One article, whole, or `None` when it is not in the archive.
+    pub async fn article(&self, id: ArticleId) -> Result<Option<StoredArticle>, StoreError> {
+        let id = i64::from(id.0);
+        Ok(self.articles_between(id, id, 1).await?.pop())
+    }
+
+    /// Up to `limit` whole articles with ids in `first..=last`, in id order. Four queries a
+    /// page, whatever its size, so exporting the archive is a few hundred queries.
+    pub async fn articles_between(
+        &self,
+        first: i64,
+        last: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        // One read transaction so the four queries see the same snapshot during an import.
+        sqlx::query("BEGIN").execute(&mut *conn).await?;
+        let result = async {
+            let rows: Vec<ArticleRow> = sqlx::query_as(
+                "SELECT id, title, date, category, product, versions, os, kind, keywords, \
+                 applies_to, query_words, technology, issue_type, trailer \
+                 FROM articles WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3",
+            )
+            .bind(first)
+            .bind(last)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+            let Some(end) = rows.last().map(|r| r.id) else {
+                return Ok(Vec::new());
+            };
+            let start = rows[0].id;
+            let sections: Vec<SectionRow> = sqlx::query_as(
+                "SELECT article_id, heading, text, blocks FROM sections \
+                 WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, ord",
+            )
+            .bind(start)
+            .bind(end)
+            .fetch_all(&mut *conn)
+            .await?;
+            let refs: Vec<RefRow> = sqlx::query_as(
+                "SELECT from_id, to_id, title, section FROM article_refs \
+                 WHERE from_id BETWEEN ?1 AND ?2 ORDER BY from_id, ord",
+            )
+            .bind(start)
+            .bind(end)
+            .fetch_all(&mut *conn)
+            .await?;
+            let events: Vec<EventRow> = sqlx::query_as(
+                "SELECT article_id, event_id, source, type, category, description FROM events \
+                 WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, ord",
+            )
+            .bind(start)
+            .bind(end)
+            .fetch_all(&mut *conn)
+            .await?;
+            assemble(rows, sections, refs, events)
+        }
+        .await;
+        sqlx::query("COMMIT").execute(&mut *conn).await?;
+        result
+    }
+
+    /// Which of `ids` are in the archive, with their titles.
+    pub async fn summaries(&self, ids: &[ArticleId]) -> Result<Vec<Summary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<u32> = ids.iter().map(|id| id.0).collect();
+        Ok(sqlx::query_as(
+            "SELECT id, title FROM articles \
+             WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )
+        .bind(serde_json::to_string(&list)?)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The articles that cite `id`, in id order.
+    pub async fn referenced_by(&self, id: ArticleId) -> Result<Vec<Summary>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.title FROM article_refs r JOIN articles a ON a.id = r.from_id \
+             WHERE r.to_id = ?1 ORDER BY a.id",
+        )
+        .bind(i64::from(id.0))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Articles related to `id`: sharing a quoted event, a citation, or keywords, best first.
+    pub async fn related(&self, id: ArticleId, limit: i64) -> Result<Vec<(Summary, String)>, StoreError> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "WITH mine AS (SELECT ?1 AS id), \
+             ev AS ( \
+               SELECT DISTINCT e2.article_id AS id, 3.0 AS w, 'same event' AS why \
+               FROM events e1 JOIN events e2 \
+                 ON e2.event_id = e1.event_id AND e2.source_key = e1.source_key \
+               WHERE e1.article_id = (SELECT id FROM mine) AND e2.article_id != e1.article_id), \
+             rf AS ( \
+               SELECT r2.from_id AS id, 1.0 AS w, 'cites the same article' AS why \
+               FROM article_refs r1 JOIN article_refs r2 ON r2.to_id = r1.to_id \
+               WHERE r1.from_id = (SELECT id FROM mine) AND r2.from_id != r1.from_id), \
+             kw AS ( \
+               SELECT f2.article_id AS id, 0.2 AS w, 'same keywords' AS why \
+               FROM facets f1 JOIN facets f2 ON f2.facet = f1.facet AND f2.value = f1.value \
+               WHERE f1.facet = 'keyword' AND f1.article_id = (SELECT id FROM mine) \
+                 AND f2.article_id != f1.article_id \
+                 AND f1.value IN (SELECT value FROM facets WHERE facet = 'keyword' \
+                                  GROUP BY value HAVING count(*) < 400)), \
+             scored AS ( \
+               SELECT id, sum(w) AS score, \
+                 (SELECT why FROM (SELECT * FROM ev UNION ALL SELECT * FROM rf UNION ALL SELECT * FROM kw) x \
+                  WHERE x.id = u.id ORDER BY w DESC LIMIT 1) AS why \
+               FROM (SELECT * FROM ev UNION ALL SELECT * FROM rf UNION ALL SELECT * FROM kw) u \
+               GROUP BY id ORDER BY score DESC, id LIMIT ?2) \
+             SELECT a.id, a.title, s.why FROM scored s JOIN articles a ON a.id = s.id \
+             ORDER BY s.score DESC, a.id",
+        )
+        .bind(i64::from(id.0))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, title, why)| {
+                let id = ArticleId::try_from(id).ok()?;
+                Some((Summary { id, title }, why))
+            })
+            .collect())
+    }
+}
+
+async fn write_article(
+    tx: &mut Transaction<'_, Sqlite>,
+    a: &Article,
+    hash: &str,
+) -> Result<WriteOutcome, StoreError> {
+    let id = i64::from(a.id.0);
+    let deleted = sqlx::query("DELETE FROM articles WHERE id = ?1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if deleted > 0 {
+        sqlx::query("DELETE FROM articles_fts WHERE rowid = ?1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let kind = kb::title_kind(&a.title).unwrap_or("");
+    sqlx::query(
+        "INSERT INTO articles (id, title, date, category, product, versions, os, kind, keywords, \
+         applies_to, query_words, technology, issue_type, trailer, content_hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )
+    .bind(id)
+    .bind(&a.title)
+    .bind(&a.date)
+    .bind(&a.category)
+    .bind(&a.product)
+    .bind(&a.versions)
+    .bind(&a.os)
+    .bind(kind)
+    .bind(serde_json::to_string(&a.keywords)?)
+    .bind(serde_json::to_string(&a.applies_to)?)
+    .bind(serde_json::to_string(&a.query_words)?)
+    .bind(serde_json::to_string(&a.technology)?)
+    .bind(&a.issue_type)
+    .bind(serde_json::to_string(&a.trailer)?)
+    .bind(hash)
+    .execute(&mut **tx)
+    .await?;
+
+    // Child rows go in one statement per table through json_each: the per-row work stays
+    // inside SQLite instead of one round trip per section or citation.
+    if !a.sections.is_empty() {
+        let rows: Vec<(&str, &str, String)> = a
+            .sections
+            .iter()
+            .map(|s| Ok((s.heading.as_str(), s.text.as_str(), serde_json::to_string(&s.blocks)?)))
+            .collect::<Result<_, serde_json::Error>>()?;
+        sqlx::query(
+            "INSERT INTO sections (article_id, ord, heading, text, blocks) \
+             SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)",
+        )
+        .bind(id)
+        .bind(serde_json::to_string(&rows)?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if !a.references.is_empty() {
+        let rows: Vec<(u32, Option<&str>, &str)> = a
+            .references
+            .iter()
+            .map(|r| (r.id.0, r.title.as_deref(), r.section.as_str()))
+            .collect();
+        sqlx::query(
+            "INSERT OR IGNORE INTO article_refs (from_id, ord, to_id, title, section) \
+             SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)",
+        )
+        .bind(id)
+        .bind(serde_json::to_string(&rows)?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if !a.events.is_empty() {
+        let rows: Vec<(u32, Option<&str>, String, Option<&str>, Option<&str>, Option<&str>)> = a
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.event_id,
+                    e.source.as_deref(),
+                    e.source.as_deref().map(kb::fold_source).unwrap_or_default(),
+                    e.kind.as_deref(),
+                    e.category.as_deref(),
+                    e.description.as_deref(),
+                )
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO events (article_id, ord, event_id, source, source_key, type, category, description) \
+             SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 \
+             FROM json_each(?2)",
+        )
+        .bind(id)
+        .bind(serde_json::to_string(&rows)?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let mentions = kb::mentioned_event_ids(a);
+    if !mentions.is_empty() {
+        sqlx::query(
+            "INSERT OR IGNORE INTO event_mentions (event_id, article_id) \
+             SELECT value, ?1 FROM json_each(?2)",
+        )
+        .bind(id)
+        .bind(serde_json::to_string(&mentions)?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let mut facets: Vec<(&str, &str)> = vec![("category", &a.category), ("product", &a.product)];
+    if !kind.is_empty() {
+        facets.push(("kind", kind));
+    }
+    facets.extend(a.keywords.iter().map(|k| ("keyword", k.as_str())));
+    sqlx::query(
+        "INSERT OR IGNORE INTO facets (facet, value, article_id) \
+         SELECT value ->> 0, value ->> 1, ?1 FROM json_each(?2) WHERE value ->> 1 != ''",
+    )
+    .bind(id)
+    .bind(serde_json::to_string(&facets)?)
+    .execute(&mut **tx)
+    .await?;
+
+    let (symptoms, body) = fts_columns(a);
+    sqlx::query("INSERT INTO articles_fts (rowid, title, symptoms, body) VALUES (?1, ?2, ?3, ?4)")
+        .bind(id)
+        .bind(&a.title)
+        .bind(symptoms)
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
+    Ok(if deleted > 0 {
+        WriteOutcome::Replaced
+    } else {
+        WriteOutcome::Inserted
+    })
+}
+
+/// Splits an article's text into the full-text columns: the symptoms (what users describe,
+/// weighted above the rest) and everything else searchable.
+fn fts_columns(a: &Article) -> (String, String) {
+    let mut symptoms = String::new();
+    let mut body = String::new();
+    for s in &a.sections {
+        let target = if s.heading.contains("SYMPTOM") { &mut symptoms } else { &mut body };
+        target.push_str(&s.heading);
+        target.push('\n');
+        target.push_str(&s.text);
+        target.push('\n');
+    }
+    for list in [&a.applies_to, &a.keywords, &a.query_words] {
+        body.push_str(&list.join(" "));
+        body.push('\n');
+    }
+    (symptoms, body)
+}
+
+fn assemble(
+    rows: Vec<ArticleRow>,
+    sections: Vec<SectionRow>,
+    refs: Vec<RefRow>,
+    events: Vec<EventRow>,
+) -> Result<Vec<StoredArticle>, StoreError> {
+    let mut sections = sections.into_iter().peekable();
+    let mut refs = refs.into_iter().peekable();
+    let mut events = events.into_iter().peekable();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut article = Article {
+            id: ArticleId(row.id as u32),
+            title: row.title,
+            date: row.date,
+            category: row.category,
+            product: row.product,
+            versions: row.versions,
+            os: row.os,
+            keywords: serde_json::from_str(&row.keywords)?,
+            applies_to: serde_json::from_str(&row.applies_to)?,
+            sections: Vec::new(),
+            references: Vec::new(),
+            events: Vec::new(),
+            query_words: serde_json::from_str(&row.query_words)?,
+            technology: serde_json::from_str(&row.technology)?,
+            issue_type: row.issue_type,
+            trailer: serde_json::from_str::<Vec<TrailerField>>(&row.trailer)?,
+        };
+        while let Some(s) = sections.next_if(|s| s.article_id == row.id) {
+            article.sections.push(Section {
+                heading: s.heading,
+                text: s.text,
+                blocks: serde_json::from_str::<Vec<Block>>(&s.blocks)?,
+            });
+        }
+        while let Some(r) = refs.next_if(|r| r.from_id == row.id) {
+            article.references.push(Reference {
+                id: ArticleId(r.to_id as u32),
+                title: r.title,
+                section: r.section,
+            });
+        }
+        while let Some(e) = events.next_if(|e| e.article_id == row.id) {
+            article.events.push(EventQuote {
+                event_id: e.event_id as u32,
+                source: e.source,
+                kind: e.kind,
+                category: e.category,
+                description: e.description,
+            });
+        }
+        out.push(StoredArticle {
+            article,
+            kind: row.kind,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,54 @@
+//! The store's error type.
+
+use std::path::{Path, PathBuf};
+
+/// What can go wrong talking to the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The directory that should hold the database file does not exist.
+    #[error("cannot open the database: directory {0} does not exist")]
+    MissingDir(PathBuf),
+    /// The database file could not be opened or is not a database.
+    #[error("cannot open the database {path}: {reason}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// A short human reason.
+        reason: String,
+    },
+    /// The schema could not be brought up to date.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    /// A JSON column held something that does not decode.
+    #[error("corrupt stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StoreError {
+    /// Wraps an error met while opening `path` with a reason a person can act on.
+    pub(crate) fn open(path: &Path, err: StoreError) -> StoreError {
+        let reason = match &err {
+            StoreError::Sqlx(sqlx::Error::Database(db)) => match db.code().as_deref() {
+                Some("26") => "the file is not a SQLite database (corrupt or another format)".into(),
+                Some("14") => "unable to open the file (check the directory exists and is writable)".into(),
+                Some("8") => "the file or its directory is read-only".into(),
+                Some("11") => "the database file is corrupt".into(),
+                _ => db.message().to_string(),
+            },
+            StoreError::Sqlx(e) => e.to_string(),
+            StoreError::Migrate(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(db)))
+                if db.code().as_deref() == Some("26") =>
+            {
+                "the file is not a SQLite database (corrupt or another format)".into()
+            }
+            other => other.to_string(),
+        };
+        StoreError::Open {
+            path: path.to_path_buf(),
+            reason,
+        }
+    }
+}

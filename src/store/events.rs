@@ -1,0 +1,145 @@
+//! Quoted events: browsing by source and id, and the candidates the matcher ranks.
+
+use super::{Store, StoreError};
+use crate::kb::ArticleId;
+use serde::Serialize;
+use sqlx::FromRow;
+
+/// An event source (folded key and a display spelling) with counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct SourceCount {
+    /// The source with case and spaces folded, as used in URLs.
+    pub key: String,
+    /// The most common spelling of the source.
+    pub source: String,
+    /// Distinct event ids quoted from it.
+    pub event_ids: i64,
+    /// Articles quoting it.
+    pub articles: i64,
+}
+
+/// An event id of a source with how many articles quote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct EventIdCount {
+    /// The event id.
+    pub event_id: i64,
+    /// Articles quoting it.
+    pub articles: i64,
+}
+
+/// An article quoting a given event, with the quote's description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct EventArticle {
+    /// The article.
+    #[sqlx(try_from = "i64")]
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// The quoted description.
+    pub description: Option<String>,
+}
+
+/// One quoted event of one article, everything the matcher needs to rank it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct EventCandidate {
+    /// The quoting article.
+    #[sqlx(try_from = "i64")]
+    pub article_id: ArticleId,
+    /// The article's title.
+    pub title: String,
+    /// The event id.
+    pub event_id: i64,
+    /// The source as written.
+    pub source: Option<String>,
+    /// The folded source.
+    pub source_key: String,
+    /// The event type.
+    #[sqlx(rename = "type")]
+    pub kind: Option<String>,
+    /// The quoted description.
+    pub description: Option<String>,
+}
+
+impl Store {
+    /// Every event source with its counts, alphabetical.
+    pub async fn event_sources(&self) -> Result<Vec<SourceCount>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT source_key AS key, \
+               (SELECT source FROM events e2 WHERE e2.source_key = e.source_key \
+                GROUP BY source ORDER BY count(*) DESC, source LIMIT 1) AS source, \
+               count(DISTINCT event_id) AS event_ids, count(DISTINCT article_id) AS articles \
+             FROM events e WHERE source_key != '' GROUP BY source_key ORDER BY source_key",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A source's display spelling, or `None` when no article quotes it.
+    pub async fn source_name(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT source FROM events WHERE source_key = ?1 \
+             GROUP BY source ORDER BY count(*) DESC, source LIMIT 1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The event ids quoted from a source, with article counts.
+    pub async fn source_event_ids(&self, key: &str) -> Result<Vec<EventIdCount>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT event_id, count(DISTINCT article_id) AS articles FROM events \
+             WHERE source_key = ?1 GROUP BY event_id ORDER BY event_id",
+        )
+        .bind(key)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The articles quoting event `event_id` of a source.
+    pub async fn event_articles(&self, key: &str, event_id: i64) -> Result<Vec<EventArticle>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.title, min(e.description) AS description \
+             FROM events e JOIN articles a ON a.id = e.article_id \
+             WHERE e.source_key = ?1 AND e.event_id = ?2 GROUP BY a.id ORDER BY a.id",
+        )
+        .bind(key)
+        .bind(event_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Every quoted event of the archive (about two thousand rows), for the matcher's index.
+    pub async fn all_event_quotes(&self) -> Result<Vec<EventCandidate>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT e.article_id, a.title, e.event_id, e.source, e.source_key, e.type, e.description \
+             FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.article_id, e.ord",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Articles naming event `event_id` in prose or title, not as a quoted block.
+    pub async fn event_mentions(&self, event_id: i64, limit: i64) -> Result<Vec<(ArticleId, String)>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT a.id, a.title FROM event_mentions m JOIN articles a ON a.id = m.article_id \
+             WHERE m.event_id = ?1 ORDER BY a.id LIMIT ?2",
+        )
+        .bind(event_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, t)| Some((ArticleId::try_from(id).ok()?, t)))
+            .collect())
+    }
+
+    /// A number bumped by every committed write batch, from any process, so in-memory
+    /// indexes know when to rebuild.
+    pub async fn generation(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = 'generation'")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

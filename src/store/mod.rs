@@ -1,0 +1,79 @@
+//! The SQLite store: the only place SQL lives. Opening, migrating, and typed queries.
+
+mod articles;
+mod browse;
+mod error;
+mod events;
+mod search;
+
+pub use articles::{ArticleRow, ExistingArticle, StoredArticle, Summary, WriteOutcome};
+pub use browse::{CategoryCount, DatedSummary, KindCount};
+pub use error::StoreError;
+pub use events::{EventArticle, EventCandidate, EventIdCount, SourceCount};
+pub use search::{MARK_END, MARK_START, SearchFilters, SearchHit, SearchPage, fts_query};
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A handle on the database: a connection pool, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database file at `path`, in WAL mode with foreign keys on,
+    /// and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(StoreError::MissingDir(dir.to_path_buf()));
+            }
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            // A concurrent import holds the write lock for one batch at a time; wait for it.
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("cache_size", "-32000");
+        Self::connect(options, 8)
+            .await
+            .map_err(|e| StoreError::open(path, e))
+    }
+
+    /// Opens a private in-memory database (for tests and one-off tools).
+    pub async fn open_in_memory() -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(StoreError::Sqlx)?
+            .foreign_keys(true);
+        // One connection: every connection to :memory: would be a database of its own.
+        Self::connect(options, 1).await
+    }
+
+    async fn connect(options: SqliteConnectOptions, max: u32) -> Result<Self, StoreError> {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The underlying pool, for the domain modules that keep their own tables in `store`.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

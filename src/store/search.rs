@@ -1,0 +1,179 @@
+//! Full-text search over the FTS5 index, with bm25 column weights and filters.
+
+use super::{Store, StoreError};
+use crate::kb::ArticleId;
+use serde::Serialize;
+use sqlx::FromRow;
+
+/// The bm25 weights of the FTS columns: title above symptoms above the rest.
+const WEIGHTS: &str = "bm25(articles_fts, 10.0, 4.0, 1.0)";
+
+/// Marks the start of a highlighted term in snippets; the web layer turns it into `<mark>`.
+pub const MARK_START: char = '\u{2}';
+/// Marks the end of a highlighted term in snippets.
+pub const MARK_END: char = '\u{3}';
+
+/// Optional filters on a search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilters {
+    /// Only this category (`exchange`).
+    pub category: Option<String>,
+    /// Only this product line.
+    pub product: Option<String>,
+    /// Only this title kind (`XFOR`).
+    pub kind: Option<String>,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+pub struct SearchHit {
+    /// The article.
+    #[sqlx(try_from = "i64")]
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// Its date.
+    pub date: String,
+    /// Its category.
+    pub category: String,
+    /// A piece of text around the matched terms, terms wrapped in `MARK_START`/`MARK_END`.
+    pub snippet: String,
+    /// Relevance, higher is better (negated bm25).
+    pub score: f64,
+}
+
+/// A page of results and the total number of matches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchPage {
+    /// Matches in all pages.
+    pub total: i64,
+    /// This page's results.
+    pub results: Vec<SearchHit>,
+}
+
+/// Turns any user text into a safe FTS5 query: the words, each quoted, joined with `joiner`
+/// (`" "` for all words, `" OR "` for any). Quoting makes FTS5 syntax (`NEAR(`, `AND`, `*`,
+/// quotes) plain words. Returns `None` when the text holds no word.
+pub fn fts_query(text: &str, joiner: &str, max_words: usize) -> Option<String> {
+    let mut words: Vec<String> = Vec::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if w.is_empty() || words.len() >= max_words {
+            continue;
+        }
+        let w = w.to_lowercase();
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    if words.is_empty() {
+        return None;
+    }
+    Some(
+        words
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(joiner),
+    )
+}
+
+impl Store {
+    /// One page of articles matching an FTS5 `query` (built by [`fts_query`]), best first.
+    pub async fn search(
+        &self,
+        query: &str,
+        filters: &SearchFilters,
+        limit: i64,
+        offset: i64,
+    ) -> Result<SearchPage, StoreError> {
+        let filtered = filters.category.is_some() || filters.product.is_some() || filters.kind.is_some();
+        let filter_sql = "(?2 IS NULL OR a.category = ?2) AND (?3 IS NULL OR a.product = ?3) \
+                          AND (?4 IS NULL OR a.kind = ?4)";
+        // Without filters the count needs no join with the articles table.
+        let count_sql = if filtered {
+            format!(
+                "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
+                 WHERE articles_fts MATCH ?1 AND {filter_sql}"
+            )
+        } else {
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1 \
+             AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
+                .to_string()
+        };
+        let total: i64 = sqlx::query_scalar(&count_sql)
+        .bind(query)
+        .bind(&filters.category)
+        .bind(&filters.product)
+        .bind(&filters.kind)
+        .fetch_one(&self.pool)
+        .await?;
+        if total == 0 || offset >= total {
+            return Ok(SearchPage {
+                total,
+                results: Vec::new(),
+            });
+        }
+        let page_sql = format!(
+            "SELECT a.id, a.title, a.date, a.category, \
+             snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, \
+             -{WEIGHTS} AS score \
+             FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
+             WHERE articles_fts MATCH ?1 AND {filter_sql} \
+             ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6"
+        );
+        let results = sqlx::query_as(&page_sql)
+        .bind(query)
+        .bind(&filters.category)
+        .bind(&filters.product)
+        .bind(&filters.kind)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(SearchPage { total, results })
+    }
+
+    /// The best `limit` articles for an FTS5 query, ids and scores only (for the matcher).
+    pub async fn search_ids(&self, query: &str, limit: i64) -> Result<Vec<(ArticleId, f64)>, StoreError> {
+        let sql = format!(
+            "SELECT rowid, -{WEIGHTS} FROM articles_fts WHERE articles_fts MATCH ?1 \
+             ORDER BY {WEIGHTS} LIMIT ?2"
+        );
+        let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
+        .bind(query)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, s)| Some((ArticleId::try_from(id).ok()?, s)))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn fts_query_quotes_every_word() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            ("cc:Mail dirsync", " ", Some("\"cc\" \"mail\" \"dirsync\"")),
+            ("NEAR(a b) AND *", " ", Some("\"near\" \"a\" \"b\" \"and\"")),
+            ("\"'); DROP TABLE articles;--", " ", Some("\"drop\" \"table\" \"articles\"")),
+            ("event 68 event", " OR ", Some("\"event\" OR \"68\"")),
+            ("*** ((( )))", " ", None),
+            ("", " ", None),
+        ];
+        for (text, joiner, want) in cases {
+            assert_eq!(fts_query(text, joiner, 32).as_deref(), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fts_query_caps_words() {
+        let long = "word ".repeat(3000) + &(0..100).map(|i| format!("w{i} ")).collect::<String>();
+        let q = fts_query(&long, " ", 8).unwrap();
+        assert_eq!(q.matches('"').count(), 16);
+    }
+}

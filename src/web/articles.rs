@@ -1,0 +1,232 @@
+//! Article pages and their JSON: citations linked both ways, events, related articles.
+
+use super::{ApiError, AppState, WebError};
+use crate::kb::{self, ArticleId};
+use crate::store::{StoredArticle, Summary};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// This feature's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/articles/{id}", get(article_page))
+        .route("/api/articles/{id}", get(article_api))
+}
+
+/// Reads an id from the URL: `Ok(id)` when canonical, a redirect target when only its
+/// spelling differs, a 404 when it is no id at all.
+fn parse_id(raw: &str, prefix: &str) -> Result<Result<ArticleId, String>, WebError> {
+    let id: ArticleId = raw
+        .parse()
+        .map_err(|_| WebError::NotFound(format!("\"{raw}\" is not an article number; they look like Q168465.")))?;
+    if id.to_string() == raw {
+        Ok(Ok(id))
+    } else {
+        Ok(Err(format!("{prefix}{id}")))
+    }
+}
+
+async fn load(state: &AppState, id: ArticleId) -> Result<StoredArticle, WebError> {
+    state
+        .store
+        .article(id)
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("Article {id} is not in the archive.")))
+}
+
+/// A section with its text escaped and its citations linked.
+struct SectionView {
+    heading: String,
+    html: String,
+}
+
+struct EventView {
+    event_id: u32,
+    source: Option<String>,
+    source_url: Option<String>,
+    url: Option<String>,
+    kind: Option<String>,
+    category: Option<String>,
+    description: Option<String>,
+}
+
+struct RefView {
+    id: ArticleId,
+    title: String,
+    present: bool,
+}
+
+struct RelatedView {
+    id: ArticleId,
+    title: String,
+    why: String,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticleTemplate {
+    id: ArticleId,
+    title: String,
+    date: String,
+    product: String,
+    versions: String,
+    os: String,
+    category: String,
+    keywords: Vec<String>,
+    applies_to: Vec<String>,
+    events: Vec<EventView>,
+    sections: Vec<SectionView>,
+    query_words: Vec<String>,
+    references: Vec<RefView>,
+    referenced_by: Vec<Summary>,
+    related: Vec<RelatedView>,
+}
+
+async fn article_page(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, WebError> {
+    let id = match parse_id(&raw, "/articles/")? {
+        Ok(id) => id,
+        Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
+    };
+    let stored = load(&state, id).await?;
+    let a = stored.article;
+    // Every Q-number written anywhere in the text, to tell live links from dead ones.
+    let mut cited: Vec<ArticleId> = a.references.iter().map(|r| r.id).collect();
+    for s in &a.sections {
+        cited.extend(kb::citations(&s.text).map(|(_, id)| id));
+    }
+    let present: HashSet<ArticleId> = state.store.summaries(&cited).await?.into_iter().map(|s| s.id).collect();
+    let referenced_by = state.store.referenced_by(id).await?;
+    let related = state.store.related(id, 10).await?;
+    let page = ArticleTemplate {
+        id,
+        sections: a
+            .sections
+            .iter()
+            .map(|s| SectionView {
+                heading: s.heading.clone(),
+                html: linkify(&s.text, &present),
+            })
+            .collect(),
+        events: a
+            .events
+            .iter()
+            .map(|e| {
+                let key = e.source.as_deref().map(kb::fold_source).filter(|k| !k.is_empty());
+                EventView {
+                    event_id: e.event_id,
+                    source_url: key.as_ref().map(|k| format!("/events/{k}")),
+                    url: key.as_ref().map(|k| format!("/events/{k}/{}", e.event_id)),
+                    source: e.source.clone(),
+                    kind: e.kind.clone(),
+                    category: e.category.clone(),
+                    description: e.description.clone(),
+                }
+            })
+            .collect(),
+        references: a
+            .references
+            .iter()
+            .map(|r| RefView {
+                id: r.id,
+                title: r.title.clone().unwrap_or_default(),
+                present: present.contains(&r.id),
+            })
+            .collect(),
+        referenced_by,
+        related: related
+            .into_iter()
+            .map(|(s, why)| RelatedView {
+                id: s.id,
+                title: s.title,
+                why,
+            })
+            .collect(),
+        title: a.title,
+        date: a.date,
+        product: a.product,
+        versions: a.versions,
+        os: a.os,
+        category: a.category,
+        keywords: a.keywords,
+        applies_to: a.applies_to,
+        query_words: a.query_words,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// The JSON of an article: the export fields plus the articles citing it.
+#[derive(Serialize)]
+struct ArticleJson {
+    #[serde(flatten)]
+    article: StoredArticle,
+    referenced_by: Vec<Summary>,
+}
+
+async fn article_api(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+    let id = match parse_id(&raw, "/api/articles/")? {
+        Ok(id) => id,
+        Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
+    };
+    let article = load(&state, id).await?;
+    let referenced_by = state.store.referenced_by(id).await?;
+    Ok(Json(ArticleJson { article, referenced_by }).into_response())
+}
+
+/// Escapes article text for a `<pre>` and turns each `Qnnnnnn` into a link when that
+/// article is in the archive, or a marked span when it is not: no dead links.
+fn linkify(text: &str, present: &HashSet<ArticleId>) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut last = 0;
+    for (range, id) in kb::citations(text) {
+        escape_into(&text[last..range.start], &mut out);
+        let written = &text[range.clone()];
+        if present.contains(&id) {
+            out.push_str(&format!("<a href=\"/articles/{id}\">{written}</a>"));
+        } else {
+            out.push_str(&format!(
+                "<span class=\"missing\" title=\"{id} is not in the archive\">{written}</span>"
+            ));
+        }
+        last = range.end;
+    }
+    escape_into(&text[last..], &mut out);
+    out
+}
+
+fn escape_into(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_present_citations_and_marks_missing_ones() {
+        let present: HashSet<ArticleId> = [ArticleId(166045)].into_iter().collect();
+        let cases = [
+            ("see Q166045 now", "see <a href=\"/articles/Q166045\">Q166045</a> now"),
+            (
+                "Q999999.",
+                "<span class=\"missing\" title=\"Q999999 is not in the archive\">Q999999</span>.",
+            ),
+            ("<your network adapter> & Q1", "&lt;your network adapter&gt; &amp; Q1"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(linkify(text, &present), want);
+        }
+    }
+}

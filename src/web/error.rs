@@ -1,0 +1,131 @@
+//! The web layer's error type: each case maps to a status and an HTML or JSON body.
+//! Internal causes are logged with tracing and never shown raw.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// The thing asked for does not exist; the text says what.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request could not be read (malformed JSON, a bad parameter).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request was read but its content is not acceptable; `valid` lists what would be.
+    #[error("{message}")]
+    Unprocessable {
+        /// What was wrong.
+        message: String,
+        /// The acceptable values, when there is a fixed set.
+        valid: Vec<String>,
+    },
+    /// The body is larger than the server accepts.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// Too many attempts; try again later.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// The request is not allowed (a missing or wrong CSRF token).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Something failed inside; logged, shown as a generic message.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message a person sees; internal causes are logged here, not shown.
+    fn public_message(&self) -> String {
+        match self {
+            WebError::Internal(cause) => {
+                tracing::error!(error = %format!("{cause:#}"), "request failed");
+                "Something went wrong on our side. Please try again.".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for WebError {
+    fn from(e: crate::store::StoreError) -> Self {
+        WebError::Internal(e.into())
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    title: String,
+    message: String,
+    valid: Vec<String>,
+    offer_search: bool,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = self.public_message();
+        let valid = match &self {
+            WebError::Unprocessable { valid, .. } => valid.clone(),
+            _ => Vec::new(),
+        };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            message,
+            valid,
+            offer_search: status == StatusCode::NOT_FOUND,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, page.message).into_response(),
+        }
+    }
+}
+
+/// The same errors with a JSON body, for `/api/...` handlers.
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let mut body = json!({ "error": self.0.public_message() });
+        if let WebError::Unprocessable { valid, .. } = &self.0 {
+            if !valid.is_empty() {
+                body["valid"] = json!(valid);
+            }
+        }
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,111 @@
+//! The HTTP layer: axum routes grouped by feature, each file with its own `router()`,
+//! merged here with the middleware every request passes through.
+
+mod articles;
+mod browse;
+mod error;
+mod events;
+mod extract;
+mod pages;
+mod search;
+
+pub use error::{ApiError, WebError};
+
+use crate::store::Store;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use axum::response::Response;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The largest request body accepted, on every route.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// Settings the handlers read.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Results per page on search and browse pages.
+    pub page_size: i64,
+}
+
+/// What every handler reaches through `State`: the store and the configuration.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Settings.
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// State over `store` with default settings.
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            config: Arc::new(Config { page_size: 20 }),
+        }
+    }
+}
+
+/// The whole application: every feature's routes and the shared middleware.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(search::router())
+        .merge(articles::router())
+        .merge(browse::router())
+        .merge(events::router())
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(middleware::map_response(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(15)))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Headers every response carries: no inline script, no framing, no sniffing.
+async fn security_headers(mut res: Response) -> Response {
+    const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                       object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}
+
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then finishes in-flight requests.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,60 @@
+//! The home page, the health check, static files and the not-found page.
+
+use super::{AppState, WebError};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+/// The stylesheet, built into the binary so the server runs from any directory.
+const STYLE_CSS: &str = include_str!("../../static/style.css");
+
+/// This feature's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(healthz))
+        .route("/static/style.css", get(style))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    text: String,
+    articles: i64,
+    categories: usize,
+    sources: usize,
+}
+
+async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let store = &state.store;
+    let page = Home {
+        text: String::new(),
+        articles: store.article_count().await?,
+        categories: store.categories(0).await?.len(),
+        sources: store.event_sources().await?.len(),
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, super::ApiError> {
+    let articles = state.store.article_count().await?;
+    Ok(Json(json!({ "status": "ok", "articles": articles })))
+}
+
+async fn style() -> Response {
+    let mut res = STYLE_CSS.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    // The URL carries a version (?v=1), so browsers may keep the file for a day.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    res
+}
+
+/// The page for any URL no route knows.
+pub async fn not_found() -> WebError {
+    WebError::NotFound("There is no page at this address.".into())
+}

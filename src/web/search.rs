@@ -1,0 +1,284 @@
+//! Search: the results page and its JSON twin, over FTS5 with bm25 weights.
+
+use super::{ApiError, AppState, WebError};
+use crate::kb::ArticleId;
+use crate::store::{MARK_END, MARK_START, SearchFilters, SearchPage, Store, fts_query};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+/// Words of a query that reach FTS5; more only slow it down.
+const MAX_WORDS: usize = 32;
+
+/// This feature's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/search", get(search_page))
+        .route("/api/search", get(search_api))
+}
+
+/// The query string of both search routes. Every field is text so that no user input
+/// is rejected before we can answer it.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    product: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    page: String,
+}
+
+impl SearchParams {
+    fn filters(&self) -> SearchFilters {
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        SearchFilters {
+            category: opt(&self.category),
+            product: opt(&self.product),
+            kind: opt(&self.kind).map(|k| k.trim_end_matches(':').to_ascii_uppercase()),
+        }
+    }
+
+    fn page(&self) -> i64 {
+        self.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000)
+    }
+}
+
+/// The outcome of running a user's query: all words first, any word when that finds nothing.
+struct Outcome {
+    page: SearchPage,
+    note: Option<String>,
+}
+
+async fn run_query(store: &Store, p: &SearchParams, limit: i64) -> Result<Outcome, WebError> {
+    let filters = p.filters();
+    let offset = (p.page() - 1) * limit;
+    let Some(all) = fts_query(&p.q, " ", MAX_WORDS) else {
+        return Ok(Outcome {
+            page: SearchPage { total: 0, results: vec![] },
+            note: None,
+        });
+    };
+    let page = store.search(&all, &filters, limit, offset).await?;
+    if page.total > 0 {
+        return Ok(Outcome { page, note: None });
+    }
+    let any = fts_query(&p.q, " OR ", MAX_WORDS).unwrap_or_default();
+    if any == all {
+        return Ok(Outcome { page, note: None });
+    }
+    let page = store.search(&any, &filters, limit, offset).await?;
+    let note = (page.total > 0)
+        .then(|| "No article has all of these words; showing articles with some of them.".to_string());
+    Ok(Outcome { page, note })
+}
+
+/// An option of a filter select.
+struct Choice {
+    value: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchTemplate {
+    q: String,
+    category: String,
+    product: String,
+    kind: String,
+    categories: Vec<Choice>,
+    kinds: Vec<Choice>,
+    note: Option<String>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    first_rank: i64,
+    results: Vec<ResultView>,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    unfiltered_url: String,
+}
+
+struct ResultView {
+    id: ArticleId,
+    title: String,
+    date: String,
+    category: String,
+    snippet_html: String,
+}
+
+const KINDS: [&str; 9] = ["XFOR", "BUG", "PRB", "FIX", "HOWTO", "INFO", "DOC", "FILE", "SAMPLE"];
+
+async fn search_page(State(state): State<AppState>, Query(p): Query<SearchParams>) -> Result<Response, WebError> {
+    if let Ok(id) = p.q.parse::<ArticleId>() {
+        return Ok(Redirect::to(&format!("/articles/{id}")).into_response());
+    }
+    let limit = state.config.page_size;
+    let outcome = if p.q.trim().is_empty() {
+        Outcome {
+            page: SearchPage { total: 0, results: vec![] },
+            note: None,
+        }
+    } else {
+        run_query(&state.store, &p, limit).await?
+    };
+    let page = p.page();
+    let pages = (outcome.page.total + limit - 1) / limit;
+    let url = |page: i64| {
+        let mut u = format!("/search?q={}", encode(&p.q));
+        for (k, v) in [("category", &p.category), ("product", &p.product), ("kind", &p.kind)] {
+            if !v.is_empty() {
+                u.push_str(&format!("&{k}={}", encode(v)));
+            }
+        }
+        if page > 1 {
+            u.push_str(&format!("&page={page}"));
+        }
+        u
+    };
+    let categories = state.store.categories(0).await?;
+    let template = SearchTemplate {
+        q: p.q.clone(),
+        category: p.category.clone(),
+        product: p.product.clone(),
+        kind: p.kind.clone(),
+        categories: categories
+            .into_iter()
+            .map(|c| Choice {
+                selected: c.category == p.category,
+                value: c.category,
+            })
+            .collect(),
+        kinds: KINDS
+            .iter()
+            .map(|k| Choice {
+                value: k.to_string(),
+                selected: p.kind.eq_ignore_ascii_case(k),
+            })
+            .collect(),
+        note: outcome.note,
+        total: outcome.page.total,
+        page,
+        pages,
+        first_rank: (page - 1) * limit + 1,
+        results: outcome
+            .page
+            .results
+            .into_iter()
+            .map(|r| ResultView {
+                snippet_html: snippet_html(&r.snippet),
+                id: r.id,
+                title: r.title,
+                date: r.date,
+                category: r.category,
+            })
+            .collect(),
+        prev_url: (page > 1).then(|| url(page - 1)),
+        next_url: (page < pages).then(|| url(page + 1)),
+        unfiltered_url: format!("/search?q={}", encode(&p.q)),
+    };
+    Ok(Html(template.render()?).into_response())
+}
+
+/// One result of `/api/search`.
+#[derive(Serialize)]
+struct ApiHit {
+    id: ArticleId,
+    title: String,
+    date: String,
+    category: String,
+    snippet: String,
+    snippet_html: String,
+    score: f64,
+}
+
+/// The body of `/api/search`.
+#[derive(Serialize)]
+struct ApiResults {
+    total: i64,
+    page: i64,
+    results: Vec<ApiHit>,
+}
+
+async fn search_api(State(state): State<AppState>, Query(p): Query<SearchParams>) -> Result<Json<ApiResults>, ApiError> {
+    let outcome = run_query(&state.store, &p, state.config.page_size).await?;
+    Ok(Json(ApiResults {
+        total: outcome.page.total,
+        page: p.page(),
+        results: outcome
+            .page
+            .results
+            .into_iter()
+            .map(|r| ApiHit {
+                snippet: r.snippet.replace([MARK_START, MARK_END], ""),
+                snippet_html: snippet_html(&r.snippet),
+                id: r.id,
+                title: r.title,
+                date: r.date,
+                category: r.category,
+                score: r.score,
+            })
+            .collect(),
+    }))
+}
+
+/// Escapes a snippet and turns its highlight marks into `<mark>` elements.
+fn snippet_html(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len() + 32);
+    for c in snippet.chars() {
+        match c {
+            MARK_START => out.push_str("<mark>"),
+            MARK_END => out.push_str("</mark>"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_escaped_and_marked() {
+        let cases = [
+            ("a \u{2}b\u{3} c", "a <mark>b</mark> c"),
+            ("<script>&\"'", "&lt;script&gt;&amp;&quot;&#39;"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(snippet_html(input), want);
+        }
+    }
+
+    #[test]
+    fn encodes_query_values() {
+        assert_eq!(encode("cc:Mail dirsync"), "cc%3AMail+dirsync");
+        assert_eq!(encode("a&b=c"), "a%26b%3Dc");
+    }
+}
