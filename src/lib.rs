@@ -6,5 +6,7 @@
 pub mod cli;
 pub mod import;
 pub mod kb;
+pub mod matcher;
+pub mod paste;
 pub mod store;
 pub mod web;

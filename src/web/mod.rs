@@ -11,6 +11,7 @@ mod search;
 
 pub use error::{ApiError, WebError};
 
+use crate::matcher::Matcher;
 use crate::store::Store;
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -33,11 +34,13 @@ pub struct Config {
     pub page_size: i64,
 }
 
-/// What every handler reaches through `State`: the store and the configuration.
+/// What every handler reaches through `State`: the store, the matcher and the configuration.
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// Paste matching over the store.
+    pub matcher: Arc<Matcher>,
     /// Settings.
     pub config: Arc<Config>,
 }
@@ -46,6 +49,7 @@ impl AppState {
     /// State over `store` with default settings.
     pub fn new(store: Store) -> Self {
         Self {
+            matcher: Arc::new(Matcher::new(store.clone())),
             store,
             config: Arc::new(Config { page_size: 20 }),
         }
