@@ -2,6 +2,7 @@
 
 use crate::import::{self, ImportReport, Progress};
 use crate::kb::ArticleId;
+use crate::matcher::{EvalCase, Matcher, evaluate};
 use crate::store::Store;
 use crate::web::{self, AppState};
 use anyhow::{Context, bail};
@@ -45,6 +46,14 @@ pub enum Command {
         #[arg(long = "import", value_name = "PATH")]
         import: Vec<PathBuf>,
     },
+    /// Score paste matching on labelled pastes (one JSON object a line) and time it.
+    Eval {
+        /// The pastes file, e.g. ../shared/eval/dev-pastes.jsonl.
+        pastes: PathBuf,
+        /// Print the cases whose right article was not first.
+        #[arg(long)]
+        misses: bool,
+    },
     /// Print one article as JSON.
     Show {
         /// The article id (Q168465, 168465 or kb168465).
@@ -76,6 +85,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("kbfix: serving {articles} articles at http://{}/", listener.local_addr()?);
             web::serve(listener, AppState::new(store.clone())).await?;
             store.close().await;
+            Ok(())
+        }
+        Command::Eval { pastes, misses } => {
+            let text = std::fs::read_to_string(&pastes)
+                .with_context(|| format!("cannot read {}", pastes.display()))?;
+            let cases = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| {
+                    serde_json::from_str::<EvalCase>(l)
+                        .with_context(|| format!("{}:{}: not a paste case", pastes.display(), i + 1))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let store = open(&cli.db).await?;
+            let report = evaluate(&Matcher::new(store), &cases).await?;
+            if misses {
+                for (case, format, first) in &report.misses {
+                    let first = first.map(|id| id.to_string()).unwrap_or_else(|| "nothing".into());
+                    println!("miss {case} ({format}): first was {first}");
+                }
+            }
+            print!("{}", report.table());
             Ok(())
         }
         Command::Export => {

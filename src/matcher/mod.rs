@@ -1,13 +1,32 @@
-//! Matching pasted events to articles: quoted events first, full-text search as fallback.
-//! (first cut: full-text only; the event index lands with the paste parser)
+//! Matching pasted events to articles: the events index by (event id, source) ranked by how
+//! alike the descriptions are, prose mentions as weaker candidates, full-text as fallback.
 
-use crate::kb::ArticleId;
+mod eval;
+mod index;
+mod similarity;
+
+pub use eval::{EvalCase, EvalReport, evaluate};
+pub use index::{EventIndex, QuoteEntry};
+pub use similarity::{Shape, Similarity, Token, is_variable, shape, similarity};
+
+use crate::kb::{self, ArticleId};
 use crate::paste::{self, PastedEvent};
 use crate::store::{Store, StoreError, fts_query};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::RwLock;
 
 /// Most results returned for one paste.
 pub const MAX_RESULTS: usize = 20;
+/// A description at least this alike counts as the same message.
+const SAME_MESSAGE: f64 = 0.5;
+/// Words of a paste sent to full-text search.
+const FTS_WORDS: usize = 24;
+/// The index is checked for staleness at most this often, so a running import does not
+/// make every request rebuild it.
+const RECHECK: Duration = Duration::from_secs(1);
 
 /// One ranked article for a paste.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -16,7 +35,7 @@ pub struct MatchResult {
     pub id: ArticleId,
     /// Its title.
     pub title: String,
-    /// Ranking score, higher is better.
+    /// Ranking score, higher is better: the sum over pasted events of how well it fits each.
     pub score: f64,
     /// Confidence that this is the right article, 0 to 1.
     pub confidence: f64,
@@ -33,36 +52,235 @@ pub struct MatchOutcome {
     pub results: Vec<MatchResult>,
 }
 
-/// Matches pastes against the archive.
+/// How one article fits one pasted event.
 #[derive(Debug, Clone)]
+struct Fit {
+    title: String,
+    score: f64,
+    reason: String,
+}
+
+/// Matches pastes against the archive, keeping the quoted events in memory.
+#[derive(Debug)]
 pub struct Matcher {
     store: Store,
+    index: RwLock<(Arc<EventIndex>, Instant)>,
 }
 
 impl Matcher {
-    /// A matcher over `store`.
+    /// A matcher over `store`; the index is built on first use.
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            index: RwLock::new((Arc::new(EventIndex::empty()), Instant::now() - RECHECK * 2)),
+        }
+    }
+
+    /// The current index, rebuilt when another writer changed the archive.
+    pub async fn index(&self) -> Result<Arc<EventIndex>, StoreError> {
+        {
+            let guard = self.index.read().await;
+            if guard.1.elapsed() < RECHECK {
+                return Ok(guard.0.clone());
+            }
+        }
+        let mut guard = self.index.write().await;
+        if guard.1.elapsed() < RECHECK {
+            return Ok(guard.0.clone());
+        }
+        let generation = self.store.generation().await?;
+        if generation != guard.0.generation || guard.0.is_empty_placeholder() {
+            let quotes = self.store.all_event_quotes().await?;
+            guard.0 = Arc::new(EventIndex::build(generation, quotes));
+        }
+        guard.1 = Instant::now();
+        Ok(guard.0.clone())
     }
 
     /// Recognises the events in `text` and ranks the articles that fit them.
     pub async fn match_text(&self, text: &str) -> Result<MatchOutcome, StoreError> {
         let events = paste::parse_paste(text);
-        let mut results = Vec::new();
-        if let Some(q) = fts_query(text, " OR ", 32) {
-            let ids = self.store.search_ids(&q, MAX_RESULTS as i64).await?;
-            let titles = self.store.summaries(&ids.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
-            for (id, score) in ids {
-                let title = titles.iter().find(|s| s.id == id).map(|s| s.title.clone()).unwrap_or_default();
-                results.push(MatchResult {
-                    id,
+        let index = self.index().await?;
+        let mut per_event: Vec<HashMap<ArticleId, Fit>> = Vec::with_capacity(events.len());
+        for event in &events {
+            let mut fits = fits_from_quotes(&index, event);
+            if let Some(id) = event.event_id {
+                self.add_mentions(&mut fits, id).await?;
+            }
+            if fits.values().all(|f| f.score < 0.5) {
+                let words = event.description.as_deref().unwrap_or(text);
+                self.add_full_text(&mut fits, words, event).await?;
+            }
+            per_event.push(fits);
+        }
+        if events.is_empty() && !text.trim().is_empty() {
+            let mut fits = HashMap::new();
+            self.add_full_text(&mut fits, text, &PastedEvent::message(text)).await?;
+            per_event.push(fits);
+        }
+        Ok(MatchOutcome {
+            results: combine(per_event),
+            events,
+        })
+    }
+
+    async fn add_mentions(&self, fits: &mut HashMap<ArticleId, Fit>, event_id: u32) -> Result<(), StoreError> {
+        for (id, title) in self.store.event_mentions(i64::from(event_id), 50).await? {
+            offer(
+                fits,
+                id,
+                Fit {
                     title,
-                    score,
-                    confidence: 0.3,
-                    reasons: vec!["words of the paste found in the article".into()],
-                });
+                    score: 0.3,
+                    reason: format!("names event {event_id} in its text"),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    async fn add_full_text(
+        &self,
+        fits: &mut HashMap<ArticleId, Fit>,
+        words: &str,
+        event: &PastedEvent,
+    ) -> Result<(), StoreError> {
+        // The source name is a strong word to search with when the event index had nothing.
+        let text = match &event.source {
+            Some(s) => format!("{s} {words}"),
+            None => words.to_string(),
+        };
+        let Some(q) = fts_query(&text, " OR ", FTS_WORDS) else {
+            return Ok(());
+        };
+        let hits = self.store.search_ids(&q, MAX_RESULTS as i64).await?;
+        let Some(best) = hits.first().map(|h| h.1).filter(|b| *b > 0.0) else {
+            return Ok(());
+        };
+        let titles: HashMap<ArticleId, String> = self
+            .store
+            .summaries(&hits.iter().map(|h| h.0).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.title))
+            .collect();
+        for (id, score) in hits {
+            offer(
+                fits,
+                id,
+                Fit {
+                    title: titles.get(&id).cloned().unwrap_or_default(),
+                    score: 0.25 * score / best,
+                    reason: "words of the paste found in the article".into(),
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Candidates from the quoted events: by (id, source), else by id alone, else (no id) by
+/// description over every quote.
+fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleId, Fit> {
+    let pasted = event.description.as_deref().map(shape);
+    let key = event.source.as_deref().map(kb::fold_source).filter(|k| !k.is_empty());
+    let mut fits = HashMap::new();
+    let (candidates, base, how): (Vec<&QuoteEntry>, f64, &str) = match (event.event_id, &key) {
+        (Some(id), Some(k)) if index.has(k, id) => (index.by_event(k, id), 0.6, "exact"),
+        (Some(id), _) => (index.by_id(id), 0.35, "id"),
+        (None, _) => (index.all().collect(), 0.0, "text"),
+    };
+    for q in candidates {
+        let sim = pasted.as_ref().map(|p| similarity(p, &q.shape));
+        let (score, why) = match (how, sim) {
+            ("text", Some(s)) if s.score >= SAME_MESSAGE => (0.2 + 0.6 * s.score, describe_text_fit(q, s.score)),
+            ("text", _) => continue,
+            (_, Some(s)) => (base + 0.4 * s.score, describe_event_fit(q, how, Some(s.score))),
+            // No description pasted (XML, an empty message): the id and source decide;
+            // quotes without a description of their own fit such a paste best.
+            (_, None) => (base + if q.shape.tokens.is_empty() { 0.05 } else { 0.0 }, describe_event_fit(q, how, None)),
+        };
+        let mut reason = why;
+        if let Some(p) = &pasted {
+            let vars: Vec<String> = p.variables.iter().take(3).map(|v| format!("\"{v}\"")).collect();
+            if !vars.is_empty() && score > 0.5 {
+                reason.push_str(&format!("; {} treated as variable", vars.join(", ")));
             }
         }
-        Ok(MatchOutcome { events, results })
+        // A type that agrees is a small tie-breaker between otherwise equal quotes.
+        let agrees = matches!((&event.level, &q.kind), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
+        offer(
+            &mut fits,
+            q.article,
+            Fit {
+                title: q.title.clone(),
+                score: score + if agrees { 0.01 } else { 0.0 },
+                reason,
+            },
+        );
     }
+    fits
+}
+
+fn describe_event_fit(q: &QuoteEntry, how: &str, sim: Option<f64>) -> String {
+    let source = q.source.as_deref().unwrap_or("an unnamed source");
+    let mut s = match how {
+        "exact" => format!("event {} from {source}", q.event_id),
+        _ => format!("event {} (quoted from {source}, not the pasted source)", q.event_id),
+    };
+    if let Some(sim) = sim {
+        s.push_str(&format!("; description {:.0}% alike", sim * 100.0));
+    }
+    s
+}
+
+fn describe_text_fit(q: &QuoteEntry, sim: f64) -> String {
+    let source = q.source.as_deref().unwrap_or("an unnamed source");
+    format!(
+        "message {:.0}% alike to event {} from {source} quoted in the article",
+        sim * 100.0,
+        q.event_id
+    )
+}
+
+/// Keeps the better of two fits of one article to one event.
+fn offer(fits: &mut HashMap<ArticleId, Fit>, id: ArticleId, fit: Fit) {
+    match fits.get_mut(&id) {
+        Some(old) if old.score >= fit.score => {}
+        Some(old) => *old = fit,
+        None => {
+            fits.insert(id, fit);
+        }
+    }
+}
+
+/// Sums each article's fits over the pasted events (covering more events ranks higher),
+/// best first, ties by article number for a stable order.
+fn combine(per_event: Vec<HashMap<ArticleId, Fit>>) -> Vec<MatchResult> {
+    let n = per_event.len().max(1) as f64;
+    let mut total: HashMap<ArticleId, MatchResult> = HashMap::new();
+    for fits in per_event {
+        for (id, fit) in fits {
+            let r = total.entry(id).or_insert_with(|| MatchResult {
+                id,
+                title: fit.title.clone(),
+                score: 0.0,
+                confidence: 0.0,
+                reasons: Vec::new(),
+            });
+            r.score += fit.score;
+            r.confidence += fit.score.min(1.0) / n;
+            if !r.reasons.contains(&fit.reason) {
+                r.reasons.push(fit.reason);
+            }
+        }
+    }
+    let mut results: Vec<MatchResult> = total.into_values().collect();
+    results.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    results.truncate(MAX_RESULTS);
+    for r in &mut results {
+        r.score = (r.score * 1000.0).round() / 1000.0;
+        r.confidence = (r.confidence * 100.0).round() / 100.0;
+    }
+    results
 }

@@ -71,3 +71,20 @@ pub fn parse_paste(text: &str) -> Vec<PastedEvent> {
         description: Some(collapsed),
     }]
 }
+
+impl PastedEvent {
+    /// A paste recognised as message text only.
+    pub fn message(text: &str) -> Self {
+        PastedEvent {
+            format: PasteFormat::Message,
+            event_id: None,
+            source: None,
+            level: None,
+            category: None,
+            log: None,
+            computer: None,
+            time: None,
+            description: Some(text.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|d| !d.is_empty()),
+        }
+    }
+}

@@ -6,6 +6,7 @@ mod browse;
 mod error;
 mod events;
 mod extract;
+mod matching;
 mod pages;
 mod search;
 
@@ -64,6 +65,7 @@ pub fn app(state: AppState) -> Router {
         .merge(articles::router())
         .merge(browse::router())
         .merge(events::router())
+        .merge(matching::router())
         .fallback(pages::not_found)
         .with_state(state)
         .layer(middleware::map_response(security_headers))

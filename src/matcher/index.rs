@@ -1,0 +1,106 @@
+//! The quoted events held in memory, keyed for the matcher's lookups.
+
+use super::similarity::{Shape, shape};
+use crate::kb::ArticleId;
+use crate::store::EventCandidate;
+use std::collections::HashMap;
+
+/// One quoted event, with its description already cut into a shape.
+#[derive(Debug, Clone)]
+pub struct QuoteEntry {
+    /// The quoting article.
+    pub article: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// The event id.
+    pub event_id: u32,
+    /// The source as written.
+    pub source: Option<String>,
+    /// The event type.
+    pub kind: Option<String>,
+    /// The description's shape.
+    pub shape: Shape,
+}
+
+/// Every quoted event of the archive, by (folded source, id) and by id.
+#[derive(Debug, Default)]
+pub struct EventIndex {
+    /// The store generation this was built from.
+    pub generation: i64,
+    quotes: Vec<QuoteEntry>,
+    by_key: HashMap<(String, u32), Vec<usize>>,
+    by_id: HashMap<u32, Vec<usize>>,
+    placeholder: bool,
+}
+
+impl EventIndex {
+    /// An index that holds nothing and is rebuilt on first use.
+    pub fn empty() -> Self {
+        Self {
+            placeholder: true,
+            ..Self::default()
+        }
+    }
+
+    /// Whether this is the placeholder made before the first build.
+    pub fn is_empty_placeholder(&self) -> bool {
+        self.placeholder
+    }
+
+    /// Builds the index from the store's quoted events.
+    pub fn build(generation: i64, rows: Vec<EventCandidate>) -> Self {
+        let mut index = Self {
+            generation,
+            ..Self::default()
+        };
+        for row in rows {
+            let Ok(event_id) = u32::try_from(row.event_id) else { continue };
+            let i = index.quotes.len();
+            index.by_key.entry((row.source_key, event_id)).or_default().push(i);
+            index.by_id.entry(event_id).or_default().push(i);
+            index.quotes.push(QuoteEntry {
+                article: row.article_id,
+                title: row.title,
+                event_id,
+                source: row.source,
+                kind: row.kind,
+                shape: shape(row.description.as_deref().unwrap_or("")),
+            });
+        }
+        index
+    }
+
+    /// Whether any article quotes event `id` from the folded source `key`.
+    pub fn has(&self, key: &str, id: u32) -> bool {
+        self.by_key.contains_key(&(key.to_string(), id))
+    }
+
+    /// The quotes of event `id` from the folded source `key`.
+    pub fn by_event(&self, key: &str, id: u32) -> Vec<&QuoteEntry> {
+        self.pick(self.by_key.get(&(key.to_string(), id)))
+    }
+
+    /// The quotes of event `id` from any source.
+    pub fn by_id(&self, id: u32) -> Vec<&QuoteEntry> {
+        self.pick(self.by_id.get(&id))
+    }
+
+    /// Every quote.
+    pub fn all(&self) -> impl Iterator<Item = &QuoteEntry> {
+        self.quotes.iter()
+    }
+
+    /// How many quotes the index holds.
+    pub fn len(&self) -> usize {
+        self.quotes.len()
+    }
+
+    /// Whether the index holds no quote.
+    pub fn is_empty(&self) -> bool {
+        self.quotes.is_empty()
+    }
+
+    fn pick(&self, ids: Option<&Vec<usize>>) -> Vec<&QuoteEntry> {
+        ids.map(|v| v.iter().map(|&i| &self.quotes[i]).collect()).unwrap_or_default()
+    }
+}

@@ -1,0 +1,33 @@
+//! `POST /api/match`: pasted event text in, recognised events and ranked articles out.
+
+use super::extract::ApiJson;
+use super::{ApiError, AppState, WebError};
+use crate::matcher::MatchOutcome;
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+/// This feature's routes.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/match", post(match_api))
+}
+
+/// The body of `POST /api/match`.
+#[derive(Debug, Deserialize)]
+struct MatchRequest {
+    text: String,
+}
+
+async fn match_api(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<MatchRequest>,
+) -> Result<Json<MatchOutcome>, ApiError> {
+    if req.text.trim().is_empty() {
+        return Err(ApiError(WebError::Unprocessable {
+            message: "the text is empty: paste the event or error message".into(),
+            valid: Vec::new(),
+        }));
+    }
+    Ok(Json(state.matcher.match_text(&req.text).await?))
+}
