@@ -139,8 +139,19 @@ pub async fn run_import(store: &Store, paths: &[PathBuf]) -> anyhow::Result<Impo
     for f in &report.failures {
         eprintln!("failed: {}: {}", f.path, f.reason);
     }
-    println!("{}", report.summary());
+    match peak_memory_mb() {
+        Some(mb) => println!("{}, peak memory {mb} MB", report.summary()),
+        None => println!("{}", report.summary()),
+    }
     Ok(report)
+}
+
+/// The process's peak resident memory, where the OS tells it (Linux).
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 async fn export(store: &Store) -> anyhow::Result<()> {

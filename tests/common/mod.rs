@@ -1,0 +1,129 @@
+//! Shared test support: the app over a temporary database imported from `tests/fixtures`,
+//! and small helpers to send requests in-process.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kbfix::import::{NoProgress, import_paths};
+use kbfix::store::Store;
+use kbfix::web::{self, AppState};
+use std::path::PathBuf;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// The fixtures directory: small articles written for the tests, in the archive's format.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// An app over its own database; the directory is removed when it drops.
+pub struct TestApp {
+    /// The store behind the app.
+    pub store: Store,
+    /// The state handed to the router.
+    pub state: AppState,
+    /// The database file's directory.
+    pub dir: TempDir,
+}
+
+/// A response, read whole.
+pub struct Reply {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body as text.
+    pub body: String,
+}
+
+impl Reply {
+    /// The body parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The Location header.
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// A fresh database with every fixture imported, and the app over it.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("test.db")).await.expect("open store");
+    let report = import_paths(&store, &[fixtures()], &mut NoProgress).await.expect("import");
+    assert!(report.failures.is_empty(), "fixtures failed: {:?}", report.failures);
+    let state = AppState::new(store.clone());
+    TestApp { store, state, dir }
+}
+
+impl TestApp {
+    /// The router, fresh for one request.
+    pub fn router(&self) -> Router {
+        web::app(self.state.clone())
+    }
+
+    /// Sends a request and reads the whole response.
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// GET `uri`.
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    /// POST a JSON body.
+    pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Reply {
+        self.post_raw(uri, "application/json", body.to_string()).await
+    }
+
+    /// POST a body with a content type, as given.
+    pub async fn post_raw(&self, uri: &str, content_type: &str, body: String) -> Reply {
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// POST a form.
+    pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.post_raw(uri, "application/x-www-form-urlencoded", body).await
+    }
+}
+
+/// Encodes a form field.
+pub fn form_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
