@@ -20,7 +20,9 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(archive.exists(), "{} not found", archive.display());
     let dir = tempfile::tempdir()?;
 
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let (raw_secs, raw_files) = rt.block_on(raw_load(&archive, &dir.path().join("raw.db")))?;
     println!("baseline: raw text of {raw_files} files into one FTS5 table: {raw_secs:.1} s");
 
@@ -33,10 +35,17 @@ fn main() -> anyhow::Result<()> {
         .arg(&archive)
         .output()?;
     let secs = start.elapsed().as_secs_f64();
-    anyhow::ensure!(out.status.success(), "kbfix import failed: {}", String::from_utf8_lossy(&out.stderr));
+    anyhow::ensure!(
+        out.status.success(),
+        "kbfix import failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary = String::from_utf8_lossy(&out.stdout);
     println!("kbfix import: {secs:.1} s ({})", summary.trim());
-    println!("ratio: {:.2}x the baseline (target at most 1.5x)", secs / raw_secs);
+    println!(
+        "ratio: {:.2}x the baseline (target at most 1.5x)",
+        secs / raw_secs
+    );
     Ok(())
 }
 
@@ -56,7 +65,9 @@ async fn raw_load(archive: &Path, db: &Path) -> anyhow::Result<(f64, usize)> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<String>(1024);
     let path = archive.to_path_buf();
     let reader = std::thread::spawn(move || -> anyhow::Result<()> {
-        let mut tar = tar::Archive::new(GzDecoder::new(std::io::BufReader::new(std::fs::File::open(path)?)));
+        let mut tar = tar::Archive::new(GzDecoder::new(std::io::BufReader::new(
+            std::fs::File::open(path)?,
+        )));
         for entry in tar.entries()? {
             let mut entry = entry?;
             if !entry.header().entry_type().is_file() {
@@ -64,7 +75,10 @@ async fn raw_load(archive: &Path, db: &Path) -> anyhow::Result<(f64, usize)> {
             }
             let mut bytes = Vec::new();
             entry.read_to_end(&mut bytes)?;
-            if tx.blocking_send(String::from_utf8_lossy(&bytes).into_owned()).is_err() {
+            if tx
+                .blocking_send(String::from_utf8_lossy(&bytes).into_owned())
+                .is_err()
+            {
                 break;
             }
         }
@@ -73,10 +87,15 @@ async fn raw_load(archive: &Path, db: &Path) -> anyhow::Result<(f64, usize)> {
     let mut files = 0;
     let mut txn = conn.begin().await?;
     while let Some(text) = rx.recv().await {
-        sqlx::query("INSERT INTO raw (body) VALUES (?1)").bind(text).execute(&mut *txn).await?;
+        sqlx::query("INSERT INTO raw (body) VALUES (?1)")
+            .bind(text)
+            .execute(&mut *txn)
+            .await?;
         files += 1;
     }
     txn.commit().await?;
-    reader.join().map_err(|_| anyhow::anyhow!("reader thread panicked"))??;
+    reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("reader thread panicked"))??;
     Ok((start.elapsed().as_secs_f64(), files))
 }

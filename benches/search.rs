@@ -28,8 +28,14 @@ fn main() -> anyhow::Result<()> {
         .find(|a| !a.starts_with('-'))
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target/bench-web/kbfix.db"));
-    anyhow::ensure!(db.exists(), "{} not found: import the archive first", db.display());
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    anyhow::ensure!(
+        db.exists(),
+        "{} not found: import the archive first",
+        db.display()
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let store = Store::open(&db).await?;
         let filters = SearchFilters::default();

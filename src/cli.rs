@@ -69,7 +69,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = run_import(&store, &paths).await?;
             store.close().await;
             if strict && !report.failures.is_empty() {
-                bail!("{} file(s) failed to import (--strict)", report.failures.len());
+                bail!(
+                    "{} file(s) failed to import (--strict)",
+                    report.failures.len()
+                );
             }
             Ok(())
         }
@@ -82,7 +85,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             let articles = store.article_count().await?;
-            println!("kbfix: serving {articles} articles at http://{}/", listener.local_addr()?);
+            println!(
+                "kbfix: serving {articles} articles at http://{}/",
+                listener.local_addr()?
+            );
             web::serve(listener, AppState::new(store.clone())).await?;
             store.close().await;
             Ok(())
@@ -95,15 +101,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .enumerate()
                 .filter(|(_, l)| !l.trim().is_empty())
                 .map(|(i, l)| {
-                    serde_json::from_str::<EvalCase>(l)
-                        .with_context(|| format!("{}:{}: not a paste case", pastes.display(), i + 1))
+                    serde_json::from_str::<EvalCase>(l).with_context(|| {
+                        format!("{}:{}: not a paste case", pastes.display(), i + 1)
+                    })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let store = open(&cli.db).await?;
             let report = evaluate(&Matcher::new(store), &cases).await?;
             if misses {
                 for (case, format, first) in &report.misses {
-                    let first = first.map(|id| id.to_string()).unwrap_or_else(|| "nothing".into());
+                    let first = first
+                        .map(|id| id.to_string())
+                        .unwrap_or_else(|| "nothing".into());
                     println!("miss {case} ({format}): first was {first}");
                 }
             }
@@ -117,10 +126,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show { id } => {
             let id: ArticleId = id.parse()?;
             let store = open(&cli.db).await?;
-            let article = store
-                .article(id)
-                .await?
-                .with_context(|| format!("article {id} is not in the database {}", cli.db.display()))?;
+            let article = store.article(id).await?.with_context(|| {
+                format!("article {id} is not in the database {}", cli.db.display())
+            })?;
             println!("{}", serde_json::to_string_pretty(&article)?);
             Ok(())
         }

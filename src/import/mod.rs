@@ -216,7 +216,11 @@ mod tests {
             (Some(&stored), "1998-01-01", "bb", false),
         ];
         for (old, date, hash, want) in cases {
-            assert_eq!(should_write(old, &article(date), hash), want, "{date} {hash}");
+            assert_eq!(
+                should_write(old, &article(date), hash),
+                want,
+                "{date} {hash}"
+            );
         }
     }
 

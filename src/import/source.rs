@@ -127,7 +127,13 @@ mod tests {
 
     #[test]
     fn names() {
-        for (name, want) in [("Q1.TXT", true), ("q1.txt", true), ("a.Txt", true), (".txt", false), ("a.md", false)] {
+        for (name, want) in [
+            ("Q1.TXT", true),
+            ("q1.txt", true),
+            ("a.Txt", true),
+            (".txt", false),
+            ("a.md", false),
+        ] {
             assert_eq!(is_article_name(name), want, "{name}");
         }
         assert!(is_tar_gz(Path::new("x/kb-txt.tar.gz")));

@@ -6,8 +6,13 @@ use super::{Article, ArticleId};
 pub fn title_kind(title: &str) -> Option<&str> {
     let (prefix, _) = title.split_once(':')?;
     let ok = (2..=8).contains(&prefix.len())
-        && prefix.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        && prefix.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && prefix
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_uppercase());
     ok.then_some(prefix)
 }
 
@@ -40,11 +45,15 @@ fn event_ids_in(text: &str) -> Vec<u32> {
         }
         t = t.trim_start_matches([':', '#', ' ', '\t']);
         let digits: &str = &t[..t.bytes().take_while(u8::is_ascii_digit).count()];
-        let ends_word = t[digits.len()..].bytes().next().is_none_or(|b| !b.is_ascii_alphanumeric());
-        if (1..=5).contains(&digits.len()) && ends_word {
-            if let Ok(n) = digits.parse() {
-                out.push(n);
-            }
+        let ends_word = t[digits.len()..]
+            .bytes()
+            .next()
+            .is_none_or(|b| !b.is_ascii_alphanumeric());
+        if (1..=5).contains(&digits.len())
+            && ends_word
+            && let Ok(n) = digits.parse()
+        {
+            out.push(n);
         }
     }
     out
@@ -59,7 +68,10 @@ pub fn citations(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, Ar
         while let Some(off) = text.get(at..)?.find('Q') {
             let start = at + off;
             at = start + 1;
-            let digits = bytes[start + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let digits = bytes[start + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
             let end = start + 1 + digits;
             let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
             let after_ok = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());

@@ -48,7 +48,11 @@ impl EvalReport {
         }
         let mut lat = self.latencies_ms.clone();
         lat.sort_by(f64::total_cmp);
-        let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or(0.0);
+        let pct = |p: f64| {
+            lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(0.0)
+        };
         let _ = writeln!(
             out,
             "{} p50={:.2}ms p95={:.2}ms max={:.2}ms",
@@ -66,7 +70,10 @@ fn line(name: &str, ranks: &[Option<usize>]) -> String {
     let r1 = ranks.iter().filter(|r| **r == Some(1)).count() as f64 / n;
     let r5 = ranks.iter().filter(|r| r.is_some_and(|r| r <= 5)).count() as f64 / n;
     let mrr: f64 = ranks.iter().flatten().map(|r| 1.0 / *r as f64).sum::<f64>() / n;
-    format!("{name:12} n={:5} recall@1={r1:.3} recall@5={r5:.3} mrr={mrr:.3}", ranks.len())
+    format!(
+        "{name:12} n={:5} recall@1={r1:.3} recall@5={r5:.3} mrr={mrr:.3}",
+        ranks.len()
+    )
 }
 
 /// Runs every case through the matcher, timing each.
@@ -76,14 +83,26 @@ pub async fn evaluate(matcher: &Matcher, cases: &[EvalCase]) -> Result<EvalRepor
     for case in cases {
         let start = Instant::now();
         let outcome = matcher.match_text(&case.text).await?;
-        report.latencies_ms.push(start.elapsed().as_secs_f64() * 1000.0);
-        let rank = outcome.results.iter().position(|r| case.gold.contains(&r.id)).map(|i| i + 1);
+        report
+            .latencies_ms
+            .push(start.elapsed().as_secs_f64() * 1000.0);
+        let rank = outcome
+            .results
+            .iter()
+            .position(|r| case.gold.contains(&r.id))
+            .map(|i| i + 1);
         if rank != Some(1) {
-            report
-                .misses
-                .push((case.case.clone(), case.format.clone(), outcome.results.first().map(|r| r.id)));
+            report.misses.push((
+                case.case.clone(),
+                case.format.clone(),
+                outcome.results.first().map(|r| r.id),
+            ));
         }
-        report.ranks.entry(case.format.clone()).or_default().push(rank);
+        report
+            .ranks
+            .entry(case.format.clone())
+            .or_default()
+            .push(rank);
     }
     Ok(report)
 }

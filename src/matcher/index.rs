@@ -54,9 +54,15 @@ impl EventIndex {
             ..Self::default()
         };
         for row in rows {
-            let Ok(event_id) = u32::try_from(row.event_id) else { continue };
+            let Ok(event_id) = u32::try_from(row.event_id) else {
+                continue;
+            };
             let i = index.quotes.len();
-            index.by_key.entry((row.source_key, event_id)).or_default().push(i);
+            index
+                .by_key
+                .entry((row.source_key, event_id))
+                .or_default()
+                .push(i);
             index.by_id.entry(event_id).or_default().push(i);
             index.quotes.push(QuoteEntry {
                 article: row.article_id,
@@ -101,6 +107,7 @@ impl EventIndex {
     }
 
     fn pick(&self, ids: Option<&Vec<usize>>) -> Vec<&QuoteEntry> {
-        ids.map(|v| v.iter().map(|&i| &self.quotes[i]).collect()).unwrap_or_default()
+        ids.map(|v| v.iter().map(|&i| &self.quotes[i]).collect())
+            .unwrap_or_default()
     }
 }

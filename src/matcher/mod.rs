@@ -115,7 +115,8 @@ impl Matcher {
         }
         if events.is_empty() && !text.trim().is_empty() {
             let mut fits = HashMap::new();
-            self.add_full_text(&mut fits, text, &PastedEvent::message(text)).await?;
+            self.add_full_text(&mut fits, text, &PastedEvent::message(text))
+                .await?;
             per_event.push(fits);
         }
         Ok(MatchOutcome {
@@ -124,7 +125,11 @@ impl Matcher {
         })
     }
 
-    async fn add_mentions(&self, fits: &mut HashMap<ArticleId, Fit>, event_id: u32) -> Result<(), StoreError> {
+    async fn add_mentions(
+        &self,
+        fits: &mut HashMap<ArticleId, Fit>,
+        event_id: u32,
+    ) -> Result<(), StoreError> {
         for (id, title) in self.store.event_mentions(i64::from(event_id), 50).await? {
             offer(
                 fits,
@@ -183,7 +188,11 @@ impl Matcher {
 /// description over every quote.
 fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleId, Fit> {
     let pasted = event.description.as_deref().map(shape);
-    let key = event.source.as_deref().map(kb::fold_source).filter(|k| !k.is_empty());
+    let key = event
+        .source
+        .as_deref()
+        .map(kb::fold_source)
+        .filter(|k| !k.is_empty());
     let mut fits = HashMap::new();
     let (candidates, base, how): (Vec<&QuoteEntry>, f64, &str) = match (event.event_id, &key) {
         (Some(id), Some(k)) if index.has(k, id) => (index.by_event(k, id), 0.6, "exact"),
@@ -193,22 +202,36 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
     for q in candidates {
         let sim = pasted.as_ref().map(|p| similarity(p, &q.shape));
         let (score, why) = match (how, sim) {
-            ("text", Some(s)) if s.score >= SAME_MESSAGE => (0.2 + 0.6 * s.score, describe_text_fit(q, s.score)),
+            ("text", Some(s)) if s.score >= SAME_MESSAGE => {
+                (0.2 + 0.6 * s.score, describe_text_fit(q, s.score))
+            }
             ("text", _) => continue,
-            (_, Some(s)) => (base + 0.4 * s.score, describe_event_fit(q, how, Some(s.score))),
+            (_, Some(s)) => (
+                base + 0.4 * s.score,
+                describe_event_fit(q, how, Some(s.score)),
+            ),
             // No description pasted (XML, an empty message): the id and source decide;
             // quotes without a description of their own fit such a paste best.
-            (_, None) => (base + if q.shape.tokens.is_empty() { 0.05 } else { 0.0 }, describe_event_fit(q, how, None)),
+            (_, None) => (
+                base + if q.shape.tokens.is_empty() { 0.05 } else { 0.0 },
+                describe_event_fit(q, how, None),
+            ),
         };
         let mut reason = why;
         if let Some(p) = &pasted {
-            let vars: Vec<String> = p.variables.iter().take(3).map(|v| format!("\"{v}\"")).collect();
+            let vars: Vec<String> = p
+                .variables
+                .iter()
+                .take(3)
+                .map(|v| format!("\"{v}\""))
+                .collect();
             if !vars.is_empty() && score > 0.5 {
                 reason.push_str(&format!("; {} treated as variable", vars.join(", ")));
             }
         }
         // A type that agrees is a small tie-breaker between otherwise equal quotes.
-        let agrees = matches!((&event.level, &q.kind), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
+        let agrees =
+            matches!((&event.level, &q.kind), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
         offer(
             &mut fits,
             q.article,
@@ -226,7 +249,10 @@ fn describe_event_fit(q: &QuoteEntry, how: &str, sim: Option<f64>) -> String {
     let source = q.source.as_deref().unwrap_or("an unnamed source");
     let mut s = match how {
         "exact" => format!("event {} from {source}", q.event_id),
-        _ => format!("event {} (quoted from {source}, not the pasted source)", q.event_id),
+        _ => format!(
+            "event {} (quoted from {source}, not the pasted source)",
+            q.event_id
+        ),
     };
     if let Some(sim) = sim {
         s.push_str(&format!("; description {:.0}% alike", sim * 100.0));

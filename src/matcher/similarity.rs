@@ -49,7 +49,8 @@ pub fn shape(text: &str) -> Shape {
         let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
         let raw = &trimmed[..end];
         rest = &trimmed[end..];
-        let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '\\' | '{' | '}'));
+        let word = raw
+            .trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '\\' | '{' | '}'));
         if word.is_empty() {
             continue;
         }
@@ -57,7 +58,10 @@ pub fn shape(text: &str) -> Shape {
             push_var(&mut tokens);
             variables.push(word.to_string());
         } else {
-            for part in word.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty()) {
+            for part in word
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| !p.is_empty())
+            {
                 tokens.push(Token::Word(part.to_lowercase()));
             }
         }
@@ -82,7 +86,8 @@ fn enclosed_len(s: &str) -> Option<usize> {
     let open_len = s.chars().next()?.len_utf8();
     let end = s[open_len..].find(close)?;
     let inner = &s[open_len..open_len + end];
-    (!inner.is_empty() && inner.len() <= 80 && !inner.contains('\n')).then_some(open_len + end + close.len_utf8())
+    (!inner.is_empty() && inner.len() <= 80 && !inner.contains('\n'))
+        .then_some(open_len + end + close.len_utf8())
 }
 
 /// Whether a word is a value that changes from one occurrence of the event to the next.
@@ -91,7 +96,9 @@ pub fn is_variable(word: &str) -> bool {
     word.bytes().any(|b| b.is_ascii_digit())
         || word.starts_with('%')
         || word.contains(['\\', '/', '=', '@', '{', '}'])
-        || ["xxx", "nnn", "yyy", "###"].iter().any(|p| lower.contains(p))
+        || ["xxx", "nnn", "yyy", "###"]
+            .iter()
+            .any(|p| lower.contains(p))
         || (lower.starts_with("0x") && lower.len() > 2)
 }
 
@@ -111,7 +118,11 @@ pub fn similarity(pasted: &Shape, quoted: &Shape) -> Similarity {
     let common = lcs(&a, &b);
     let p = common as f64 / a.len() as f64;
     let r = common as f64 / b.len() as f64;
-    let score = if common == 0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let score = if common == 0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
     Similarity { score, common }
 }
 
@@ -135,7 +146,11 @@ fn lcs(a: &[&str], b: &[&str]) -> usize {
     let mut cur = vec![0usize; b.len() + 1];
     for x in a {
         for (j, y) in b.iter().enumerate() {
-            cur[j + 1] = if x == y { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -155,20 +170,39 @@ mod tests {
         let cases: Vec<(&str, Vec<Token>, Vec<&str>)> = vec![
             (
                 "Export to file msgxxxx.ccm returned code 3.",
-                vec![w("export"), w("to"), w("file"), Token::Var, w("returned"), w("code"), Token::Var],
+                vec![
+                    w("export"),
+                    w("to"),
+                    w("file"),
+                    Token::Var,
+                    w("returned"),
+                    w("code"),
+                    Token::Var,
+                ],
                 vec!["msgxxxx.ccm", "3"],
             ),
             (
                 "The <server name> server at \"C:\\Program Files\" failed",
-                vec![w("the"), Token::Var, w("server"), w("at"), Token::Var, w("failed")],
+                vec![
+                    w("the"),
+                    Token::Var,
+                    w("server"),
+                    w("at"),
+                    Token::Var,
+                    w("failed"),
+                ],
                 vec!["<server name>", "\"C:\\Program Files\""],
             ),
-            ("Error %1 on CN=Srv,O=Org 0x80004005", vec![w("error"), Token::Var, w("on"), Token::Var], vec![
-                "%1",
-                "CN=Srv,O=Org",
-                "0x80004005",
-            ]),
-            ("cc:Mail post-office", vec![w("cc"), w("mail"), w("post"), w("office")], vec![]),
+            (
+                "Error %1 on CN=Srv,O=Org 0x80004005",
+                vec![w("error"), Token::Var, w("on"), Token::Var],
+                vec!["%1", "CN=Srv,O=Org", "0x80004005"],
+            ),
+            (
+                "cc:Mail post-office",
+                vec![w("cc"), w("mail"), w("post"), w("office")],
+                vec![],
+            ),
             ("", vec![], vec![]),
         ];
         for (text, tokens, vars) in cases {
@@ -180,8 +214,12 @@ mod tests {
 
     #[test]
     fn placeholders_match_values() {
-        let quoted = shape("Lotus cc:Mail EXPORT to file msgxxxx.ccm returned result code 3. Could not access <server name>.");
-        let pasted = shape("Lotus cc:Mail EXPORT to file msg0a1f.ccm returned result code 3. Could not access SALES.");
+        let quoted = shape(
+            "Lotus cc:Mail EXPORT to file msgxxxx.ccm returned result code 3. Could not access <server name>.",
+        );
+        let pasted = shape(
+            "Lotus cc:Mail EXPORT to file msg0a1f.ccm returned result code 3. Could not access SALES.",
+        );
         let sim = similarity(&pasted, &quoted);
         assert!(sim.score > 0.9, "{sim:?}");
         let other = shape("The service terminated unexpectedly. It has done this 2 times.");

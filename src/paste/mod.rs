@@ -84,7 +84,8 @@ impl PastedEvent {
             log: None,
             computer: None,
             time: None,
-            description: Some(text.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|d| !d.is_empty()),
+            description: Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|d| !d.is_empty()),
         }
     }
 }

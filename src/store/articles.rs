@@ -107,7 +107,9 @@ struct EventRow {
 
 impl Store {
     /// Every stored article's date and content hash, keyed by id (57k entries: a few MB).
-    pub async fn existing_articles(&self) -> Result<HashMap<ArticleId, ExistingArticle>, StoreError> {
+    pub async fn existing_articles(
+        &self,
+    ) -> Result<HashMap<ArticleId, ExistingArticle>, StoreError> {
         let rows: Vec<(i64, String, String)> =
             sqlx::query_as("SELECT id, date, content_hash FROM articles")
                 .fetch_all(&self.pool)
@@ -236,7 +238,11 @@ impl Store {
     }
 
     /// Articles related to `id`: sharing a quoted event, a citation, or keywords, best first.
-    pub async fn related(&self, id: ArticleId, limit: i64) -> Result<Vec<(Summary, String)>, StoreError> {
+    pub async fn related(
+        &self,
+        id: ArticleId,
+        limit: i64,
+    ) -> Result<Vec<(Summary, String)>, StoreError> {
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "WITH mine AS (SELECT ?1 AS id), \
              ev AS ( \
@@ -325,7 +331,13 @@ async fn write_article(
         let rows: Vec<(&str, &str, String)> = a
             .sections
             .iter()
-            .map(|s| Ok((s.heading.as_str(), s.text.as_str(), serde_json::to_string(&s.blocks)?)))
+            .map(|s| {
+                Ok((
+                    s.heading.as_str(),
+                    s.text.as_str(),
+                    serde_json::to_string(&s.blocks)?,
+                ))
+            })
             .collect::<Result<_, serde_json::Error>>()?;
         sqlx::query(
             "INSERT INTO sections (article_id, ord, heading, text, blocks) \
@@ -351,8 +363,17 @@ async fn write_article(
         .execute(&mut **tx)
         .await?;
     }
+    // (event_id, source, source_key, type, category, description), bound as one JSON array.
+    type EventRow<'a> = (
+        u32,
+        Option<&'a str>,
+        String,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
     if !a.events.is_empty() {
-        let rows: Vec<(u32, Option<&str>, String, Option<&str>, Option<&str>, Option<&str>)> = a
+        let rows: Vec<EventRow> = a
             .events
             .iter()
             .map(|e| {
@@ -422,7 +443,11 @@ fn fts_columns(a: &Article) -> (String, String) {
     let mut symptoms = String::new();
     let mut body = String::new();
     for s in &a.sections {
-        let target = if s.heading.contains("SYMPTOM") { &mut symptoms } else { &mut body };
+        let target = if s.heading.contains("SYMPTOM") {
+            &mut symptoms
+        } else {
+            &mut body
+        };
         target.push_str(&s.heading);
         target.push('\n');
         target.push_str(&s.text);

@@ -56,7 +56,11 @@ impl Store {
                 _ => out.push(CategoryCount {
                     category,
                     count: n,
-                    products: if product.is_empty() { vec![] } else { vec![product] },
+                    products: if product.is_empty() {
+                        vec![]
+                    } else {
+                        vec![product]
+                    },
                 }),
             }
         }

@@ -32,16 +32,20 @@ impl StoreError {
     pub(crate) fn open(path: &Path, err: StoreError) -> StoreError {
         let reason = match &err {
             StoreError::Sqlx(sqlx::Error::Database(db)) => match db.code().as_deref() {
-                Some("26") => "the file is not a SQLite database (corrupt or another format)".into(),
-                Some("14") => "unable to open the file (check the directory exists and is writable)".into(),
+                Some("26") => {
+                    "the file is not a SQLite database (corrupt or another format)".into()
+                }
+                Some("14") => {
+                    "unable to open the file (check the directory exists and is writable)".into()
+                }
                 Some("8") => "the file or its directory is read-only".into(),
                 Some("11") => "the database file is corrupt".into(),
                 _ => db.message().to_string(),
             },
             StoreError::Sqlx(e) => e.to_string(),
-            StoreError::Migrate(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(db)))
-                if db.code().as_deref() == Some("26") =>
-            {
+            StoreError::Migrate(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(
+                db,
+            ))) if db.code().as_deref() == Some("26") => {
                 "the file is not a SQLite database (corrupt or another format)".into()
             }
             other => other.to_string(),

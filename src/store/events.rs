@@ -97,7 +97,11 @@ impl Store {
     }
 
     /// The articles quoting event `event_id` of a source.
-    pub async fn event_articles(&self, key: &str, event_id: i64) -> Result<Vec<EventArticle>, StoreError> {
+    pub async fn event_articles(
+        &self,
+        key: &str,
+        event_id: i64,
+    ) -> Result<Vec<EventArticle>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT a.id, a.title, min(e.description) AS description \
              FROM events e JOIN articles a ON a.id = e.article_id \
@@ -120,7 +124,11 @@ impl Store {
     }
 
     /// Articles naming event `event_id` in prose or title, not as a quoted block.
-    pub async fn event_mentions(&self, event_id: i64, limit: i64) -> Result<Vec<(ArticleId, String)>, StoreError> {
+    pub async fn event_mentions(
+        &self,
+        event_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(ArticleId, String)>, StoreError> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT a.id, a.title FROM event_mentions m JOIN articles a ON a.id = m.article_id \
              WHERE m.event_id = ?1 ORDER BY a.id LIMIT ?2",
@@ -138,8 +146,10 @@ impl Store {
     /// A number bumped by every committed write batch, from any process, so in-memory
     /// indexes know when to rebuild.
     pub async fn generation(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = 'generation'")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'generation'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }

@@ -12,8 +12,8 @@ pub use error::StoreError;
 pub use events::{EventArticle, EventCandidate, EventIdCount, SourceCount};
 pub use search::{MARK_END, MARK_START, SearchFilters, SearchHit, SearchPage, fts_query};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -28,10 +28,10 @@ impl Store {
     /// Opens (creating if missing) the database file at `path`, in WAL mode with foreign keys on,
     /// and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.is_dir() {
-                return Err(StoreError::MissingDir(dir.to_path_buf()));
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(StoreError::MissingDir(dir.to_path_buf()));
         }
         let options = SqliteConnectOptions::new()
             .filename(path)

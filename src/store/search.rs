@@ -86,7 +86,8 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<SearchPage, StoreError> {
-        let filtered = filters.category.is_some() || filters.product.is_some() || filters.kind.is_some();
+        let filtered =
+            filters.category.is_some() || filters.product.is_some() || filters.kind.is_some();
         let filter_sql = "(?2 IS NULL OR a.category = ?2) AND (?3 IS NULL OR a.product = ?3) \
                           AND (?4 IS NULL OR a.kind = ?4)";
         // Without filters the count needs no join with the articles table.
@@ -101,12 +102,12 @@ impl Store {
                 .to_string()
         };
         let total: i64 = sqlx::query_scalar(&count_sql)
-        .bind(query)
-        .bind(&filters.category)
-        .bind(&filters.product)
-        .bind(&filters.kind)
-        .fetch_one(&self.pool)
-        .await?;
+            .bind(query)
+            .bind(&filters.category)
+            .bind(&filters.product)
+            .bind(&filters.kind)
+            .fetch_one(&self.pool)
+            .await?;
         if total == 0 || offset >= total {
             return Ok(SearchPage {
                 total,
@@ -122,28 +123,32 @@ impl Store {
              ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6"
         );
         let results = sqlx::query_as(&page_sql)
-        .bind(query)
-        .bind(&filters.category)
-        .bind(&filters.product)
-        .bind(&filters.kind)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+            .bind(query)
+            .bind(&filters.category)
+            .bind(&filters.product)
+            .bind(&filters.kind)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(SearchPage { total, results })
     }
 
     /// The best `limit` articles for an FTS5 query, ids and scores only (for the matcher).
-    pub async fn search_ids(&self, query: &str, limit: i64) -> Result<Vec<(ArticleId, f64)>, StoreError> {
+    pub async fn search_ids(
+        &self,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<(ArticleId, f64)>, StoreError> {
         let sql = format!(
             "SELECT rowid, -{WEIGHTS} FROM articles_fts WHERE articles_fts MATCH ?1 \
              ORDER BY {WEIGHTS} LIMIT ?2"
         );
         let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
-        .bind(query)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+            .bind(query)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, s)| Some((ArticleId::try_from(id).ok()?, s)))
@@ -160,7 +165,11 @@ mod tests {
         let cases: &[(&str, &str, Option<&str>)] = &[
             ("cc:Mail dirsync", " ", Some("\"cc\" \"mail\" \"dirsync\"")),
             ("NEAR(a b) AND *", " ", Some("\"near\" \"a\" \"b\" \"and\"")),
-            ("\"'); DROP TABLE articles;--", " ", Some("\"drop\" \"table\" \"articles\"")),
+            (
+                "\"'); DROP TABLE articles;--",
+                " ",
+                Some("\"drop\" \"table\" \"articles\""),
+            ),
             ("event 68 event", " OR ", Some("\"event\" OR \"68\"")),
             ("*** ((( )))", " ", None),
             ("", " ", None),

@@ -21,9 +21,11 @@ pub fn router() -> Router<AppState> {
 /// Reads an id from the URL: `Ok(id)` when canonical, a redirect target when only its
 /// spelling differs, a 404 when it is no id at all.
 fn parse_id(raw: &str, prefix: &str) -> Result<Result<ArticleId, String>, WebError> {
-    let id: ArticleId = raw
-        .parse()
-        .map_err(|_| WebError::NotFound(format!("\"{raw}\" is not an article number; they look like Q168465.")))?;
+    let id: ArticleId = raw.parse().map_err(|_| {
+        WebError::NotFound(format!(
+            "\"{raw}\" is not an article number; they look like Q168465."
+        ))
+    })?;
     if id.to_string() == raw {
         Ok(Ok(id))
     } else {
@@ -87,7 +89,10 @@ struct ArticleTemplate {
     related: Vec<RelatedView>,
 }
 
-async fn article_page(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, WebError> {
+async fn article_page(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     let id = match parse_id(&raw, "/articles/")? {
         Ok(id) => id,
         Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
@@ -99,7 +104,13 @@ async fn article_page(State(state): State<AppState>, Path(raw): Path<String>) ->
     for s in &a.sections {
         cited.extend(kb::citations(&s.text).map(|(_, id)| id));
     }
-    let present: HashSet<ArticleId> = state.store.summaries(&cited).await?.into_iter().map(|s| s.id).collect();
+    let present: HashSet<ArticleId> = state
+        .store
+        .summaries(&cited)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
     let referenced_by = state.store.referenced_by(id).await?;
     let related = state.store.related(id, 10).await?;
     let page = ArticleTemplate {
@@ -116,7 +127,11 @@ async fn article_page(State(state): State<AppState>, Path(raw): Path<String>) ->
             .events
             .iter()
             .map(|e| {
-                let key = e.source.as_deref().map(kb::fold_source).filter(|k| !k.is_empty());
+                let key = e
+                    .source
+                    .as_deref()
+                    .map(kb::fold_source)
+                    .filter(|k| !k.is_empty());
                 EventView {
                     event_id: e.event_id,
                     source_url: key.as_ref().map(|k| format!("/events/{k}")),
@@ -167,14 +182,21 @@ struct ArticleJson {
     referenced_by: Vec<Summary>,
 }
 
-async fn article_api(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+async fn article_api(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     let id = match parse_id(&raw, "/api/articles/")? {
         Ok(id) => id,
         Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
     };
     let article = load(&state, id).await?;
     let referenced_by = state.store.referenced_by(id).await?;
-    Ok(Json(ArticleJson { article, referenced_by }).into_response())
+    Ok(Json(ArticleJson {
+        article,
+        referenced_by,
+    })
+    .into_response())
 }
 
 /// Escapes article text for a `<pre>` and turns each `Qnnnnnn` into a link when that
@@ -218,12 +240,18 @@ mod tests {
     fn links_present_citations_and_marks_missing_ones() {
         let present: HashSet<ArticleId> = [ArticleId(166045)].into_iter().collect();
         let cases = [
-            ("see Q166045 now", "see <a href=\"/articles/Q166045\">Q166045</a> now"),
+            (
+                "see Q166045 now",
+                "see <a href=\"/articles/Q166045\">Q166045</a> now",
+            ),
             (
                 "Q999999.",
                 "<span class=\"missing\" title=\"Q999999 is not in the archive\">Q999999</span>.",
             ),
-            ("<your network adapter> & Q1", "&lt;your network adapter&gt; &amp; Q1"),
+            (
+                "<your network adapter> & Q1",
+                "&lt;your network adapter&gt; &amp; Q1",
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(linkify(text, &present), want);

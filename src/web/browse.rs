@@ -33,7 +33,9 @@ async fn categories_page(State(state): State<AppState>) -> Result<Html<String>, 
     Ok(Html(CategoriesTemplate { categories }.render()?))
 }
 
-async fn categories_api(State(state): State<AppState>) -> Result<Json<Vec<CategoryCount>>, ApiError> {
+async fn categories_api(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<CategoryCount>>, ApiError> {
     Ok(Json(state.store.categories(PRODUCTS_SHOWN).await?))
 }
 
@@ -66,7 +68,9 @@ async fn listing(state: &AppState, category: &str, p: &ListParams) -> Result<Lis
         .category_articles(category, kind.as_deref(), limit, (page - 1) * limit)
         .await?;
     if total == 0 && kind.is_none() {
-        return Err(WebError::NotFound(format!("There is no category \"{category}\".")));
+        return Err(WebError::NotFound(format!(
+            "There is no category \"{category}\"."
+        )));
     }
     Ok(Listing {
         category: category.to_string(),

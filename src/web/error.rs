@@ -121,10 +121,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
         let mut body = json!({ "error": self.0.public_message() });
-        if let WebError::Unprocessable { valid, .. } = &self.0 {
-            if !valid.is_empty() {
-                body["valid"] = json!(valid);
-            }
+        if let WebError::Unprocessable { valid, .. } = &self.0
+            && !valid.is_empty()
+        {
+            body["valid"] = json!(valid);
         }
         (status, Json(body)).into_response()
     }

@@ -37,14 +37,19 @@ async fn sources_api(State(state): State<AppState>) -> Result<Json<Vec<SourceCou
 }
 
 /// A source named in a URL: its folded key and display name, or a redirect to the key.
-async fn resolve_source(state: &AppState, raw: &str) -> Result<Result<(String, String), String>, WebError> {
+async fn resolve_source(
+    state: &AppState,
+    raw: &str,
+) -> Result<Result<(String, String), String>, WebError> {
     let key = kb::fold_source(raw);
     if key != raw {
         return Ok(Err(key));
     }
     match state.store.source_name(&key).await? {
         Some(name) => Ok(Ok((key, name))),
-        None => Err(WebError::NotFound(format!("No article quotes an event from \"{raw}\"."))),
+        None => Err(WebError::NotFound(format!(
+            "No article quotes an event from \"{raw}\"."
+        ))),
     }
 }
 
@@ -72,7 +77,10 @@ async fn source_data(state: &AppState, raw: &str) -> Result<Result<SourceJson, S
     Ok(Ok(SourceJson { key, source, ids }))
 }
 
-async fn source_page(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, WebError> {
+async fn source_page(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     match source_data(&state, &raw).await? {
         Ok(s) => Ok(Html(
             SourceTemplate {
@@ -83,14 +91,24 @@ async fn source_page(State(state): State<AppState>, Path(raw): Path<String>) -> 
             .render()?,
         )
         .into_response()),
-        Err(key) => Ok(Redirect::permanent(&format!("/events/{}", super::search::encode(&key))).into_response()),
+        Err(key) => Ok(
+            Redirect::permanent(&format!("/events/{}", super::search::encode(&key)))
+                .into_response(),
+        ),
     }
 }
 
-async fn source_api(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+async fn source_api(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     match source_data(&state, &raw).await? {
         Ok(s) => Ok(Json(s).into_response()),
-        Err(key) => Ok(Redirect::permanent(&format!("/api/events/{}", super::search::encode(&key))).into_response()),
+        Err(key) => Ok(Redirect::permanent(&format!(
+            "/api/events/{}",
+            super::search::encode(&key)
+        ))
+        .into_response()),
     }
 }
 
@@ -111,18 +129,25 @@ struct EventTemplate {
     articles: Vec<EventArticle>,
 }
 
-async fn event_data(state: &AppState, raw: &str, raw_id: &str) -> Result<Result<EventJson, String>, WebError> {
-    let event_id: i64 = raw_id
-        .trim()
-        .parse()
-        .map_err(|_| WebError::NotFound(format!("\"{raw_id}\" is not an event id; event ids are numbers.")))?;
+async fn event_data(
+    state: &AppState,
+    raw: &str,
+    raw_id: &str,
+) -> Result<Result<EventJson, String>, WebError> {
+    let event_id: i64 = raw_id.trim().parse().map_err(|_| {
+        WebError::NotFound(format!(
+            "\"{raw_id}\" is not an event id; event ids are numbers."
+        ))
+    })?;
     let (key, source) = match resolve_source(state, raw).await? {
         Ok(found) => found,
         Err(key) => return Ok(Err(format!("{}/{event_id}", super::search::encode(&key)))),
     };
     let articles = state.store.event_articles(&key, event_id).await?;
     if articles.is_empty() {
-        return Err(WebError::NotFound(format!("No article quotes event {event_id} from {source}.")));
+        return Err(WebError::NotFound(format!(
+            "No article quotes event {event_id} from {source}."
+        )));
     }
     Ok(Ok(EventJson {
         key,

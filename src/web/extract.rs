@@ -23,19 +23,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 fn json_rejection(r: JsonRejection) -> WebError {
     match r {
         JsonRejection::JsonDataError(e) => WebError::Unprocessable {
-            message: format!("the JSON body does not have the expected fields: {}", e.body_text()),
+            message: format!(
+                "the JSON body does not have the expected fields: {}",
+                e.body_text()
+            ),
             valid: Vec::new(),
         },
-        JsonRejection::JsonSyntaxError(_) => WebError::BadRequest("the request body is not valid JSON".into()),
+        JsonRejection::JsonSyntaxError(_) => {
+            WebError::BadRequest("the request body is not valid JSON".into())
+        }
         JsonRejection::MissingJsonContentType(_) => {
             WebError::BadRequest("send the body as JSON with Content-Type: application/json".into())
         }
         other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large(),
-        other => WebError::BadRequest(format!("the request body could not be read: {}", other.body_text())),
+        other => WebError::BadRequest(format!(
+            "the request body could not be read: {}",
+            other.body_text()
+        )),
     }
 }
 
 /// A form body, with the same readable rejections as HTML pages.
+#[allow(dead_code)] // the wizard's forms use it
 pub struct HtmlForm<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
@@ -45,13 +54,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(HtmlForm(v)),
             Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
-            Err(r @ (FormRejection::FailedToDeserializeForm(_) | FormRejection::FailedToDeserializeFormBody(_))) => {
-                Err(WebError::Unprocessable {
-                    message: format!("the form is missing a field or has a wrong one: {}", r.body_text()),
-                    valid: Vec::new(),
-                })
-            }
-            Err(other) => Err(WebError::BadRequest(format!("the form could not be read: {}", other.body_text()))),
+            Err(
+                r @ (FormRejection::FailedToDeserializeForm(_)
+                | FormRejection::FailedToDeserializeFormBody(_)),
+            ) => Err(WebError::Unprocessable {
+                message: format!(
+                    "the form is missing a field or has a wrong one: {}",
+                    r.body_text()
+                ),
+                valid: Vec::new(),
+            }),
+            Err(other) => Err(WebError::BadRequest(format!(
+                "the form could not be read: {}",
+                other.body_text()
+            ))),
         }
     }
 }

@@ -40,7 +40,9 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     Ok(Html(page.render()?))
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, super::ApiError> {
+async fn healthz(
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, super::ApiError> {
     let articles = state.store.article_count().await?;
     Ok(Json(json!({ "status": "ok", "articles": articles })))
 }
@@ -48,9 +50,15 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value
 async fn style() -> Response {
     let mut res = STYLE_CSS.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
     // The URL carries a version (?v=1), so browsers may keep the file for a day.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
     res
 }
 

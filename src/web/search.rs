@@ -47,7 +47,11 @@ impl SearchParams {
     }
 
     fn page(&self) -> i64 {
-        self.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000)
+        self.page
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(1)
+            .clamp(1, 10_000)
     }
 }
 
@@ -62,7 +66,10 @@ async fn run_query(store: &Store, p: &SearchParams, limit: i64) -> Result<Outcom
     let offset = (p.page() - 1) * limit;
     let Some(all) = fts_query(&p.q, " ", MAX_WORDS) else {
         return Ok(Outcome {
-            page: SearchPage { total: 0, results: vec![] },
+            page: SearchPage {
+                total: 0,
+                results: vec![],
+            },
             note: None,
         });
     };
@@ -75,8 +82,9 @@ async fn run_query(store: &Store, p: &SearchParams, limit: i64) -> Result<Outcom
         return Ok(Outcome { page, note: None });
     }
     let page = store.search(&any, &filters, limit, offset).await?;
-    let note = (page.total > 0)
-        .then(|| "No article has all of these words; showing articles with some of them.".to_string());
+    let note = (page.total > 0).then(|| {
+        "No article has all of these words; showing articles with some of them.".to_string()
+    });
     Ok(Outcome { page, note })
 }
 
@@ -114,16 +122,24 @@ struct ResultView {
     snippet_html: String,
 }
 
-const KINDS: [&str; 9] = ["XFOR", "BUG", "PRB", "FIX", "HOWTO", "INFO", "DOC", "FILE", "SAMPLE"];
+const KINDS: [&str; 9] = [
+    "XFOR", "BUG", "PRB", "FIX", "HOWTO", "INFO", "DOC", "FILE", "SAMPLE",
+];
 
-async fn search_page(State(state): State<AppState>, Query(p): Query<SearchParams>) -> Result<Response, WebError> {
+async fn search_page(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+) -> Result<Response, WebError> {
     if let Ok(id) = p.q.parse::<ArticleId>() {
         return Ok(Redirect::to(&format!("/articles/{id}")).into_response());
     }
     let limit = state.config.page_size;
     let outcome = if p.q.trim().is_empty() {
         Outcome {
-            page: SearchPage { total: 0, results: vec![] },
+            page: SearchPage {
+                total: 0,
+                results: vec![],
+            },
             note: None,
         }
     } else {
@@ -133,7 +149,11 @@ async fn search_page(State(state): State<AppState>, Query(p): Query<SearchParams
     let pages = (outcome.page.total + limit - 1) / limit;
     let url = |page: i64| {
         let mut u = format!("/search?q={}", encode(&p.q));
-        for (k, v) in [("category", &p.category), ("product", &p.product), ("kind", &p.kind)] {
+        for (k, v) in [
+            ("category", &p.category),
+            ("product", &p.product),
+            ("kind", &p.kind),
+        ] {
             if !v.is_empty() {
                 u.push_str(&format!("&{k}={}", encode(v)));
             }
@@ -207,7 +227,10 @@ struct ApiResults {
     results: Vec<ApiHit>,
 }
 
-async fn search_api(State(state): State<AppState>, Query(p): Query<SearchParams>) -> Result<Json<ApiResults>, ApiError> {
+async fn search_api(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<ApiResults>, ApiError> {
     let outcome = run_query(&state.store, &p, state.config.page_size).await?;
     Ok(Json(ApiResults {
         total: outcome.page.total,
@@ -252,7 +275,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

@@ -1,0 +1,470 @@
+//! Event-log entries quoted in an article body (`Event ID: 68`, `Source: ...`, ...).
+
+use super::EventQuote;
+use super::text::{indent, is_blank, push_words};
+
+/// A field label of a quoted event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    /// `Event ID`, `EventID`, `Event Id`, or `Event` followed by a number.
+    Id,
+    /// `Source`, `Event Source`.
+    Source,
+    /// `Type`, `Event Type`.
+    Type,
+    /// `Category`, `Event Category`.
+    Category,
+    /// `Description` (and the RAS lists' `Message Text`).
+    Description,
+    /// `Data`: binary data follows; it is not kept.
+    Data,
+    /// `Date`, `Time`, `User`, `Computer`: part of the block, not kept.
+    Other,
+}
+
+/// Label spellings, longest first so `Event ID` wins over `Event`; a space matches any
+/// run of spaces or tabs, including none (`EventID`). The RAS message lists
+/// (`RAS EVENT ID:` / `SYMBOL NAME :` / `MESSAGE TEXT:` / `EXPLANATION :` / `USER ACTION :`)
+/// are event blocks too.
+const LABELS: [(&str, Label); 18] = [
+    ("symbol name", Label::Other),
+    ("user action", Label::Other),
+    ("explanation", Label::Other),
+    ("event category", Label::Category),
+    ("event source", Label::Source),
+    ("event type", Label::Type),
+    ("event id", Label::Id),
+    ("message text", Label::Description),
+    ("description", Label::Description),
+    ("category", Label::Category),
+    ("computer", Label::Other),
+    ("source", Label::Source),
+    ("event", Label::Id),
+    ("type", Label::Type),
+    ("data", Label::Data),
+    ("date", Label::Other),
+    ("time", Label::Other),
+    ("user", Label::Other),
+];
+
+/// Matches `spelling` at the start of `s` case-insensitively; returns the bytes matched.
+fn match_spelling(s: &str, spelling: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    for &c in spelling.as_bytes() {
+        if c == b' ' {
+            while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                i += 1;
+            }
+        } else if i < b.len() && b[i].eq_ignore_ascii_case(&c) {
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(i)
+}
+
+/// Recognises a label and its colon at the start of `s`; returns it and the value after it.
+pub fn label_at(s: &str) -> Option<(Label, &str)> {
+    for (spelling, label) in LABELS {
+        let Some(n) = match_spelling(s, spelling) else {
+            continue;
+        };
+        let rest = s[n..].trim_start_matches([' ', '\t']);
+        let Some(value) = rest.strip_prefix(':') else {
+            continue;
+        };
+        // `Event:` is a label only when a number follows (`Event: 1000`).
+        if spelling == "event" && !value.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        return Some((label, value));
+    }
+    None
+}
+
+/// The labelled fields of one line, e.g. `Date: 1/2/99  Event ID: 7` gives Date and Id;
+/// `None` when the line does not start with a label. A one-word prefix before `Event ID`
+/// (`MSExchangeMTA Event ID: 208`) comes back as a Source.
+pub fn field_line(line: &str) -> Option<Vec<(Label, &str)>> {
+    let mut t = line.trim();
+    // Event lines are sometimes written as bullets.
+    if let Some(rest) = t.strip_prefix("- ") {
+        t = rest.trim_start();
+    }
+    let mut fields = Vec::new();
+    let (first, mut value) = match label_at(t) {
+        Some(found) => found,
+        None => {
+            let (word, after) = t.split_once([' ', '\t'])?;
+            // Source names are CamelCase or capitals (`MSExchangeMTA`, `RAS`), which keeps
+            // prose like `The Event ID: 9 is logged` out.
+            let word_ok = word.len() >= 2
+                && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && word.bytes().skip(1).any(|b| b.is_ascii_uppercase());
+            match label_at(after.trim_start()) {
+                Some((Label::Id, v)) if word_ok => {
+                    fields.push((Label::Source, word));
+                    (Label::Id, v)
+                }
+                _ => return None,
+            }
+        }
+    };
+    let mut label = first;
+    // Split further labels off the value, but never inside a description.
+    while label != Label::Description {
+        let Some((at, next, rest)) = next_label(value) else {
+            break;
+        };
+        fields.push((label, clean_value(&value[..at])));
+        label = next;
+        value = rest;
+    }
+    let v = if label == Label::Description {
+        value.trim()
+    } else {
+        clean_value(value)
+    };
+    fields.push((label, v));
+    Some(fields)
+}
+
+/// Finds the next label inside a value, standing after whitespace or a comma.
+fn next_label(value: &str) -> Option<(usize, Label, &str)> {
+    let b = value.as_bytes();
+    (1..b.len()).find_map(|i| {
+        let starts_word = matches!(b[i - 1], b' ' | b'\t' | b',') && b[i].is_ascii_alphabetic();
+        if !starts_word {
+            return None;
+        }
+        label_at(&value[i..]).map(|(l, rest)| (i, l, rest))
+    })
+}
+
+/// Trims a field value and the separators left by one-line blocks (`68,` `68 -`).
+fn clean_value(v: &str) -> &str {
+    v.trim().trim_end_matches([',', ';', '-']).trim_end()
+}
+
+/// Parses a leading decimal event id (`1000`, `1000 (0x3E8)`).
+fn event_number(v: &str) -> Option<u32> {
+    let t = v.trim_start();
+    let n = t.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 || n > 9 {
+        return None;
+    }
+    t[..n].parse().ok()
+}
+
+/// Whether a line is part of a hex dump under `Data:` (`0000: 00 01 ...`, `0010: ...`).
+fn is_hex_line(line: &str) -> bool {
+    let t = line.trim();
+    let Some((head, _)) = t.split_once(':') else {
+        return t.bytes().all(|b| b.is_ascii_hexdigit() || b == b' ');
+    };
+    head.len() >= 4 && head.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Where a description stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Desc {
+    /// No description label yet.
+    None,
+    /// A bare `Description:` line; the text may come after blank lines.
+    Waiting,
+    /// Text has started; a blank line or a dedent ends it.
+    Open,
+    /// Done.
+    Closed,
+}
+
+/// One block of labelled lines being collected.
+struct Group {
+    quote: EventQuote,
+    seen: Vec<Label>,
+    indent: usize,
+    desc: Desc,
+    desc_text: String,
+    in_data: bool,
+}
+
+impl Group {
+    fn new(indent: usize) -> Self {
+        Group {
+            quote: EventQuote {
+                event_id: 0,
+                source: None,
+                kind: None,
+                category: None,
+                description: None,
+            },
+            seen: Vec::new(),
+            indent,
+            desc: Desc::None,
+            desc_text: String::new(),
+            in_data: false,
+        }
+    }
+
+    fn has_id(&self) -> bool {
+        self.seen.contains(&Label::Id)
+    }
+
+    /// Records one field; returns false when the label repeats, which starts a new event.
+    fn add(&mut self, label: Label, value: &str) -> bool {
+        if label != Label::Other && label != Label::Data && self.seen.contains(&label) {
+            return false;
+        }
+        let opt = || (!value.is_empty()).then(|| value.to_string());
+        match label {
+            Label::Id => match event_number(value) {
+                Some(n) => self.quote.event_id = n,
+                // `Event ID: none` is not an id; keep the group open without one.
+                None => return true,
+            },
+            Label::Source => self.quote.source = opt(),
+            Label::Type => self.quote.kind = opt(),
+            Label::Category => self.quote.category = opt(),
+            Label::Description => {
+                push_words(&mut self.desc_text, value);
+                self.desc = if self.desc_text.is_empty() {
+                    Desc::Waiting
+                } else {
+                    Desc::Open
+                };
+            }
+            Label::Data => {
+                self.close_desc();
+                self.in_data = true;
+            }
+            Label::Other => self.close_desc(),
+        }
+        if label != Label::Data {
+            self.in_data = false;
+        }
+        self.seen.push(label);
+        true
+    }
+
+    fn close_desc(&mut self) {
+        if matches!(self.desc, Desc::Open | Desc::Waiting) {
+            self.desc = Desc::Closed;
+        }
+    }
+
+    fn finish(mut self) -> Option<EventQuote> {
+        if !self.has_id() {
+            return None;
+        }
+        if !self.desc_text.is_empty() {
+            self.quote.description = Some(self.desc_text);
+        }
+        Some(self.quote)
+    }
+}
+
+/// Collects quoted events from body lines, in order, exact duplicates dropped.
+pub fn find_events(lines: &[&str]) -> Vec<EventQuote> {
+    let mut out: Vec<EventQuote> = Vec::new();
+    let mut push = |g: Group| {
+        if let Some(q) = g.finish()
+            && !out.contains(&q)
+        {
+            out.push(q);
+        }
+    };
+    let mut group: Option<Group> = None;
+    let mut prev_blank = true;
+    // Whether the last non-blank line was a field line, and how many blanks followed it.
+    let mut prev_field = false;
+    let mut blank_run = 0;
+    for &line in lines {
+        if is_blank(line) {
+            blank_run += 1;
+            if let Some(g) = group.as_mut() {
+                if g.desc == Desc::Open {
+                    g.desc = Desc::Closed;
+                }
+                g.in_data = false;
+            }
+            prev_blank = true;
+            continue;
+        }
+        let after_fields = prev_field && blank_run <= 1;
+        blank_run = 0;
+        let ind = indent(line);
+        if let Some(fields) = field_line(line) {
+            for (label, value) in fields {
+                let g = group.get_or_insert_with(|| Group::new(ind));
+                if !g.add(label, value) {
+                    push(group.take().expect("group exists"));
+                    let mut fresh = Group::new(ind);
+                    fresh.add(label, value);
+                    group = Some(fresh);
+                }
+            }
+            prev_blank = false;
+            prev_field = true;
+            continue;
+        }
+        if let Some(g) = group.as_mut() {
+            let desc_goes_on = match g.desc {
+                Desc::Waiting => ind >= g.indent,
+                Desc::Open => !prev_blank && ind >= g.indent,
+                // Unlabelled indented text right under an indented block (or one blank line
+                // below it) is its description: `Event ID: 9405` / `Category: ...` / blank / text.
+                Desc::None => after_fields && g.indent > 0 && ind >= g.indent && g.has_id(),
+                Desc::Closed => false,
+            };
+            if g.in_data && !prev_blank && is_hex_line(line) {
+                prev_blank = false;
+                continue;
+            }
+            if desc_goes_on && !is_hex_line(line) {
+                push_words(&mut g.desc_text, line);
+                g.desc = Desc::Open;
+                prev_blank = false;
+                prev_field = false;
+                continue;
+            }
+            push(group.take().expect("group exists"));
+        }
+        prev_blank = false;
+        prev_field = false;
+    }
+    if let Some(g) = group {
+        push(g);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(id: u32, source: &str, kind: &str, category: &str, desc: &str) -> EventQuote {
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        EventQuote {
+            event_id: id,
+            source: opt(source),
+            kind: opt(kind),
+            category: opt(category),
+            description: opt(desc),
+        }
+    }
+
+    #[test]
+    fn labels() {
+        let cases = [
+            ("Event ID: 68", Some((Label::Id, " 68"))),
+            ("EventID:70", Some((Label::Id, "70"))),
+            ("Event Id : 5", Some((Label::Id, " 5"))),
+            ("EVENT ID:\t9", Some((Label::Id, "\t9"))),
+            ("Event: 1000", Some((Label::Id, " 1000"))),
+            ("Event: Converter", None),
+            ("Event Type:\tWarning", Some((Label::Type, "\tWarning"))),
+            ("Source:X", Some((Label::Source, "X"))),
+            ("Sources: X", None),
+            ("Description:", Some((Label::Description, ""))),
+            ("Types of things", None),
+            ("ID: 5", None),
+            (
+                "MESSAGE TEXT: Cannot",
+                Some((Label::Description, " Cannot")),
+            ),
+        ];
+        for (s, want) in cases {
+            assert_eq!(label_at(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn field_lines() {
+        use Label::*;
+        type Fields<'a> = Option<Vec<(Label, &'a str)>>;
+        let cases: Vec<(&str, Fields)> = vec![
+            ("   Event ID: 68", Some(vec![(Id, "68")])),
+            (
+                "Event ID: 7, Source: Srv, Type: Error",
+                Some(vec![(Id, "7"), (Source, "Srv"), (Type, "Error")]),
+            ),
+            (
+                "Date: 1/2/99\tEvent ID: 7",
+                Some(vec![(Other, "1/2/99"), (Id, "7")]),
+            ),
+            (
+                "   MSExchangeMTA Event ID: 208",
+                Some(vec![(Source, "MSExchangeMTA"), (Id, "208")]),
+            ),
+            (
+                "Description: a Type: b",
+                Some(vec![(Description, "a Type: b")]),
+            ),
+            (
+                " - Event ID: 5 - Source: SNA Server",
+                Some(vec![(Id, "5"), (Source, "SNA Server")]),
+            ),
+            ("Q900001: XCON: Event ID: 9 title", None),
+            ("The Event ID: 9 is logged", None),
+            ("plain text", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(field_line(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn finds() {
+        let cases: Vec<(&str, Vec<EventQuote>)> = vec![
+            // Fields then a wrapped description ending at the blank line.
+            (
+                "Text:\n\n   Event ID: 68\n   Source: Src\n   Type: Error\n   Category: General\n   Description: One two\n   three.\n\nAfter.",
+                vec![ev(68, "Src", "Error", "General", "One two three.")],
+            ),
+            // A bare Description line, a blank, then the text.
+            (
+                "   STOP\n   Event ID:70\n   Source:Src\n\n   Description:\n\n   Long text\n   goes on.\n\nProse.",
+                vec![ev(70, "Src", "", "", "Long text goes on.")],
+            ),
+            // NT4 tab style, type first, description dedents at column 0.
+            (
+                "Event Type:\tWarning\nEvent Source:\tSNA Server\nEvent Category:\tNone\nEvent ID:\t8\nDescription:\nBad thing.\n\nMore prose.",
+                vec![ev(8, "SNA Server", "Warning", "None", "Bad thing.")],
+            ),
+            // Event viewer pairs on one line, then Data with hex.
+            (
+                "Date: 1/1/99   Event ID: 9\nTime: 1:00   Source: Srv\nUser: N/A   Type: Error\nComputer: X   Category: None\nDescription: Failed.\nData:\n0000: 00 00 00 00\n0008: 01 01 01 01",
+                vec![ev(9, "Srv", "Error", "None", "Failed.")],
+            ),
+            // Two events in a row, and a duplicate.
+            (
+                "Event ID: 1\nSource: A\n\nEvent ID: 2\nSource: A\n\nEvent ID: 1\nSource: A",
+                vec![ev(1, "A", "", "", ""), ev(2, "A", "", "", "")],
+            ),
+            // Unlabelled description one blank line under an indented block.
+            (
+                "   Event ID: 1345 - Source: SNA\n\n   Unable to get\n   it.\n\n   Not this.",
+                vec![ev(1345, "SNA", "", "", "Unable to get it.")],
+            ),
+            // Source prefix and unlabelled description under an indented block.
+            (
+                "   MSExchangeMTA Event ID: 208\n   Type: Warning\n   Some text\n   more.\nProse.",
+                vec![ev(208, "MSExchangeMTA", "Warning", "", "Some text more.")],
+            ),
+            // No id: a registry value, not an event.
+            ("   Type: REG_DWORD\n   Data: 1", vec![]),
+            ("Event ID: none\nSource: X", vec![]),
+            // Description ends at another label.
+            (
+                "Event ID: 3\nDescription: d\nSource: S",
+                vec![ev(3, "S", "", "", "d")],
+            ),
+        ];
+        for (src, want) in cases {
+            let lines: Vec<&str> = src.lines().collect();
+            assert_eq!(find_events(&lines), want, "{src}");
+        }
+    }
+}
