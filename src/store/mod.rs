@@ -6,7 +6,9 @@ mod error;
 mod events;
 mod search;
 
-pub use articles::{ArticleRow, ExistingArticle, StoredArticle, Summary, WriteOutcome};
+pub use articles::{
+    ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary, WriteOutcome,
+};
 pub use browse::{CategoryCount, DatedSummary, KindCount};
 pub use error::StoreError;
 pub use events::{EventArticle, EventCandidate, EventIdCount, SourceCount};

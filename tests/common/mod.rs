@@ -6,7 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use kbfix::import::{NoProgress, import_paths};
+use kbfix::import::{ImportReport, NoProgress, import_paths};
 use kbfix::store::Store;
 use kbfix::web::{self, AppState};
 use std::path::PathBuf;
@@ -56,12 +56,37 @@ impl Reply {
 
 /// A fresh database with every fixture imported, and the app over it.
 pub async fn spawn_app() -> TestApp {
+    let (app, report) = spawn_app_from(&[fixtures()]).await;
+    assert!(
+        report.failures.is_empty(),
+        "fixtures failed: {:?}",
+        report.failures
+    );
+    app
+}
+
+/// A fresh database with `paths` imported, the app over it, and the import's report.
+pub async fn spawn_app_from(paths: &[PathBuf]) -> (TestApp, ImportReport) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("test.db")).await.expect("open store");
-    let report = import_paths(&store, &[fixtures()], &mut NoProgress).await.expect("import");
-    assert!(report.failures.is_empty(), "fixtures failed: {:?}", report.failures);
+    let store = Store::open(&dir.path().join("test.db"))
+        .await
+        .expect("open store");
+    let report = import_paths(&store, paths, &mut NoProgress)
+        .await
+        .expect("import");
     let state = AppState::new(store.clone());
-    TestApp { store, state, dir }
+    (TestApp { store, state, dir }, report)
+}
+
+/// The whole archive, beside the project's root (CI has it too).
+pub fn archive() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/kb-txt.tar.gz");
+    assert!(
+        path.exists(),
+        "{} is missing: the whole-archive tests need ../shared/corpus beside the project",
+        path.display()
+    );
+    path
 }
 
 impl TestApp {
@@ -85,12 +110,14 @@ impl TestApp {
 
     /// GET `uri`.
     pub async fn get(&self, uri: &str) -> Reply {
-        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
     }
 
     /// POST a JSON body.
     pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Reply {
-        self.post_raw(uri, "application/json", body.to_string()).await
+        self.post_raw(uri, "application/json", body.to_string())
+            .await
     }
 
     /// POST a body with a content type, as given.
@@ -111,7 +138,8 @@ impl TestApp {
             .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
             .collect::<Vec<_>>()
             .join("&");
-        self.post_raw(uri, "application/x-www-form-urlencoded", body).await
+        self.post_raw(uri, "application/x-www-form-urlencoded", body)
+            .await
     }
 }
 
@@ -120,7 +148,9 @@ pub fn form_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

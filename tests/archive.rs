@@ -1,0 +1,192 @@
+//! The whole archive (`../shared/corpus/kb-txt.tar.gz`): imported once, then checked through
+//! the store, the pages and the matcher. One test function, because importing 56,989 articles
+//! is the expensive part and every check reads the same database.
+
+mod common;
+
+use common::{Reply, TestApp, archive, spawn_app_from};
+use kbfix::import::{NoProgress, import_paths};
+use kbfix::kb::ArticleId;
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_archive() {
+    let (app, report) = spawn_app_from(&[archive()]).await;
+    assert!(
+        report.failures.is_empty(),
+        "{} failures, first: {:?}",
+        report.failures.len(),
+        report.failures.first()
+    );
+    assert_eq!(report.imported, 56_989);
+
+    counts(&app).await;
+    seed_pair(&app).await;
+    odd_corners(&app).await;
+    pages(&app).await;
+    search(&app).await;
+    matching(&app).await;
+    reimport_is_idempotent(&app).await;
+}
+
+async fn counts(app: &TestApp) {
+    let stats = app.store.archive_stats().await.unwrap();
+    assert_eq!(stats.articles, 56_989);
+    assert!(stats.events >= 1_800, "only {} events", stats.events);
+    assert!(
+        stats.references >= 35_000,
+        "only {} references",
+        stats.references
+    );
+}
+
+async fn show(app: &TestApp, id: &str) -> Value {
+    let id: ArticleId = id.parse().unwrap();
+    let stored = app
+        .store
+        .article(id)
+        .await
+        .unwrap()
+        .expect("article present");
+    serde_json::to_value(&stored.article).unwrap()
+}
+
+async fn seed_pair(app: &TestApp) {
+    let a = show(app, "Q168465").await;
+    assert_eq!(a["title"], "XFOR: Event ID 68 Running cc:Mail DirSync");
+    assert_eq!(a["date"], "1999-05-27");
+    assert_eq!(a["category"], "exchange");
+    assert_eq!(a["product"], "Microsoft Exchange");
+    assert_eq!(a["versions"], "winnt:5.0,5.5");
+    assert_eq!(a["keywords"], serde_json::json!(["kbusage"]));
+    assert_eq!(
+        a["applies_to"],
+        serde_json::json!(["Microsoft Exchange Server, versions 5.0, 5.5"])
+    );
+    let headings: Vec<&str> = a["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["heading"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        headings,
+        ["SYMPTOMS", "CAUSE", "RESOLUTION", "MORE INFORMATION"]
+    );
+    let refs = a["references"].as_array().unwrap();
+    let q166045 = refs
+        .iter()
+        .find(|r| r["id"] == "Q166045")
+        .expect("cites Q166045");
+    assert_eq!(q166045["title"], "XFOR: cc:Mail Connector Event ID 70");
+    let events = a["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!(e["event_id"], 68);
+    assert_eq!(e["source"], "MSExchangeCCMC");
+    assert_eq!(e["type"], "Error");
+    assert_eq!(e["category"], "General");
+    assert_eq!(
+        e["description"],
+        "Lotus cc:Mail EXPORT to file CCMDIR.EXP returned result code 1. \
+         Could not access the Lotus cc:Mail Post Office."
+    );
+    assert!(
+        a["query_words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == "CCMC"),
+        "query words: {}",
+        a["query_words"]
+    );
+
+    let b = show(app, "Q166045").await;
+    let e = &b["events"][0];
+    assert_eq!(e["event_id"], 70);
+    // The description follows a bare `Description:` line and wraps over several lines.
+    assert_eq!(
+        e["description"],
+        "Lotus cc:Mail EXPORT to file msgxxxx.ccm returned result code 3. The Microsoft \
+         Exchange Connector for Lotus cc:Mail has not been configured correctly or the Post \
+         Office it is configured to connect to is not accessible at this time."
+    );
+}
+
+async fn odd_corners(app: &TestApp) {
+    // A tab-separated NT 4.0 `Event Type:` / `Event Source:` block.
+    let a = show(app, "Q320010").await;
+    let e = &a["events"][0];
+    assert_eq!(e["event_id"], 8);
+    assert_eq!(e["source"], "SNA Server");
+    assert_eq!(e["type"], "Warning");
+    // Windows-1252 0x92 decoded as a real apostrophe.
+    let a = show(app, "Q154452").await;
+    assert!(a["title"].as_str().unwrap().contains('’'), "{}", a["title"]);
+}
+
+async fn pages(app: &TestApp) {
+    let page = app.get("/articles/Q168465").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(r#"href="/articles/Q166045""#));
+    let page = app.get("/articles/Q166045").await;
+    assert_eq!(page.status, 200);
+    let backlinks = section_after(&page, "Referenced by");
+    assert!(
+        backlinks.contains(r#"href="/articles/Q168465""#),
+        "{backlinks}"
+    );
+    // Article text is escaped, never markup.
+    let page = app.get("/articles/Q170995").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("&lt;your network adapter&gt;"));
+    assert!(!page.body.contains("<your network adapter>"));
+    // The event pages reach the seed article through its source.
+    let page = app.get("/api/events/msexchangeccmc/68").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Q168465"), "{}", page.body);
+}
+
+/// The HTML from a heading's text to the end of the page.
+fn section_after<'a>(page: &'a Reply, heading: &str) -> &'a str {
+    let at = page
+        .body
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading:?} on the page"));
+    &page.body[at..]
+}
+
+async fn search(app: &TestApp) {
+    let reply = app.get("/api/search?q=cc%3AMail+dirsync+event+68").await;
+    assert_eq!(reply.status, 200);
+    let json = reply.json();
+    let top: Vec<&str> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(top.contains(&"Q168465"), "top three: {top:?}");
+}
+
+async fn matching(app: &TestApp) {
+    let paste = "Event ID: 68\nSource: MSExchangeCCMC\nType: Error\nCategory: General\n\
+                 Description: Lotus cc:Mail EXPORT to file CCMDIR.EXP returned result code 1.\n\
+                 Could not access the Lotus cc:Mail Post Office.";
+    let reply = app
+        .post_json("/api/match", &serde_json::json!({ "text": paste }))
+        .await;
+    assert_eq!(reply.status, 200);
+    let json = reply.json();
+    assert_eq!(json["results"][0]["id"], "Q168465", "{json}");
+}
+
+async fn reimport_is_idempotent(app: &TestApp) {
+    let again = import_paths(&app.store, &[archive()], &mut NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(again.unchanged, 56_989);
+    assert_eq!(again.imported + again.replaced, 0);
+    assert_eq!(app.store.archive_stats().await.unwrap().articles, 56_989);
+}
