@@ -8,7 +8,7 @@ use crate::web::{self, AppState};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// kbfix: a troubleshooter over the Microsoft Knowledge Base archive.
@@ -53,6 +53,12 @@ pub enum Command {
         /// Print the cases whose right article was not first.
         #[arg(long)]
         misses: bool,
+    },
+    /// Read a paste on stdin and print what was recognised and the ranked articles.
+    Match {
+        /// Print the outcome as JSON (as `POST /api/match` returns it).
+        #[arg(long)]
+        json: bool,
     },
     /// Print one article as JSON.
     Show {
@@ -117,6 +123,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
             print!("{}", report.table());
+            Ok(())
+        }
+        Command::Match { json } => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read the paste from stdin")?;
+            if text.trim().is_empty() {
+                bail!("stdin is empty: pipe the event text in, e.g. kbfix match < event.txt");
+            }
+            let store = open(&cli.db).await?;
+            let outcome = Matcher::new(store.clone()).match_text(&text).await?;
+            store.close().await;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&outcome)?);
+            } else {
+                print!("{}", outcome.to_text());
+            }
             Ok(())
         }
         Command::Export => {

@@ -52,6 +52,52 @@ pub struct MatchOutcome {
     pub results: Vec<MatchResult>,
 }
 
+impl MatchOutcome {
+    /// What was recognised, one line per event: "Event 68 from MSExchangeCCMC, Error".
+    pub fn recognised(&self) -> Vec<String> {
+        self.events.iter().map(describe_pasted).collect()
+    }
+
+    /// The outcome as plain text, for the command line.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for (event, line) in self.events.iter().zip(self.recognised()) {
+            out.push_str(&format!("recognised: {line} ({})\n", event.format.label()));
+        }
+        if self.results.is_empty() {
+            out.push_str("no article fits this paste\n");
+        }
+        for (rank, r) in self.results.iter().enumerate() {
+            out.push_str(&format!(
+                "{:>2}. {} {} (confidence {:.0}%)\n",
+                rank + 1,
+                r.id,
+                r.title,
+                r.confidence * 100.0
+            ));
+            for why in &r.reasons {
+                out.push_str(&format!("      {why}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// One pasted event in a few words: "Event 68 from MSExchangeCCMC, Error".
+pub fn describe_pasted(event: &PastedEvent) -> String {
+    let mut s = match (event.event_id, event.source.as_deref()) {
+        (Some(id), Some(src)) => format!("Event {id} from {src}"),
+        (Some(id), None) => format!("Event {id}"),
+        (None, Some(src)) => format!("An event from {src}"),
+        (None, None) => "Message text".to_string(),
+    };
+    if let Some(level) = event.level.as_deref().filter(|l| !l.is_empty()) {
+        s.push_str(", ");
+        s.push_str(level);
+    }
+    s
+}
+
 /// How one article fits one pasted event.
 #[derive(Debug, Clone)]
 struct Fit {

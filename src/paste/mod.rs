@@ -27,6 +27,23 @@ pub enum PasteFormat {
     Message,
 }
 
+impl PasteFormat {
+    /// What the user copied from, in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            PasteFormat::Kb => "KB article layout",
+            PasteFormat::Vista => "Event Viewer (Vista and later)",
+            PasteFormat::Nt4 => "Event Viewer (NT 4.0 / 2000 / XP)",
+            PasteFormat::Wevtutil => "wevtutil text",
+            PasteFormat::Pwsh => "PowerShell Get-WinEvent",
+            PasteFormat::Geteventlog => "PowerShell Get-EventLog",
+            PasteFormat::Csv => "Event Viewer CSV export",
+            PasteFormat::Xml => "event XML",
+            PasteFormat::Message => "message text",
+        }
+    }
+}
+
 /// One event recognised in a paste.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastedEvent {
