@@ -121,6 +121,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         .unwrap_or_else(|| "nothing".into());
                     println!("miss {case} ({format}): first was {first}");
                 }
+                if let Some((case, ms)) = &report.slowest {
+                    println!("slowest: {case} in {ms:.2} ms");
+                }
             }
             print!("{}", report.table());
             Ok(())

@@ -29,6 +29,8 @@ pub struct EvalReport {
     latencies_ms: Vec<f64>,
     /// Cases whose right answer was not first: (case, format, what came first).
     pub misses: Vec<(String, String, Option<ArticleId>)>,
+    /// The slowest case and its time in milliseconds.
+    pub slowest: Option<(String, f64)>,
 }
 
 impl EvalReport {
@@ -83,9 +85,11 @@ pub async fn evaluate(matcher: &Matcher, cases: &[EvalCase]) -> Result<EvalRepor
     for case in cases {
         let start = Instant::now();
         let outcome = matcher.match_text(&case.text).await?;
-        report
-            .latencies_ms
-            .push(start.elapsed().as_secs_f64() * 1000.0);
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        report.latencies_ms.push(ms);
+        if report.slowest.as_ref().is_none_or(|(_, worst)| ms > *worst) {
+            report.slowest = Some((case.case.clone(), ms));
+        }
         let rank = outcome
             .results
             .iter()

@@ -1,9 +1,9 @@
 //! The quoted events held in memory, keyed for the matcher's lookups.
 
-use super::similarity::{Shape, shape};
+use super::similarity::{Shape, Token, shape};
 use crate::kb::ArticleId;
 use crate::store::EventCandidate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One quoted event, with its description already cut into a shape.
 #[derive(Debug, Clone)]
@@ -20,6 +20,8 @@ pub struct QuoteEntry {
     pub kind: Option<String>,
     /// The description's shape.
     pub shape: Shape,
+    /// How many articles quote this event with the same words (this one included).
+    pub twins: u32,
 }
 
 /// Every quoted event of the archive, by (folded source, id) and by id.
@@ -71,9 +73,35 @@ impl EventIndex {
                 source: row.source,
                 kind: row.kind,
                 shape: shape(row.description.as_deref().unwrap_or("")),
+                twins: 1,
             });
         }
+        index.count_twins();
         index
+    }
+
+    /// Sets each quote's `twins`: the articles quoting the same event id with the same words.
+    fn count_twins(&mut self) {
+        fn key(q: &QuoteEntry) -> (u32, Vec<&Token>) {
+            let words = q
+                .shape
+                .tokens
+                .iter()
+                .filter(|t| matches!(t, Token::Word(_)));
+            (q.event_id, words.collect())
+        }
+        let mut groups: HashMap<(u32, Vec<&Token>), HashSet<ArticleId>> = HashMap::new();
+        for q in &self.quotes {
+            groups.entry(key(q)).or_default().insert(q.article);
+        }
+        let counts: Vec<u32> = self
+            .quotes
+            .iter()
+            .map(|q| groups.get(&key(q)).map_or(1, |g| g.len() as u32))
+            .collect();
+        for (q, n) in self.quotes.iter_mut().zip(counts) {
+            q.twins = n;
+        }
     }
 
     /// Whether any article quotes event `id` from the folded source `key`.

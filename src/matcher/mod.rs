@@ -7,7 +7,7 @@ mod similarity;
 
 pub use eval::{EvalCase, EvalReport, evaluate};
 pub use index::{EventIndex, QuoteEntry};
-pub use similarity::{Shape, Similarity, Token, is_variable, shape, similarity};
+pub use similarity::{Shape, Similarity, Token, is_variable, precision_bound, shape, similarity};
 
 use crate::kb::{self, ArticleId};
 use crate::paste::{self, PastedEvent};
@@ -196,10 +196,12 @@ impl Matcher {
         words: &str,
         event: &PastedEvent,
     ) -> Result<(), StoreError> {
-        // The source name is a strong word to search with when the event index had nothing.
+        // The source name is a strong word to search with when the event index had nothing;
+        // words found in nearly every article only slow the search down.
+        let words = significant_words(words);
         let text = match &event.source {
             Some(s) => format!("{s} {words}"),
-            None => words.to_string(),
+            None => words,
         };
         let Some(q) = fts_query(&text, " OR ", FTS_WORDS) else {
             return Ok(());
@@ -230,6 +232,20 @@ impl Matcher {
     }
 }
 
+/// The words of `text` worth searching for: no one-letter words and no English function words.
+fn significant_words(text: &str) -> String {
+    const STOP: &[&str] = &[
+        "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do",
+        "for", "from", "had", "has", "have", "if", "in", "into", "is", "it", "its", "may", "no",
+        "not", "of", "on", "or", "so", "such", "than", "that", "the", "their", "then", "there",
+        "these", "this", "to", "was", "were", "when", "which", "while", "will", "with", "would",
+    ];
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 1 && !STOP.contains(&w.to_lowercase().as_str()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Candidates from the quoted events: by (id, source), else by id alone, else (no id) by
 /// description over every quote.
 fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleId, Fit> {
@@ -246,6 +262,13 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         (None, _) => (index.all().collect(), 0.0, "text"),
     };
     for q in candidates {
+        // Most quotes share too few words with a message to be it: skip the alignment.
+        if how == "text"
+            && let Some(p) = &pasted
+            && precision_bound(p, &q.shape) < SAME_MESSAGE
+        {
+            continue;
+        }
         let sim = pasted.as_ref().map(|p| similarity(p, &q.shape));
         let (score, why) = match (how, sim) {
             ("text", Some(s)) if s.score >= SAME_MESSAGE => {
@@ -263,6 +286,11 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
                 describe_event_fit(q, how, None),
             ),
         };
+        // Tie-breakers between quotes that fit equally well: values the paste shares
+        // verbatim (an error code, a file name), then how many articles quote the very same
+        // message (a message many articles quote is the likelier one to be pasted).
+        let score =
+            score + 0.03 * sim.map_or(0.0, |s| s.exact_values) + 0.01 * (q.twins as f64).ln();
         let mut reason = why;
         if let Some(p) = &pasted {
             let vars: Vec<String> = p
