@@ -106,7 +106,7 @@ fn records(text: &str, delim: char, max: usize) -> Vec<Vec<String>> {
     let mut field = String::new();
     let mut quoted = false;
     let mut chars = text.chars().peekable();
-    let mut end_record = |record: &mut Vec<String>, field: &mut String, out: &mut Vec<_>| {
+    let end_record = |record: &mut Vec<String>, field: &mut String, out: &mut Vec<_>| {
         record.push(std::mem::take(field));
         let blank = record.len() == 1 && record.iter().all(|f| f.trim().is_empty());
         let done = std::mem::take(record);
@@ -184,9 +184,65 @@ fn old_shape(fields: &[String]) -> bool {
         && event_number(at(5)).is_some()
 }
 
-/// One row read through the column map; extra fields past the header are the description
-/// (Event Viewer leaves that column unnamed) or the rest of an unquoted one.
+/// Most columns for which misaligned rows are realigned (bounds the work per row).
+const MAX_REALIGNED: usize = 32;
+
+/// A row laid out under `width` columns: the surplus fields are joined back into the one at
+/// `absorb` (a comma in an unquoted value split it), separators trimmed off its ends.
+fn aligned(row: &[String], width: usize, absorb: usize, delim: char) -> Vec<String> {
+    let extra = row.len().saturating_sub(width);
+    let mut out: Vec<String> = row.iter().take(absorb).cloned().collect();
+    let joined = row
+        .get(absorb..=absorb + extra)
+        .map(|r| r.join(&delim.to_string()))
+        .unwrap_or_default();
+    out.push(
+        joined
+            .trim_matches(|c: char| c == delim || c.is_whitespace())
+            .to_string(),
+    );
+    out.extend(row.iter().skip(absorb + extra + 1).cloned());
+    out
+}
+
+/// One row read through the column map. The description may stand in a last, unnamed
+/// column (Event Viewer leaves it unnamed); a row with more fields than columns had a
+/// comma in an unquoted value, so it is realigned where the id and date fall in place.
 fn event(cols: &[Option<Col>], row: &[String], delim: char) -> Option<PastedEvent> {
+    let desc_at = cols.iter().position(|c| *c == Some(Col::Description));
+    let width = cols.len() + usize::from(desc_at.is_none());
+    let realign = row.len() > width && width <= MAX_REALIGNED;
+    // The last column first: a description with commas is the usual reason.
+    let candidates: Vec<usize> = if realign {
+        std::iter::once(width - 1).chain(0..width - 1).collect()
+    } else {
+        vec![width.saturating_sub(1)]
+    };
+    let mut best: Option<(u8, PastedEvent)> = None;
+    for absorb in candidates {
+        let fields = aligned(row, width, absorb, delim);
+        let e = read_row(cols, &fields, desc_at.unwrap_or(cols.len()));
+        let date = e
+            .time
+            .as_deref()
+            .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()));
+        let score =
+            2 * u8::from(e.event_id.is_some()) + u8::from(date) + u8::from(e.source.is_some());
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, e));
+        }
+    }
+    let (_, e) = best?;
+    // Under an id column a row needs an id: a stray line of prose is not an event.
+    let has_id_column = cols
+        .iter()
+        .any(|c| matches!(c, Some(Col::Id | Col::InstanceId)));
+    let enough = e.event_id.is_some() || (!has_id_column && e.source.is_some());
+    enough.then_some(e)
+}
+
+/// The fields of an aligned row; `desc_at` is the description's column.
+fn read_row(cols: &[Option<Col>], row: &[String], desc_at: usize) -> PastedEvent {
     let mut e = PastedEvent::empty(PasteFormat::Csv);
     let get = |col: Col| {
         cols.iter()
@@ -207,21 +263,8 @@ fn event(cols: &[Option<Col>], row: &[String], delim: char) -> Option<PastedEven
         Some(dt) => non_empty(dt),
         None => collapse([get(Col::Date).unwrap_or(""), get(Col::Time).unwrap_or("")]),
     };
-    let desc_at = cols.iter().position(|c| *c == Some(Col::Description));
-    let sep = delim.to_string();
-    e.description = match desc_at {
-        Some(i) if i + 1 < cols.len() => row.get(i).and_then(|d| collapse([d.as_str()])),
-        Some(i) => row.get(i..).and_then(|r| collapse([r.join(&sep).as_str()])),
-        None => row
-            .get(cols.len()..)
-            .and_then(|r| collapse([r.join(&sep).as_str()])),
-    };
-    // Under an id column a row needs an id: a stray line of prose is not an event.
-    let has_id_column = cols
-        .iter()
-        .any(|c| matches!(c, Some(Col::Id | Col::InstanceId)));
-    let enough = e.event_id.is_some() || (!has_id_column && e.source.is_some());
-    enough.then_some(e)
+    e.description = row.get(desc_at).and_then(|d| collapse([d.as_str()]));
+    e
 }
 
 /// Reads the events of a CSV (or tab-separated) export, at most `MAX_EVENTS`; none when the
@@ -313,7 +356,7 @@ mod tests {
 
     #[test]
     fn exports() {
-        let cases: [(&str, Vec<Row>); 7] = [
+        let cases: [(&str, Vec<Row>); 8] = [
             (
                 "Level,Date and Time,Source,Event ID,Task Category\nError,1/2/2020 3:04:05 AM,Widget,12,None,\"It broke, again.\"\n",
                 vec![(
@@ -395,6 +438,18 @@ mod tests {
                     Some("HOST"),
                     None,
                     Some("Started."),
+                )],
+            ),
+            (
+                "Level,Date and Time,Source,Event ID,Task Category,Description\nBad, level,1/2/2020,Widget,12,None,\"Text.\"",
+                vec![(
+                    Some(12),
+                    Some("Widget"),
+                    Some("Bad, level"),
+                    Some("None"),
+                    None,
+                    Some("1/2/2020"),
+                    Some("Text."),
                 )],
             ),
             (

@@ -318,6 +318,9 @@ struct Record<'a> {
     seen: u32,
     /// Rows of `LABELS` seen for keys not tracked by `seen`.
     seen_rows: u128,
+    /// Keys found inside another label's value: counted, but repeating them on a line of
+    /// their own corrects them rather than starting the next event.
+    seen_inline: u32,
     hints: Hint,
     wevtutil: bool,
     in_data: bool,
@@ -346,6 +349,7 @@ impl<'a> Record<'a> {
             blank_in_desc: false,
             seen: 0,
             seen_rows: 0,
+            seen_inline: 0,
             hints: 0,
             wevtutil: false,
             in_data: false,
@@ -379,6 +383,11 @@ impl<'a> Record<'a> {
         self.seen & Record::bit(key) != 0
     }
 
+    /// Whether the key was seen on a line of its own or inside a value.
+    fn seen_any(&self, key: Key) -> bool {
+        (self.seen | self.seen_inline) & Record::bit(key) != 0
+    }
+
     /// Whether this label was seen: by key, or by row for the untracked keys.
     fn repeats(&self, l: &Labelled) -> bool {
         match l.key {
@@ -398,7 +407,12 @@ impl<'a> Record<'a> {
         match l.key {
             Key::EventXml => true,
             Key::Data => l.value.trim().is_empty() || is_hex_line(l.value),
-            Key::EventId | Key::InstanceId => event_number(l.value).is_some(),
+            // PowerShell's bare `Id:` ends only a PowerShell record's message; in other
+            // descriptions it is text (`Attribute ID: 28`).
+            Key::EventId | Key::InstanceId => {
+                event_number(l.value).is_some()
+                    && (l.hint & (PWSH | GEL) == 0 || self.hints & (PWSH | GEL) != 0)
+            }
             Key::Source | Key::Level | Key::Category | Key::Description | Key::Log => {
                 !self.from_tool()
             }
@@ -445,7 +459,9 @@ impl<'a> Record<'a> {
             PasteFormat::Wevtutil
         } else if h & (VISTA | TOOL) != 0 {
             PasteFormat::Vista
-        } else if h & NT4 != 0 && (h & HOST != 0 || self.has(Key::Date) || self.has(Key::Time)) {
+        } else if h & NT4 != 0
+            && (h & HOST != 0 || self.seen_any(Key::Date) || self.seen_any(Key::Time))
+        {
             PasteFormat::Nt4
         } else {
             PasteFormat::Kb
@@ -455,7 +471,7 @@ impl<'a> Record<'a> {
     /// The event, when the record holds enough to be one: an id, or a source and another
     /// field, or three fields.
     fn finish(self) -> Option<PastedEvent> {
-        let fields = (self.seen & !Record::bit(Key::EventXml)).count_ones();
+        let fields = ((self.seen | self.seen_inline) & !Record::bit(Key::EventXml)).count_ones();
         let mut event = PastedEvent::empty(self.format());
         event.event_id = self.event_id.or(self.instance_id);
         event.source = self.source.and_then(non_empty);
@@ -596,10 +612,15 @@ impl<'a> Parser<'a> {
 
     /// Records a labelled line and any labels inside its value.
     fn labelled_line(&mut self, first: Labelled<'a>) {
+        // Only an article's quote packs labels into one line; a tool's layout does not, and
+        // its values are kept whole (`Event Source:<tab>Foo Type: Bar` is a source).
+        let splits =
+            first.hint & (TOOL | VISTA | WEVT | NT4 | PWSH | GEL) == 0 && !self.cur.from_tool();
         let mut l = first;
+        let mut inline = false;
         // Guards against a value that keeps yielding labels: each step moves forward.
         for _ in 0..64 {
-            let split = if l.hint & INLINE != 0 && !matches!(l.key, Key::Description) {
+            let split = if splits && l.hint & INLINE != 0 && l.key != Key::Description {
                 inline_label(l.value)
             } else {
                 None
@@ -607,18 +628,23 @@ impl<'a> Parser<'a> {
             match split {
                 Some((at, next)) => {
                     let value = l.value.get(..at).unwrap_or("");
-                    self.field(Labelled { value, ..l });
+                    self.field(Labelled { value, ..l }, inline);
                     l = next;
+                    inline = true;
                 }
                 None => break,
             }
         }
-        self.field(l);
+        self.field(l, inline);
     }
 
-    /// Records one field; a key the record already has starts the next event.
-    fn field(&mut self, l: Labelled<'a>) {
-        if self.cur.repeats(&l) {
+    /// Records one field; a key the record already has starts the next event. A field
+    /// found inside another's value never does, nor overrides one already there.
+    fn field(&mut self, l: Labelled<'a>, inline: bool) {
+        if inline && self.cur.seen_any(l.key) {
+            return;
+        }
+        if !inline && self.cur.repeats(&l) {
             let carried = if self.cur.desc_state == Desc::Open && l.key == Key::EventId {
                 self.cur.take_carried()
             } else {
@@ -627,7 +653,7 @@ impl<'a> Parser<'a> {
             self.next_record();
             for line in carried {
                 if let Some(c) = label_of(line) {
-                    self.field(c);
+                    self.field(c, false);
                 }
             }
             // A carried line may itself have repeated a key; this one starts afresh then.
@@ -682,7 +708,11 @@ impl<'a> Parser<'a> {
             }
             Key::Other => {}
         }
-        r.seen |= Record::bit(l.key);
+        if inline {
+            r.seen_inline |= Record::bit(l.key);
+        } else {
+            r.seen |= Record::bit(l.key);
+        }
         r.seen_rows |= 1u128 << (l.row % 128);
         r.hints |= l.hint & !INLINE;
     }
@@ -988,6 +1018,34 @@ mod tests {
                 )],
             ),
             (
+                "Event ID: 5\nSource: Widget Type: Warning\nType: Error\nDescription: Text.",
+                vec![(
+                    Kb,
+                    Some(5),
+                    Some("Widget"),
+                    Some("Error"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("Text."),
+                )],
+            ),
+            (
+                "Event ID: 2143\nSource: MTA\nDescription: Object\nID: 28. Attribute\nvalue.",
+                vec![(
+                    Kb,
+                    Some(2143),
+                    Some("MTA"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("Object ID: 28. Attribute value."),
+                )],
+            ),
+            (
                 "Event ID: 624\nSource: SNA Server\nDescription: ",
                 vec![(
                     Kb,
@@ -1103,11 +1161,26 @@ mod tests {
         );
         let two = format!("{one}\n{one}");
         let spaces = one.replace('\t', "    ");
+        let odd = one.replace("Warning", "Warning Category:");
         let empty = "Event Type:\tError\nEvent Source:\tWidget\nEvent Category:\tNone\nEvent ID:\t9\nDate:\t\t1/2/2003\nTime:\t\t4:05:06 AM\nUser:\t\tN/A\nComputer:\tHOST\nDescription:\n\nData:\n0000: 00 01 02 03\n";
         check(&[
             (one, vec![want]),
             (two.as_str(), vec![want, want]),
             (spaces.as_str(), vec![want]),
+            (
+                odd.as_str(),
+                vec![(
+                    Nt4,
+                    Some(4321),
+                    Some("Widget"),
+                    Some("Warning Category:"),
+                    Some("None"),
+                    None,
+                    Some("HOST"),
+                    Some("1/2/2003 4:05:06 AM"),
+                    Some("The widget is slow. For more information, see Help."),
+                )],
+            ),
             (
                 empty,
                 vec![(

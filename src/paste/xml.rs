@@ -41,6 +41,40 @@ fn local(name: &str) -> &str {
     name.rsplit(':').next().unwrap_or(name)
 }
 
+/// Where a tag's text ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagEnd {
+    /// At this `>`.
+    At(usize),
+    /// It does not: another `<` at this offset comes first.
+    Stray(usize),
+    /// Never: the text runs out first (or inside a quoted value).
+    Never,
+}
+
+/// Finds the `>` closing a tag whose text is `body`, skipping quoted attribute values
+/// (`Name="<Link service name>"` is a value, not markup).
+fn tag_end(body: &str) -> TagEnd {
+    let mut quote: Option<char> = None;
+    let mut after_eq = false;
+    for (i, c) in body.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '>' => return TagEnd::At(i),
+                '<' => return TagEnd::Stray(i),
+                '"' | '\'' if after_eq => quote = Some(c),
+                _ => {}
+            },
+        }
+        if !c.is_whitespace() {
+            after_eq = quote.is_none() && c == '=';
+        }
+    }
+    TagEnd::Never
+}
+
 impl<'a> Iterator for Tokens<'a> {
     type Item = Tok<'a>;
 
@@ -67,21 +101,24 @@ impl<'a> Iterator for Tokens<'a> {
             }
             let Some(body) = s.strip_prefix('<') else {
                 let end = s.find('<').unwrap_or(s.len());
-                let (text, after) = s.split_at(end);
+                let (text, after) = s.split_at_checked(end).unwrap_or((s, ""));
                 self.rest = after;
                 return Some(Tok::Text(text));
             };
-            let Some(end) = body
-                .find(['<', '>'])
-                .filter(|&i| body.get(i..i + 1) == Some(">"))
-            else {
-                // A stray `<`: text up to the next one.
-                let end = body.find('<').map_or(s.len(), |i| i + 1);
-                let (text, after) = s.split_at(end);
-                self.rest = after;
-                return Some(Tok::Text(text));
+            let end = match tag_end(body) {
+                TagEnd::At(i) => i,
+                TagEnd::Stray(i) => {
+                    // A stray `<`: text up to the next one.
+                    let (text, after) = s.split_at_checked(i + 1).unwrap_or((s, ""));
+                    self.rest = after;
+                    return Some(Tok::Text(text));
+                }
+                TagEnd::Never => {
+                    self.rest = "";
+                    return Some(Tok::Text(s));
+                }
             };
-            let (tag, after) = body.split_at(end);
+            let (tag, after) = body.split_at_checked(end).unwrap_or((body, ""));
             self.rest = after.get(1..).unwrap_or("");
             if tag.starts_with('!') {
                 continue;
@@ -92,7 +129,7 @@ impl<'a> Iterator for Tokens<'a> {
             let empty = tag.ends_with('/');
             let tag = tag.strip_suffix('/').unwrap_or(tag);
             let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
-            let (name, attrs) = tag.split_at(name_end);
+            let (name, attrs) = tag.split_at_checked(name_end).unwrap_or((tag, ""));
             return Some(Tok::Open {
                 name: local(name),
                 attrs,
@@ -389,6 +426,21 @@ mod tests {
     }
 
     #[test]
+    fn tag_ends() {
+        let cases = [
+            ("a>", TagEnd::At(1)),
+            ("P N=\"<x>\" />", TagEnd::At(11)),
+            ("P N='a\"b'>", TagEnd::At(9)),
+            ("it's <b>", TagEnd::Stray(5)),
+            ("a b", TagEnd::Never),
+            ("a=\"open <b>", TagEnd::Never),
+        ];
+        for (body, want) in cases {
+            assert_eq!(tag_end(body), want, "{body}");
+        }
+    }
+
+    #[test]
     fn attributes() {
         let cases = [
             (" Name=\"Widget\" Guid='{1}'", "Name", Some("Widget")),
@@ -423,7 +475,8 @@ mod tests {
         let one = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n<System>\n<Provider Name=\"Widget &amp; Co\" />\n<EventID Qualifiers=\"49152\">7001</EventID>\n<Level>2</Level>\n<TimeCreated SystemTime=\"2020-01-02T03:04:05.000Z\" />\n<Channel>System</Channel>\n<Computer>HOST</Computer>\n</System>\n<EventData>\n<Data>HOST</Data>\n</EventData>\n</Event>";
         let rendered = "<Event><System><Provider Name=\"Microsoft-Windows-Widget\" EventSourceName=\"Widget\"/><EventID>5</EventID><Level>0</Level><Keywords>0x8010000000000000</Keywords></System><RenderingInfo Culture=\"en-US\"><Message>It &lt;broke&gt;.</Message><Level>Error</Level><Task>Disk</Task></RenderingInfo></Event>";
         let two = format!("<Events>{one}{one}</Events>");
-        let bare = "<System><Provider Name='Widget'/><EventID>9</EventID><Level>4</Level></System>";
+        let bare =
+            "<System><Provider Name='<Widget name>'/><EventID>9</EventID><Level>4</Level></System>";
         let cases: [(&str, Vec<Row>); 5] = [
             (
                 one,
@@ -476,7 +529,7 @@ mod tests {
                 bare,
                 vec![(
                     Some(9),
-                    Some("Widget"),
+                    Some("<Widget name>"),
                     Some("Information"),
                     None,
                     None,
