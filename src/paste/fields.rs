@@ -398,7 +398,7 @@ impl<'a> Record<'a> {
 
     /// A tool's copy (not an article's quote): its description may hold blank lines and
     /// labelled lines of its own, and ends only where the tool's layout says.
-    fn from_tool(&self) -> bool {
+    fn is_tool_copy(&self) -> bool {
         self.format() != PasteFormat::Kb
     }
 
@@ -414,7 +414,7 @@ impl<'a> Record<'a> {
                     && (l.hint & (PWSH | GEL) == 0 || self.hints & (PWSH | GEL) != 0)
             }
             Key::Source | Key::Level | Key::Category | Key::Description | Key::Log => {
-                !self.from_tool()
+                !self.is_tool_copy()
             }
             _ => false,
         }
@@ -588,7 +588,7 @@ impl<'a> Parser<'a> {
         }
         if blank {
             // An article's quote ends at a blank line; a tool's description may hold them.
-            if r.desc_state == Desc::Open && !r.from_tool() {
+            if r.desc_state == Desc::Open && !r.is_tool_copy() {
                 r.desc_state = Desc::Closed;
             }
             return true;
@@ -615,7 +615,7 @@ impl<'a> Parser<'a> {
         // Only an article's quote packs labels into one line; a tool's layout does not, and
         // its values are kept whole (`Event Source:<tab>Foo Type: Bar` is a source).
         let splits =
-            first.hint & (TOOL | VISTA | WEVT | NT4 | PWSH | GEL) == 0 && !self.cur.from_tool();
+            first.hint & (TOOL | VISTA | WEVT | NT4 | PWSH | GEL) == 0 && !self.cur.is_tool_copy();
         let mut l = first;
         let mut inline = false;
         // Guards against a value that keeps yielding labels: each step moves forward.
