@@ -267,26 +267,48 @@ fn read_row(cols: &[Option<Col>], row: &[String], desc_at: usize) -> PastedEvent
     e
 }
 
-/// Reads the events of a CSV (or tab-separated) export, at most `MAX_EVENTS`; none when the
-/// paste does not open with a recognised header row or an old-style export row.
+/// Non-blank lines looked at for the header row: a line of prose may come before it.
+const HEADER_LINES: usize = 3;
+
+/// The columns a line names as a header row (or the old export's fixed ones), with the
+/// delimiter it uses and whether the line is itself a data row.
+fn columns_of(line: &str) -> Option<(Vec<Option<Col>>, char, bool)> {
+    [',', '\t', ';']
+        .into_iter()
+        .filter(|d| line.contains(*d))
+        .find_map(|delim| {
+            let fields = records(line, delim, 1).into_iter().next()?;
+            match header(&fields) {
+                Some(cols) => Some((cols, delim, false)),
+                None if old_shape(&fields) => {
+                    Some((OLD_COLUMNS.iter().copied().map(Some).collect(), delim, true))
+                }
+                None => None,
+            }
+        })
+}
+
+/// Reads the events of a CSV (or tab-separated) export, at most `MAX_EVENTS`; none when no
+/// header row (or old-style export row) opens the paste.
 pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
-    let body = text.trim_start();
-    let first_line = body.lines().next().unwrap_or("");
-    // Rows that are not events (a stray line of prose) are skipped, within reason.
-    let budget = MAX_EVENTS * 4 + 1;
-    for delim in [',', '\t', ';'] {
-        if !first_line.contains(delim) {
+    let mut offset = 0;
+    let mut looked = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        if line.trim().is_empty() {
             continue;
         }
-        let rows = records(body, delim, budget);
-        let Some((head, rest)) = rows.split_first() else {
+        looked += 1;
+        if looked > HEADER_LINES {
+            break;
+        }
+        let Some((cols, delim, is_data)) = columns_of(line) else {
             continue;
         };
-        let (cols, data): (Vec<Option<Col>>, &[Vec<String>]) = match header(head) {
-            Some(cols) => (cols, rest),
-            None if old_shape(head) => (OLD_COLUMNS.iter().copied().map(Some).collect(), &rows),
-            None => continue,
-        };
+        // Rows that are not events (a stray line of prose) are skipped, within reason.
+        let rows = records(text.get(start..).unwrap_or(""), delim, MAX_EVENTS * 4 + 1);
+        let data = rows.get(usize::from(!is_data)..).unwrap_or(&[]);
         let events: Vec<PastedEvent> = data
             .iter()
             .filter_map(|row| event(&cols, row, delim))
@@ -356,7 +378,7 @@ mod tests {
 
     #[test]
     fn exports() {
-        let cases: [(&str, Vec<Row>); 8] = [
+        let cases: [(&str, Vec<Row>); 9] = [
             (
                 "Level,Date and Time,Source,Event ID,Task Category\nError,1/2/2020 3:04:05 AM,Widget,12,None,\"It broke, again.\"\n",
                 vec![(
@@ -450,6 +472,18 @@ mod tests {
                     None,
                     Some("1/2/2020"),
                     Some("Text."),
+                )],
+            ),
+            (
+                "The export says:\r\n\r\nLevel,Source,Event ID\r\nError,Widget,12\r\n",
+                vec![(
+                    Some(12),
+                    Some("Widget"),
+                    Some("Error"),
+                    None,
+                    None,
+                    None,
+                    None,
                 )],
             ),
             (
