@@ -2,7 +2,7 @@
 //! per labelled format, how often the first event's format is right and its fields are there.
 //!
 //! `cargo run --release --example eval_parse -- ../shared/eval/dev-pastes.jsonl [--misses N]
-//! [--field-misses N] [--several N]`
+//! [--field-misses N] [--several N] [--dump PATH] [--stress]`
 
 use kbfix::paste::{PasteFormat, PastedEvent, parse_paste};
 use std::collections::BTreeMap;
@@ -51,7 +51,13 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = args
         .iter()
-        .find(|a| !a.starts_with("--") && a.parse::<usize>().is_err())
+        .enumerate()
+        .find(|(i, a)| {
+            !a.starts_with("--")
+                && a.parse::<usize>().is_err()
+                && (*i == 0 || args.get(i - 1).is_none_or(|p| p != "--dump"))
+        })
+        .map(|(_, a)| a)
         .cloned()
         .unwrap_or_else(|| "../shared/eval/dev-pastes.jsonl".into());
     let count_after = |flag: &str| {
@@ -63,7 +69,17 @@ fn main() -> anyhow::Result<()> {
     let show_misses = count_after("--misses");
     let show_field_misses = count_after("--field-misses");
     let show_several = count_after("--several");
+    // `--dump PATH` writes every case's parsed events as JSON lines, for comparing runs.
+    let mut dump = match args.iter().position(|a| a == "--dump") {
+        Some(i) => Some(std::io::BufWriter::new(std::fs::File::create(
+            args.get(i + 1).map_or("parsed.jsonl", String::as_str),
+        )?)),
+        None => None,
+    };
 
+    if args.iter().any(|a| a == "--stress") {
+        stress();
+    }
     let text = std::fs::read_to_string(&path)?;
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut misses = Vec::new();
@@ -78,6 +94,11 @@ fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let events = parse_paste(paste);
         parse_time += started.elapsed();
+        if let Some(out) = dump.as_mut() {
+            use std::io::Write;
+            let row = serde_json::json!({"case": case, "format": label, "events": events});
+            writeln!(out, "{row}")?;
+        }
         let t = tallies.entry(label.clone()).or_default();
         t.n += 1;
         t.events += events.len();
@@ -184,4 +205,51 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Times the parser on 256 KiB hostile pastes (`--stress`).
+fn stress() {
+    let size = 256 * 1024;
+    let repeat = |s: &str| s.repeat(size / s.len() + 1);
+    let cases = [
+        ("repeated Event ID lines", repeat("Event ID: 1\n")),
+        ("one giant line", repeat("word ")),
+        (
+            "one giant labelled line",
+            repeat("Date: 1 Time: 2 Event ID: 3 Source: 4, "),
+        ),
+        (
+            "CSV quotes",
+            format!("Level,Source,Event ID\n{}", repeat("\"\"\",,\n")),
+        ),
+        (
+            "unterminated CSV quote",
+            format!("Level,Source,Event ID\n\"{}", repeat("a,b\n")),
+        ),
+        ("XML brackets", repeat("<<<Event a=\"<")),
+        ("XML events", repeat("<Event><EventID>1</EventID></Event>")),
+        (
+            "Vista description",
+            format!(
+                "Log Name: A\nSource: B\nEvent ID: 1\nDescription:\n{}",
+                repeat("User: x\n")
+            ),
+        ),
+        (
+            "Format-List message",
+            format!(
+                "Id : 1\nMessage : a\n{}",
+                repeat("          wrapped text\n")
+            ),
+        ),
+        ("message text", repeat("The widget failed to start. ")),
+    ];
+    println!("{:<28} {:>8} {:>10}", "256 KiB paste", "events", "ms");
+    for (name, text) in &cases {
+        let started = Instant::now();
+        let events = parse_paste(text);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        println!("{name:<28} {:>8} {ms:>10.2}", events.len());
+    }
+    println!();
 }

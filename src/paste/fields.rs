@@ -149,6 +149,11 @@ const LABELS: &[(&str, Key, Hint)] = &[
     ("relatedactivityid", Key::Other, PWSH),
     ("matchedqueryids", Key::Other, PWSH),
     ("qualifiers", Key::Other, PWSH),
+    ("version", Key::Other, PWSH),
+    ("bookmark", Key::Other, PWSH),
+    ("properties", Key::Other, PWSH),
+    ("site", Key::Other, GEL),
+    ("container", Key::Other, GEL),
 ];
 
 // Rows are tracked in a 128-bit set.
@@ -271,6 +276,17 @@ fn is_hex_line(line: &str) -> bool {
         && rest
             .trim_start()
             .starts_with(|c: char| c.is_ascii_hexdigit())
+}
+
+/// Whether a line reads like a Format-List property line (`Name   : value`) of any name:
+/// one word, then the colon.
+fn is_list_property(line: &str) -> bool {
+    line.trim_start().split_once(':').is_some_and(|(name, _)| {
+        let name = name.trim_end();
+        name.len() <= MAX_LABEL_CHARS
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// Whether a line opens a wevtutil block: `Event[0]:`.
@@ -576,7 +592,10 @@ impl<'a> Parser<'a> {
                 r.blank_in_desc = true;
                 return true;
             }
-            let label_here = l.is_some_and(|l| l.indent <= r.desc_indent);
+            // Format-List wraps values onto indented lines, so a line at the label's column
+            // is the next property, named in the table or not.
+            let label_here = l.is_some_and(|l| l.indent <= r.desc_indent)
+                || (indent <= r.desc_indent && is_list_property(line));
             if indent > r.desc_indent || (!label_here && !r.blank_in_desc) {
                 r.desc.push(line);
                 r.desc_state = Desc::Open;
@@ -829,6 +848,22 @@ mod tests {
                 want,
                 "{value}"
             );
+        }
+    }
+
+    #[test]
+    fn list_properties() {
+        let cases = [
+            ("TimeCreated  : 1/2/2020", true),
+            ("Site : ", true),
+            ("  Id: 5", true),
+            ("Error 5: denied", false),
+            ("C:\\temp", true),
+            ("no colon here", false),
+            ("Logon Type:  3", false),
+        ];
+        for (line, want) in cases {
+            assert_eq!(is_list_property(line), want, "{line}");
         }
     }
 
@@ -1233,6 +1268,8 @@ mod tests {
     #[test]
     fn get_winevent_format_list() {
         let short = "TimeCreated  : 1/2/2020 3:04:05 AM\nProviderName : Widget\nId           : 12\nMessage      : The widget broke because the\n               disk is full.\n\nTimeCreated  : 1/2/2020 3:04:06 AM\nProviderName : Widget\nId           : 13\nMessage      : \n\n";
+        let unknown =
+            "Message      : Text\n               more.\nSomeNewField : x\nId           : 12\n";
         let star = "Message              : First line.\n                       \n                       Logon Type:  3\nId                   : 4625\nVersion              : 0\nLevel                : 0\nTask                 : 12544\nProviderName         : Microsoft-Windows-Security-Auditing\nLogName              : Security\nMachineName          : host\nTimeCreated          : 1/2/2020 3:04:05 AM\nLevelDisplayName     : Information\nTaskDisplayName      : Logon\n";
         check(&[
             (
@@ -1261,6 +1298,20 @@ mod tests {
                         None,
                     ),
                 ],
+            ),
+            (
+                unknown,
+                vec![(
+                    Pwsh,
+                    Some(12),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("Text more."),
+                )],
             ),
             (
                 star,
