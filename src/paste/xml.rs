@@ -1,0 +1,577 @@
+//! The event's XML (`<Event><System><Provider Name=.../>...`): a small forgiving tag scanner,
+//! entity decoding, and the fields of each `<Event>`.
+
+use super::{MAX_EVENTS, PasteFormat, PastedEvent, collapse, event_number, leading_number};
+
+/// Whether the paste opens with markup (after whitespace).
+pub(super) fn starts_like_xml(text: &str) -> bool {
+    text.trim_start().starts_with('<')
+}
+
+/// Whether the paste holds an event's XML somewhere.
+pub(super) fn mentions_event(text: &str) -> bool {
+    text.contains("<EventID") || text.contains("<Provider ")
+}
+
+/// One piece of markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok<'a> {
+    /// `<name attrs>` or `<name attrs/>`.
+    Open {
+        name: &'a str,
+        attrs: &'a str,
+        empty: bool,
+    },
+    /// `</name>`.
+    Close(&'a str),
+    /// Character data, entities still encoded.
+    Text(&'a str),
+    /// CDATA content, taken as is.
+    Raw(&'a str),
+}
+
+/// Scans markup left to right. Never looks back: a `<` without its `>` before the next `<`
+/// is text, so broken markup stays linear.
+struct Tokens<'a> {
+    rest: &'a str,
+}
+
+/// The local part of a possibly prefixed name (`e:Event` → `Event`).
+fn local(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// Where a tag's text ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagEnd {
+    /// At this `>`.
+    At(usize),
+    /// It does not: another `<` at this offset comes first.
+    Stray(usize),
+    /// Never: the text runs out first (or inside a quoted value).
+    Never,
+}
+
+/// Finds the `>` closing a tag whose text is `body`, skipping quoted attribute values
+/// (`Name="<Link service name>"` is a value, not markup).
+fn tag_end(body: &str) -> TagEnd {
+    let mut quote: Option<char> = None;
+    let mut after_eq = false;
+    for (i, c) in body.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '>' => return TagEnd::At(i),
+                '<' => return TagEnd::Stray(i),
+                '"' | '\'' if after_eq => quote = Some(c),
+                _ => {}
+            },
+        }
+        if !c.is_whitespace() {
+            after_eq = quote.is_none() && c == '=';
+        }
+    }
+    TagEnd::Never
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Tok<'a>;
+
+    fn next(&mut self) -> Option<Tok<'a>> {
+        loop {
+            let s = self.rest;
+            if s.is_empty() {
+                return None;
+            }
+            // Comments, processing instructions and CDATA run to their own terminator.
+            let special = [("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>")]
+                .into_iter()
+                .find_map(|(open, close)| {
+                    let body = s.strip_prefix(open)?;
+                    let (inner, after) = body.split_once(close).unwrap_or((body, ""));
+                    Some((open, inner, after))
+                });
+            if let Some((open, inner, after)) = special {
+                self.rest = after;
+                if open == "<![CDATA[" {
+                    return Some(Tok::Raw(inner));
+                }
+                continue;
+            }
+            let Some(body) = s.strip_prefix('<') else {
+                let end = s.find('<').unwrap_or(s.len());
+                let (text, after) = s.split_at_checked(end).unwrap_or((s, ""));
+                self.rest = after;
+                return Some(Tok::Text(text));
+            };
+            let end = match tag_end(body) {
+                TagEnd::At(i) => i,
+                TagEnd::Stray(i) => {
+                    // A stray `<`: text up to the next one.
+                    let (text, after) = s.split_at_checked(i + 1).unwrap_or((s, ""));
+                    self.rest = after;
+                    return Some(Tok::Text(text));
+                }
+                TagEnd::Never => {
+                    self.rest = "";
+                    return Some(Tok::Text(s));
+                }
+            };
+            let (tag, after) = body.split_at_checked(end).unwrap_or((body, ""));
+            self.rest = after.get(1..).unwrap_or("");
+            if tag.starts_with('!') {
+                continue;
+            }
+            if let Some(name) = tag.strip_prefix('/') {
+                return Some(Tok::Close(local(name.trim())));
+            }
+            let empty = tag.ends_with('/');
+            let tag = tag.strip_suffix('/').unwrap_or(tag);
+            let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
+            let (name, attrs) = tag.split_at_checked(name_end).unwrap_or((tag, ""));
+            return Some(Tok::Open {
+                name: local(name),
+                attrs,
+                empty,
+            });
+        }
+    }
+}
+
+/// The value of attribute `name` in a tag's attribute text, entities decoded.
+fn attr(attrs: &str, name: &str) -> Option<String> {
+    let mut rest = attrs;
+    loop {
+        rest = rest.trim_start();
+        let eq = rest.find('=')?;
+        let key = rest.get(..eq)?.trim();
+        let after = rest.get(eq + 1..)?.trim_start();
+        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let body = after.get(1..)?;
+        let (value, next) = body.split_once(quote).unwrap_or((body, ""));
+        if local(key) == name {
+            return Some(decode_entities(value));
+        }
+        rest = next;
+    }
+}
+
+/// Decodes the five XML entities and character references; anything else stays as written.
+pub(super) fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or(""));
+        let tail = rest.get(amp..).unwrap_or("");
+        // An entity is short; never look further than this for its `;`.
+        let semi = tail
+            .char_indices()
+            .take(12)
+            .find(|&(_, c)| c == ';')
+            .map(|(i, _)| i);
+        let decoded = semi.and_then(|i| {
+            let name = tail.get(1..i)?;
+            let c = match name {
+                "lt" => '<',
+                "gt" => '>',
+                "amp" => '&',
+                "quot" => '"',
+                "apos" => '\'',
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, i + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = tail.get(len..).unwrap_or("");
+            }
+            None => {
+                out.push('&');
+                rest = tail.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The name of a numeric `<Level>`.
+fn level_name(level: &str, keywords: Option<&str>) -> Option<String> {
+    let name = match leading_number(level)? {
+        1 => "Critical",
+        2 => "Error",
+        3 => "Warning",
+        4 => "Information",
+        5 => "Verbose",
+        // Level 0 is "log always"; the Security log's audits say success or failure in
+        // their keywords.
+        0 => {
+            let bits = keywords
+                .and_then(|k| k.trim().strip_prefix("0x"))
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+                .unwrap_or(0);
+            if bits & 0x0020_0000_0000_0000 != 0 {
+                "Audit Success"
+            } else if bits & 0x0010_0000_0000_0000 != 0 {
+                "Audit Failure"
+            } else {
+                "Information"
+            }
+        }
+        _ => return None,
+    };
+    Some(name.to_string())
+}
+
+/// The element whose text is being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leaf {
+    EventId,
+    Level,
+    Keywords,
+    Channel,
+    Computer,
+    /// `RenderingInfo`'s text: its `Message`, `Level` and `Task`.
+    Message,
+    RenderedLevel,
+    RenderedTask,
+}
+
+/// The fields of one `<Event>` being read.
+#[derive(Debug, Default)]
+struct XmlEvent {
+    event_id: String,
+    provider: Option<String>,
+    level: String,
+    keywords: String,
+    channel: String,
+    computer: String,
+    time: Option<String>,
+    message: String,
+    rendered_level: String,
+    rendered_task: String,
+}
+
+impl XmlEvent {
+    fn text_of(&mut self, leaf: Leaf) -> &mut String {
+        match leaf {
+            Leaf::EventId => &mut self.event_id,
+            Leaf::Level => &mut self.level,
+            Leaf::Keywords => &mut self.keywords,
+            Leaf::Channel => &mut self.channel,
+            Leaf::Computer => &mut self.computer,
+            Leaf::Message => &mut self.message,
+            Leaf::RenderedLevel => &mut self.rendered_level,
+            Leaf::RenderedTask => &mut self.rendered_task,
+        }
+    }
+
+    /// The event, when it names an id or a provider.
+    fn finish(self) -> Option<PastedEvent> {
+        let mut e = PastedEvent::empty(PasteFormat::Xml);
+        e.event_id = event_number(&self.event_id);
+        e.source = self.provider.as_deref().and_then(|p| collapse([p]));
+        e.level = collapse([self.rendered_level.as_str()])
+            .or_else(|| level_name(&self.level, Some(&self.keywords)));
+        e.category = collapse([self.rendered_task.as_str()]);
+        e.log = collapse([self.channel.as_str()]);
+        e.computer = collapse([self.computer.as_str()]);
+        e.time = self.time.as_deref().and_then(|t| collapse([t]));
+        // The XML carries no message text unless it was rendered (`RenderingInfo`); the
+        // `<Data>` insertion strings are left out: alone they read as a different message.
+        e.description = collapse([self.message.as_str()]);
+        (e.event_id.is_some() || e.source.is_some()).then_some(e)
+    }
+}
+
+/// Reads the events of an XML paste (`<Event>` elements, or a bare `<System>`), at most
+/// `MAX_EVENTS`.
+pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
+    let mut out = Vec::new();
+    let mut cur: Option<XmlEvent> = None;
+    let mut leaf: Option<Leaf> = None;
+    let mut in_rendering = false;
+    // Bounds the work on a paste of thousands of empty `<Event>` elements.
+    let mut started = 0;
+    for tok in (Tokens { rest: text }) {
+        if out.len() >= MAX_EVENTS || started > MAX_EVENTS * 50 {
+            break;
+        }
+        match tok {
+            Tok::Open { name, attrs, empty } => {
+                leaf = None;
+                if name == "Event" {
+                    started += 1;
+                    if let Some(done) = cur.take().and_then(XmlEvent::finish) {
+                        out.push(done);
+                    }
+                    cur = Some(XmlEvent::default());
+                    in_rendering = false;
+                    continue;
+                }
+                let ev = cur.get_or_insert_with(XmlEvent::default);
+                match name {
+                    "RenderingInfo" => in_rendering = !empty,
+                    "Provider" if !in_rendering => {
+                        // Classic sources are named in EventSourceName when Name is the
+                        // provider's full name.
+                        ev.provider =
+                            attr(attrs, "EventSourceName").or_else(|| attr(attrs, "Name"));
+                    }
+                    "TimeCreated" => ev.time = attr(attrs, "SystemTime"),
+                    _ => {}
+                }
+                if !empty {
+                    leaf = match (name, in_rendering) {
+                        ("EventID", false) => Some(Leaf::EventId),
+                        ("Level", false) => Some(Leaf::Level),
+                        ("Keywords", false) => Some(Leaf::Keywords),
+                        ("Channel", false) => Some(Leaf::Channel),
+                        ("Computer", false) => Some(Leaf::Computer),
+                        ("Message", true) => Some(Leaf::Message),
+                        ("Level", true) => Some(Leaf::RenderedLevel),
+                        ("Task", true) => Some(Leaf::RenderedTask),
+                        _ => None,
+                    };
+                }
+            }
+            Tok::Close(name) => {
+                leaf = None;
+                match name {
+                    "Event" => {
+                        if let Some(done) = cur.take().and_then(XmlEvent::finish) {
+                            out.push(done);
+                        }
+                    }
+                    "RenderingInfo" => in_rendering = false,
+                    _ => {}
+                }
+            }
+            Tok::Text(t) => {
+                if let (Some(l), Some(ev)) = (leaf, cur.as_mut()) {
+                    ev.text_of(l).push_str(&decode_entities(t));
+                }
+            }
+            Tok::Raw(t) => {
+                if let (Some(l), Some(ev)) = (leaf, cur.as_mut()) {
+                    ev.text_of(l).push_str(t);
+                }
+            }
+        }
+    }
+    if out.len() < MAX_EVENTS
+        && let Some(done) = cur.and_then(XmlEvent::finish)
+    {
+        out.push(done);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities() {
+        let cases = [
+            (
+                "a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;",
+                "a <b> & \"c\" 'd'",
+            ),
+            ("&#65;&#x42;&#X43;", "ABC"),
+            ("AT&T &unknown; &#xD800; &", "AT&T &unknown; &#xD800; &"),
+            ("&amp;lt;", "&lt;"),
+            ("é&#233;", "éé"),
+            ("&#99999999999;", "&#99999999999;"),
+        ];
+        for (s, want) in cases {
+            assert_eq!(decode_entities(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn tokens() {
+        let toks: Vec<Tok> = Tokens {
+            rest: "<?xml v?><!-- c --><e:Event a='1'>x &lt; y<br/><![CDATA[<raw>]]></e:Event>< stray",
+        }
+        .collect();
+        assert_eq!(
+            toks,
+            vec![
+                Tok::Open {
+                    name: "Event",
+                    attrs: " a='1'",
+                    empty: false
+                },
+                Tok::Text("x &lt; y"),
+                Tok::Open {
+                    name: "br",
+                    attrs: "",
+                    empty: true
+                },
+                Tok::Raw("<raw>"),
+                Tok::Close("Event"),
+                Tok::Text("< stray"),
+            ]
+        );
+    }
+
+    #[test]
+    fn tag_ends() {
+        let cases = [
+            ("a>", TagEnd::At(1)),
+            ("P N=\"<x>\" />", TagEnd::At(11)),
+            ("P N='a\"b'>", TagEnd::At(9)),
+            ("it's <b>", TagEnd::Stray(5)),
+            ("a b", TagEnd::Never),
+            ("a=\"open <b>", TagEnd::Never),
+        ];
+        for (body, want) in cases {
+            assert_eq!(tag_end(body), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn attributes() {
+        let cases = [
+            (" Name=\"Widget\" Guid='{1}'", "Name", Some("Widget")),
+            (" Name = 'A &amp; B'", "Name", Some("A & B")),
+            (
+                " Guid='{1}' EventSourceName=\"Old\"",
+                "EventSourceName",
+                Some("Old"),
+            ),
+            (" Name=Widget", "Name", None),
+            (" Name=\"unterminated", "Name", Some("unterminated")),
+            ("", "Name", None),
+        ];
+        for (attrs, name, want) in cases {
+            assert_eq!(attr(attrs, name).as_deref(), want, "{attrs}");
+        }
+    }
+
+    /// (id, source, level, log, computer, time, description)
+    type Row<'a> = (
+        Option<u32>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+
+    #[test]
+    fn events() {
+        let one = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n<System>\n<Provider Name=\"Widget &amp; Co\" />\n<EventID Qualifiers=\"49152\">7001</EventID>\n<Level>2</Level>\n<TimeCreated SystemTime=\"2020-01-02T03:04:05.000Z\" />\n<Channel>System</Channel>\n<Computer>HOST</Computer>\n</System>\n<EventData>\n<Data>HOST</Data>\n</EventData>\n</Event>";
+        let rendered = "<Event><System><Provider Name=\"Microsoft-Windows-Widget\" EventSourceName=\"Widget\"/><EventID>5</EventID><Level>0</Level><Keywords>0x8010000000000000</Keywords></System><RenderingInfo Culture=\"en-US\"><Message>It &lt;broke&gt;.</Message><Level>Error</Level><Task>Disk</Task></RenderingInfo></Event>";
+        let two = format!("<Events>{one}{one}</Events>");
+        let bare =
+            "<System><Provider Name='<Widget name>'/><EventID>9</EventID><Level>4</Level></System>";
+        let cases: [(&str, Vec<Row>); 5] = [
+            (
+                one,
+                vec![(
+                    Some(7001),
+                    Some("Widget & Co"),
+                    Some("Error"),
+                    Some("System"),
+                    Some("HOST"),
+                    Some("2020-01-02T03:04:05.000Z"),
+                    None,
+                )],
+            ),
+            (
+                rendered,
+                vec![(
+                    Some(5),
+                    Some("Widget"),
+                    Some("Error"),
+                    None,
+                    None,
+                    None,
+                    Some("It <broke>."),
+                )],
+            ),
+            (
+                two.as_str(),
+                vec![
+                    (
+                        Some(7001),
+                        Some("Widget & Co"),
+                        Some("Error"),
+                        Some("System"),
+                        Some("HOST"),
+                        Some("2020-01-02T03:04:05.000Z"),
+                        None,
+                    ),
+                    (
+                        Some(7001),
+                        Some("Widget & Co"),
+                        Some("Error"),
+                        Some("System"),
+                        Some("HOST"),
+                        Some("2020-01-02T03:04:05.000Z"),
+                        None,
+                    ),
+                ],
+            ),
+            (
+                bare,
+                vec![(
+                    Some(9),
+                    Some("<Widget name>"),
+                    Some("Information"),
+                    None,
+                    None,
+                    None,
+                    None,
+                )],
+            ),
+            ("<p>not an event</p>", vec![]),
+        ];
+        for (text, want) in cases {
+            let got = parse(text);
+            let got: Vec<Row> = got
+                .iter()
+                .map(|e| {
+                    (
+                        e.event_id,
+                        e.source.as_deref(),
+                        e.level.as_deref(),
+                        e.log.as_deref(),
+                        e.computer.as_deref(),
+                        e.time.as_deref(),
+                        e.description.as_deref(),
+                    )
+                })
+                .collect();
+            assert_eq!(got, want, "{text}");
+            assert!(parse(text).iter().all(|e| e.format == PasteFormat::Xml));
+        }
+    }
+
+    #[test]
+    fn audit_levels() {
+        let cases = [
+            ("0", Some("0x8020000000000000"), Some("Audit Success")),
+            ("0", Some("0x8010000000000000"), Some("Audit Failure")),
+            ("0", None, Some("Information")),
+            ("3", None, Some("Warning")),
+            ("x", None, None),
+            ("9", None, None),
+        ];
+        for (level, kw, want) in cases {
+            assert_eq!(level_name(level, kw).as_deref(), want);
+        }
+    }
+}
