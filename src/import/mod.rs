@@ -171,8 +171,13 @@ fn should_write(stored: Option<&ExistingArticle>, article: &Article, hash: &str)
 }
 
 /// A hex SHA-256 prefix of the source bytes: enough to tell an unchanged article.
+/// The file's hash, salted with the parser's version so that a parser that reads articles
+/// differently re-imports them all instead of skipping them as unchanged.
 fn content_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    let mut hasher = Sha256::new();
+    hasher.update(kb::PARSER_VERSION.to_le_bytes());
+    hasher.update(bytes);
+    let digest = hasher.finalize();
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 

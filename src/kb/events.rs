@@ -18,6 +18,9 @@ pub enum Label {
     Description,
     /// `Data`: binary data follows; it is not kept.
     Data,
+    /// `Explanation`: SNA Server and RAS messages go on with it; inside an open
+    /// description it is part of the text.
+    Explanation,
     /// `Date`, `Time`, `User`, `Computer`: part of the block, not kept.
     Other,
 }
@@ -29,7 +32,7 @@ pub enum Label {
 const LABELS: [(&str, Label); 18] = [
     ("symbol name", Label::Other),
     ("user action", Label::Other),
-    ("explanation", Label::Other),
+    ("explanation", Label::Explanation),
     ("event category", Label::Category),
     ("event source", Label::Source),
     ("event type", Label::Type),
@@ -239,7 +242,7 @@ impl Group {
                 self.close_desc();
                 self.in_data = true;
             }
-            Label::Other => self.close_desc(),
+            Label::Other | Label::Explanation => self.close_desc(),
         }
         if label != Label::Data {
             self.in_data = false;
@@ -295,7 +298,20 @@ pub fn find_events(lines: &[&str]) -> Vec<EventQuote> {
         let after_fields = prev_field && blank_run <= 1;
         blank_run = 0;
         let ind = indent(line);
-        if let Some(fields) = field_line(line) {
+        let fields = field_line(line);
+        // `Description: Logon Failed.` / `Explanation: Connection request failed ...`:
+        // SNA Server's messages carry their explanation as part of the text.
+        if let Some(g) = group.as_mut()
+            && g.desc == Desc::Open
+            && !prev_blank
+            && matches!(fields.as_deref(), Some([(Label::Explanation, _), ..]))
+        {
+            push_words(&mut g.desc_text, line);
+            prev_blank = false;
+            prev_field = false;
+            continue;
+        }
+        if let Some(fields) = fields {
             for (label, value) in fields {
                 let g = group.get_or_insert_with(|| Group::new(ind));
                 if !g.add(label, value) {
@@ -456,6 +472,17 @@ mod tests {
             // No id: a registry value, not an event.
             ("   Type: REG_DWORD\n   Data: 1", vec![]),
             ("Event ID: none\nSource: X", vec![]),
+            // An explanation goes on with an open description, labels and all.
+            (
+                "   Event ID: 705\n   Source: SNA Base Service\n   Description: Logon Failed.\n   Explanation: Request failed.\n   More --- Error Code: C0000041H\n\nProse.",
+                vec![ev(
+                    705,
+                    "SNA Base Service",
+                    "",
+                    "",
+                    "Logon Failed. Explanation: Request failed. More --- Error Code: C0000041H",
+                )],
+            ),
             // Description ends at another label.
             (
                 "Event ID: 3\nDescription: d\nSource: S",

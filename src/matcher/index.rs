@@ -1,6 +1,6 @@
 //! The quoted events held in memory, keyed for the matcher's lookups.
 
-use super::similarity::{Shape, Token, shape};
+use super::similarity::{Shape, Token, shape, similarity};
 use crate::kb::ArticleId;
 use crate::store::EventCandidate;
 use std::collections::{HashMap, HashSet};
@@ -22,6 +22,9 @@ pub struct QuoteEntry {
     pub shape: Shape,
     /// How many articles quote this event with the same words (this one included).
     pub twins: u32,
+    /// How many articles quote this event (same id and source) with a description much
+    /// like this one (this one included): how typical this quote is of the event.
+    pub support: u32,
 }
 
 /// Every quoted event of the archive, by (folded source, id) and by id.
@@ -74,9 +77,11 @@ impl EventIndex {
                 kind: row.kind,
                 shape: shape(row.description.as_deref().unwrap_or("")),
                 twins: 1,
+                support: 1,
             });
         }
         index.count_twins();
+        index.count_support();
         index
     }
 
@@ -101,6 +106,35 @@ impl EventIndex {
             .collect();
         for (q, n) in self.quotes.iter_mut().zip(counts) {
             q.twins = n;
+        }
+    }
+
+    /// Sets each quote's `support`: the articles quoting the same (source, id) with a
+    /// description at least `TYPICAL` alike, either way round.
+    fn count_support(&mut self) {
+        const TYPICAL: f64 = 0.7;
+        let mut support = vec![1u32; self.quotes.len()];
+        for members in self.by_key.values() {
+            for &i in members {
+                let q = &self.quotes[i];
+                let mut alike: HashSet<ArticleId> = HashSet::from([q.article]);
+                for &j in members {
+                    let o = &self.quotes[j];
+                    if alike.contains(&o.article) {
+                        continue;
+                    }
+                    let sim = similarity(&q.shape, &o.shape)
+                        .score
+                        .max(similarity(&o.shape, &q.shape).score);
+                    if sim >= TYPICAL {
+                        alike.insert(o.article);
+                    }
+                }
+                support[i] = alike.len() as u32;
+            }
+        }
+        for (q, n) in self.quotes.iter_mut().zip(support) {
+            q.support = n;
         }
     }
 

@@ -10,7 +10,7 @@ pub use index::{EventIndex, QuoteEntry};
 pub use similarity::{Shape, Similarity, Token, is_variable, precision_bound, shape, similarity};
 
 use crate::kb::{self, ArticleId};
-use crate::paste::{self, PastedEvent};
+use crate::paste::{self, PasteFormat, PastedEvent};
 use crate::store::{Store, StoreError, fts_query};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -276,15 +276,21 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
             }
             ("text", _) => continue,
             (_, Some(s)) => (
-                base + 0.4 * s.score,
+                base + 0.4 * s.score + no_source_bonus(event, q),
                 describe_event_fit(q, how, Some(s.score)),
             ),
-            // No description pasted (XML, an empty message): the id and source decide;
-            // quotes without a description of their own fit such a paste best.
-            (_, None) => (
-                base + if q.shape.tokens.is_empty() { 0.05 } else { 0.0 },
-                describe_event_fit(q, how, None),
-            ),
+            // No description pasted: the id and source decide, and among their quotes the
+            // most typical one (most articles quote it alike). XML never carries the text;
+            // any other layout with an empty description matches quotes without one.
+            (_, None) => {
+                let empty_fits = event.format != PasteFormat::Xml && q.shape.tokens.is_empty();
+                (
+                    base + if empty_fits { 0.1 } else { 0.0 }
+                        + 0.02 * f64::from(q.support).ln()
+                        + no_source_bonus(event, q),
+                    describe_event_fit(q, how, None),
+                )
+            }
         };
         // Tie-breakers between quotes that fit equally well: values the paste shares
         // verbatim (an error code, a file name), then how many articles quote the very same
@@ -317,6 +323,15 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         );
     }
     fits
+}
+
+/// A paste without a source agrees a little better with quotes that name none either.
+fn no_source_bonus(event: &PastedEvent, q: &QuoteEntry) -> f64 {
+    if event.source.is_none() && q.source.is_none() {
+        0.02
+    } else {
+        0.0
+    }
 }
 
 fn describe_event_fit(q: &QuoteEntry, how: &str, sim: Option<f64>) -> String {
