@@ -9,6 +9,7 @@ mod extract;
 mod matching;
 mod pages;
 mod search;
+mod wizard;
 
 pub use error::{ApiError, WebError};
 
@@ -66,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(browse::router())
         .merge(events::router())
         .merge(matching::router())
+        .merge(wizard::router())
         .fallback(pages::not_found)
         .with_state(state)
         .layer(middleware::map_response(security_headers))
