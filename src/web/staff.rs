@@ -180,7 +180,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
         return None;
     }
     (0..s.len())
@@ -237,12 +237,15 @@ fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> HeaderValu
     HeaderValue::from_str(&s).expect("cookie values are hex and digits")
 }
 
-/// The logged-in staff session's value, or a redirect to the login page.
-fn require_login(auth: &StaffAuth, headers: &HeaderMap) -> Result<String, Response> {
+/// The logged-in staff session's value, when the request carries a valid cookie.
+fn logged_in(auth: &StaffAuth, headers: &HeaderMap) -> Option<String> {
     cookie(headers, COOKIE)
         .and_then(|c| auth.valid_session(c))
         .map(str::to_string)
-        .ok_or_else(|| Redirect::to("/staff/login").into_response())
+}
+
+fn to_login() -> Response {
+    Redirect::to("/staff/login").into_response()
 }
 
 /// The client's address for throttling; one shared bucket when it is unknown.
@@ -283,7 +286,7 @@ async fn login_page(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let auth = auth(&state)?;
-    if require_login(auth, &headers).is_ok() {
+    if logged_in(auth, &headers).is_some() {
         return Ok(Redirect::to("/staff").into_response());
     }
     login_response(auth, &headers, StatusCode::OK, None)
@@ -373,9 +376,8 @@ async fn logout(
     HtmlForm(form): HtmlForm<CsrfForm>,
 ) -> Result<Response, WebError> {
     let auth = auth(&state)?;
-    let session = match require_login(auth, &headers) {
-        Ok(s) => s,
-        Err(redirect) => return Ok(redirect),
+    let Some(session) = logged_in(auth, &headers) else {
+        return Ok(to_login());
     };
     if !auth.check("csrf", &session, &form.csrf) {
         return Err(WebError::Forbidden(
@@ -438,9 +440,8 @@ async fn sessions_page(
     Query(params): Query<ListParams>,
 ) -> Result<Response, WebError> {
     let auth = auth(&state)?;
-    let session = match require_login(auth, &headers) {
-        Ok(s) => s,
-        Err(redirect) => return Ok(redirect),
+    let Some(session) = logged_in(auth, &headers) else {
+        return Ok(to_login());
     };
     let unresolved = params.filter == "unresolved";
     let now = unix_now() as i64;
@@ -485,9 +486,8 @@ async fn session_page(
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
     let auth = auth(&state)?;
-    let login = match require_login(auth, &headers) {
-        Ok(s) => s,
-        Err(redirect) => return Ok(redirect),
+    let Some(login) = logged_in(auth, &headers) else {
+        return Ok(to_login());
     };
     let id: SessionId = raw.parse()?;
     let session = Wizard::new(&state.store, &state.matcher).load(&id).await?;
@@ -520,9 +520,8 @@ async fn insights_page(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let auth = auth(&state)?;
-    let login = match require_login(auth, &headers) {
-        Ok(s) => s,
-        Err(redirect) => return Ok(redirect),
+    let Some(login) = logged_in(auth, &headers) else {
+        return Ok(to_login());
     };
     let now = unix_now() as i64;
     let top = state.store.top_resolutions(20).await?;
