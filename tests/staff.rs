@@ -164,6 +164,7 @@ async fn login_sets_a_strict_http_only_cookie() {
     for uri in ["/staff", "/staff/insights", "/staff?filter=unresolved"] {
         let page = get_with(&app, uri, &cookie).await;
         assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert_eq!(page.headers["cache-control"], "no-store", "{uri}");
         let bare = app.get(uri).await;
         assert_eq!(bare.location(), "/staff/login", "{uri} without the cookie");
     }

@@ -556,6 +556,10 @@ async fn step_urls_show_history_read_only() {
     assert_eq!(kind_of(&two), "try_resolution");
     assert!(two.body.contains(r#"name="answer""#));
     assert_eq!(two.body, app.get(&format!("/wizard/{id}")).await.body);
+    assert_eq!(
+        two.headers["cache-control"], "no-store",
+        "reloads ask again"
+    );
     for n in ["3", "0", "x"] {
         let reply = app.get(&format!("/wizard/{id}/step/{n}")).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{n}");

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The staff session cookie.
 const COOKIE: &str = "kbfix_staff";
@@ -197,6 +198,11 @@ pub fn router() -> Router<AppState> {
         .route("/staff/logout", post(logout))
         .route("/staff/sessions/{id}", get(session_page))
         .route("/staff/insights", get(insights_page))
+        // Session lists and transcripts must not linger in shared or browser caches.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// The staff settings, or a plain 404 when no password is configured: the pages do not

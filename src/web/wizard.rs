@@ -14,6 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// This feature's routes.
 pub fn router() -> Router<AppState> {
@@ -29,6 +30,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/wizard/{id}", get(session_api))
         .route("/api/wizard/{id}/answer", post(answer_api))
         .route("/api/wizard/{id}/search", post(refine_api))
+        // A step page changes with every answer: reloads and Back must ask again.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 fn wizard(state: &AppState) -> Wizard<'_> {
