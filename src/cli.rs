@@ -45,6 +45,13 @@ pub enum Command {
         /// Import these paths before serving (unchanged articles are skipped quickly).
         #[arg(long = "import", value_name = "PATH")]
         import: Vec<PathBuf>,
+        /// The password of the staff pages (/staff); without one they do not exist.
+        #[arg(long, env = "KBFIX_STAFF_PASSWORD", hide_env_values = true)]
+        staff_password: Option<String>,
+        /// Mark staff cookies Secure on every response (behind a TLS proxy that does not
+        /// send X-Forwarded-Proto).
+        #[arg(long, env = "KBFIX_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Score paste matching on labelled pastes (one JSON object a line) and time it.
     Eval {
@@ -82,7 +89,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Serve { addr, import } => {
+        Command::Serve {
+            addr,
+            import,
+            staff_password,
+            secure_cookies,
+        } => {
+            // Hashed once here; only the argon2 hash is kept in memory.
+            let staff = match staff_password.as_deref().filter(|p| !p.is_empty()) {
+                Some(pw) => Some(web::StaffAuth::new(pw, secure_cookies)?),
+                None => None,
+            };
             let store = open(&cli.db).await?;
             if !import.is_empty() {
                 run_import(&store, &import).await?;
@@ -95,7 +112,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "kbfix: serving {articles} articles at http://{}/",
                 listener.local_addr()?
             );
-            web::serve(listener, AppState::new(store.clone())).await?;
+            let state = match staff {
+                Some(staff) => AppState::with_staff(store.clone(), staff),
+                None => AppState::new(store.clone()),
+            };
+            web::serve(listener, state).await?;
             store.close().await;
             Ok(())
         }

@@ -10,3 +10,4 @@ pub mod matcher;
 pub mod paste;
 pub mod store;
 pub mod web;
+pub mod wizard;

@@ -26,6 +26,7 @@ async fn whole_archive() {
     pages(&app).await;
     search(&app).await;
     matching(&app).await;
+    wizard_seed_walk(&app).await;
     reimport_is_idempotent(&app).await;
 }
 
@@ -180,6 +181,89 @@ async fn matching(app: &TestApp) {
     assert_eq!(reply.status, 200);
     let json = reply.json();
     assert_eq!(json["results"][0]["id"], "Q168465", "{json}");
+}
+
+/// The helpdesk path of the seed case: Event ID 68 → Q168465's fix → still failing → the
+/// article it says to troubleshoot "in the same way" → Q166045's causes → escalated.
+async fn wizard_seed_walk(app: &TestApp) {
+    let a = app
+        .store
+        .article(ArticleId(168465))
+        .await
+        .unwrap()
+        .expect("Q168465");
+    let e = &a.article.events[0];
+    let mut paste = format!("Event ID: {}\n", e.event_id);
+    for (label, value) in [
+        ("Source", &e.source),
+        ("Type", &e.kind),
+        ("Category", &e.category),
+        ("Description", &e.description),
+    ] {
+        if let Some(v) = value {
+            paste.push_str(&format!("{label}: {v}\n"));
+        }
+    }
+    let reply = app
+        .post_json("/api/wizard", &serde_json::json!({ "text": paste }))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let v = reply.json();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(v["step"]["kind"], "choose_article");
+    assert_eq!(v["step"]["options"][0]["article"], "Q168465", "{v}");
+    let answer = |a: &'static str| {
+        let uri = format!("/api/wizard/{id}/answer");
+        async move {
+            let reply = app
+                .post_json(&uri, &serde_json::json!({ "answer": a }))
+                .await;
+            assert_eq!(reply.status, 200, "{a}: {}", reply.body);
+            reply.json()
+        }
+    };
+    let mut v = answer("Q168465").await;
+    while v["step"]["kind"] == "check_cause" {
+        v = answer("yes").await;
+    }
+    assert_eq!(v["step"]["kind"], "try_resolution", "{v}");
+    let steps = v["step"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "step")
+        .count();
+    assert_eq!(steps, 3, "{}", v["step"]["items"]);
+    let v = answer("not_fixed").await;
+    assert_eq!(v["step"]["kind"], "related");
+    let first_three: Vec<&str> = v["step"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["article"].as_str())
+        .take(3)
+        .collect();
+    assert!(first_three.contains(&"Q166045"), "{first_three:?}");
+    let mut v = answer("Q166045").await;
+    let mut checks = 0;
+    while v["step"]["kind"] == "check_cause" {
+        assert_eq!(v["step"]["article"], "Q166045");
+        checks += 1;
+        v = answer("no").await;
+    }
+    assert!(checks >= 4, "only {checks} cause checks");
+    assert_eq!(v["step"]["kind"], "related", "{v}");
+    let v = answer("none").await;
+    assert_eq!(v["step"]["kind"], "escalated");
+    let transcript = v["step"]["transcript"].as_str().unwrap();
+    assert!(
+        transcript.contains("Q168465") && transcript.contains("Q166045"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("CCMDIR.EXP"),
+        "the pasted text: {transcript}"
+    );
 }
 
 async fn reimport_is_idempotent(app: &TestApp) {

@@ -197,7 +197,10 @@ async fn filters_narrow_the_results() {
 #[tokio::test]
 async fn pagination_edges() {
     let mut app = spawn_app().await;
-    app.state.config = std::sync::Arc::new(kbfix::web::Config { page_size: 2 });
+    app.state.config = std::sync::Arc::new(kbfix::web::Config {
+        page_size: 2,
+        ..Default::default()
+    });
     let first = app
         .get("/api/search?q=event+OR+article+OR+the")
         .await

@@ -113,6 +113,24 @@ impl Store {
         .await?)
     }
 
+    /// Articles quoting any event of the folded source `key`, by article number, for the
+    /// wizard's "same event source" candidates.
+    pub async fn source_articles(
+        &self,
+        key: &str,
+        limit: i64,
+    ) -> Result<Vec<super::Summary>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.title FROM articles a \
+             WHERE a.id IN (SELECT article_id FROM events WHERE source_key = ?1) \
+             ORDER BY a.id LIMIT ?2",
+        )
+        .bind(key)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Every quoted event of the archive (about two thousand rows), for the matcher's index.
     pub async fn all_event_quotes(&self) -> Result<Vec<EventCandidate>, StoreError> {
         Ok(sqlx::query_as(

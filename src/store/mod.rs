@@ -5,6 +5,7 @@ mod browse;
 mod error;
 mod events;
 mod search;
+mod sessions;
 
 pub use articles::{
     ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary, WriteOutcome,
@@ -13,6 +14,9 @@ pub use browse::{CategoryCount, DatedSummary, KindCount};
 pub use error::StoreError;
 pub use events::{EventArticle, EventCandidate, EventIdCount, SourceCount};
 pub use search::{MARK_END, MARK_START, SearchFilters, SearchHit, SearchPage, fts_query};
+pub use sessions::{
+    Advance, LabelCount, NewSession, NewStep, ResolutionCount, SessionRow, StepRow,
+};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

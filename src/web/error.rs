@@ -33,6 +33,9 @@ pub enum WebError {
     /// The request is not allowed (a missing or wrong CSRF token).
     #[error("{0}")]
     Forbidden(String),
+    /// The request raced another change (a wizard step answered twice).
+    #[error("{0}")]
+    Conflict(String),
     /// Something failed inside; logged, shown as a generic message.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -47,6 +50,7 @@ impl WebError {
             WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +70,32 @@ impl WebError {
 impl From<crate::store::StoreError> for WebError {
     fn from(e: crate::store::StoreError) -> Self {
         WebError::Internal(e.into())
+    }
+}
+
+impl From<crate::wizard::WizardError> for WebError {
+    fn from(e: crate::wizard::WizardError) -> Self {
+        use crate::wizard::WizardError as W;
+        match e {
+            W::NoSession => WebError::NotFound(
+                "There is no troubleshooting session at this address. It may have been \
+                 mistyped; start again from the home page."
+                    .into(),
+            ),
+            W::NoArticle(id) => WebError::NotFound(format!("Article {id} is not in the archive.")),
+            W::InvalidAnswer { answer, valid } => WebError::Unprocessable {
+                message: format!("{answer:?} is not an answer to this step."),
+                valid,
+            },
+            W::EmptyInput(message) => WebError::Unprocessable {
+                message,
+                valid: Vec::new(),
+            },
+            W::Conflict => WebError::Conflict(
+                "This step was already answered; the session has moved on.".into(),
+            ),
+            other => WebError::Internal(other.into()),
+        }
     }
 }
 

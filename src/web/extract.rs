@@ -44,7 +44,6 @@ fn json_rejection(r: JsonRejection) -> WebError {
 }
 
 /// A form body, with the same readable rejections as HTML pages.
-#[allow(dead_code)] // the wizard's forms use it
 pub struct HtmlForm<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {

@@ -9,8 +9,11 @@ mod extract;
 mod matching;
 mod pages;
 mod search;
+mod staff;
+mod wizard;
 
 pub use error::{ApiError, WebError};
+pub use staff::{StaffAuth, StaffSetupError};
 
 use crate::matcher::Matcher;
 use crate::store::Store;
@@ -33,6 +36,8 @@ pub const MAX_BODY: usize = 256 * 1024;
 pub struct Config {
     /// Results per page on search and browse pages.
     pub page_size: i64,
+    /// The staff login; `None` (no password configured) makes every staff page a 404.
+    pub staff: Option<Arc<StaffAuth>>,
 }
 
 /// What every handler reaches through `State`: the store, the matcher and the configuration.
@@ -52,8 +57,21 @@ impl AppState {
         Self {
             matcher: Arc::new(Matcher::new(store.clone())),
             store,
-            config: Arc::new(Config { page_size: 20 }),
+            config: Arc::new(Config {
+                page_size: 20,
+                staff: None,
+            }),
         }
+    }
+
+    /// State over `store` with the staff login enabled.
+    pub fn with_staff(store: Store, staff: StaffAuth) -> Self {
+        let mut state = Self::new(store);
+        state.config = Arc::new(Config {
+            staff: Some(Arc::new(staff)),
+            ..(*state.config).clone()
+        });
+        state
     }
 }
 
@@ -66,6 +84,8 @@ pub fn app(state: AppState) -> Router {
         .merge(browse::router())
         .merge(events::router())
         .merge(matching::router())
+        .merge(wizard::router())
+        .merge(staff::router())
         .fallback(pages::not_found)
         .with_state(state)
         .layer(middleware::map_response(security_headers))
@@ -101,9 +121,13 @@ async fn security_headers(mut res: Response) -> Response {
 
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, then finishes in-flight requests.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // The peer address reaches handlers so failed staff logins are counted per client.
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -24,20 +24,31 @@ pub fn router() -> Router<AppState> {
 #[template(path = "home.html")]
 struct Home {
     text: String,
+    error: Option<String>,
     articles: i64,
     categories: usize,
     sources: usize,
 }
 
 async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    Ok(Html(home_page(&state, String::new(), None).await?))
+}
+
+/// The home page, its paste form holding `text`, with `error` above it when given.
+pub(super) async fn home_page(
+    state: &AppState,
+    text: String,
+    error: Option<String>,
+) -> Result<String, WebError> {
     let store = &state.store;
     let page = Home {
-        text: String::new(),
+        text,
+        error,
         articles: store.article_count().await?,
         categories: store.categories(0).await?.len(),
         sources: store.event_sources().await?.len(),
     };
-    Ok(Html(page.render()?))
+    Ok(page.render()?)
 }
 
 async fn healthz(

@@ -1,0 +1,317 @@
+//! Wizard sessions and their steps: creating, answering (one transaction each), reading
+//! back, the outcome counts that order future candidates, and the staff's listings.
+
+use super::{Store, StoreError};
+use sqlx::FromRow;
+
+/// A session as stored.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct SessionRow {
+    /// The session id, 32 hex digits.
+    pub id: String,
+    /// Unix seconds of creation.
+    pub created_at: i64,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// How it started: `paste`, `article` or `search`.
+    pub origin: String,
+    /// The pasted text, search words or article id it started from.
+    pub input: String,
+    /// JSON array of lines describing what the paste was recognised as.
+    pub recognised: String,
+    /// The recognised event, `id:folded-source`.
+    pub event_key: Option<String>,
+    /// The current step's number.
+    pub current_n: i64,
+    /// The current step's kind.
+    pub current_kind: String,
+    /// `resolved`, `escalated`, or `None` while in progress.
+    pub outcome: Option<String>,
+    /// The kind of the step whose answer ended the session.
+    pub ended_kind: Option<String>,
+    /// The article that fixed it.
+    pub resolved_article: Option<i64>,
+    /// The cause (index within that article) that fixed it.
+    pub resolved_cause: Option<i64>,
+}
+
+/// One step of a session as stored.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct StepRow {
+    /// The step's number, from 1.
+    pub n: i64,
+    /// Its kind.
+    pub kind: String,
+    /// The article it is about.
+    pub article: Option<i64>,
+    /// The cause it asks about.
+    pub cause_index: Option<i64>,
+    /// The step as shown, JSON.
+    pub step: String,
+    /// Unix seconds it was shown.
+    pub shown_at: i64,
+    /// The answer given, `None` while current.
+    pub answer: Option<String>,
+    /// Unix seconds of the answer.
+    pub answered_at: Option<i64>,
+}
+
+/// A step to append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStep {
+    /// Its kind.
+    pub kind: String,
+    /// The article it is about.
+    pub article: Option<i64>,
+    /// The cause it asks about.
+    pub cause_index: Option<i64>,
+    /// The step as shown, JSON.
+    pub step: String,
+}
+
+/// A new session with its first step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    /// The id, 32 hex digits.
+    pub id: String,
+    /// `paste`, `article` or `search`.
+    pub origin: String,
+    /// What it started from.
+    pub input: String,
+    /// JSON lines of what was recognised.
+    pub recognised: String,
+    /// The recognised event key.
+    pub event_key: Option<String>,
+    /// The first step.
+    pub first: NewStep,
+}
+
+/// What answering the current step does to the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advance {
+    /// The step being answered (must still be current and unanswered).
+    pub answered_n: i64,
+    /// The answer given.
+    pub answer: String,
+    /// The step that follows.
+    pub next: NewStep,
+    /// The outcome after this answer (`None` clears a previous one, e.g. after `back`).
+    pub outcome: Option<String>,
+    /// The kind of the answered step, kept when an outcome is set.
+    pub ended_kind: Option<String>,
+    /// The article that fixed it.
+    pub resolved_article: Option<i64>,
+    /// The cause that fixed it.
+    pub resolved_cause: Option<i64>,
+    /// An event key learnt on the way (from the first article chosen), kept if none is set.
+    pub event_key: Option<String>,
+}
+
+/// How many past sessions an article (and cause) resolved.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ResolutionCount {
+    /// The article.
+    pub article: i64,
+    /// The cause index, when one was named.
+    pub cause: Option<i64>,
+    /// Sessions resolved by it.
+    pub sessions: i64,
+}
+
+/// A count by a label, for the staff insights.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct LabelCount {
+    /// What is counted (an article id, a step kind...).
+    pub label: String,
+    /// An optional second part (a cause index, a title).
+    pub detail: Option<String>,
+    /// How many sessions.
+    pub sessions: i64,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// Creates a session with its first step, in one transaction.
+    pub async fn create_session(&self, s: &NewSession) -> Result<(), StoreError> {
+        let t = now();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
+             event_key, current_n, current_kind) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
+        )
+        .bind(&s.id)
+        .bind(t)
+        .bind(&s.origin)
+        .bind(&s.input)
+        .bind(&s.recognised)
+        .bind(&s.event_key)
+        .bind(&s.first.kind)
+        .execute(&mut *tx)
+        .await?;
+        insert_step(&mut tx, &s.id, 1, &s.first, t).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A session, or `None` when there is none with this id.
+    pub async fn session(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
+             current_kind, outcome, ended_kind, resolved_article, resolved_cause \
+             FROM wizard_sessions WHERE id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Every step of a session, in order.
+    pub async fn session_steps(&self, id: &str) -> Result<Vec<StepRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT n, kind, article, cause_index, step, shown_at, answer, answered_at \
+             FROM wizard_steps WHERE session_id = ?1 ORDER BY n",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records the answer to the current step and appends the next one, in one
+    /// transaction. Returns `false` (and changes nothing) when the step was no longer the
+    /// current one: someone answered it first.
+    pub async fn advance_session(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
+        let t = now();
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE wizard_steps SET answer = ?3, answered_at = ?4 \
+             WHERE session_id = ?1 AND n = ?2 AND answer IS NULL \
+               AND n = (SELECT current_n FROM wizard_sessions WHERE id = ?1)",
+        )
+        .bind(id)
+        .bind(a.answered_n)
+        .bind(&a.answer)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let n = a.answered_n + 1;
+        insert_step(&mut tx, id, n, &a.next, t).await?;
+        sqlx::query(
+            "UPDATE wizard_sessions SET updated_at = ?2, current_n = ?3, current_kind = ?4, \
+             outcome = ?5, ended_kind = ?6, resolved_article = ?7, resolved_cause = ?8, \
+             event_key = coalesce(event_key, ?9) WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(t)
+        .bind(n)
+        .bind(&a.next.kind)
+        .bind(&a.outcome)
+        .bind(&a.ended_kind)
+        .bind(a.resolved_article)
+        .bind(a.resolved_cause)
+        .bind(&a.event_key)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// How many past sessions about `event_key` each article and cause resolved.
+    pub async fn resolution_counts(
+        &self,
+        event_key: &str,
+    ) -> Result<Vec<ResolutionCount>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT resolved_article AS article, resolved_cause AS cause, count(*) AS sessions \
+             FROM wizard_sessions WHERE event_key = ?1 AND outcome = 'resolved' \
+               AND resolved_article IS NOT NULL \
+             GROUP BY resolved_article, resolved_cause",
+        )
+        .bind(event_key)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The most recently active sessions; only those without a resolution when
+    /// `unresolved` is set.
+    pub async fn recent_sessions(
+        &self,
+        unresolved: bool,
+        limit: i64,
+    ) -> Result<Vec<SessionRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
+             current_kind, outcome, ended_kind, resolved_article, resolved_cause \
+             FROM wizard_sessions WHERE (?1 = 0 OR outcome IS NOT 'resolved') \
+             ORDER BY updated_at DESC, created_at DESC LIMIT ?2",
+        )
+        .bind(unresolved)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The articles and causes that resolved the most sessions, most first.
+    pub async fn top_resolutions(&self, limit: i64) -> Result<Vec<LabelCount>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT CAST(resolved_article AS TEXT) AS label, \
+               CAST(resolved_cause AS TEXT) AS detail, count(*) AS sessions \
+             FROM wizard_sessions WHERE outcome = 'resolved' AND resolved_article IS NOT NULL \
+             GROUP BY resolved_article, resolved_cause \
+             ORDER BY sessions DESC, resolved_article, resolved_cause LIMIT ?1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Where users give up: escalations by the kind of step they escalated from, and
+    /// sessions idle since before `idle_before` (unix seconds) by the step they left.
+    pub async fn give_ups(&self, idle_before: i64) -> Result<Vec<LabelCount>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT coalesce(ended_kind, current_kind) AS label, 'escalated' AS detail, \
+               count(*) AS sessions FROM wizard_sessions WHERE outcome = 'escalated' \
+             GROUP BY label \
+             UNION ALL \
+             SELECT current_kind AS label, 'abandoned' AS detail, count(*) AS sessions \
+             FROM wizard_sessions WHERE outcome IS NULL AND updated_at < ?1 GROUP BY label \
+             ORDER BY sessions DESC, label, detail",
+        )
+        .bind(idle_before)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+async fn insert_step(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: &str,
+    n: i64,
+    step: &NewStep,
+    t: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO wizard_steps (session_id, n, kind, article, cause_index, step, shown_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(id)
+    .bind(n)
+    .bind(&step.kind)
+    .bind(step.article)
+    .bind(step.cause_index)
+    .bind(&step.step)
+    .bind(t)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

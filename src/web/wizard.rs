@@ -1,0 +1,428 @@
+//! The wizard's pages and JSON: starting a session (paste, search, article), showing and
+//! answering its steps, each step at its own URL, and the transcript as plain text.
+
+use super::extract::{ApiJson, HtmlForm};
+use super::{ApiError, AppState, WebError};
+use crate::kb::ArticleId;
+use crate::wizard::{
+    CauseRef, HistoryStep, ItemKind, Session, SessionId, StepKind, Wizard, WizardError, WizardStep,
+};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// This feature's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/troubleshoot", post(start_paste))
+        .route("/troubleshoot/search", post(start_search))
+        .route("/troubleshoot/article/{id}", post(start_article))
+        .route("/wizard/{id}", get(current_page).post(answer_form))
+        .route("/wizard/{id}/search", post(refine_form))
+        .route("/wizard/{id}/step/{n}", get(step_page))
+        .route("/wizard/{id}/transcript.txt", get(transcript_txt))
+        .route("/api/wizard", post(start_api))
+        .route("/api/wizard/{id}", get(session_api))
+        .route("/api/wizard/{id}/answer", post(answer_api))
+        .route("/api/wizard/{id}/search", post(refine_api))
+        // A step page changes with every answer: reloads and Back must ask again.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+fn wizard(state: &AppState) -> Wizard<'_> {
+    Wizard::new(&state.store, &state.matcher)
+}
+
+fn session_id(raw: &str) -> Result<SessionId, WizardError> {
+    raw.parse()
+}
+
+fn to_session(id: &SessionId) -> Response {
+    Redirect::to(&format!("/wizard/{id}")).into_response()
+}
+
+/// The home page's paste form.
+#[derive(Debug, Deserialize)]
+struct PasteForm {
+    #[serde(default)]
+    text: String,
+}
+
+/// A search form (home page, "none of these").
+#[derive(Debug, Deserialize)]
+struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+/// A step's form: the answer and the number of the step it was given on.
+#[derive(Debug, Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    step: String,
+}
+
+async fn start_paste(
+    State(state): State<AppState>,
+    HtmlForm(form): HtmlForm<PasteForm>,
+) -> Result<Response, WebError> {
+    match wizard(&state).start_paste(&form.text).await {
+        Ok(id) => Ok(to_session(&id)),
+        Err(WizardError::EmptyInput(message)) => {
+            let html = super::pages::home_page(&state, form.text, Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn start_search(
+    State(state): State<AppState>,
+    HtmlForm(form): HtmlForm<SearchForm>,
+) -> Result<Response, WebError> {
+    let id = wizard(&state).start_search(&form.q).await?;
+    Ok(to_session(&id))
+}
+
+async fn start_article(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let id: ArticleId = raw.parse().map_err(|_| {
+        WebError::NotFound(format!(
+            "\"{raw}\" is not an article number; they look like Q168465."
+        ))
+    })?;
+    let session = wizard(&state).start_article(id).await?;
+    Ok(to_session(&session))
+}
+
+async fn current_page(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let session = wizard(&state).load(&session_id(&raw)?).await?;
+    Ok(Html(render(&session, session.current())?))
+}
+
+async fn step_page(
+    State(state): State<AppState>,
+    Path((raw, n)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let session = wizard(&state).load(&session_id(&raw)?).await?;
+    let step = n
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| session.step(n))
+        .ok_or_else(|| WebError::NotFound(format!("This session has no step {n:.20}.")))?;
+    Ok(Html(render(&session, step)?))
+}
+
+async fn answer_form(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    HtmlForm(form): HtmlForm<AnswerForm>,
+) -> Result<Response, WebError> {
+    let id = session_id(&raw)?;
+    let expected = form.step.trim().parse::<i64>().ok();
+    wizard(&state).answer(&id, &form.answer, expected).await?;
+    Ok(to_session(&id))
+}
+
+async fn refine_form(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    HtmlForm(form): HtmlForm<SearchForm>,
+) -> Result<Response, WebError> {
+    let id = session_id(&raw)?;
+    wizard(&state).refine(&id, &form.q).await?;
+    Ok(to_session(&id))
+}
+
+async fn transcript_txt(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let session = wizard(&state).load(&session_id(&raw)?).await?;
+    let mut res = session.transcript().into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    Ok(res)
+}
+
+/// The body of `POST /api/wizard`: one of pasted text, an article to start from, or words.
+#[derive(Debug, Deserialize)]
+struct StartRequest {
+    text: Option<String>,
+    article: Option<String>,
+    q: Option<String>,
+}
+
+/// The body of `POST /api/wizard/{id}/answer`.
+#[derive(Debug, Deserialize)]
+struct AnswerRequest {
+    answer: String,
+    step: Option<i64>,
+}
+
+/// The body of `POST /api/wizard/{id}/search`.
+#[derive(Debug, Deserialize)]
+struct RefineRequest {
+    q: String,
+}
+
+/// A session's id and current step, as the JSON routes return them.
+#[derive(Serialize)]
+struct StepJson<'a> {
+    id: &'a str,
+    n: i64,
+    outcome: Option<&'a str>,
+    step: &'a WizardStep,
+}
+
+/// One answered (or current) step of the history.
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    n: i64,
+    kind: StepKind,
+    article: Option<ArticleId>,
+    cause_index: Option<usize>,
+    prompt: &'a str,
+    answer: Option<&'a str>,
+    shown_at: i64,
+    answered_at: Option<i64>,
+}
+
+fn step_json(session: &Session) -> serde_json::Value {
+    let current = session.current();
+    serde_json::to_value(StepJson {
+        id: session.id.as_str(),
+        n: current.n,
+        outcome: session.row.outcome.as_deref(),
+        step: &current.step,
+    })
+    .unwrap_or_default()
+}
+
+async fn start_api(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<StartRequest>,
+) -> Result<Response, ApiError> {
+    let w = wizard(&state);
+    let id = match (req.text, req.article, req.q) {
+        (Some(text), None, None) => w.start_paste(&text).await?,
+        (None, Some(article), None) => {
+            let id: ArticleId =
+                article
+                    .parse()
+                    .map_err(|e: crate::kb::BadArticleId| WebError::Unprocessable {
+                        message: e.to_string(),
+                        valid: Vec::new(),
+                    })?;
+            w.start_article(id).await?
+        }
+        (None, None, Some(q)) => w.start_search(&q).await?,
+        _ => {
+            return Err(ApiError(WebError::Unprocessable {
+                message: "send exactly one of \"text\" (pasted event), \"article\" (an id such \
+                          as Q168465) or \"q\" (search words)"
+                    .into(),
+                valid: Vec::new(),
+            }));
+        }
+    };
+    let session = w.load(&id).await?;
+    let mut res = Json(step_json(&session)).into_response();
+    *res.status_mut() = StatusCode::CREATED;
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/wizard/{id}")) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+async fn session_api(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let session = wizard(&state).load(&session_id(&raw)?).await?;
+    let history: Vec<HistoryJson> = session
+        .steps
+        .iter()
+        .map(|s| HistoryJson {
+            n: s.n,
+            kind: s.step.kind,
+            article: s.step.article,
+            cause_index: s.step.cause.as_ref().map(|c| c.index),
+            prompt: &s.step.prompt,
+            answer: s.answer.as_deref(),
+            shown_at: s.shown_at,
+            answered_at: s.answered_at,
+        })
+        .collect();
+    let mut body = step_json(&session);
+    body["history"] = serde_json::to_value(history).unwrap_or_default();
+    Ok(Json(body))
+}
+
+async fn answer_api(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    ApiJson(req): ApiJson<AnswerRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = session_id(&raw)?;
+    let session = wizard(&state).answer(&id, &req.answer, req.step).await?;
+    Ok(Json(step_json(&session)))
+}
+
+async fn refine_api(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    ApiJson(req): ApiJson<RefineRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = session_id(&raw)?;
+    let session = wizard(&state).refine(&id, &req.q).await?;
+    Ok(Json(step_json(&session)))
+}
+
+/// An answer button.
+struct OptionView {
+    value: String,
+    label: String,
+    article: Option<String>,
+    detail: String,
+    reasons: Vec<String>,
+    confidence: String,
+}
+
+/// A checklist line.
+struct ItemView {
+    kind: &'static str,
+    number: String,
+    text: String,
+}
+
+/// A link in the step history.
+struct HistoryView {
+    n: i64,
+    label: String,
+    answer: String,
+    shown: bool,
+}
+
+#[derive(Template)]
+#[template(path = "wizard.html")]
+struct WizardPage {
+    id: String,
+    n: i64,
+    current_n: i64,
+    is_current: bool,
+    kind: &'static str,
+    kind_label: &'static str,
+    prompt: String,
+    article: Option<String>,
+    title: String,
+    recognised: Vec<String>,
+    cause: Option<CauseRef>,
+    section: String,
+    items: Vec<ItemView>,
+    options: Vec<OptionView>,
+    can_back: bool,
+    answer: String,
+    query: String,
+    choosing: bool,
+    transcript: Option<String>,
+    outcome: String,
+    history: Vec<HistoryView>,
+}
+
+fn render(session: &Session, shown: &HistoryStep) -> Result<String, WebError> {
+    let step = &shown.step;
+    let current = session.current();
+    let answer_label = |s: &HistoryStep| -> String {
+        match &s.answer {
+            None => String::new(),
+            Some(a) => s
+                .step
+                .options
+                .iter()
+                .find(|o| o.value.eq_ignore_ascii_case(a))
+                .map(|o| o.label.clone())
+                .unwrap_or_else(|| a.clone()),
+        }
+    };
+    let page = WizardPage {
+        id: session.id.to_string(),
+        n: shown.n,
+        current_n: current.n,
+        is_current: shown.n == current.n,
+        kind: step.kind.as_str(),
+        kind_label: step.kind.label(),
+        prompt: step.prompt.clone(),
+        article: step.article.map(|a| a.to_string()),
+        title: step.title.clone().unwrap_or_default(),
+        recognised: step.recognised.clone(),
+        cause: step.cause.clone(),
+        section: step.section.clone().unwrap_or_default(),
+        items: step
+            .items
+            .iter()
+            .map(|i| ItemView {
+                kind: match i.kind {
+                    ItemKind::Step => "step",
+                    ItemKind::Bullet => "bullet",
+                    ItemKind::Text => "text",
+                },
+                number: i.number.map(|n| format!("{n}.")).unwrap_or_default(),
+                text: i.text.clone(),
+            })
+            .collect(),
+        options: step
+            .options
+            .iter()
+            .filter(|o| o.value != "back")
+            .map(|o| OptionView {
+                value: o.value.clone(),
+                label: o.label.clone(),
+                article: o.article.map(|a| a.to_string()),
+                detail: o.detail.clone().unwrap_or_default(),
+                reasons: o.reasons.clone(),
+                confidence: o
+                    .confidence
+                    .map(|c| format!("{:.0}%", c * 100.0))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        can_back: step.can_go_back(),
+        answer: answer_label(shown),
+        query: step.query.clone().unwrap_or_default(),
+        choosing: step.kind == StepKind::ChooseArticle,
+        transcript: step.transcript.clone(),
+        outcome: session.row.outcome.clone().unwrap_or_default(),
+        history: session
+            .steps
+            .iter()
+            .map(|s| HistoryView {
+                n: s.n,
+                label: match (s.step.kind, s.step.article) {
+                    (k, Some(a)) => format!("{} ({a})", k.label()),
+                    (k, None) => k.label().to_string(),
+                },
+                answer: answer_label(s),
+                shown: s.n == shown.n,
+            })
+            .collect(),
+    };
+    Ok(page.render()?)
+}

@@ -1,0 +1,794 @@
+//! The walk itself: starting sessions, answering steps (validated, then stored in one
+//! transaction), going back, and reading sessions back with their history.
+
+use super::article::{causes, resolution_checklist, symptom};
+use super::related::{Feedback, related_candidates};
+use super::transcript::{self, Header};
+use super::{Answer, CauseRef, SessionId, StepKind, StepOption, WizardError, WizardStep};
+use crate::kb::{self, Article, ArticleId};
+use crate::matcher::Matcher;
+use crate::paste::{PasteFormat, PastedEvent};
+use crate::store::{Advance, NewSession, NewStep, SearchFilters, SessionRow, Store, fts_query};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Candidates offered on a choose_article step.
+const CANDIDATES: usize = 8;
+/// Articles offered on a related step.
+const RELATED: usize = 10;
+/// Words of a search sent to full-text search.
+const SEARCH_WORDS: usize = 16;
+
+/// What the walk has learnt so far, stored with each step so `back` restores it exactly.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Walk {
+    /// Articles chosen so far, in order (never offered again as related).
+    #[serde(default)]
+    considered: Vec<ArticleId>,
+    /// The current article's cause indexes in the order they are asked.
+    #[serde(default)]
+    causes: Vec<usize>,
+    /// Which of `causes` is being asked.
+    #[serde(default)]
+    position: usize,
+    /// Whether any cause of the current article was answered `unsure`.
+    #[serde(default)]
+    unsure: bool,
+    /// The step `back` returns to; `None` on the first step.
+    #[serde(default)]
+    back_to: Option<i64>,
+}
+
+/// A step row's JSON: the step as shown and the walk behind it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Stored {
+    step: WizardStep,
+    walk: Walk,
+}
+
+/// One step of a session's history.
+#[derive(Debug, Clone)]
+pub struct HistoryStep {
+    /// Its number, from 1.
+    pub n: i64,
+    /// The step as shown.
+    pub step: WizardStep,
+    /// The answer given, `None` for the current step.
+    pub answer: Option<String>,
+    /// Unix seconds it was shown.
+    pub shown_at: i64,
+    /// Unix seconds of the answer.
+    pub answered_at: Option<i64>,
+    walk: Walk,
+}
+
+/// A session with its whole history.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The id.
+    pub id: SessionId,
+    /// The stored session.
+    pub row: SessionRow,
+    /// What the paste was recognised as.
+    pub recognised: Vec<String>,
+    /// Every step shown, in order; the last is the current one.
+    pub steps: Vec<HistoryStep>,
+}
+
+impl Session {
+    /// The current step.
+    pub fn current(&self) -> &HistoryStep {
+        // A session is created with its first step in the same transaction.
+        self.steps.last().expect("a session has at least one step")
+    }
+
+    /// Step `n` of the history.
+    pub fn step(&self, n: i64) -> Option<&HistoryStep> {
+        self.steps.iter().find(|s| s.n == n)
+    }
+
+    /// The plain-text transcript of everything so far.
+    pub fn transcript(&self) -> String {
+        let steps: Vec<(&WizardStep, Option<&str>)> = self
+            .steps
+            .iter()
+            .map(|s| (&s.step, s.answer.as_deref()))
+            .collect();
+        transcript::transcript(&self.header(self.row.outcome.as_deref()), &steps)
+    }
+
+    fn header<'s>(&'s self, outcome: Option<&'s str>) -> Header<'s> {
+        Header {
+            id: self.id.as_str(),
+            origin: &self.row.origin,
+            input: &self.row.input,
+            recognised: &self.recognised,
+            started: self.row.created_at,
+            outcome,
+        }
+    }
+}
+
+/// Drives sessions over the store and the matcher.
+pub struct Wizard<'a> {
+    store: &'a Store,
+    matcher: &'a Matcher,
+}
+
+/// A step to show next, with the walk behind it and what it means for the outcome.
+struct Next {
+    step: WizardStep,
+    walk: Walk,
+}
+
+impl<'a> Wizard<'a> {
+    /// A wizard over `store`, matching pastes with `matcher`.
+    pub fn new(store: &'a Store, matcher: &'a Matcher) -> Self {
+        Self { store, matcher }
+    }
+
+    /// Starts a session from pasted text: the matcher's candidates to choose from.
+    pub async fn start_paste(&self, text: &str) -> Result<SessionId, WizardError> {
+        if text.trim().is_empty() {
+            return Err(WizardError::EmptyInput(
+                "The text is empty: paste the event or error message.".into(),
+            ));
+        }
+        let outcome = self.matcher.match_text(text).await?;
+        let recognised: Vec<String> = outcome.events.iter().map(recognised_line).collect();
+        let key = paste_event_key(&outcome.events);
+        let feedback = self.feedback(key.as_deref()).await?;
+        let mut results = outcome.results;
+        // Among equal scores, the articles that resolved past sessions for this event first.
+        results.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(feedback.article(b.id).cmp(&feedback.article(a.id)))
+        });
+        let mut options = Vec::new();
+        for r in results.into_iter().take(CANDIDATES) {
+            let detail = self.symptom_of(r.id).await?;
+            options.push(StepOption {
+                value: r.id.to_string(),
+                label: format!("{}: {}", r.id, r.title),
+                article: Some(r.id),
+                detail,
+                reasons: r.reasons,
+                confidence: Some(r.confidence),
+            });
+        }
+        let step = choose_step(options, recognised.clone(), text, None);
+        self.create("paste", text, &recognised, key, step).await
+    }
+
+    /// Starts a session from search words: the full-text results to choose from.
+    pub async fn start_search(&self, q: &str) -> Result<SessionId, WizardError> {
+        if q.trim().is_empty() {
+            return Err(WizardError::EmptyInput(
+                "The search is empty: type some words from the error or the problem.".into(),
+            ));
+        }
+        let step = self.search_step(q, None).await?;
+        self.create("search", q, &[], None, step).await
+    }
+
+    /// Starts a session from an article, as if it had been chosen.
+    pub async fn start_article(&self, id: ArticleId) -> Result<SessionId, WizardError> {
+        let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
+        let key = article_event_key(&article);
+        let feedback = self.feedback(key.as_deref()).await?;
+        let next = enter_article(&article, Walk::default(), &feedback);
+        let id_text = id.to_string();
+        self.create_with_walk("article", &id_text, &[], key, next)
+            .await
+    }
+
+    /// A session with its history.
+    pub async fn load(&self, id: &SessionId) -> Result<Session, WizardError> {
+        let row = self
+            .store
+            .session(id.as_str())
+            .await?
+            .ok_or(WizardError::NoSession)?;
+        let rows = self.store.session_steps(id.as_str()).await?;
+        let mut steps = Vec::with_capacity(rows.len());
+        for r in rows {
+            let stored: Stored = serde_json::from_str(&r.step)?;
+            steps.push(HistoryStep {
+                n: r.n,
+                step: stored.step,
+                walk: stored.walk,
+                answer: r.answer,
+                shown_at: r.shown_at,
+                answered_at: r.answered_at,
+            });
+        }
+        if steps.is_empty() {
+            return Err(WizardError::NoSession);
+        }
+        let recognised = serde_json::from_str(&row.recognised)?;
+        Ok(Session {
+            id: id.clone(),
+            row,
+            recognised,
+            steps,
+        })
+    }
+
+    /// Answers the current step. `expected` is the step number the answer was given on,
+    /// when known (forms send it), so an answer from a stale page is refused rather than
+    /// applied to a later step. The session is unchanged on any error.
+    pub async fn answer(
+        &self,
+        id: &SessionId,
+        raw: &str,
+        expected: Option<i64>,
+    ) -> Result<Session, WizardError> {
+        let session = self.load(id).await?;
+        let current = session.current();
+        if expected.is_some_and(|n| n != current.n) {
+            return Err(WizardError::Conflict);
+        }
+        let valid = current.step.valid_answers();
+        let invalid = || WizardError::InvalidAnswer {
+            answer: raw.chars().take(100).collect(),
+            valid: valid.clone(),
+        };
+        let answer: Answer = raw.parse().map_err(|_| invalid())?;
+        if !valid.contains(&answer.value()) {
+            return Err(invalid());
+        }
+        let next = if answer == Answer::Back {
+            let to = current.walk.back_to.ok_or_else(invalid)?;
+            let earlier = session.step(to).ok_or_else(invalid)?;
+            Next {
+                step: earlier.step.clone(),
+                walk: earlier.walk.clone(),
+            }
+        } else {
+            self.transition(&session, answer).await?
+        };
+        self.advance(&session, &answer.value(), next).await?;
+        self.load(id).await
+    }
+
+    /// Replaces the current step with a new choose_article over search results, so
+    /// "none of these" can be refined without starting over.
+    pub async fn refine(&self, id: &SessionId, q: &str) -> Result<Session, WizardError> {
+        if q.trim().is_empty() {
+            return Err(WizardError::EmptyInput(
+                "The search is empty: type some words from the error or the problem.".into(),
+            ));
+        }
+        let session = self.load(id).await?;
+        let current = session.current();
+        let step = self.search_step(q, Some(current.n)).await?;
+        let walk = Walk {
+            considered: current.walk.considered.clone(),
+            back_to: Some(current.n),
+            ..Walk::default()
+        };
+        let answer = format!("search: {}", q.trim());
+        self.advance(&session, &answer, Next { step, walk }).await?;
+        self.load(id).await
+    }
+
+    async fn transition(&self, session: &Session, answer: Answer) -> Result<Next, WizardError> {
+        let current = session.current();
+        let here = current.n;
+        let mut walk = current.walk.clone();
+        walk.back_to = Some(here);
+        let key = session.row.event_key.clone();
+        let step = &current.step;
+        let this_article = match step.article {
+            Some(id) => Some(self.article(id).await?.ok_or(WizardError::NoArticle(id))?),
+            None => None,
+        };
+        let next = match (step.kind, answer, &this_article) {
+            (StepKind::ChooseArticle | StepKind::Related, Answer::Article(id), _) => {
+                let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
+                let key = key.or_else(|| article_event_key(&article));
+                let feedback = self.feedback(key.as_deref()).await?;
+                enter_article(&article, walk, &feedback)
+            }
+            (StepKind::ChooseArticle | StepKind::Related, Answer::None, _) => {
+                let steps: Vec<(&WizardStep, Option<&str>)> = session
+                    .steps
+                    .iter()
+                    .map(|s| {
+                        let a = if s.n == here {
+                            Some("none")
+                        } else {
+                            s.answer.as_deref()
+                        };
+                        (&s.step, a)
+                    })
+                    .collect();
+                let text = transcript::transcript(&session.header(Some("escalated")), &steps);
+                Next {
+                    step: escalated_step(text),
+                    walk,
+                }
+            }
+            (StepKind::CheckCause, Answer::Yes, Some(article)) => {
+                let index = step.cause.as_ref().map(|c| c.index);
+                resolution_step(article, index, walk)
+            }
+            (StepKind::CheckCause, Answer::No | Answer::Unsure, Some(article)) => {
+                walk.unsure |= answer == Answer::Unsure;
+                walk.position += 1;
+                if walk.position < walk.causes.len() {
+                    cause_step(article, walk)
+                } else if walk.unsure {
+                    resolution_step(article, None, walk)
+                } else {
+                    self.related_step(article, walk, key.as_deref()).await?
+                }
+            }
+            (StepKind::TryResolution, Answer::Fixed, Some(article)) => Next {
+                step: resolved_step(article, step.cause.clone()),
+                walk,
+            },
+            (StepKind::TryResolution, Answer::NotFixed, Some(article)) => {
+                self.related_step(article, walk, key.as_deref()).await?
+            }
+            _ => {
+                return Err(WizardError::InvalidAnswer {
+                    answer: answer.value(),
+                    valid: step.valid_answers(),
+                });
+            }
+        };
+        Ok(next)
+    }
+
+    async fn advance(
+        &self,
+        session: &Session,
+        answer: &str,
+        next: Next,
+    ) -> Result<(), WizardError> {
+        let current = session.current();
+        let (outcome, resolved_article, resolved_cause) = match next.step.kind {
+            StepKind::Resolved => (
+                Some("resolved".to_string()),
+                next.step.article.map(|a| i64::from(a.0)),
+                next.step.cause.as_ref().map(|c| c.index as i64),
+            ),
+            StepKind::Escalated => (Some("escalated".to_string()), None, None),
+            _ => (None, None, None),
+        };
+        // The event an article-less paste was about is learnt from the first article chosen.
+        let event_key = match (&session.row.event_key, next.step.article) {
+            (None, Some(id)) if current.step.kind == StepKind::ChooseArticle => {
+                self.article(id).await?.as_ref().and_then(article_event_key)
+            }
+            _ => None,
+        };
+        let advance = Advance {
+            answered_n: current.n,
+            answer: answer.to_string(),
+            ended_kind: outcome
+                .as_ref()
+                .map(|_| current.step.kind.as_str().to_string()),
+            outcome,
+            resolved_article,
+            resolved_cause,
+            event_key,
+            next: new_step(&next.step, &next.walk)?,
+        };
+        if self
+            .store
+            .advance_session(session.id.as_str(), &advance)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(WizardError::Conflict)
+        }
+    }
+
+    async fn create(
+        &self,
+        origin: &str,
+        input: &str,
+        recognised: &[String],
+        key: Option<String>,
+        step: WizardStep,
+    ) -> Result<SessionId, WizardError> {
+        let next = Next {
+            step,
+            walk: Walk::default(),
+        };
+        self.create_with_walk(origin, input, recognised, key, next)
+            .await
+    }
+
+    async fn create_with_walk(
+        &self,
+        origin: &str,
+        input: &str,
+        recognised: &[String],
+        key: Option<String>,
+        next: Next,
+    ) -> Result<SessionId, WizardError> {
+        let id = SessionId::generate()?;
+        self.store
+            .create_session(&NewSession {
+                id: id.to_string(),
+                origin: origin.into(),
+                input: input.into(),
+                recognised: serde_json::to_string(recognised)?,
+                event_key: key,
+                first: new_step(&next.step, &next.walk)?,
+            })
+            .await?;
+        Ok(id)
+    }
+
+    async fn search_step(&self, q: &str, back: Option<i64>) -> Result<WizardStep, WizardError> {
+        let mut hits = Vec::new();
+        // All words first; any word when that finds nothing.
+        for joiner in [" ", " OR "] {
+            if let Some(query) = fts_query(q, joiner, SEARCH_WORDS) {
+                hits = self
+                    .store
+                    .search(&query, &SearchFilters::default(), CANDIDATES as i64, 0)
+                    .await?
+                    .results;
+            }
+            if !hits.is_empty() {
+                break;
+            }
+        }
+        let mut options = Vec::new();
+        for h in hits {
+            options.push(StepOption {
+                value: h.id.to_string(),
+                label: format!("{}: {}", h.id, h.title),
+                article: Some(h.id),
+                detail: self.symptom_of(h.id).await?,
+                reasons: Vec::new(),
+                confidence: None,
+            });
+        }
+        Ok(choose_step(options, Vec::new(), q, back))
+    }
+
+    async fn related_step(
+        &self,
+        article: &Article,
+        walk: Walk,
+        key: Option<&str>,
+    ) -> Result<Next, WizardError> {
+        let key = key
+            .map(str::to_string)
+            .or_else(|| article_event_key(article));
+        let feedback = self.feedback(key.as_deref()).await?;
+        let cited: Vec<ArticleId> = article.references.iter().map(|r| r.id).collect();
+        let present: HashMap<ArticleId, String> = self
+            .store
+            .summaries(&cited)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.title))
+            .collect();
+        let citing = self.store.referenced_by(article.id).await?;
+        let source_key = key
+            .as_deref()
+            .and_then(|k| k.split_once(':'))
+            .map(|(_, s)| s.to_string())
+            .filter(|s| !s.is_empty());
+        let (same_source, source_name) = match &source_key {
+            Some(s) => (
+                self.store.source_articles(s, 20).await?,
+                self.store.source_name(s).await?,
+            ),
+            None => (Vec::new(), None),
+        };
+        let candidates = related_candidates(
+            article,
+            &present,
+            &citing,
+            &same_source,
+            source_name.as_deref(),
+            &walk.considered,
+            &feedback,
+        );
+        let mut options = Vec::new();
+        for c in candidates.into_iter().take(RELATED) {
+            options.push(StepOption {
+                value: c.id.to_string(),
+                label: format!("{}: {}", c.id, c.title),
+                article: Some(c.id),
+                detail: Some(c.why),
+                reasons: Vec::new(),
+                confidence: None,
+            });
+        }
+        let prompt = if options.is_empty() {
+            "The article names no other article to try. Hand this to the helpdesk?".to_string()
+        } else {
+            "That did not fix it. Which of these articles should we try next?".to_string()
+        };
+        options.push(StepOption::keyword(
+            "none",
+            "None of these: hand this to the helpdesk",
+        ));
+        options.push(back_option());
+        Ok(Next {
+            step: WizardStep {
+                kind: StepKind::Related,
+                article: Some(article.id),
+                title: Some(article.title.clone()),
+                prompt,
+                options,
+                ..empty_step(StepKind::Related)
+            },
+            walk,
+        })
+    }
+
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>, WizardError> {
+        Ok(self.store.article(id).await?.map(|s| s.article))
+    }
+
+    async fn symptom_of(&self, id: ArticleId) -> Result<Option<String>, WizardError> {
+        Ok(self
+            .article(id)
+            .await?
+            .map(|a| symptom(&a))
+            .filter(|s| !s.is_empty()))
+    }
+
+    async fn feedback(&self, key: Option<&str>) -> Result<Feedback, WizardError> {
+        Ok(match key {
+            Some(k) => Feedback::from_counts(&self.store.resolution_counts(k).await?),
+            None => Feedback::default(),
+        })
+    }
+}
+
+fn new_step(step: &WizardStep, walk: &Walk) -> Result<NewStep, WizardError> {
+    Ok(NewStep {
+        kind: step.kind.as_str().to_string(),
+        article: step.article.map(|a| i64::from(a.0)),
+        cause_index: step.cause.as_ref().map(|c| c.index as i64),
+        step: serde_json::to_string(&Stored {
+            step: step.clone(),
+            walk: walk.clone(),
+        })?,
+    })
+}
+
+fn back_option() -> StepOption {
+    StepOption::keyword("back", "Back")
+}
+
+fn empty_step(kind: StepKind) -> WizardStep {
+    WizardStep {
+        kind,
+        article: None,
+        title: None,
+        prompt: String::new(),
+        options: Vec::new(),
+        recognised: Vec::new(),
+        query: None,
+        cause: None,
+        section: None,
+        items: Vec::new(),
+        transcript: None,
+    }
+}
+
+/// The choose_article step over `options` (articles), with "none" and, when possible, back.
+fn choose_step(
+    mut options: Vec<StepOption>,
+    recognised: Vec<String>,
+    query: &str,
+    back: Option<i64>,
+) -> WizardStep {
+    let prompt = if options.is_empty() {
+        "No article matched. Change the text or search with other words.".to_string()
+    } else {
+        "Which article describes your problem?".to_string()
+    };
+    options.push(StepOption::keyword(
+        "none",
+        "None of these: hand this to the helpdesk",
+    ));
+    if back.is_some() {
+        options.push(back_option());
+    }
+    WizardStep {
+        prompt,
+        options,
+        recognised,
+        query: Some(query.to_string()),
+        ..empty_step(StepKind::ChooseArticle)
+    }
+}
+
+/// The first step about an article: its causes one by one when it lists several, else
+/// straight to its fix.
+fn enter_article(article: &Article, mut walk: Walk, feedback: &Feedback) -> Next {
+    if !walk.considered.contains(&article.id) {
+        walk.considered.push(article.id);
+    }
+    let listed = causes(article);
+    walk.position = 0;
+    walk.unsure = false;
+    walk.causes = Vec::new();
+    if listed.len() >= 2 {
+        let mut order: Vec<usize> = (0..listed.len()).collect();
+        feedback.order_causes(article.id, &mut order);
+        walk.causes = order;
+        cause_step(article, walk)
+    } else {
+        resolution_step(article, None, walk)
+    }
+}
+
+fn with_back(mut options: Vec<StepOption>, walk: &Walk) -> Vec<StepOption> {
+    if walk.back_to.is_some() {
+        options.push(back_option());
+    }
+    options
+}
+
+fn cause_step(article: &Article, walk: Walk) -> Next {
+    let listed = causes(article);
+    let index = walk.causes.get(walk.position).copied().unwrap_or(0);
+    let text = listed
+        .get(index)
+        .map(|c| c.text.clone())
+        .unwrap_or_default();
+    let options = with_back(
+        vec![
+            StepOption::keyword("yes", "Yes, this applies"),
+            StepOption::keyword("no", "No"),
+            StepOption::keyword("unsure", "Not sure"),
+        ],
+        &walk,
+    );
+    Next {
+        step: WizardStep {
+            article: Some(article.id),
+            title: Some(article.title.clone()),
+            prompt: "Does this apply?".into(),
+            options,
+            cause: Some(CauseRef {
+                index,
+                number: walk.position + 1,
+                total: listed.len(),
+                text,
+            }),
+            ..empty_step(StepKind::CheckCause)
+        },
+        walk,
+    }
+}
+
+/// The fix to try: the cause's own fix text when the article gives one right after it,
+/// else the article's RESOLUTION / WORKAROUND / MORE INFORMATION as a checklist.
+fn resolution_step(article: &Article, cause: Option<usize>, walk: Walk) -> Next {
+    let listed = causes(article);
+    let cause = cause.and_then(|i| listed.get(i));
+    let (section, items) = match cause.and_then(|c| c.fix.clone()) {
+        Some(fix) => (
+            None,
+            vec![super::ChecklistItem {
+                kind: super::ItemKind::Text,
+                number: None,
+                text: fix,
+            }],
+        ),
+        None => match resolution_checklist(article) {
+            Some((heading, items)) => (Some(heading), items),
+            None => (None, Vec::new()),
+        },
+    };
+    let prompt = if items.is_empty() {
+        "The article gives no steps to follow; read it, then: did it fix the problem?"
+    } else {
+        "Work through these steps. Did this fix it?"
+    };
+    let options = with_back(
+        vec![
+            StepOption::keyword("fixed", "Yes, it is fixed"),
+            StepOption::keyword("not_fixed", "No, it still fails"),
+        ],
+        &walk,
+    );
+    Next {
+        step: WizardStep {
+            article: Some(article.id),
+            title: Some(article.title.clone()),
+            prompt: prompt.into(),
+            options,
+            cause: cause.map(|c| CauseRef {
+                index: c.index,
+                number: walk.position + 1,
+                total: listed.len(),
+                text: c.text.clone(),
+            }),
+            section,
+            items,
+            ..empty_step(StepKind::TryResolution)
+        },
+        walk,
+    }
+}
+
+fn resolved_step(article: &Article, cause: Option<CauseRef>) -> WizardStep {
+    WizardStep {
+        article: Some(article.id),
+        title: Some(article.title.clone()),
+        prompt: format!(
+            "Resolved with {}. Thank you: this helps the next person with the same problem.",
+            article.id
+        ),
+        options: vec![back_option()],
+        cause,
+        ..empty_step(StepKind::Resolved)
+    }
+}
+
+fn escalated_step(transcript: String) -> WizardStep {
+    WizardStep {
+        prompt: "Nothing the articles offer worked. Give this transcript to the helpdesk.".into(),
+        options: vec![back_option()],
+        transcript: Some(transcript),
+        ..empty_step(StepKind::Escalated)
+    }
+}
+
+/// How a paste format is named to people.
+fn format_label(f: PasteFormat) -> &'static str {
+    match f {
+        PasteFormat::Kb => "KB article text",
+        PasteFormat::Vista => "Event Viewer details",
+        PasteFormat::Nt4 => "NT 4.0 Event Detail",
+        PasteFormat::Wevtutil => "wevtutil text",
+        PasteFormat::Pwsh => "Get-WinEvent list",
+        PasteFormat::Geteventlog => "Get-EventLog list",
+        PasteFormat::Csv => "Event Viewer CSV",
+        PasteFormat::Xml => "event XML",
+        PasteFormat::Message => "message text",
+    }
+}
+
+/// "Event 68 from MSExchangeCCMC, Error (Event Viewer details)".
+fn recognised_line(e: &PastedEvent) -> String {
+    let mut s = match e.event_id {
+        Some(id) => format!("Event {id}"),
+        None => "A message without an event id".to_string(),
+    };
+    if let Some(src) = &e.source {
+        s.push_str(&format!(" from {src}"));
+    }
+    if let Some(level) = &e.level {
+        s.push_str(&format!(", {level}"));
+    }
+    s.push_str(&format!(" ({})", format_label(e.format)));
+    s
+}
+
+fn event_key(id: u32, source: Option<&str>) -> String {
+    format!("{id}:{}", source.map(kb::fold_source).unwrap_or_default())
+}
+
+/// The first pasted event with an id, as `id:folded-source`.
+fn paste_event_key(events: &[PastedEvent]) -> Option<String> {
+    events
+        .iter()
+        .find_map(|e| e.event_id.map(|id| event_key(id, e.source.as_deref())))
+}
+
+/// The first event an article quotes, as `id:folded-source`.
+fn article_event_key(article: &Article) -> Option<String> {
+    article
+        .events
+        .first()
+        .map(|e| event_key(e.event_id, e.source.as_deref()))
+}

@@ -1,0 +1,324 @@
+//! The symptom-to-resolution wizard: one question at a time, from a paste (or a search, or
+//! an article) to an article, its causes, its fix, and on to the articles it names, with a
+//! transcript for the helpdesk when nothing works. Steps come from the articles' own
+//! structure; the pure parts live in [`article`], [`related`] and [`transcript`], the walk
+//! over the store in [`flow`].
+
+pub mod article;
+pub mod flow;
+pub mod related;
+pub mod transcript;
+
+pub use article::{Cause, ChecklistItem, ItemKind, causes, resolution_checklist, symptom};
+pub use flow::{HistoryStep, Session, Wizard};
+pub use related::{Feedback, RelatedCandidate, related_candidates};
+
+use crate::kb::ArticleId;
+use crate::store::StoreError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A session's id: 128 random bits as 32 lower-case hex digits, so ids cannot be guessed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionId(String);
+
+impl SessionId {
+    /// A fresh random id from the operating system's generator.
+    pub fn generate() -> Result<Self, WizardError> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).map_err(|e| WizardError::Random(e.to_string()))?;
+        Ok(SessionId(
+            bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        ))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for SessionId {
+    type Err = WizardError;
+
+    /// Accepts exactly 32 hex digits (either case); anything else names no session.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(SessionId(s.to_ascii_lowercase()))
+        } else {
+            Err(WizardError::NoSession)
+        }
+    }
+}
+
+/// What a step asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Which article describes the problem.
+    ChooseArticle,
+    /// Does this cause apply?
+    CheckCause,
+    /// Did this fix it?
+    TryResolution,
+    /// Which article the current one names to try next.
+    Related,
+    /// Fixed: the end.
+    Resolved,
+    /// Nothing worked: the transcript for the helpdesk.
+    Escalated,
+}
+
+impl StepKind {
+    /// The snake_case name used in JSON, URLs and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::ChooseArticle => "choose_article",
+            StepKind::CheckCause => "check_cause",
+            StepKind::TryResolution => "try_resolution",
+            StepKind::Related => "related",
+            StepKind::Resolved => "resolved",
+            StepKind::Escalated => "escalated",
+        }
+    }
+
+    /// A short human name for lists and transcripts.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::ChooseArticle => "choose an article",
+            StepKind::CheckCause => "check a cause",
+            StepKind::TryResolution => "try the fix",
+            StepKind::Related => "related articles",
+            StepKind::Resolved => "resolved",
+            StepKind::Escalated => "escalated",
+        }
+    }
+}
+
+/// An answer to a step, parsed from the `answer` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// This article (choose_article, related).
+    Article(ArticleId),
+    /// None of the offered articles.
+    None,
+    /// The cause applies.
+    Yes,
+    /// The cause does not apply.
+    No,
+    /// Cannot tell whether the cause applies.
+    Unsure,
+    /// The fix worked.
+    Fixed,
+    /// The fix did not work.
+    NotFixed,
+    /// Return to the previous step.
+    Back,
+}
+
+impl Answer {
+    /// The canonical text of the answer, as listed in a step's options.
+    pub fn value(&self) -> String {
+        match self {
+            Answer::Article(id) => id.to_string(),
+            Answer::None => "none".into(),
+            Answer::Yes => "yes".into(),
+            Answer::No => "no".into(),
+            Answer::Unsure => "unsure".into(),
+            Answer::Fixed => "fixed".into(),
+            Answer::NotFixed => "not_fixed".into(),
+            Answer::Back => "back".into(),
+        }
+    }
+}
+
+impl FromStr for Answer {
+    type Err = ();
+
+    /// Keywords in any case, or an article id in any spelling `ArticleId` accepts.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase();
+        Ok(match t.as_str() {
+            "none" => Answer::None,
+            "yes" => Answer::Yes,
+            "no" => Answer::No,
+            "unsure" => Answer::Unsure,
+            "fixed" => Answer::Fixed,
+            "not_fixed" | "not-fixed" => Answer::NotFixed,
+            "back" => Answer::Back,
+            _ => Answer::Article(t.parse().map_err(|_| ())?),
+        })
+    }
+}
+
+/// One answer a step offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepOption {
+    /// What to send as `answer`.
+    pub value: String,
+    /// What a person reads.
+    pub label: String,
+    /// The article, when the option is one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub article: Option<ArticleId>,
+    /// The article's symptom in a line or two, or why it is offered.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub detail: Option<String>,
+    /// Why the matcher ranked it (pastes only).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub reasons: Vec<String>,
+    /// The matcher's confidence, 0 to 1 (pastes only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub confidence: Option<f64>,
+}
+
+impl StepOption {
+    /// A plain keyword option.
+    pub fn keyword(value: &str, label: &str) -> Self {
+        StepOption {
+            value: value.into(),
+            label: label.into(),
+            article: None,
+            detail: None,
+            reasons: Vec::new(),
+            confidence: None,
+        }
+    }
+}
+
+/// The cause a check_cause step asks about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CauseRef {
+    /// Its index among the article's causes (0-based, the article's order).
+    pub index: usize,
+    /// Which question this is (1-based, the order asked).
+    pub number: usize,
+    /// How many causes the article lists.
+    pub total: usize,
+    /// The cause as the article words it.
+    pub text: String,
+}
+
+/// One step as shown: the question, what it is about, and the answers it takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WizardStep {
+    /// What the step asks.
+    pub kind: StepKind,
+    /// The article it is about, when one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub article: Option<ArticleId>,
+    /// That article's title.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title: Option<String>,
+    /// The question.
+    pub prompt: String,
+    /// The answers it takes, `back` last when going back is possible.
+    pub options: Vec<StepOption>,
+    /// What the paste was recognised as (choose_article).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub recognised: Vec<String>,
+    /// The text or words to refill the refine form with (choose_article).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub query: Option<String>,
+    /// The cause asked about (check_cause) or that was ruled in (try_resolution, resolved).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cause: Option<CauseRef>,
+    /// The section the checklist comes from (try_resolution).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub section: Option<String>,
+    /// The checklist (try_resolution).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub items: Vec<ChecklistItem>,
+    /// The helpdesk transcript (escalated).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub transcript: Option<String>,
+}
+
+impl WizardStep {
+    /// The values this step accepts as `answer`.
+    pub fn valid_answers(&self) -> Vec<String> {
+        self.options.iter().map(|o| o.value.clone()).collect()
+    }
+
+    /// Whether `back` is among the options.
+    pub fn can_go_back(&self) -> bool {
+        self.options.iter().any(|o| o.value == "back")
+    }
+}
+
+/// What can go wrong driving the wizard.
+#[derive(Debug, thiserror::Error)]
+pub enum WizardError {
+    /// No session has this id.
+    #[error("there is no troubleshooting session with this id")]
+    NoSession,
+    /// The step does not take this answer.
+    #[error("{answer:?} is not an answer to this step")]
+    InvalidAnswer {
+        /// What was sent.
+        answer: String,
+        /// What the step takes.
+        valid: Vec<String>,
+    },
+    /// Nothing to start from.
+    #[error("{0}")]
+    EmptyInput(String),
+    /// The article to start from is not in the archive.
+    #[error("article {0} is not in the archive")]
+    NoArticle(ArticleId),
+    /// Another answer to the same step arrived first.
+    #[error("this step was answered meanwhile; the session has moved on")]
+    Conflict,
+    /// The operating system's random generator failed.
+    #[error("no randomness for a session id: {0}")]
+    Random(String),
+    /// A stored step no longer decodes.
+    #[error("stored step does not decode: {0}")]
+    Corrupt(#[from] serde_json::Error),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_parse_and_print_canonically() {
+        for (text, want) in [
+            ("yes", Answer::Yes),
+            (" NO ", Answer::No),
+            ("unsure", Answer::Unsure),
+            ("not_fixed", Answer::NotFixed),
+            ("fixed", Answer::Fixed),
+            ("none", Answer::None),
+            ("back", Answer::Back),
+            ("q168465", Answer::Article(ArticleId(168465))),
+        ] {
+            assert_eq!(text.parse::<Answer>(), Ok(want), "{text}");
+        }
+        assert_eq!(Answer::Article(ArticleId(168465)).value(), "Q168465");
+        assert!("maybe".parse::<Answer>().is_err());
+        assert!("".parse::<Answer>().is_err());
+    }
+
+    #[test]
+    fn session_ids_are_random_hex() {
+        let a = SessionId::generate().unwrap();
+        let b = SessionId::generate().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 32);
+        assert_eq!(a.as_str().parse::<SessionId>().unwrap(), a);
+        for bad in ["", "abc", "../../etc/passwd", &"g".repeat(32)] {
+            assert!(bad.parse::<SessionId>().is_err(), "{bad}");
+        }
+    }
+}
