@@ -22,6 +22,7 @@ fn ev(id: u32, source: &str, kind: &str, category: &str, desc: &str) -> EventQuo
         source: opt(source),
         kind: opt(kind),
         category: opt(category),
+        description_labelled: !desc.is_empty(),
         description: opt(desc),
     }
 }

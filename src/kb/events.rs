@@ -202,6 +202,7 @@ impl Group {
                 kind: None,
                 category: None,
                 description: None,
+                description_labelled: false,
             },
             seen: Vec::new(),
             indent,
@@ -231,6 +232,7 @@ impl Group {
             Label::Type => self.quote.kind = opt(),
             Label::Category => self.quote.category = opt(),
             Label::Description => {
+                self.quote.description_labelled = true;
                 push_words(&mut self.desc_text, value);
                 self.desc = if self.desc_text.is_empty() {
                     Desc::Waiting
@@ -367,6 +369,7 @@ mod tests {
             source: opt(source),
             kind: opt(kind),
             category: opt(category),
+            description_labelled: !desc.is_empty(),
             description: opt(desc),
         }
     }

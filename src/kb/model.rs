@@ -168,4 +168,8 @@ pub struct EventQuote {
     pub category: Option<String>,
     /// The description unwrapped onto one line, whitespace collapsed.
     pub description: Option<String>,
+    /// Whether the description followed a `Description:` label, rather than being unlabelled
+    /// text under the block.
+    #[serde(default)]
+    pub description_labelled: bool,
 }

@@ -20,6 +20,8 @@ pub struct QuoteEntry {
     pub kind: Option<String>,
     /// The description's shape.
     pub shape: Shape,
+    /// Whether the description followed a `Description:` label in the article.
+    pub labelled: bool,
     /// How many articles quote this event with the same words (this one included).
     pub twins: u32,
     /// How many articles quote this event (same id and source) with a description much
@@ -76,6 +78,7 @@ impl EventIndex {
                 source: row.source,
                 kind: row.kind,
                 shape: shape(row.description.as_deref().unwrap_or("")),
+                labelled: row.description_labelled,
                 twins: 1,
                 support: 1,
             });

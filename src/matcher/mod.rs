@@ -283,7 +283,8 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
             // most typical one (most articles quote it alike). XML never carries the text;
             // any other layout with an empty description matches quotes without one.
             (_, None) => {
-                let empty_fits = event.format != PasteFormat::Xml && q.shape.tokens.is_empty();
+                let empty_fits =
+                    event.format != PasteFormat::Xml && (q.shape.tokens.is_empty() || !q.labelled);
                 (
                     base + if empty_fits { 0.1 } else { 0.0 }
                         + 0.02 * f64::from(q.support).ln()

@@ -117,6 +117,7 @@ struct EventRow {
     kind: Option<String>,
     category: Option<String>,
     description: Option<String>,
+    description_labelled: bool,
 }
 
 impl Store {
@@ -220,7 +221,8 @@ impl Store {
             .fetch_all(&mut *conn)
             .await?;
             let events: Vec<EventRow> = sqlx::query_as(
-                "SELECT article_id, event_id, source, type, category, description FROM events \
+                "SELECT article_id, event_id, source, type, category, description, \
+                 description_labelled FROM events \
                  WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, ord",
             )
             .bind(start)
@@ -378,7 +380,8 @@ async fn write_batch(
                 e.source.as_deref().map(kb::fold_source).unwrap_or_default(),
                 e.kind,
                 e.category,
-                e.description
+                e.description,
+                e.description_labelled
             ]));
         }
         for event_id in kb::mentioned_event_ids(a) {
@@ -422,8 +425,9 @@ async fn write_batch(
         ),
         (
             "INSERT INTO events (article_id, ord, event_id, source, source_key, type, category, \
-             description) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, \
-             value ->> 5, value ->> 6, value ->> 7 FROM json_each(?1)",
+             description, description_labelled) SELECT value ->> 0, value ->> 1, value ->> 2, \
+             value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8 \
+             FROM json_each(?1)",
             events,
         ),
         (
@@ -542,6 +546,7 @@ fn assemble(
                 kind: e.kind,
                 category: e.category,
                 description: e.description,
+                description_labelled: e.description_labelled,
             });
         }
         out.push(StoredArticle {

@@ -58,6 +58,8 @@ pub struct EventCandidate {
     pub kind: Option<String>,
     /// The quoted description.
     pub description: Option<String>,
+    /// Whether the description followed a `Description:` label.
+    pub description_labelled: bool,
 }
 
 impl Store {
@@ -134,7 +136,8 @@ impl Store {
     /// Every quoted event of the archive (about two thousand rows), for the matcher's index.
     pub async fn all_event_quotes(&self) -> Result<Vec<EventCandidate>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT e.article_id, a.title, e.event_id, e.source, e.source_key, e.type, e.description \
+            "SELECT e.article_id, a.title, e.event_id, e.source, e.source_key, e.type, e.description, \
+             e.description_labelled \
              FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.article_id, e.ord",
         )
         .fetch_all(&self.pool)
