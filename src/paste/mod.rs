@@ -83,7 +83,7 @@ pub fn parse_paste(text: &str) -> Vec<PastedEvent> {
         return Vec::new();
     }
     let mut events = if xml::starts_like_xml(text) {
-        xml::parse(text)
+        xml::parse(text, true)
     } else {
         Vec::new()
     };
@@ -95,7 +95,7 @@ pub fn parse_paste(text: &str) -> Vec<PastedEvent> {
     }
     // XML pasted after a line of prose still counts as XML.
     if events.is_empty() && xml::mentions_event(text) {
-        events = xml::parse(text);
+        events = xml::parse(text, true);
     }
     if events.is_empty() {
         events.push(PastedEvent::message(text));
