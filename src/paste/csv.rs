@@ -214,7 +214,9 @@ fn event(cols: &[Option<Col>], row: &[String], delim: char) -> Option<PastedEven
     let realign = row.len() > width && width <= MAX_REALIGNED;
     // The last column first: a description with commas is the usual reason.
     let candidates: Vec<usize> = if realign {
-        std::iter::once(width - 1).chain(0..width - 1).collect()
+        std::iter::once(width.saturating_sub(1))
+            .chain(0..width.saturating_sub(1))
+            .collect()
     } else {
         vec![width.saturating_sub(1)]
     };
