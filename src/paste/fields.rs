@@ -67,7 +67,7 @@ const LABELS: &[(&str, Key, Hint)] = &[
     ("id", Key::EventId, PWSH),
     ("ereignis-id", Key::EventId, INLINE),
     ("ereignis id", Key::EventId, INLINE),
-    ("ereigniskennung", Key::EventId, INLINE),
+    ("ereigniskennung", Key::EventId, NT4 | INLINE),
     ("id de l'evenement", Key::EventId, INLINE),
     ("instanceid", Key::InstanceId, GEL),
     ("source", Key::Source, INLINE),
@@ -77,6 +77,7 @@ const LABELS: &[(&str, Key, Hint)] = &[
     ("source de l'evenement", Key::Source, NT4 | INLINE),
     ("providername", Key::Source, PWSH),
     ("type", Key::Level, INLINE),
+    ("typ", Key::Level, INLINE),
     ("event type", Key::Level, NT4 | INLINE),
     ("ereignistyp", Key::Level, NT4 | INLINE),
     ("type de l'evenement", Key::Level, NT4 | INLINE),
@@ -101,24 +102,27 @@ const LABELS: &[(&str, Key, Hint)] = &[
     ("protokoll", Key::Log, TOOL),
     ("nom du journal", Key::Log, TOOL),
     ("journal", Key::Log, TOOL),
+    ("event log", Key::Log, INLINE),
     ("logname", Key::Log, PWSH),
     ("computer", Key::Computer, HOST | INLINE),
     ("ordinateur", Key::Computer, HOST | INLINE),
     ("machinename", Key::Computer, ANY),
+    ("computer name", Key::Computer, HOST | INLINE),
     ("date", Key::Date, INLINE),
     ("datum", Key::Date, INLINE),
     ("timecreated", Key::Date, PWSH),
     ("timegenerated", Key::Date, GEL),
     ("time", Key::Time, INLINE),
-    ("zeit", Key::Time, INLINE),
+    ("zeit", Key::Time, NT4 | INLINE),
     ("uhrzeit", Key::Time, INLINE),
-    ("heure", Key::Time, INLINE),
+    ("heure", Key::Time, NT4 | INLINE),
     ("description", Key::Description, INLINE),
+    ("message text", Key::Description, INLINE),
     ("beschreibung", Key::Description, INLINE),
     ("message", Key::Message, ANY),
     ("data", Key::Data, ANY),
-    ("daten", Key::Data, ANY),
-    ("donnees", Key::Data, ANY),
+    ("daten", Key::Data, NT4),
+    ("donnees", Key::Data, NT4),
     ("event xml", Key::EventXml, VISTA),
     ("ereignis-xml", Key::EventXml, VISTA),
     ("xml de l'evenement", Key::EventXml, VISTA),
@@ -1198,12 +1202,27 @@ mod tests {
         );
         let two = format!("{one}\n{one}");
         let spaces = one.replace('\t', "    ");
+        let german = "Typ:\tFehler\nQuelle:\tWidget\nKategorie:\tKeine\nEreigniskennung:\t7\nDatum:\t\t02.01.2003\nZeit:\t\t04:05:06\nBenutzer:\tNicht zutreffend\nComputer:\tHOST\nBeschreibung:\nDas Widget ist\nausgefallen.\nDaten:\n0000: 00 01 02 03\n";
         let odd = one.replace("Warning", "Warning Category:");
         let empty = "Event Type:\tError\nEvent Source:\tWidget\nEvent Category:\tNone\nEvent ID:\t9\nDate:\t\t1/2/2003\nTime:\t\t4:05:06 AM\nUser:\t\tN/A\nComputer:\tHOST\nDescription:\n\nData:\n0000: 00 01 02 03\n";
         check(&[
             (one, vec![want]),
             (two.as_str(), vec![want, want]),
             (spaces.as_str(), vec![want]),
+            (
+                german,
+                vec![(
+                    Nt4,
+                    Some(7),
+                    Some("Widget"),
+                    Some("Fehler"),
+                    Some("Keine"),
+                    None,
+                    Some("HOST"),
+                    Some("02.01.2003 04:05:06"),
+                    Some("Das Widget ist ausgefallen."),
+                )],
+            ),
             (
                 odd.as_str(),
                 vec![(
