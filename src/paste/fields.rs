@@ -479,6 +479,16 @@ impl<'a> Record<'a> {
             PasteFormat::Wevtutil
         } else if h & (VISTA | TOOL) != 0 {
             PasteFormat::Vista
+        } else if self.desc_list {
+            // A `Message` property says PowerShell even when no other property names the
+            // cmdlet; Get-EventLog spells its id `EventID`.
+            let gel_id = lookup("eventid")
+                .is_some_and(|(_, _, row)| self.seen_rows & (1u128 << (row % 128)) != 0);
+            if gel_id {
+                PasteFormat::Geteventlog
+            } else {
+                PasteFormat::Pwsh
+            }
         } else if h & NT4 != 0
             && (h & HOST != 0 || self.seen_any(Key::Date) || self.seen_any(Key::Time))
         {
@@ -504,12 +514,17 @@ impl<'a> Record<'a> {
             (d, t) => d.or(t).and_then(non_empty),
         };
         event.description = collapse(self.desc.iter().copied());
+        // Under `Event Xml:` alone (the rest of the copy left out) the XML is the paste.
+        let xml_only = fields == 0;
+        if xml_only {
+            event.format = PasteFormat::Xml;
+        }
         if let Some(from_xml) = self
             .xml
             .as_deref()
-            // The copy's own description stands, even when empty: the insertion strings are no
+            // A copy's own description stands, even when empty: the insertion strings are no
             // better (measured on the dev pastes).
-            .and_then(|x| xml::parse(x, false).into_iter().next())
+            .and_then(|x| xml::parse(x, xml_only).into_iter().next())
         {
             fill(&mut event, from_xml);
         }
@@ -1134,6 +1149,7 @@ mod tests {
             "{base}The widget failed.\n\nAccount Name: bob\nSource: elsewhere\nEvent Xml:\n<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n  <System>\n    <Provider Name=\"Widget Service\" />\n    <EventID Qualifiers=\"49152\">1001</EventID>\n  </System>\n</Event>"
         );
         let two = format!("{text1}{text1}");
+        let xml_only = "Event Xml:\n<Event><System><Provider Name=\"Widget\"/><EventID>77</EventID></System><EventData><Data>x</Data></EventData></Event>";
         let xml_fills = "Log Name: Application\nSource: Widget\nEvent ID:\nLevel: Error\nDescription:\n\nEvent Xml:\n<Event><System><Provider Name=\"Widget\"/><EventID>77</EventID><Computer>HOST</Computer></System></Event>";
         let german = "Protokollname: System\nQuelle:        Widget\nDatum:         04.03.2021 17:06:07\nEreignis-ID:   1001\nAufgabenkategorie: Keine\nEbene:         Fehler\nSchlüsselwörter: Klassisch\nBenutzer:      Nicht zutreffend\nComputer:      host\nBeschreibung:\nDas Widget ist ausgefallen.";
         let french = "Nom du journal :  System\nSource :          Widget\nDate :            04/03/2021 17:06:07\nID de l’événement : 1001\nCatégorie de la tâche : Aucun\nNiveau :          Erreur\nMots clés :       Classique\nUtilisateur :     N/A\nOrdinateur :      host\nDescription :\nLe widget a échoué.";
@@ -1153,6 +1169,20 @@ mod tests {
                     Some("HOST"),
                     None,
                     None,
+                )],
+            ),
+            (
+                xml_only,
+                vec![(
+                    Xml,
+                    Some(77),
+                    Some("Widget"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("x"),
                 )],
             ),
             (
@@ -1289,6 +1319,7 @@ mod tests {
     #[test]
     fn get_winevent_format_list() {
         let short = "TimeCreated  : 1/2/2020 3:04:05 AM\nProviderName : Widget\nId           : 12\nMessage      : The widget broke because the\n               disk is full.\n\nTimeCreated  : 1/2/2020 3:04:06 AM\nProviderName : Widget\nId           : 13\nMessage      : \n\n";
+        let selected = "EventID : 12\nSource  : Widget\nMessage : It broke.\n";
         let unknown =
             "Message      : Text\n               more.\nSomeNewField : x\nId           : 12\n";
         let star = "Message              : First line.\n                       \n                       Logon Type:  3\nId                   : 4625\nVersion              : 0\nLevel                : 0\nTask                 : 12544\nProviderName         : Microsoft-Windows-Security-Auditing\nLogName              : Security\nMachineName          : host\nTimeCreated          : 1/2/2020 3:04:05 AM\nLevelDisplayName     : Information\nTaskDisplayName      : Logon\n";
@@ -1319,6 +1350,20 @@ mod tests {
                         None,
                     ),
                 ],
+            ),
+            (
+                selected,
+                vec![(
+                    Geteventlog,
+                    Some(12),
+                    Some("Widget"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("It broke."),
+                )],
             ),
             (
                 unknown,
