@@ -576,8 +576,12 @@ impl<'a> Parser<'a> {
         if !self.cur.xml_done
             && let Some(x) = self.cur.xml.as_mut()
         {
-            // The XML part runs to `</Event>` or to the next labelled line.
-            if label_of(line).is_none() {
+            // The XML part runs to `</Event>`, or to the next copy when it was cut short
+            // (`Log Name:` or an id; a rendered message inside it may hold other labels).
+            let next_copy = label_of(line).is_some_and(|l| {
+                l.key == Key::Log || (l.key == Key::EventId && event_number(l.value).is_some())
+            });
+            if !next_copy {
                 x.push_str(line);
                 x.push('\n');
                 self.cur.xml_done = line.trim_end().ends_with("</Event>");
@@ -1149,6 +1153,9 @@ mod tests {
             "{base}The widget failed.\n\nAccount Name: bob\nSource: elsewhere\nEvent Xml:\n<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n  <System>\n    <Provider Name=\"Widget Service\" />\n    <EventID Qualifiers=\"49152\">1001</EventID>\n  </System>\n</Event>"
         );
         let two = format!("{text1}{text1}");
+        let cut_short = format!(
+            "{base}Text.\nEvent Xml:\n<Event><RenderingInfo><Message>Source: x\nUser: y\n{base}Text.\n"
+        );
         let xml_only = "Event Xml:\n<Event><System><Provider Name=\"Widget\"/><EventID>77</EventID></System><EventData><Data>x</Data></EventData></Event>";
         let xml_fills = "Log Name: Application\nSource: Widget\nEvent ID:\nLevel: Error\nDescription:\n\nEvent Xml:\n<Event><System><Provider Name=\"Widget\"/><EventID>77</EventID><Computer>HOST</Computer></System></Event>";
         let german = "Protokollname: System\nQuelle:        Widget\nDatum:         04.03.2021 17:06:07\nEreignis-ID:   1001\nAufgabenkategorie: Keine\nEbene:         Fehler\nSchlüsselwörter: Klassisch\nBenutzer:      Nicht zutreffend\nComputer:      host\nBeschreibung:\nDas Widget ist ausgefallen.";
@@ -1170,6 +1177,33 @@ mod tests {
                     None,
                     None,
                 )],
+            ),
+            (
+                cut_short.as_str(),
+                vec![
+                    (
+                        Vista,
+                        Some(1001),
+                        Some("Widget Service"),
+                        Some("Error"),
+                        Some("None"),
+                        Some("Application"),
+                        Some("host.example.local"),
+                        Some("3/4/2021 5:06:07 PM"),
+                        Some("Text."),
+                    ),
+                    (
+                        Vista,
+                        Some(1001),
+                        Some("Widget Service"),
+                        Some("Error"),
+                        Some("None"),
+                        Some("Application"),
+                        Some("host.example.local"),
+                        Some("3/4/2021 5:06:07 PM"),
+                        Some("Text."),
+                    ),
+                ],
             ),
             (
                 xml_only,
