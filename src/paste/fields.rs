@@ -631,8 +631,15 @@ impl<'a> Parser<'a> {
             return false;
         }
         if blank {
-            // An article's quote ends at a blank line; a tool's description may hold them.
-            if r.desc_state == Desc::Open && !r.is_tool_copy() {
+            // An article's quote ends at a blank line and its text may start after one; a
+            // tool's description may hold blank lines but starts right under its label, so a
+            // blank there means it is empty (and what follows is no part of it).
+            let ends = match r.desc_state {
+                Desc::Open => !r.is_tool_copy(),
+                Desc::Waiting => r.is_tool_copy(),
+                _ => false,
+            };
+            if ends {
                 r.desc_state = Desc::Closed;
             }
             return true;
@@ -1156,6 +1163,7 @@ mod tests {
         let cut_short = format!(
             "{base}Text.\nEvent Xml:\n<Event><RenderingInfo><Message>Source: x\nUser: y\n{base}Text.\n"
         );
+        let empty_then_prose = format!("{base}\nThanks for any help.\n");
         let xml_only = "Event Xml:\n<Event><System><Provider Name=\"Widget\"/><EventID>77</EventID></System><EventData><Data>x</Data></EventData></Event>";
         let xml_fills = "Log Name: Application\nSource: Widget\nEvent ID:\nLevel: Error\nDescription:\n\nEvent Xml:\n<Event><System><Provider Name=\"Widget\"/><EventID>77</EventID><Computer>HOST</Computer></System></Event>";
         let german = "Protokollname: System\nQuelle:        Widget\nDatum:         04.03.2021 17:06:07\nEreignis-ID:   1001\nAufgabenkategorie: Keine\nEbene:         Fehler\nSchlüsselwörter: Klassisch\nBenutzer:      Nicht zutreffend\nComputer:      host\nBeschreibung:\nDas Widget ist ausgefallen.";
@@ -1204,6 +1212,20 @@ mod tests {
                         Some("Text."),
                     ),
                 ],
+            ),
+            (
+                empty_then_prose.as_str(),
+                vec![(
+                    Vista,
+                    Some(1001),
+                    Some("Widget Service"),
+                    Some("Error"),
+                    Some("None"),
+                    Some("Application"),
+                    Some("host.example.local"),
+                    Some("3/4/2021 5:06:07 PM"),
+                    None,
+                )],
             ),
             (
                 xml_only,
