@@ -354,6 +354,37 @@ mod tests {
         assert_eq!(records("a\nb\nc", ',', 2).len(), 2);
     }
 
+    #[test]
+    fn column_names() {
+        let cases = [
+            ("Event ID", Some(Col::Id)),
+            (" level ", Some(Col::Level)),
+            ("Date and Time", Some(Col::DateTime)),
+            ("Catégorie de la tâche", Some(Col::Category)),
+            ("ID de l’événement", Some(Col::Id)),
+            ("InstanceId", Some(Col::InstanceId)),
+            ("Colour", None),
+            ("", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(column(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn realigned_rows() {
+        let row = |fields: &[&str]| fields.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+        let cases: [(Vec<String>, usize, usize, Vec<&str>); 4] = [
+            (row(&["a", "b", "c"]), 3, 2, vec!["a", "b", "c"]),
+            (row(&["a", "b", " c", "d"]), 3, 2, vec!["a", "b", "c,d"]),
+            (row(&["a", " x", "b", "c"]), 3, 0, vec!["a, x", "b", "c"]),
+            (row(&["a", "", "b"]), 2, 0, vec!["a", "b"]),
+        ];
+        for (fields, width, absorb, want) in cases {
+            assert_eq!(aligned(&fields, width, absorb, ','), want, "{fields:?}");
+        }
+    }
+
     /// (id, source, level, category, computer, time, description)
     type Row<'a> = (
         Option<u32>,

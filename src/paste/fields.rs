@@ -349,6 +349,7 @@ struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// An empty record.
     fn new() -> Self {
         Record {
             event_id: None,
@@ -399,6 +400,7 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// Whether the key was seen on a line of its own.
     fn has(&self, key: Key) -> bool {
         self.seen & Record::bit(key) != 0
     }
@@ -566,6 +568,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Reads one line of the paste into the current record (or the next).
     fn line(&mut self, line: &'a str) {
         let blank = line.trim().is_empty();
         if is_wevtutil_marker(line) {
