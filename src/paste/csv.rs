@@ -214,7 +214,9 @@ fn event(cols: &[Option<Col>], row: &[String], delim: char) -> Option<PastedEven
     let realign = row.len() > width && width <= MAX_REALIGNED;
     // The last column first: a description with commas is the usual reason.
     let candidates: Vec<usize> = if realign {
-        std::iter::once(width - 1).chain(0..width - 1).collect()
+        std::iter::once(width.saturating_sub(1))
+            .chain(0..width.saturating_sub(1))
+            .collect()
     } else {
         vec![width.saturating_sub(1)]
     };
@@ -350,6 +352,37 @@ mod tests {
             assert_eq!(records(text, ',', 10), want, "{text}");
         }
         assert_eq!(records("a\nb\nc", ',', 2).len(), 2);
+    }
+
+    #[test]
+    fn column_names() {
+        let cases = [
+            ("Event ID", Some(Col::Id)),
+            (" level ", Some(Col::Level)),
+            ("Date and Time", Some(Col::DateTime)),
+            ("Catégorie de la tâche", Some(Col::Category)),
+            ("ID de l’événement", Some(Col::Id)),
+            ("InstanceId", Some(Col::InstanceId)),
+            ("Colour", None),
+            ("", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(column(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn realigned_rows() {
+        let row = |fields: &[&str]| fields.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+        let cases: [(Vec<String>, usize, usize, Vec<&str>); 4] = [
+            (row(&["a", "b", "c"]), 3, 2, vec!["a", "b", "c"]),
+            (row(&["a", "b", " c", "d"]), 3, 2, vec!["a", "b", "c,d"]),
+            (row(&["a", " x", "b", "c"]), 3, 0, vec!["a, x", "b", "c"]),
+            (row(&["a", "", "b"]), 2, 0, vec!["a", "b"]),
+        ];
+        for (fields, width, absorb, want) in cases {
+            assert_eq!(aligned(&fields, width, absorb, ','), want, "{fields:?}");
+        }
     }
 
     /// (id, source, level, category, computer, time, description)

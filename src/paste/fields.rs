@@ -67,7 +67,7 @@ const LABELS: &[(&str, Key, Hint)] = &[
     ("id", Key::EventId, PWSH),
     ("ereignis-id", Key::EventId, INLINE),
     ("ereignis id", Key::EventId, INLINE),
-    ("ereigniskennung", Key::EventId, INLINE),
+    ("ereigniskennung", Key::EventId, NT4 | INLINE),
     ("id de l'evenement", Key::EventId, INLINE),
     ("instanceid", Key::InstanceId, GEL),
     ("source", Key::Source, INLINE),
@@ -77,6 +77,7 @@ const LABELS: &[(&str, Key, Hint)] = &[
     ("source de l'evenement", Key::Source, NT4 | INLINE),
     ("providername", Key::Source, PWSH),
     ("type", Key::Level, INLINE),
+    ("typ", Key::Level, INLINE),
     ("event type", Key::Level, NT4 | INLINE),
     ("ereignistyp", Key::Level, NT4 | INLINE),
     ("type de l'evenement", Key::Level, NT4 | INLINE),
@@ -101,24 +102,27 @@ const LABELS: &[(&str, Key, Hint)] = &[
     ("protokoll", Key::Log, TOOL),
     ("nom du journal", Key::Log, TOOL),
     ("journal", Key::Log, TOOL),
+    ("event log", Key::Log, INLINE),
     ("logname", Key::Log, PWSH),
     ("computer", Key::Computer, HOST | INLINE),
     ("ordinateur", Key::Computer, HOST | INLINE),
     ("machinename", Key::Computer, ANY),
+    ("computer name", Key::Computer, HOST | INLINE),
     ("date", Key::Date, INLINE),
     ("datum", Key::Date, INLINE),
     ("timecreated", Key::Date, PWSH),
     ("timegenerated", Key::Date, GEL),
     ("time", Key::Time, INLINE),
-    ("zeit", Key::Time, INLINE),
+    ("zeit", Key::Time, NT4 | INLINE),
     ("uhrzeit", Key::Time, INLINE),
-    ("heure", Key::Time, INLINE),
+    ("heure", Key::Time, NT4 | INLINE),
     ("description", Key::Description, INLINE),
+    ("message text", Key::Description, INLINE),
     ("beschreibung", Key::Description, INLINE),
     ("message", Key::Message, ANY),
     ("data", Key::Data, ANY),
-    ("daten", Key::Data, ANY),
-    ("donnees", Key::Data, ANY),
+    ("daten", Key::Data, NT4),
+    ("donnees", Key::Data, NT4),
     ("event xml", Key::EventXml, VISTA),
     ("ereignis-xml", Key::EventXml, VISTA),
     ("xml de l'evenement", Key::EventXml, VISTA),
@@ -345,6 +349,7 @@ struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// An empty record.
     fn new() -> Self {
         Record {
             event_id: None,
@@ -395,6 +400,7 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// Whether the key was seen on a line of its own.
     fn has(&self, key: Key) -> bool {
         self.seen & Record::bit(key) != 0
     }
@@ -475,6 +481,16 @@ impl<'a> Record<'a> {
             PasteFormat::Wevtutil
         } else if h & (VISTA | TOOL) != 0 {
             PasteFormat::Vista
+        } else if self.desc_list {
+            // A `Message` property says PowerShell even when no other property names the
+            // cmdlet; Get-EventLog spells its id `EventID`.
+            let gel_id = lookup("eventid")
+                .is_some_and(|(_, _, row)| self.seen_rows & (1u128 << (row % 128)) != 0);
+            if gel_id {
+                PasteFormat::Geteventlog
+            } else {
+                PasteFormat::Pwsh
+            }
         } else if h & NT4 != 0
             && (h & HOST != 0 || self.seen_any(Key::Date) || self.seen_any(Key::Time))
         {
@@ -500,10 +516,17 @@ impl<'a> Record<'a> {
             (d, t) => d.or(t).and_then(non_empty),
         };
         event.description = collapse(self.desc.iter().copied());
+        // Under `Event Xml:` alone (the rest of the copy left out) the XML is the paste.
+        let xml_only = fields == 0;
+        if xml_only {
+            event.format = PasteFormat::Xml;
+        }
         if let Some(from_xml) = self
             .xml
             .as_deref()
-            .and_then(|x| xml::parse(x).into_iter().next())
+            // A copy's own description stands, even when empty: the insertion strings are no
+            // better (measured on the dev pastes).
+            .and_then(|x| xml::parse(x, xml_only).into_iter().next())
         {
             fill(&mut event, from_xml);
         }
@@ -545,6 +568,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Reads one line of the paste into the current record (or the next).
     fn line(&mut self, line: &'a str) {
         let blank = line.trim().is_empty();
         if is_wevtutil_marker(line) {
@@ -555,8 +579,12 @@ impl<'a> Parser<'a> {
         if !self.cur.xml_done
             && let Some(x) = self.cur.xml.as_mut()
         {
-            // The XML part runs to `</Event>` or to the next labelled line.
-            if label_of(line).is_none() {
+            // The XML part runs to `</Event>`, or to the next copy when it was cut short
+            // (`Log Name:` or an id; a rendered message inside it may hold other labels).
+            let next_copy = label_of(line).is_some_and(|l| {
+                l.key == Key::Log || (l.key == Key::EventId && event_number(l.value).is_some())
+            });
+            if !next_copy {
                 x.push_str(line);
                 x.push('\n');
                 self.cur.xml_done = line.trim_end().ends_with("</Event>");
@@ -606,8 +634,15 @@ impl<'a> Parser<'a> {
             return false;
         }
         if blank {
-            // An article's quote ends at a blank line; a tool's description may hold them.
-            if r.desc_state == Desc::Open && !r.is_tool_copy() {
+            // An article's quote ends at a blank line and its text may start after one; a
+            // tool's description may hold blank lines but starts right under its label, so a
+            // blank there means it is empty (and what follows is no part of it).
+            let ends = match r.desc_state {
+                Desc::Open => !r.is_tool_copy(),
+                Desc::Waiting => r.is_tool_copy(),
+                _ => false,
+            };
+            if ends {
                 r.desc_state = Desc::Closed;
             }
             return true;
@@ -1128,6 +1163,11 @@ mod tests {
             "{base}The widget failed.\n\nAccount Name: bob\nSource: elsewhere\nEvent Xml:\n<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n  <System>\n    <Provider Name=\"Widget Service\" />\n    <EventID Qualifiers=\"49152\">1001</EventID>\n  </System>\n</Event>"
         );
         let two = format!("{text1}{text1}");
+        let cut_short = format!(
+            "{base}Text.\nEvent Xml:\n<Event><RenderingInfo><Message>Source: x\nUser: y\n{base}Text.\n"
+        );
+        let empty_then_prose = format!("{base}\nThanks for any help.\n");
+        let xml_only = "Event Xml:\n<Event><System><Provider Name=\"Widget\"/><EventID>77</EventID></System><EventData><Data>x</Data></EventData></Event>";
         let xml_fills = "Log Name: Application\nSource: Widget\nEvent ID:\nLevel: Error\nDescription:\n\nEvent Xml:\n<Event><System><Provider Name=\"Widget\"/><EventID>77</EventID><Computer>HOST</Computer></System></Event>";
         let german = "Protokollname: System\nQuelle:        Widget\nDatum:         04.03.2021 17:06:07\nEreignis-ID:   1001\nAufgabenkategorie: Keine\nEbene:         Fehler\nSchlüsselwörter: Klassisch\nBenutzer:      Nicht zutreffend\nComputer:      host\nBeschreibung:\nDas Widget ist ausgefallen.";
         let french = "Nom du journal :  System\nSource :          Widget\nDate :            04/03/2021 17:06:07\nID de l’événement : 1001\nCatégorie de la tâche : Aucun\nNiveau :          Erreur\nMots clés :       Classique\nUtilisateur :     N/A\nOrdinateur :      host\nDescription :\nLe widget a échoué.";
@@ -1147,6 +1187,61 @@ mod tests {
                     Some("HOST"),
                     None,
                     None,
+                )],
+            ),
+            (
+                cut_short.as_str(),
+                vec![
+                    (
+                        Vista,
+                        Some(1001),
+                        Some("Widget Service"),
+                        Some("Error"),
+                        Some("None"),
+                        Some("Application"),
+                        Some("host.example.local"),
+                        Some("3/4/2021 5:06:07 PM"),
+                        Some("Text."),
+                    ),
+                    (
+                        Vista,
+                        Some(1001),
+                        Some("Widget Service"),
+                        Some("Error"),
+                        Some("None"),
+                        Some("Application"),
+                        Some("host.example.local"),
+                        Some("3/4/2021 5:06:07 PM"),
+                        Some("Text."),
+                    ),
+                ],
+            ),
+            (
+                empty_then_prose.as_str(),
+                vec![(
+                    Vista,
+                    Some(1001),
+                    Some("Widget Service"),
+                    Some("Error"),
+                    Some("None"),
+                    Some("Application"),
+                    Some("host.example.local"),
+                    Some("3/4/2021 5:06:07 PM"),
+                    None,
+                )],
+            ),
+            (
+                xml_only,
+                vec![(
+                    Xml,
+                    Some(77),
+                    Some("Widget"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("x"),
                 )],
             ),
             (
@@ -1196,12 +1291,27 @@ mod tests {
         );
         let two = format!("{one}\n{one}");
         let spaces = one.replace('\t', "    ");
+        let german = "Typ:\tFehler\nQuelle:\tWidget\nKategorie:\tKeine\nEreigniskennung:\t7\nDatum:\t\t02.01.2003\nZeit:\t\t04:05:06\nBenutzer:\tNicht zutreffend\nComputer:\tHOST\nBeschreibung:\nDas Widget ist\nausgefallen.\nDaten:\n0000: 00 01 02 03\n";
         let odd = one.replace("Warning", "Warning Category:");
         let empty = "Event Type:\tError\nEvent Source:\tWidget\nEvent Category:\tNone\nEvent ID:\t9\nDate:\t\t1/2/2003\nTime:\t\t4:05:06 AM\nUser:\t\tN/A\nComputer:\tHOST\nDescription:\n\nData:\n0000: 00 01 02 03\n";
         check(&[
             (one, vec![want]),
             (two.as_str(), vec![want, want]),
             (spaces.as_str(), vec![want]),
+            (
+                german,
+                vec![(
+                    Nt4,
+                    Some(7),
+                    Some("Widget"),
+                    Some("Fehler"),
+                    Some("Keine"),
+                    None,
+                    Some("HOST"),
+                    Some("02.01.2003 04:05:06"),
+                    Some("Das Widget ist ausgefallen."),
+                )],
+            ),
             (
                 odd.as_str(),
                 vec![(
@@ -1268,6 +1378,7 @@ mod tests {
     #[test]
     fn get_winevent_format_list() {
         let short = "TimeCreated  : 1/2/2020 3:04:05 AM\nProviderName : Widget\nId           : 12\nMessage      : The widget broke because the\n               disk is full.\n\nTimeCreated  : 1/2/2020 3:04:06 AM\nProviderName : Widget\nId           : 13\nMessage      : \n\n";
+        let selected = "EventID : 12\nSource  : Widget\nMessage : It broke.\n";
         let unknown =
             "Message      : Text\n               more.\nSomeNewField : x\nId           : 12\n";
         let star = "Message              : First line.\n                       \n                       Logon Type:  3\nId                   : 4625\nVersion              : 0\nLevel                : 0\nTask                 : 12544\nProviderName         : Microsoft-Windows-Security-Auditing\nLogName              : Security\nMachineName          : host\nTimeCreated          : 1/2/2020 3:04:05 AM\nLevelDisplayName     : Information\nTaskDisplayName      : Logon\n";
@@ -1298,6 +1409,20 @@ mod tests {
                         None,
                     ),
                 ],
+            ),
+            (
+                selected,
+                vec![(
+                    Geteventlog,
+                    Some(12),
+                    Some("Widget"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("It broke."),
+                )],
             ),
             (
                 unknown,

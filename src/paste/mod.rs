@@ -83,7 +83,7 @@ pub fn parse_paste(text: &str) -> Vec<PastedEvent> {
         return Vec::new();
     }
     let mut events = if xml::starts_like_xml(text) {
-        xml::parse(text)
+        xml::parse(text, true)
     } else {
         Vec::new()
     };
@@ -95,7 +95,7 @@ pub fn parse_paste(text: &str) -> Vec<PastedEvent> {
     }
     // XML pasted after a line of prose still counts as XML.
     if events.is_empty() && xml::mentions_event(text) {
-        events = xml::parse(text);
+        events = xml::parse(text, true);
     }
     if events.is_empty() {
         events.push(PastedEvent::message(text));
@@ -330,6 +330,75 @@ mod tests {
     fn labels_are_named() {
         assert_eq!(PasteFormat::Vista.label(), "Event Viewer (Vista and later)");
         assert_eq!(PasteFormat::Message.label(), "Message text");
+    }
+
+    /// Pastes stitched from fragments of every layout by a fixed pseudo-random sequence:
+    /// nothing panics, at most `MAX_EVENTS` come back, descriptions are one collapsed line.
+    #[test]
+    fn stitched_fragments_never_break() {
+        const FRAGMENTS: [&str; 34] = [
+            "Event ID: ",
+            "EventID:",
+            "Event: ",
+            "Source: ",
+            "Description:",
+            "Type: ",
+            "\n",
+            "\r\n",
+            "\t",
+            " ",
+            "7036",
+            "1073748860",
+            "\"",
+            ",",
+            "\"\"",
+            "Level,Source,Event ID\n",
+            "<Event>",
+            "</Event>",
+            "<EventID>",
+            "<Provider Name=\"",
+            "&#x",
+            "&amp;",
+            "é",
+            "Event[0]:\n",
+            "Message      : ",
+            "               ",
+            "Data:\n0000: 00 01\n",
+            "Event Xml:\n",
+            "Log Name: ",
+            "TimeCreated : ",
+            "InstanceId : ",
+            "\u{feff}",
+            ":",
+            "Ereignis-ID: ",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            // A small linear congruential generator: deterministic, no dependency.
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 59) as usize + 1;
+            for _ in 0..len * 3 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let pick = (state >> 33) as usize % FRAGMENTS.len();
+                text.push_str(FRAGMENTS.get(pick).copied().unwrap_or(""));
+            }
+            let events = parse_paste(&text);
+            assert!(events.len() <= MAX_EVENTS, "{text:?}");
+            for e in &events {
+                if let Some(d) = &e.description {
+                    let one_line = !d.is_empty()
+                        && d.trim() == d
+                        && !d.contains("  ")
+                        && !d.contains(['\n', '\r', '\t']);
+                    assert!(one_line, "{d:?} from {text:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -244,6 +244,8 @@ enum Leaf {
     Message,
     RenderedLevel,
     RenderedTask,
+    /// An `<EventData>` insertion string.
+    Data,
 }
 
 /// The fields of one `<Event>` being read.
@@ -259,6 +261,8 @@ struct XmlEvent {
     message: String,
     rendered_level: String,
     rendered_task: String,
+    /// The insertion strings, space-separated.
+    data: String,
 }
 
 impl XmlEvent {
@@ -272,11 +276,16 @@ impl XmlEvent {
             Leaf::Message => &mut self.message,
             Leaf::RenderedLevel => &mut self.rendered_level,
             Leaf::RenderedTask => &mut self.rendered_task,
+            Leaf::Data => {
+                self.data.push(' ');
+                &mut self.data
+            }
         }
     }
 
-    /// The event, when it names an id or a provider.
-    fn finish(self) -> Option<PastedEvent> {
+    /// The event, when it names an id or a provider; `data_text` lets the insertion strings
+    /// stand in for a missing message.
+    fn finish(self, data_text: bool) -> Option<PastedEvent> {
         let mut e = PastedEvent::empty(PasteFormat::Xml);
         e.event_id = event_number(&self.event_id);
         e.source = self.provider.as_deref().and_then(|p| collapse([p]));
@@ -286,16 +295,18 @@ impl XmlEvent {
         e.log = collapse([self.channel.as_str()]);
         e.computer = collapse([self.computer.as_str()]);
         e.time = self.time.as_deref().and_then(|t| collapse([t]));
-        // The XML carries no message text unless it was rendered (`RenderingInfo`); the
-        // `<Data>` insertion strings are left out: alone they read as a different message.
-        e.description = collapse([self.message.as_str()]);
+        // The XML carries no message text unless it was rendered (`RenderingInfo`). The
+        // `<Data>` insertion strings are the message's variable words: a weak description,
+        // but on the dev pastes it ranks the right article first more often than none.
+        e.description = collapse([self.message.as_str()])
+            .or_else(|| data_text.then(|| collapse([self.data.as_str()])).flatten());
         (e.event_id.is_some() || e.source.is_some()).then_some(e)
     }
 }
 
 /// Reads the events of an XML paste (`<Event>` elements, or a bare `<System>`), at most
-/// `MAX_EVENTS`.
-pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
+/// `MAX_EVENTS`; `data_text` lets the insertion strings stand in for a missing message.
+pub(super) fn parse(text: &str, data_text: bool) -> Vec<PastedEvent> {
     let mut out = Vec::new();
     let mut cur: Option<XmlEvent> = None;
     let mut leaf: Option<Leaf> = None;
@@ -311,7 +322,7 @@ pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
                 leaf = None;
                 if name == "Event" {
                     started += 1;
-                    if let Some(done) = cur.take().and_then(XmlEvent::finish) {
+                    if let Some(done) = cur.take().and_then(|e| e.finish(data_text)) {
                         out.push(done);
                     }
                     cur = Some(XmlEvent::default());
@@ -340,6 +351,7 @@ pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
                         ("Message", true) => Some(Leaf::Message),
                         ("Level", true) => Some(Leaf::RenderedLevel),
                         ("Task", true) => Some(Leaf::RenderedTask),
+                        ("Data", false) => Some(Leaf::Data),
                         _ => None,
                     };
                 }
@@ -348,7 +360,7 @@ pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
                 leaf = None;
                 match name {
                     "Event" => {
-                        if let Some(done) = cur.take().and_then(XmlEvent::finish) {
+                        if let Some(done) = cur.take().and_then(|e| e.finish(data_text)) {
                             out.push(done);
                         }
                     }
@@ -369,7 +381,7 @@ pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
         }
     }
     if out.len() < MAX_EVENTS
-        && let Some(done) = cur.and_then(XmlEvent::finish)
+        && let Some(done) = cur.and_then(|e| e.finish(data_text))
     {
         out.push(done);
     }
@@ -472,7 +484,7 @@ mod tests {
 
     #[test]
     fn events() {
-        let one = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n<System>\n<Provider Name=\"Widget &amp; Co\" />\n<EventID Qualifiers=\"49152\">7001</EventID>\n<Level>2</Level>\n<TimeCreated SystemTime=\"2020-01-02T03:04:05.000Z\" />\n<Channel>System</Channel>\n<Computer>HOST</Computer>\n</System>\n<EventData>\n<Data>HOST</Data>\n</EventData>\n</Event>";
+        let one = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n<System>\n<Provider Name=\"Widget &amp; Co\" />\n<EventID Qualifiers=\"49152\">7001</EventID>\n<Level>2</Level>\n<TimeCreated SystemTime=\"2020-01-02T03:04:05.000Z\" />\n<Channel>System</Channel>\n<Computer>HOST</Computer>\n</System>\n<EventData>\n<Data>HOST</Data>\n<Data>a &amp; b</Data>\n</EventData>\n</Event>";
         let rendered = "<Event><System><Provider Name=\"Microsoft-Windows-Widget\" EventSourceName=\"Widget\"/><EventID>5</EventID><Level>0</Level><Keywords>0x8010000000000000</Keywords></System><RenderingInfo Culture=\"en-US\"><Message>It &lt;broke&gt;.</Message><Level>Error</Level><Task>Disk</Task></RenderingInfo></Event>";
         let two = format!("<Events>{one}{one}</Events>");
         let bare =
@@ -487,7 +499,7 @@ mod tests {
                     Some("System"),
                     Some("HOST"),
                     Some("2020-01-02T03:04:05.000Z"),
-                    None,
+                    Some("HOST a & b"),
                 )],
             ),
             (
@@ -512,7 +524,7 @@ mod tests {
                         Some("System"),
                         Some("HOST"),
                         Some("2020-01-02T03:04:05.000Z"),
-                        None,
+                        Some("HOST a & b"),
                     ),
                     (
                         Some(7001),
@@ -521,7 +533,7 @@ mod tests {
                         Some("System"),
                         Some("HOST"),
                         Some("2020-01-02T03:04:05.000Z"),
-                        None,
+                        Some("HOST a & b"),
                     ),
                 ],
             ),
@@ -540,7 +552,7 @@ mod tests {
             ("<p>not an event</p>", vec![]),
         ];
         for (text, want) in cases {
-            let got = parse(text);
+            let got = parse(text, true);
             let got: Vec<Row> = got
                 .iter()
                 .map(|e| {
@@ -556,8 +568,14 @@ mod tests {
                 })
                 .collect();
             assert_eq!(got, want, "{text}");
-            assert!(parse(text).iter().all(|e| e.format == PasteFormat::Xml));
+            assert!(
+                parse(text, true)
+                    .iter()
+                    .all(|e| e.format == PasteFormat::Xml)
+            );
         }
+        // Without `data_text` the insertion strings are not a description.
+        assert_eq!(parse(one, false)[0].description, None);
     }
 
     #[test]
