@@ -249,7 +249,11 @@ fn significant_words(text: &str) -> String {
 /// Candidates from the quoted events: by (id, source), else by id alone, else (no id) by
 /// description over every quote.
 fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleId, Fit> {
-    let pasted = event.description.as_deref().map(shape);
+    // An event's XML holds no message, only its insertion strings: they cannot be compared
+    // with a quoted message, but the quote that contains them is the likelier one.
+    let xml = event.format == PasteFormat::Xml;
+    let pasted = event.description.as_deref().filter(|_| !xml).map(shape);
+    let inserts = event.description.as_deref().filter(|_| xml).map(shape);
     let key = event
         .source
         .as_deref()
@@ -283,11 +287,14 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
             // most typical one (most articles quote it alike). XML never carries the text;
             // any other layout with an empty description matches quotes without one.
             (_, None) => {
-                let empty_fits =
-                    event.format != PasteFormat::Xml && (q.shape.tokens.is_empty() || !q.labelled);
+                let empty_fits = !xml && (q.shape.tokens.is_empty() || !q.labelled);
+                let holds_inserts = inserts
+                    .as_ref()
+                    .map_or(0.0, |d| similarity(d, &q.shape).precision);
                 (
                     base + if empty_fits { 0.1 } else { 0.0 }
                         + 0.02 * f64::from(q.support).ln()
+                        + 0.02 * holds_inserts
                         + no_source_bonus(event, q),
                     describe_event_fit(q, how, None),
                 )
@@ -297,7 +304,7 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         // verbatim (an error code, a file name), then how many articles quote the very same
         // message (a message many articles quote is the likelier one to be pasted).
         let score =
-            score + 0.03 * sim.map_or(0.0, |s| s.exact_values) + 0.01 * (q.twins as f64).ln();
+            score + 0.03 * sim.map_or(0.0, |s| s.exact_values) + 0.01 * f64::from(q.twins).ln();
         let mut reason = why;
         if let Some(p) = &pasted {
             let vars: Vec<String> = p
