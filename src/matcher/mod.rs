@@ -279,8 +279,12 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
                 (0.2 + 0.6 * s.score, describe_text_fit(q, s.score))
             }
             ("text", _) => continue,
+            // A description that followed its `Description:` label is exactly the quoted
+            // text; one read from unlabelled lines under the block may be prose.
             (_, Some(s)) => (
-                base + 0.4 * s.score + no_source_bonus(event, q),
+                base + 0.4 * s.score
+                    + if q.labelled { 0.004 } else { 0.0 }
+                    + no_source_bonus(event, q),
                 describe_event_fit(q, how, Some(s.score)),
             ),
             // No description pasted: the id and source decide, and among their quotes the
@@ -304,7 +308,7 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         // verbatim (an error code, a file name), then how many articles quote the very same
         // message (a message many articles quote is the likelier one to be pasted).
         let score =
-            score + 0.03 * sim.map_or(0.0, |s| s.exact_values) + 0.01 * f64::from(q.twins).ln();
+            score + 0.003 * sim.map_or(0.0, |s| s.exact_values) + 0.001 * f64::from(q.twins).ln();
         let mut reason = why;
         if let Some(p) = &pasted {
             let vars: Vec<String> = p
