@@ -68,7 +68,6 @@ pub fn app(state: AppState) -> Router {
         .merge(matching::router())
         .fallback(pages::not_found)
         .with_state(state)
-        .layer(middleware::map_response(security_headers))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
@@ -76,6 +75,9 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(15),
         ))
         .layer(TraceLayer::new_for_http())
+        // Outermost, so that responses made by the layers themselves (the body limit's 413,
+        // the timeout's 408) carry the headers too.
+        .layer(middleware::map_response(security_headers))
 }
 
 /// Headers every response carries: no inline script, no framing, no sniffing.
