@@ -75,7 +75,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             {
                 // Name the first failure in the error line itself: with one bad file, that
                 // line alone says what to fix.
-                let why = if strict { "--strict" } else { "no article imported" };
+                let why = if strict {
+                    "--strict"
+                } else {
+                    "no article imported"
+                };
                 bail!(
                     "{} file(s) failed to import ({why}); first: {}: {}",
                     report.failures.len(),

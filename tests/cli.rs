@@ -30,10 +30,7 @@ fn path_str(p: &Path) -> &str {
 /// `failed: FILE: reason` line, and nothing that looks like a crash.
 fn assert_one_error(what: &str, out: &Output, needles: &[&str]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        !out.status.success(),
-        "{what}: exited 0\nstderr: {stderr}"
-    );
+    assert!(!out.status.success(), "{what}: exited 0\nstderr: {stderr}");
     for bad in ["panicked", "backtrace", "RUST_BACKTRACE", "Backtrace"] {
         assert!(!stderr.contains(bad), "{what}: {bad:?} on stderr: {stderr}");
     }
@@ -41,7 +38,11 @@ fn assert_one_error(what: &str, out: &Output, needles: &[&str]) -> String {
         .lines()
         .filter(|l| l.starts_with("kbfix: error:"))
         .collect();
-    assert_eq!(errors.len(), 1, "{what}: want one error line, got: {stderr}");
+    assert_eq!(
+        errors.len(),
+        1,
+        "{what}: want one error line, got: {stderr}"
+    );
     for line in stderr.lines().filter(|l| !l.starts_with("kbfix: error:")) {
         assert!(line.starts_with("failed: "), "{what}: stray line {line:?}");
     }
@@ -155,7 +156,12 @@ fn database_in_a_read_only_directory() {
     std::fs::create_dir(&ro).unwrap();
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
     let db = ro.join("kbfix.db");
-    let out = kbfix(&["--db", path_str(&db), "import", path_str(&common::fixtures())]);
+    let out = kbfix(&[
+        "--db",
+        path_str(&db),
+        "import",
+        path_str(&common::fixtures()),
+    ]);
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
     let line = assert_one_error("read-only dir", &out, &[path_str(&db)]);
     assert!(
@@ -256,7 +262,13 @@ fn importing_a_missing_path() {
         vec!["import", path_str(&missing)],
         // A good path beside a mistyped one: the mistake is reported before any work.
         vec!["import", path_str(&common::fixtures()), path_str(&missing)],
-        vec!["serve", "--addr", "127.0.0.1:0", "--import", path_str(&missing)],
+        vec![
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--import",
+            path_str(&missing),
+        ],
     ] {
         let mut all = vec!["--db", path_str(&db)];
         all.extend(args);
@@ -282,11 +294,7 @@ fn importing_a_file_that_is_not_an_article() {
         }
         args.push(path_str(&notes));
         let out = kbfix(&args);
-        assert_one_error(
-            &format!("{args:?}"),
-            &out,
-            &[path_str(&notes), "DOCUMENT:"],
-        );
+        assert_one_error(&format!("{args:?}"), &out, &[path_str(&notes), "DOCUMENT:"]);
     }
     // Among good articles, one bad file is reported but is not fatal without --strict...
     let mixed = dir.path().join("mixed");
@@ -300,9 +308,18 @@ fn importing_a_file_that_is_not_an_article() {
     let out = kbfix(&["--db", path_str(&db), "import", path_str(&mixed)]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("failed: ") && stderr.contains("NOTES.TXT"), "{stderr}");
+    assert!(
+        stderr.contains("failed: ") && stderr.contains("NOTES.TXT"),
+        "{stderr}"
+    );
     // ...and fatal with it, naming the file.
-    let out = kbfix(&["--db", path_str(&db), "import", "--strict", path_str(&mixed)]);
+    let out = kbfix(&[
+        "--db",
+        path_str(&db),
+        "import",
+        "--strict",
+        path_str(&mixed),
+    ]);
     assert_one_error("strict mixed", &out, &["NOTES.TXT", "--strict"]);
 }
 

@@ -2,7 +2,6 @@
 //! committed and corrupts nothing: the next open is clean, every stored article is whole, no
 //! row is left without its article, and importing again completes with each article once.
 
-
 use kbfix::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -134,7 +133,10 @@ fn import_and_kill(db: &Path, src: &Path, grow: u64) -> bool {
         if db_bytes(db) >= before + grow {
             break;
         }
-        assert!(Instant::now() < deadline, "the import wrote nothing in 120 s");
+        assert!(
+            Instant::now() < deadline,
+            "the import wrote nothing in 120 s"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     // Child::kill is SIGKILL on unix: no destructor, no checkpoint, no rollback by us.
@@ -225,7 +227,10 @@ async fn killed_imports_leave_a_clean_database() {
         killed >= 1,
         "every import finished before the kill: raise ARTICLES so the test kills one"
     );
-    assert!(last < i64::from(ARTICLES), "the kills came too late to test anything");
+    assert!(
+        last < i64::from(ARTICLES),
+        "the kills came too late to test anything"
+    );
 
     // A full import afterwards completes and leaves each article exactly once.
     let status = import(&db, &src).status().unwrap();
@@ -250,6 +255,8 @@ async fn killed_imports_leave_a_clean_database() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), ARTICLES as usize, "an article is exported twice");
-    let want: Vec<String> = (0..ARTICLES).map(|n| format!("Q{}", FIRST_ID + n)).collect();
+    let want: Vec<String> = (0..ARTICLES)
+        .map(|n| format!("Q{}", FIRST_ID + n))
+        .collect();
     assert_eq!(ids, want);
 }

@@ -8,6 +8,10 @@ use kbfix::paste::{MAX_EVENTS, PastedEvent, parse_paste};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
+#[path = "common/hostile.rs"]
+mod hostile;
+use hostile::{hostile_article, hostile_paste};
+
 /// Pieces of the article and paste formats: labels, quotes, XML, hex dumps, line ends.
 /// Random sequences of them reach far deeper into the parsers than random bytes do.
 const FRAGMENTS: &[&str] = &[
@@ -96,10 +100,11 @@ fn fragments(max: usize) -> impl Strategy<Value = String> {
 /// body, reference, event and trailer parsers all see hostile text.
 fn article_like() -> impl Strategy<Value = Vec<u8>> {
     (fragments(120), prop::collection::vec(any::<u8>(), 0..64)).prop_map(|(body, noise)| {
-        let mut bytes = b"DOCUMENT:Q900068  27-MAY-1999  [exchange]\r\nTITLE   :XFOR: Event ID 68\r\n\
+        let mut bytes =
+            b"DOCUMENT:Q900068  27-MAY-1999  [exchange]\r\nTITLE   :XFOR: Event ID 68\r\n\
 PRODUCT :Microsoft Exchange\r\nPROD/VER:winnt:5.0\r\nOPER/SYS:\r\nKEYWORDS:kbusage\r\n\r\n\
 ======================================================================\r\n"
-            .to_vec();
+                .to_vec();
         bytes.extend_from_slice(body.as_bytes());
         bytes.extend_from_slice(&noise);
         bytes
@@ -170,49 +175,6 @@ proptest! {
     }
 }
 
-/// About 256 KiB of the worst we could think of for a paste: thousands of events (far more
-/// than `MAX_EVENTS`), unclosed quotes and XML, endless hex dumps, one enormous line.
-fn hostile_paste() -> String {
-    let mut s = String::new();
-    let mut i = 0;
-    while s.len() < 200 * 1024 {
-        s.push_str(&format!(
-            "Event ID: {i}\r\nSource: Src{i}\r\nDescription: \"{}\r\n<EventID>{i}</EventID><Data>\t\
-             0000: 00 01 02 03\r\n\",\"",
-            "word ".repeat(i % 17)
-        ));
-        i += 1;
-    }
-    s.push_str(&"<EventID>".repeat(4 * 1024));
-    s.push_str(&"x".repeat(256 * 1024 - s.len()));
-    s
-}
-
-/// About 1 MiB of an article: a real header, then thousands of event quotes, references,
-/// numbered steps, rules and one very long line.
-fn hostile_article() -> Vec<u8> {
-    let mut s = String::from(
-        "DOCUMENT:Q900068  27-MAY-1999  [exchange]\r\nTITLE   :XFOR: Event ID 68\r\n\
-         PRODUCT :Microsoft Exchange\r\nPROD/VER:winnt:5.0\r\nOPER/SYS:\r\nKEYWORDS:kbusage\r\n\r\n\
-         ======================================================================\r\n\r\nSYMPTOMS\r\n========\r\n\r\n",
-    );
-    let mut i = 0u32;
-    while s.len() < 900 * 1024 {
-        s.push_str(&format!(
-            "   Event ID: {i}\r\n   Source: Src{}\r\n   Description: text {i}\r\n\r\n\
-             {}. Step Q{:06} and Q{:06}.\r\n   - bullet\r\n========\r\n",
-            i % 50,
-            i % 30 + 1,
-            100_000 + i,
-            200_000 + i
-        ));
-        i += 1;
-    }
-    s.push_str(&"Q123456 ".repeat(12 * 1024));
-    s.push_str("\r\nAdditional query words: a b c\r\n");
-    s.into_bytes()
-}
-
 #[test]
 fn a_256_kib_hostile_paste_finishes_with_bounded_output() {
     let paste = hostile_paste();
@@ -232,7 +194,11 @@ fn a_1_mib_hostile_article_finishes_with_bounded_output() {
     assert!(bytes.len() >= 1024 * 1024 - 200 * 1024, "{}", bytes.len());
     let article = parse_article(&bytes).expect("the header is valid");
     // Output grows with the input, not faster: no entry without some bytes behind it.
-    assert!(article.events.len() <= bytes.len() / 20, "{}", article.events.len());
+    assert!(
+        article.events.len() <= bytes.len() / 20,
+        "{}",
+        article.events.len()
+    );
     assert!(article.references.len() <= bytes.len() / 7);
     let text: usize = article.sections.iter().map(|s| s.text.len()).sum();
     assert!(text <= 2 * bytes.len(), "{text} bytes of section text");
@@ -255,7 +221,11 @@ fn regressions(kind: &str) -> Vec<(PathBuf, Vec<u8>)> {
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "{} is empty: keep the seed", dir.display());
+    assert!(
+        !files.is_empty(),
+        "{} is empty: keep the seed",
+        dir.display()
+    );
     files
         .into_iter()
         .map(|p| {

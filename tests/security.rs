@@ -211,7 +211,10 @@ const SCRIPT_QUERY: &str = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
 
 /// The markup must not appear raw; when it is shown, it is shown escaped.
 fn assert_escaped(what: &str, reply: &Reply) {
-    assert!(!reply.body.contains(SCRIPT), "{what}: raw script in the page");
+    assert!(
+        !reply.body.contains(SCRIPT),
+        "{what}: raw script in the page"
+    );
     assert!(!reply.body.contains("<script>"), "{what}: raw <script>");
 }
 
@@ -222,8 +225,12 @@ async fn user_text_is_shown_escaped() {
     assert_eq!(search.status, StatusCode::OK);
     assert_escaped("search", &search);
     assert!(
-        search.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
-            || search.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        search
+            .body
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            || search
+                .body
+                .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
         "the query is not shown back escaped"
     );
     // Filters and page numbers are echoed into links and forms too.
@@ -258,5 +265,9 @@ async fn user_text_is_shown_escaped() {
     assert_eq!(header(&reply, "x-content-type-options"), "nosniff");
     // The paste's description is echoed back as a JSON string, intact (escaping is the page's
     // job when it shows it).
-    assert!(reply.json().to_string().contains("alert(1)"), "{}", reply.body);
+    assert!(
+        reply.json().to_string().contains("alert(1)"),
+        "{}",
+        reply.body
+    );
 }
