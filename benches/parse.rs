@@ -50,10 +50,13 @@ fn main() {
             }
         },
     );
-    let article = hostile::hostile_article();
-    time("1 MiB hostile article", article.len(), || {
-        black_box(parse_article(black_box(&article)).ok());
-    });
+    // Several sizes, so that the figures show how the time grows with the input.
+    for kib in [256, 512, 1024] {
+        let article = hostile::hostile_article_of(kib * 1024);
+        time(&format!("{kib} KiB hostile article"), article.len(), || {
+            black_box(parse_article(black_box(&article)).ok());
+        });
+    }
     let paste = hostile::hostile_paste();
     time("256 KiB hostile paste", paste.len(), || {
         black_box(parse_paste(black_box(&paste)));

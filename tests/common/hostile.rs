@@ -1,5 +1,6 @@
 //! Hostile inputs for the parsers, shared by tests/props.rs and benches/parse.rs.
 
+#![allow(dead_code)] // each includer uses a different part
 /// About 256 KiB of the worst we could think of for a paste: thousands of events (far more
 /// than `MAX_EVENTS`), unclosed quotes and XML, endless hex dumps, one enormous line.
 pub fn hostile_paste() -> String {
@@ -21,13 +22,18 @@ pub fn hostile_paste() -> String {
 /// About 1 MiB of an article: a real header, then thousands of event quotes, references,
 /// numbered steps, rules and one very long line.
 pub fn hostile_article() -> Vec<u8> {
+    hostile_article_of(1024 * 1024)
+}
+
+/// The same, about `size` bytes long.
+pub fn hostile_article_of(size: usize) -> Vec<u8> {
     let mut s = String::from(
         "DOCUMENT:Q900068  27-MAY-1999  [exchange]\r\nTITLE   :XFOR: Event ID 68\r\n\
          PRODUCT :Microsoft Exchange\r\nPROD/VER:winnt:5.0\r\nOPER/SYS:\r\nKEYWORDS:kbusage\r\n\r\n\
          ======================================================================\r\n\r\nSYMPTOMS\r\n========\r\n\r\n",
     );
     let mut i = 0u32;
-    while s.len() < 900 * 1024 {
+    while s.len() < size - 124 * 1024 {
         s.push_str(&format!(
             "   Event ID: {i}\r\n   Source: Src{}\r\n   Description: text {i}\r\n\r\n\
              {}. Step Q{:06} and Q{:06}.\r\n   - bullet\r\n========\r\n",
