@@ -206,6 +206,34 @@ async fn every_post_route_refuses_bodies_over_the_limit() {
     }
 }
 
+#[tokio::test]
+async fn a_body_over_the_limit_gets_a_readable_answer() {
+    // Real clients send Content-Length, so the limit refuses before any handler runs: the
+    // answer must still be the app's own, JSON for the API and a page for forms.
+    let app = spawn_app().await;
+    let over = kbfix::web::MAX_BODY + 1;
+    let api = post_sized(&app, "/api/match", "application/json", over).await;
+    assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let error = api.json()["error"].as_str().unwrap_or_default().to_string();
+    assert!(error.contains("KiB"), "{}", api.body);
+    // "/" takes no POST, but the limit answers before routing: it stands for the wizard's
+    // forms until they are merged.
+    let pages = ["/"].into_iter().chain(POST_ROUTES.iter().copied());
+    for uri in pages.filter(|u| !u.starts_with("/api/")) {
+        let page = post_sized(&app, uri, "application/x-www-form-urlencoded", over).await;
+        if page.status == StatusCode::NOT_FOUND {
+            continue; // not merged yet
+        }
+        assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+        assert!(
+            header(&page, "content-type").starts_with("text/html"),
+            "{uri}: {}",
+            header(&page, "content-type")
+        );
+        assert!(page.body.contains("KiB"), "{uri}: {}", page.body);
+    }
+}
+
 const SCRIPT: &str = "<script>alert(1)</script>";
 const SCRIPT_QUERY: &str = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
 
