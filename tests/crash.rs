@@ -1,7 +1,10 @@
 //! Killing `kbfix import` part-way (SIGKILL, no chance to clean up) loses nothing that was
 //! committed and corrupts nothing: the next open is clean, every stored article is whole, no
 //! row is left without its article, and importing again completes with each article once.
+//! Readers during an import likewise only ever see whole articles.
 
+use kbfix::import::{NoProgress, import_paths};
+use kbfix::kb::ArticleId;
 use kbfix::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -259,4 +262,46 @@ async fn killed_imports_leave_a_clean_database() {
         .map(|n| format!("Q{}", FIRST_ID + n))
         .collect();
     assert_eq!(ids, want);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_during_an_import_see_whole_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("articles");
+    write_articles(&src);
+    let db = dir.path().join("kbfix.db");
+    let writer = Store::open(&db).await.unwrap();
+    // The reader has a pool of its own, as a server beside `kbfix import` would.
+    let reader = Store::open(&db).await.unwrap();
+    let import = tokio::spawn(async move {
+        let report = import_paths(&writer, &[src], &mut NoProgress)
+            .await
+            .unwrap();
+        writer.close().await;
+        report
+    });
+    let (mut seen, mut missing, mut n) = (0u32, 0u32, 0u32);
+    while !import.is_finished() {
+        // Walk the ids with a stride, so reads land all over the batches being written.
+        n = (n + 37) % ARTICLES;
+        match reader.article(ArticleId(FIRST_ID + n)).await.unwrap() {
+            Some(stored) => {
+                let a = &stored.article;
+                assert_eq!(
+                    (a.sections.len(), a.events.len(), a.references.len()),
+                    (SECTIONS as usize, EVENTS as usize, REFS as usize),
+                    "{} read half-written",
+                    a.id
+                );
+                seen += 1;
+            }
+            None => missing += 1,
+        }
+    }
+    let report = import.await.unwrap();
+    assert_eq!(report.imported, ARTICLES as usize);
+    // Both outcomes were observed, so reads really overlapped the writes.
+    assert!(seen > 0 && missing > 0, "seen {seen}, missing {missing}");
+    assert_eq!(reader.article_count().await.unwrap(), i64::from(ARTICLES));
+    reader.close().await;
 }
