@@ -78,13 +78,26 @@ pub enum Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Import { paths, strict } => {
+            check_paths(&paths)?;
             let store = open(&cli.db).await?;
             let report = run_import(&store, &paths).await?;
             store.close().await;
-            if strict && !report.failures.is_empty() {
+            let written = report.imported + report.replaced + report.unchanged;
+            if let Some(first) = report.failures.first()
+                && (strict || written == 0)
+            {
+                // Name the first failure in the error line itself: with one bad file, that
+                // line alone says what to fix.
+                let why = if strict {
+                    "--strict"
+                } else {
+                    "no article imported"
+                };
                 bail!(
-                    "{} file(s) failed to import (--strict)",
-                    report.failures.len()
+                    "{} file(s) failed to import ({why}); first: {}: {}",
+                    report.failures.len(),
+                    first.path,
+                    first.reason
                 );
             }
             Ok(())
@@ -100,6 +113,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(pw) => Some(web::StaffAuth::new(pw, secure_cookies)?),
                 None => None,
             };
+            check_paths(&import)?;
             let store = open(&cli.db).await?;
             if !import.is_empty() {
                 run_import(&store, &import).await?;
@@ -181,6 +195,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Fails on the first path that cannot be read at all: a mistyped argument is a mistake to
+/// report at once, not a failed file among thousands.
+fn check_paths(paths: &[PathBuf]) -> anyhow::Result<()> {
+    for path in paths {
+        if let Err(e) = std::fs::metadata(path) {
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ => e.to_string(),
+            };
+            bail!("cannot import {}: {reason}", path.display());
+        }
+    }
+    Ok(())
 }
 
 /// Opens the database, naming the file in any error.

@@ -8,6 +8,9 @@ pub enum StoreError {
     /// The directory that should hold the database file does not exist.
     #[error("cannot open the database: directory {0} does not exist")]
     MissingDir(PathBuf),
+    /// What should be the database file's directory is a file.
+    #[error("cannot open the database: {0} is not a directory")]
+    NotADirectory(PathBuf),
     /// The database file could not be opened or is not a database.
     #[error("cannot open the database {path}: {reason}")]
     Open {

@@ -37,7 +37,12 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.is_dir()
         {
-            return Err(StoreError::MissingDir(dir.to_path_buf()));
+            // A file where the directory should be (`notes.txt/kbfix.db`) is its own mistake.
+            return Err(if dir.exists() {
+                StoreError::NotADirectory(dir.to_path_buf())
+            } else {
+                StoreError::MissingDir(dir.to_path_buf())
+            });
         }
         let options = SqliteConnectOptions::new()
             .filename(path)

@@ -71,7 +71,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
     }
 }
 
-fn too_large() -> WebError {
+pub(super) fn too_large() -> WebError {
     WebError::PayloadTooLarge(format!(
         "the request is larger than {} KiB; paste less text",
         super::MAX_BODY / 1024

@@ -18,9 +18,10 @@ pub use staff::{StaffAuth, StaffSetupError};
 use crate::matcher::Matcher;
 use crate::store::Store;
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::middleware;
-use axum::response::Response;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -88,14 +89,36 @@ pub fn app(state: AppState) -> Router {
         .merge(staff::router())
         .fallback(pages::not_found)
         .with_state(state)
-        .layer(middleware::map_response(security_headers))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(middleware::from_fn(readable_too_large))
         .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
+            StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(15),
         ))
         .layer(TraceLayer::new_for_http())
+        // Outermost, so that responses made by the layers themselves (the body limit's 413,
+        // the timeout's 408) carry the headers too.
+        .layer(middleware::map_response(security_headers))
+}
+
+/// The body limit refuses a body whose Content-Length is too large before any handler runs,
+/// with a bare text 413; answer as the app does instead: JSON under `/api/`, a page elsewhere.
+async fn readable_too_large(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE || !plain {
+        return res;
+    }
+    if api {
+        ApiError(extract::too_large()).into_response()
+    } else {
+        extract::too_large().into_response()
+    }
 }
 
 /// Headers every response carries: no inline script, no framing, no sniffing.

@@ -1,0 +1,89 @@
+-- wrk script for scripts/load.sh: one request kind per wrk process (KIND env var), so each
+-- kind gets its own latency percentiles. Counts statuses per thread and sums them in done().
+--   KIND=search   GET /search?q=...            (a helpdesk query mix)
+--   KIND=article  GET /articles/Q......        (ids from IDS_FILE; 404 until imported)
+--   KIND=match    POST /api/match              (a pasted event, JSON)
+--   KIND=wizard   POST /api/wizard             (once the wizard is merged: JSON paste)
+local kind = os.getenv("KIND") or "search"
+
+local queries = {
+  "cc%3AMail+dirsync+event+68", "event+id+1000", "access+denied", "outlook+crash",
+  "exchange+service+does+not+start", "printer+driver", "blue+screen+stop", "setup+fails",
+  "SQL+server+login+failed", "network+adapter", "IIS+500+error", "DNS+name+resolution",
+}
+
+local pastes = {
+  "Event Type:\tError\r\nEvent Source:\tMSExchangeCCMC\r\nEvent Category:\tGeneral\r\nEvent ID:\t68\r\nDescription:\r\nBridge EXPORT to file BRIDGE.EXP ended with result code 1.",
+  "Log Name:      System\r\nSource:        Service Control Manager\r\nEvent ID:      7000\r\nLevel:         Error\r\nDescription:\r\nThe Messenger service failed to start due to the following error.",
+  "Event ID: 1000 Source: Userenv Windows cannot determine the user or computer name. Return value (1722).",
+  "The trust relationship between this workstation and the primary domain failed.",
+}
+
+local function json_string(s)
+  s = s:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\r', '\\r'):gsub('\n', '\\n'):gsub('\t', '\\t')
+  return '"' .. s .. '"'
+end
+
+local ids = {}
+local function load_ids()
+  local path = os.getenv("IDS_FILE")
+  if path then
+    for line in io.lines(path) do
+      if line ~= "" then ids[#ids + 1] = line end
+    end
+  end
+  if #ids == 0 then ids = { "Q168465", "Q168466" } end
+end
+
+-- Threads, so that done() can read their counters.
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads + 1)
+  threads[#threads + 1] = thread
+end
+
+function init(args)
+  load_ids()
+  math.randomseed(os.time() + (id or 0) * 7919)
+  s2, s3, s404, s4xx, s5xx = 0, 0, 0, 0, 0
+end
+
+local n = 0
+function request()
+  n = n + 1
+  if kind == "search" then
+    return wrk.format("GET", "/search?q=" .. queries[(n % #queries) + 1])
+  elseif kind == "article" then
+    return wrk.format("GET", "/articles/" .. ids[math.random(#ids)])
+  elseif kind == "match" or kind == "wizard" then
+    local path = kind == "match" and "/api/match" or "/api/wizard"
+    local body = '{"text":' .. json_string(pastes[(n % #pastes) + 1]) .. '}'
+    return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, body)
+  end
+  error("unknown KIND " .. kind)
+end
+
+function response(status, headers, body)
+  if status >= 500 then s5xx = s5xx + 1
+  elseif status == 404 then s404 = s404 + 1
+  elseif status >= 400 then s4xx = s4xx + 1
+  elseif status >= 300 then s3 = s3 + 1
+  else s2 = s2 + 1 end
+end
+
+function done(summary, latency, requests)
+  local t = { s2 = 0, s3 = 0, s404 = 0, s4xx = 0, s5xx = 0 }
+  for _, thread in ipairs(threads) do
+    for k, _ in pairs(t) do t[k] = t[k] + (thread:get(k) or 0) end
+  end
+  local secs = summary.duration / 1e6
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout
+  io.write(string.format(
+    "%-8s %7d requests %8.1f req/s  p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  max %7.1f ms  " ..
+    "2xx %d  3xx %d  404 %d  other-4xx %d  5xx %d  socket-errors %d\n",
+    kind, summary.requests, summary.requests / secs,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000,
+    t.s2, t.s3, t.s404, t.s4xx, t.s5xx, errors))
+end

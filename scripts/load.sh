@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Load under a real import: serve a FRESH database while `kbfix import` writes the whole
+# archive into it, and hit the server meanwhile with one wrk per request kind (so each kind
+# has its own percentiles). Readers must never see an error (5xx) or a half-imported article;
+# 404s on articles not imported yet are expected and counted apart.
+#
+# Usage: scripts/load.sh            (64 connections for 30 s)
+# Env:   KINDS="search article match"  add "wizard" once POST /api/wizard exists
+#        CONNECTIONS=64  DURATION=30  ARCHIVE=../shared/corpus/kb-txt.tar.gz  PORT=3911
+#        IMPORT=0  baseline: no import, load the database the last run left complete
+# Needs wrk (apt-get install wrk). Output: target/load/summary.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kinds=${KINDS:-search article match}
+connections=${CONNECTIONS:-64}
+duration=${DURATION:-30}
+archive=${ARCHIVE:-../shared/corpus/kb-txt.tar.gz}
+port=${PORT:-3911}
+import=${IMPORT:-1}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+[ -f "$archive" ] || { echo "$archive is missing" >&2; exit 1; }
+
+cargo build --release -q
+work=target/load
+mkdir -p "$work"
+db=$work/kbfix.db
+if [ "$import" = 1 ]; then
+  rm -f "$db" "$db-wal" "$db-shm"
+else
+  [ -f "$db" ] || { echo "IMPORT=0 needs $db from an earlier run" >&2; exit 1; }
+fi
+bin=./target/release/kbfix
+
+# The article ids the archive holds, shuffled, for the article kind.
+tar tzf "$archive" | sed -n 's/.*[Qq]\([0-9]\{6\}\)\.[Tt][Xx][Tt]$/Q\1/p' | shuf -n 5000 --random-source=<(yes) > "$work/ids.txt"
+
+"$bin" --db "$db" serve --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+server=$!
+import_pid=""
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  [ -n "$import_pid" ] && kill "$import_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+
+# The import starts with the load and writes while it runs.
+if [ "$import" = 1 ]; then
+  start=$(date +%s.%N)
+  ( "$bin" --db "$db" import "$archive" > "$work/import.log" 2>&1; echo "exit $? after $(echo "$(date +%s.%N) - $start" | bc) s" >> "$work/import.log" ) &
+  import_pid=$!
+else
+  echo "no import (IMPORT=0)" > "$work/import.log"
+fi
+
+set -- $kinds
+per=$(( connections / $# ))
+pids=()
+for kind in $kinds; do
+  KIND=$kind IDS_FILE=$work/ids.txt wrk -t1 -c"$per" -d"${duration}s" --timeout 10s --latency \
+    -s scripts/load.lua "http://127.0.0.1:$port" > "$work/wrk-$kind.log" 2>&1 &
+  pids+=($!)
+done
+wait "${pids[@]}"
+articles_after_load=$(curl -sf "http://127.0.0.1:$port/healthz" || echo '{}')
+[ -n "$import_pid" ] && { wait "$import_pid" || true; }
+import_pid=""
+
+{
+  if [ "$import" = 1 ]; then during="during a fresh import of $archive"; else during="on the complete database, no import"; fi
+  echo "load: $(( per * $# )) connections ($per per kind) for ${duration}s $during"
+  for kind in $kinds; do
+    grep -E "^$kind " "$work/wrk-$kind.log" || { echo "$kind: wrk failed:"; cat "$work/wrk-$kind.log"; }
+  done
+  echo "healthz when the load ended: $articles_after_load"
+  echo "import: $(grep -E '^imported|^exit|^no import' "$work/import.log" | tr '\n' ' ')"
+  echo "server 5xx/panics logged: $(grep -ciE 'panicked|status=5[0-9][0-9]| 500 ' "$work/serve.log" || true)"
+} | tee "$work/summary.txt"
