@@ -210,7 +210,7 @@ async fn staff_walk(shots: Shots, client: Client, base: String) {
 
     let q = client.find(Locator::Id("home-q")).await.unwrap();
     q.send_keys("cc:Mail post office").await.unwrap();
-    click_and_wait(client, Locator::Css("form.searchform button[type=submit]")).await;
+    click_and_wait(client, Locator::Css("#home-q ~ button[type=submit]")).await;
     let path = path_of(client).await;
     assert!(path.starts_with("/search?q=cc%3AMail"), "{path}");
     let hits = client.find_all(Locator::Css("ol.results a")).await.unwrap();

@@ -374,6 +374,13 @@ mod tests {
         }
     }
 
+    fn unlabelled(q: EventQuote) -> EventQuote {
+        EventQuote {
+            description_labelled: false,
+            ..q
+        }
+    }
+
     #[test]
     fn labels() {
         let cases = [
@@ -465,12 +472,18 @@ mod tests {
             // Unlabelled description one blank line under an indented block.
             (
                 "   Event ID: 1345 - Source: SNA\n\n   Unable to get\n   it.\n\n   Not this.",
-                vec![ev(1345, "SNA", "", "", "Unable to get it.")],
+                vec![unlabelled(ev(1345, "SNA", "", "", "Unable to get it."))],
             ),
             // Source prefix and unlabelled description under an indented block.
             (
                 "   MSExchangeMTA Event ID: 208\n   Type: Warning\n   Some text\n   more.\nProse.",
-                vec![ev(208, "MSExchangeMTA", "Warning", "", "Some text more.")],
+                vec![unlabelled(ev(
+                    208,
+                    "MSExchangeMTA",
+                    "Warning",
+                    "",
+                    "Some text more.",
+                ))],
             ),
             // No id: a registry value, not an event.
             ("   Type: REG_DWORD\n   Data: 1", vec![]),
