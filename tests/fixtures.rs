@@ -212,13 +212,17 @@ fn event_lists_and_article_id() {
         a.events,
         [
             ev(9405, "MSExchangeMTA", "Error", "", ""),
-            ev(
-                208,
-                "MSExchangeMTA",
-                "Warning",
-                "X.400 Service",
-                "A message waited past its delivery time and a non-delivery report was generated. [MTA XFER-IN 17 358] (14)"
-            ),
+            // Unlabelled text right under the block is its description.
+            EventQuote {
+                description_labelled: false,
+                ..ev(
+                    208,
+                    "MSExchangeMTA",
+                    "Warning",
+                    "X.400 Service",
+                    "A message waited past its delivery time and a non-delivery report was generated. [MTA XFER-IN 17 358] (14)"
+                )
+            },
             ev(7000, "Service Control Manager", "Error", "", ""),
             ev(1001, "MSExchange MTA", "", "", ""),
         ]
