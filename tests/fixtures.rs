@@ -23,6 +23,7 @@ fn ev(id: u32, source: &str, kind: &str, category: &str, desc: &str) -> EventQuo
         kind: opt(kind),
         category: opt(category),
         description_labelled: !desc.is_empty(),
+        inline_fields: false,
         description: opt(desc),
     }
 }
@@ -173,13 +174,17 @@ fn nt4_spellings() {
                 "None",
                 "(1174) Internal protocol violation between the gateway service and a link service."
             ),
-            ev(
-                7023,
-                "Service Control Manager",
-                "Error",
-                "None",
-                "The SnaBase service terminated with the following error: The system cannot find the file specified."
-            ),
+            // The two-column Event Detail copy: fields share lines.
+            EventQuote {
+                inline_fields: true,
+                ..ev(
+                    7023,
+                    "Service Control Manager",
+                    "Error",
+                    "None",
+                    "The SnaBase service terminated with the following error: The system cannot find the file specified."
+                )
+            },
         ]
     );
 }
@@ -215,6 +220,7 @@ fn event_lists_and_article_id() {
             // Unlabelled text right under the block is its description.
             EventQuote {
                 description_labelled: false,
+                inline_fields: true,
                 ..ev(
                     208,
                     "MSExchangeMTA",
@@ -223,7 +229,10 @@ fn event_lists_and_article_id() {
                     "A message waited past its delivery time and a non-delivery report was generated. [MTA XFER-IN 17 358] (14)"
                 )
             },
-            ev(7000, "Service Control Manager", "Error", "", ""),
+            EventQuote {
+                inline_fields: true,
+                ..ev(7000, "Service Control Manager", "Error", "", "")
+            },
             ev(1001, "MSExchange MTA", "", "", ""),
         ]
     );

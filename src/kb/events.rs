@@ -203,6 +203,7 @@ impl Group {
                 category: None,
                 description: None,
                 description_labelled: false,
+                inline_fields: false,
             },
             seen: Vec::new(),
             indent,
@@ -314,6 +315,7 @@ pub fn find_events(lines: &[&str]) -> Vec<EventQuote> {
             continue;
         }
         if let Some(fields) = fields {
+            let inline = fields.len() > 1;
             for (label, value) in fields {
                 let g = group.get_or_insert_with(|| Group::new(ind));
                 if !g.add(label, value) {
@@ -321,6 +323,9 @@ pub fn find_events(lines: &[&str]) -> Vec<EventQuote> {
                     let mut fresh = Group::new(ind);
                     fresh.add(label, value);
                     group = Some(fresh);
+                }
+                if inline && let Some(g) = group.as_mut() {
+                    g.quote.inline_fields = true;
                 }
             }
             prev_blank = false;
@@ -370,6 +375,7 @@ mod tests {
             kind: opt(kind),
             category: opt(category),
             description_labelled: !desc.is_empty(),
+            inline_fields: false,
             description: opt(desc),
         }
     }
@@ -377,6 +383,13 @@ mod tests {
     fn unlabelled(q: EventQuote) -> EventQuote {
         EventQuote {
             description_labelled: false,
+            ..q
+        }
+    }
+
+    fn inline(q: EventQuote) -> EventQuote {
+        EventQuote {
+            inline_fields: true,
             ..q
         }
     }
@@ -462,7 +475,7 @@ mod tests {
             // Event viewer pairs on one line, then Data with hex.
             (
                 "Date: 1/1/99   Event ID: 9\nTime: 1:00   Source: Srv\nUser: N/A   Type: Error\nComputer: X   Category: None\nDescription: Failed.\nData:\n0000: 00 00 00 00\n0008: 01 01 01 01",
-                vec![ev(9, "Srv", "Error", "None", "Failed.")],
+                vec![inline(ev(9, "Srv", "Error", "None", "Failed."))],
             ),
             // Two events in a row, and a duplicate.
             (
@@ -472,18 +485,24 @@ mod tests {
             // Unlabelled description one blank line under an indented block.
             (
                 "   Event ID: 1345 - Source: SNA\n\n   Unable to get\n   it.\n\n   Not this.",
-                vec![unlabelled(ev(1345, "SNA", "", "", "Unable to get it."))],
+                vec![inline(unlabelled(ev(
+                    1345,
+                    "SNA",
+                    "",
+                    "",
+                    "Unable to get it.",
+                )))],
             ),
             // Source prefix and unlabelled description under an indented block.
             (
                 "   MSExchangeMTA Event ID: 208\n   Type: Warning\n   Some text\n   more.\nProse.",
-                vec![unlabelled(ev(
+                vec![inline(unlabelled(ev(
                     208,
                     "MSExchangeMTA",
                     "Warning",
                     "",
                     "Some text more.",
-                ))],
+                )))],
             ),
             // No id: a registry value, not an event.
             ("   Type: REG_DWORD\n   Data: 1", vec![]),

@@ -15,7 +15,7 @@ pub use text::{decode_text, fold_source};
 
 /// Changes whenever the parser reads the same bytes into a different article, so imports
 /// re-parse what an older parser stored. Bump it with every such change.
-pub const PARSER_VERSION: u32 = 3;
+pub const PARSER_VERSION: u32 = 4;
 
 /// Why bytes are not an article; the caller adds the file path.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

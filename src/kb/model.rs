@@ -172,4 +172,8 @@ pub struct EventQuote {
     /// text under the block.
     #[serde(default)]
     pub description_labelled: bool,
+    /// Whether several of its fields shared a line (`Event ID: 5002, Source: X, Type: Error`),
+    /// a looser quote than one field a line.
+    #[serde(default)]
+    pub inline_fields: bool,
 }

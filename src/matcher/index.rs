@@ -22,6 +22,8 @@ pub struct QuoteEntry {
     pub shape: Shape,
     /// Whether the description followed a `Description:` label in the article.
     pub labelled: bool,
+    /// Whether the article wrote several of its fields on one line.
+    pub inline: bool,
     /// How many articles quote this event with the same words (this one included).
     pub twins: u32,
     /// How many articles quote this event (same id and source) with a description much
@@ -79,6 +81,7 @@ impl EventIndex {
                 kind: row.kind,
                 shape: shape(row.description.as_deref().unwrap_or("")),
                 labelled: row.description_labelled,
+                inline: row.inline_fields,
                 twins: 1,
                 support: 1,
             });

@@ -275,16 +275,13 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         }
         let sim = pasted.as_ref().map(|p| similarity(p, &q.shape));
         let (score, why) = match (how, sim) {
-            ("text", Some(s)) if s.score >= SAME_MESSAGE => {
-                (0.2 + 0.6 * s.score, describe_text_fit(q, s.score))
-            }
+            ("text", Some(s)) if s.score >= SAME_MESSAGE => (
+                0.2 + 0.6 * s.score + clarity(q),
+                describe_text_fit(q, s.score),
+            ),
             ("text", _) => continue,
-            // A description that followed its `Description:` label is exactly the quoted
-            // text; one read from unlabelled lines under the block may be prose.
             (_, Some(s)) => (
-                base + 0.4 * s.score
-                    + if q.labelled { 0.004 } else { 0.0 }
-                    + no_source_bonus(event, q),
+                base + 0.4 * s.score + clarity(q) + no_source_bonus(event, q),
                 describe_event_fit(q, how, Some(s.score)),
             ),
             // No description pasted: the id and source decide, and among their quotes the
@@ -299,6 +296,7 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
                     base + if empty_fits { 0.1 } else { 0.0 }
                         + 0.02 * f64::from(q.support).ln()
                         + 0.02 * holds_inserts
+                        + if q.inline { 0.0 } else { 0.004 }
                         + no_source_bonus(event, q),
                     describe_event_fit(q, how, None),
                 )
@@ -335,6 +333,14 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         );
     }
     fits
+}
+
+/// A tie-breaker for how cleanly the article quotes the event: a description that followed
+/// its `Description:` label is exactly the quoted text (unlabelled lines under a block may
+/// be prose), and one field a line is a quote copied whole (fields run together on one line
+/// are often a summary written by hand).
+fn clarity(q: &QuoteEntry) -> f64 {
+    (if q.labelled { 0.004 } else { 0.0 }) + if q.inline { 0.0 } else { 0.004 }
 }
 
 /// A paste without a source agrees a little better with quotes that name none either.

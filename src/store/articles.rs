@@ -118,6 +118,7 @@ struct EventRow {
     category: Option<String>,
     description: Option<String>,
     description_labelled: bool,
+    inline_fields: bool,
 }
 
 impl Store {
@@ -222,7 +223,7 @@ impl Store {
             .await?;
             let events: Vec<EventRow> = sqlx::query_as(
                 "SELECT article_id, event_id, source, type, category, description, \
-                 description_labelled FROM events \
+                 description_labelled, inline_fields FROM events \
                  WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, ord",
             )
             .bind(start)
@@ -381,7 +382,8 @@ async fn write_batch(
                 e.kind,
                 e.category,
                 e.description,
-                e.description_labelled
+                e.description_labelled,
+                e.inline_fields
             ]));
         }
         for event_id in kb::mentioned_event_ids(a) {
@@ -425,8 +427,9 @@ async fn write_batch(
         ),
         (
             "INSERT INTO events (article_id, ord, event_id, source, source_key, type, category, \
-             description, description_labelled) SELECT value ->> 0, value ->> 1, value ->> 2, \
-             value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8 \
+             description, description_labelled, inline_fields) SELECT value ->> 0, value ->> 1, \
+             value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, \
+             value ->> 8, value ->> 9 \
              FROM json_each(?1)",
             events,
         ),
@@ -547,6 +550,7 @@ fn assemble(
                 category: e.category,
                 description: e.description,
                 description_labelled: e.description_labelled,
+                inline_fields: e.inline_fields,
             });
         }
         out.push(StoredArticle {

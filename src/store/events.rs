@@ -60,6 +60,8 @@ pub struct EventCandidate {
     pub description: Option<String>,
     /// Whether the description followed a `Description:` label.
     pub description_labelled: bool,
+    /// Whether several fields shared a line.
+    pub inline_fields: bool,
 }
 
 impl Store {
@@ -137,7 +139,7 @@ impl Store {
     pub async fn all_event_quotes(&self) -> Result<Vec<EventCandidate>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT e.article_id, a.title, e.event_id, e.source, e.source_key, e.type, e.description, \
-             e.description_labelled \
+             e.description_labelled, e.inline_fields \
              FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.article_id, e.ord",
         )
         .fetch_all(&self.pool)
