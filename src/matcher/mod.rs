@@ -306,7 +306,7 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         // verbatim (an error code, a file name), then how many articles quote the very same
         // message (a message many articles quote is the likelier one to be pasted).
         let score =
-            score + 0.003 * sim.map_or(0.0, |s| s.exact_values) + 0.001 * f64::from(q.twins).ln();
+            score + 0.01 * sim.map_or(0.0, |s| s.exact_values) + 0.003 * f64::from(q.twins).ln();
         let mut reason = why;
         if let Some(p) = &pasted {
             let vars: Vec<String> = p
