@@ -285,8 +285,8 @@ impl Store {
                FROM facets f1 JOIN facets f2 ON f2.facet = f1.facet AND f2.value = f1.value \
                WHERE f1.facet = 'keyword' AND f1.article_id = (SELECT id FROM mine) \
                  AND f2.article_id != f1.article_id \
-                 AND f1.value IN (SELECT value FROM facets WHERE facet = 'keyword' \
-                                  GROUP BY value HAVING count(*) < 400)), \
+                 AND (SELECT count(*) FROM facets f3 \
+                      WHERE f3.facet = 'keyword' AND f3.value = f1.value) < 400), \
              scored AS ( \
                SELECT id, sum(w) AS score, \
                  (SELECT why FROM (SELECT * FROM ev UNION ALL SELECT * FROM rf UNION ALL SELECT * FROM kw) x \

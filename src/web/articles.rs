@@ -4,6 +4,7 @@ use super::{ApiError, AppState, WebError};
 use crate::kb::{self, ArticleId};
 use crate::store::{StoredArticle, Summary};
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -97,6 +98,11 @@ async fn article_page(
         Ok(id) => id,
         Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
     };
+    if let Some(page) = state.pages.get(&state.store, id).await? {
+        return Ok(Html(page).into_response());
+    }
+    // The generation before reading: a page read during an import is not kept past it.
+    let generation = state.pages.generation().await;
     let stored = load(&state, id).await?;
     let a = stored.article;
     // Every Q-number written anywhere in the text, to tell live links from dead ones.
@@ -171,7 +177,11 @@ async fn article_page(
         applies_to: a.applies_to,
         query_words: a.query_words,
     };
-    Ok(Html(page.render()?).into_response())
+    let html = Bytes::from(page.render()?);
+    if let Some(generation) = generation {
+        state.pages.put(id, generation, html.clone()).await;
+    }
+    Ok(Html(html).into_response())
 }
 
 /// The JSON of an article: the export fields plus the articles citing it.

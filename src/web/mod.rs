@@ -3,6 +3,7 @@
 
 mod articles;
 mod browse;
+mod cache;
 mod error;
 mod events;
 mod extract;
@@ -22,6 +23,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use cache::PageCache;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -50,6 +52,8 @@ pub struct AppState {
     pub matcher: Arc<Matcher>,
     /// Settings.
     pub config: Arc<Config>,
+    /// Rendered article pages.
+    pub pages: Arc<PageCache>,
 }
 
 impl AppState {
@@ -57,6 +61,7 @@ impl AppState {
     pub fn new(store: Store) -> Self {
         Self {
             matcher: Arc::new(Matcher::new(store.clone())),
+            pages: Arc::new(PageCache::default()),
             store,
             config: Arc::new(Config {
                 page_size: 20,

@@ -1,0 +1,79 @@
+//! Rendered article pages kept in memory, so a page helpdesk staff open again and again is
+//! served without touching the database; any import empties it.
+
+use crate::kb::ArticleId;
+use crate::store::{Store, StoreError};
+use axum::body::Bytes;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio::sync::RwLock;
+
+/// Pages kept at most; past it the cache starts over (a few tens of MB of HTML).
+const MAX_PAGES: usize = 4096;
+/// The store's generation is checked at most this often: an import shows within a second.
+const RECHECK: Duration = Duration::from_secs(1);
+
+/// Rendered pages by article, valid for one generation of the store.
+#[derive(Debug)]
+pub struct PageCache {
+    state: RwLock<CacheState>,
+}
+
+#[derive(Debug)]
+struct CacheState {
+    generation: Option<i64>,
+    checked: Instant,
+    pages: HashMap<ArticleId, Bytes>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self {
+            state: RwLock::new(CacheState {
+                generation: None,
+                checked: Instant::now(),
+                pages: HashMap::new(),
+            }),
+        }
+    }
+}
+
+impl PageCache {
+    /// The cached page of `id`, if it is still current.
+    pub async fn get(&self, store: &Store, id: ArticleId) -> Result<Option<Bytes>, StoreError> {
+        {
+            let state = self.state.read().await;
+            if state.generation.is_some() && state.checked.elapsed() < RECHECK {
+                return Ok(state.pages.get(&id).cloned());
+            }
+        }
+        let mut state = self.state.write().await;
+        if state.generation.is_none() || state.checked.elapsed() >= RECHECK {
+            let now = store.generation().await?;
+            if state.generation != Some(now) {
+                state.pages.clear();
+                state.generation = Some(now);
+            }
+            state.checked = Instant::now();
+        }
+        Ok(state.pages.get(&id).cloned())
+    }
+
+    /// Keeps the page of `id` rendered at generation `generation`.
+    pub async fn put(&self, id: ArticleId, generation: i64, page: Bytes) {
+        let mut state = self.state.write().await;
+        // A page rendered before an import finished must not outlive it.
+        if state.generation != Some(generation) {
+            return;
+        }
+        if state.pages.len() >= MAX_PAGES {
+            state.pages.clear();
+        }
+        state.pages.insert(id, page);
+    }
+
+    /// The generation the cached pages belong to, once known.
+    pub async fn generation(&self) -> Option<i64> {
+        self.state.read().await.generation
+    }
+}
