@@ -3,7 +3,8 @@
 --   KIND=search   GET /search?q=...            (a helpdesk query mix)
 --   KIND=article  GET /articles/Q......        (ids from IDS_FILE; 404 until imported)
 --   KIND=match    POST /api/match              (a pasted event, JSON)
---   KIND=wizard   POST /api/wizard             (once the wizard is merged: JSON paste)
+--   KIND=wizard   POST /api/wizard             (a pasted event, JSON {"text": ...}; starts a
+--                                               session, 201 Created, counted with the 2xx)
 local kind = os.getenv("KIND") or "search"
 
 local queries = {

@@ -4,14 +4,15 @@
 # has its own percentiles). Readers must never see an error (5xx) or a half-imported article;
 # 404s on articles not imported yet are expected and counted apart.
 #
-# Usage: scripts/load.sh            (64 connections for 30 s)
-# Env:   KINDS="search article match"  add "wizard" once POST /api/wizard exists
+# Usage: scripts/load.sh            (64 connections for 30 s, 16 per kind)
+# Env:   KINDS="search article match wizard"  (wizard: POST /api/wizard, which also writes a
+#        session row, so it competes with the import for the database's write lock)
 #        CONNECTIONS=64  DURATION=30  ARCHIVE=../shared/corpus/kb-txt.tar.gz  PORT=3911
 #        IMPORT=0  baseline: no import, load the database the last run left complete
 # Needs wrk (apt-get install wrk). Output: target/load/summary.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kinds=${KINDS:-search article match}
+kinds=${KINDS:-search article match wizard}
 connections=${CONNECTIONS:-64}
 duration=${DURATION:-30}
 archive=${ARCHIVE:-../shared/corpus/kb-txt.tar.gz}

@@ -334,3 +334,147 @@ fn show_an_unknown_and_a_malformed_id() {
         assert_one_error(bad, &out, &[bad, "not an article id"]);
     }
 }
+
+/// The Q900068 event as the fixture quotes it (the indented block of SYMPTOMS).
+fn q900068_event() -> String {
+    let text = std::fs::read_to_string(common::fixtures().join("Q900068.TXT")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("Event ID: 68"))
+        .expect("the fixture quotes event 68");
+    lines[start..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs `kbfix --db DB match ARGS` with `stdin` piped in.
+fn kbfix_match(db: &str, args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbfix"))
+        .args(["--db", db, "match"])
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("KBFIX_DB")
+        .env_remove("KBFIX_ADDR")
+        .env_remove("KBFIX_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kbfix match");
+    // Written from a thread: a large paste must not deadlock against a full stdout pipe.
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait for kbfix match");
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn match_ranks_the_pasted_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture_db(dir.path());
+    let out = kbfix_match(&db, &[], q900068_event().as_bytes());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {}: {stderr}", out.status);
+    assert!(stderr.trim().is_empty(), "stderr: {stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("recognised: ")
+            && lines[0].contains("68")
+            && lines[0].contains("MSExchangeCCMC"),
+        "{stdout}"
+    );
+    // The ranking: numbered lines, the article the event comes from first.
+    let ranked: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim_start())
+        .filter(|l| {
+            l.split_once(". Q")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+        })
+        .collect();
+    assert!(ranked.len() >= 2, "{stdout}");
+    assert!(ranked[0].starts_with("1. Q900068 "), "{stdout}");
+    assert!(ranked[0].contains("confidence"), "{stdout}");
+    assert!(
+        ranked.iter().any(|l| l.contains("Q900070")),
+        "the related article is ranked too: {stdout}"
+    );
+}
+
+#[test]
+fn match_json_has_events_and_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture_db(dir.path());
+    let out = kbfix_match(&db, &["--json"], q900068_event().as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    let events = v["events"].as_array().expect("events");
+    assert_eq!(events.len(), 1, "{v}");
+    assert_eq!(events[0]["event_id"], 68);
+    assert!(
+        events[0]["source"]
+            .as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("MSExchangeCCMC")),
+        "{v}"
+    );
+    let results = v["results"].as_array().expect("results");
+    assert_eq!(results[0]["id"], "Q900068", "{v}");
+    assert!(
+        results[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Event ID 68")
+    );
+    let confidences: Vec<f64> = results
+        .iter()
+        .map(|r| r["confidence"].as_f64().expect("a confidence"))
+        .collect();
+    assert!(
+        confidences.windows(2).all(|w| w[0] >= w[1]),
+        "not ranked: {confidences:?}"
+    );
+    assert!(results.iter().all(|r| r["reasons"].is_array()));
+
+    // Text that names no event still answers JSON of the same shape, with no results.
+    let out = kbfix_match(&db, &["--json"], b"zzzqqq xxyyw frobnicator\n");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["events"].is_array() && v["results"].is_array(), "{v}");
+    assert!(v["results"].as_array().unwrap().is_empty(), "{v}");
+}
+
+#[test]
+fn match_with_nothing_on_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture_db(dir.path());
+    for (what, input) in [
+        ("empty stdin", &b""[..]),
+        ("blank stdin", &b"  \n\t\r\n"[..]),
+    ] {
+        for args in [&[][..], &["--json"][..]] {
+            let out = kbfix_match(&db, args, input);
+            assert_one_error(&format!("{what} {args:?}"), &out, &["stdin", "empty"]);
+            assert!(out.stdout.is_empty(), "{what}: printed a ranking anyway");
+        }
+    }
+    // A database that cannot be is reported as for every other command.
+    let missing = dir.path().join("nowhere/kbfix.db");
+    let out = kbfix_match(path_str(&missing), &[], b"Event ID: 68\n");
+    assert_one_error("match, missing db dir", &out, &["nowhere"]);
+}

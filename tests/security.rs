@@ -5,7 +5,10 @@
 mod common;
 
 use axum::http::{StatusCode, header};
-use common::{Reply, TestApp, spawn_app};
+use common::{Reply, TestApp, form_encode, spawn_app};
+use kbfix::web::{Config, StaffAuth};
+use serde_json::json;
+use std::sync::Arc;
 
 /// One URL of each kind of page the app serves, with the status it should answer.
 const PAGES: &[(&str, StatusCode)] = &[
@@ -149,9 +152,36 @@ async fn every_kind_of_page_carries_the_security_headers() {
     }
 }
 
-/// Paths that take POST now or will once the wizard lands: each must refuse a body over the
-/// limit with 413. A path answering 404 to a small POST does not exist (yet) and is skipped.
-const POST_ROUTES: &[&str] = &["/api/match", "/troubleshoot", "/api/wizard"];
+/// A session of the wizard to aim the session routes at, started from an article.
+async fn a_session(app: &TestApp) -> String {
+    let reply = app
+        .post_json("/api/wizard", &json!({"article": "Q900070"}))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply.json()["id"].as_str().unwrap().to_string()
+}
+
+/// Every route that takes POST, the wizard's and the staff pages' included, aimed at a real
+/// session and article so that none answers 404 for want of one.
+async fn post_routes(app: &TestApp) -> Vec<String> {
+    let id = a_session(app).await;
+    [
+        "/api/match",
+        "/troubleshoot",
+        "/troubleshoot/search",
+        "/troubleshoot/article/Q900070",
+        "/wizard/{id}",
+        "/wizard/{id}/search",
+        "/api/wizard",
+        "/api/wizard/{id}/answer",
+        "/api/wizard/{id}/search",
+        "/staff/login",
+        "/staff/logout",
+    ]
+    .iter()
+    .map(|r| r.replace("{id}", &id))
+    .collect()
+}
 
 async fn post_sized(app: &TestApp, uri: &str, content_type: &str, len: usize) -> Reply {
     let body = match content_type {
@@ -170,26 +200,28 @@ async fn post_sized(app: &TestApp, uri: &str, content_type: &str, len: usize) ->
 
 #[tokio::test]
 async fn every_post_route_refuses_bodies_over_the_limit() {
-    let app = spawn_app().await;
+    // With a staff password, or the staff routes would not exist.
+    let app = staff_app().await;
     let over = kbfix::web::MAX_BODY + 1;
-    let mut present = Vec::new();
-    for uri in POST_ROUTES {
+    for uri in post_routes(&app).await {
         for ct in ["application/json", "application/x-www-form-urlencoded"] {
-            let small = post_sized(&app, uri, ct, 10).await;
-            if small.status == StatusCode::NOT_FOUND {
-                continue;
-            }
-            present.push(*uri);
-            let big = post_sized(&app, uri, ct, over).await;
+            let small = post_sized(&app, &uri, ct, 10).await;
+            assert!(
+                small.status != StatusCode::NOT_FOUND
+                    && small.status != StatusCode::METHOD_NOT_ALLOWED
+                    && small.status != StatusCode::PAYLOAD_TOO_LARGE,
+                "POST {uri} ({ct}) with a small body: {}",
+                small.status
+            );
+            let big = post_sized(&app, &uri, ct, over).await;
             assert_eq!(
                 big.status,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "POST {uri} ({ct}) with {over} bytes"
             );
-            assert_secure(uri, &big);
+            assert_secure(&uri, &big);
         }
     }
-    assert!(present.contains(&"/api/match"), "POST /api/match is gone");
     // Every GET route refuses a POST outright, large or not, and never reads it as a page.
     for (uri, _) in PAGES {
         let big = post_sized(&app, uri, "application/json", over).await;
@@ -210,27 +242,253 @@ async fn every_post_route_refuses_bodies_over_the_limit() {
 async fn a_body_over_the_limit_gets_a_readable_answer() {
     // Real clients send Content-Length, so the limit refuses before any handler runs: the
     // answer must still be the app's own, JSON for the API and a page for forms.
-    let app = spawn_app().await;
+    let app = staff_app().await;
     let over = kbfix::web::MAX_BODY + 1;
-    let api = post_sized(&app, "/api/match", "application/json", over).await;
-    assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let error = api.json()["error"].as_str().unwrap_or_default().to_string();
-    assert!(error.contains("KiB"), "{}", api.body);
-    // "/" takes no POST, but the limit answers before routing: it stands for the wizard's
-    // forms until they are merged.
-    let pages = ["/"].into_iter().chain(POST_ROUTES.iter().copied());
-    for uri in pages.filter(|u| !u.starts_with("/api/")) {
-        let page = post_sized(&app, uri, "application/x-www-form-urlencoded", over).await;
-        if page.status == StatusCode::NOT_FOUND {
-            continue; // not merged yet
+    for uri in post_routes(&app).await {
+        if uri.starts_with("/api/") {
+            let api = post_sized(&app, &uri, "application/json", over).await;
+            assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+            assert!(
+                header(&api, "content-type").starts_with("application/json"),
+                "{uri}: {}",
+                header(&api, "content-type")
+            );
+            let error = api.json()["error"].as_str().unwrap_or_default().to_string();
+            assert!(error.contains("KiB"), "{uri}: {}", api.body);
+        } else {
+            let page = post_sized(&app, &uri, "application/x-www-form-urlencoded", over).await;
+            assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+            assert!(
+                header(&page, "content-type").starts_with("text/html"),
+                "{uri}: {}",
+                header(&page, "content-type")
+            );
+            assert!(page.body.contains("KiB"), "{uri}: {}", page.body);
+            assert_no_inline_code(&uri, &page);
         }
-        assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
-        assert!(
-            header(&page, "content-type").starts_with("text/html"),
-            "{uri}: {}",
-            header(&page, "content-type")
-        );
-        assert!(page.body.contains("KiB"), "{uri}: {}", page.body);
+    }
+}
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The app with a staff password, as `tests/staff.rs` builds it.
+async fn staff_app() -> TestApp {
+    let mut app = spawn_app().await;
+    app.state.config = Arc::new(Config {
+        page_size: 20,
+        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
+    });
+    app
+}
+
+/// The `name=value` pair of the cookie `name` a reply sets.
+fn cookie_pair(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+/// The value of the hidden `csrf` field of a page.
+fn csrf(page: &Reply) -> String {
+    let at = page
+        .body
+        .find(r#"name="csrf" value=""#)
+        .expect("a csrf field")
+        + 19;
+    let end = page.body[at..].find('"').unwrap();
+    page.body[at..at + end].to_string()
+}
+
+async fn send_with(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    form: Option<&[(&str, &str)]>,
+) -> Reply {
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let body = match form {
+        Some(fields) => {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            fields
+                .iter()
+                .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+                .collect::<Vec<_>>()
+                .join("&")
+        }
+        None => String::new(),
+    };
+    app.send(req.body(axum::body::Body::from(body)).unwrap())
+        .await
+}
+
+/// Logs in (the login page's cookie and token, then the password) and returns every reply
+/// on the way, the session cookie last.
+async fn staff_login(app: &TestApp) -> (Vec<(&'static str, Reply)>, String) {
+    let form = app.get("/staff/login").await;
+    let login_cookie = cookie_pair(&form, "kbfix_staff_login").expect("a login cookie");
+    let token = csrf(&form);
+    let wrong = send_with(
+        app,
+        "POST",
+        "/staff/login",
+        Some(&login_cookie),
+        Some(&[("password", "guess"), ("csrf", &token)]),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let no_token = send_with(
+        app,
+        "POST",
+        "/staff/login",
+        Some(&login_cookie),
+        Some(&[("password", PASSWORD), ("csrf", "00ff")]),
+    )
+    .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let form = app.get("/staff/login").await;
+    let login_cookie = cookie_pair(&form, "kbfix_staff_login").unwrap();
+    let right = send_with(
+        app,
+        "POST",
+        "/staff/login",
+        Some(&login_cookie),
+        Some(&[("password", PASSWORD), ("csrf", &csrf(&form))]),
+    )
+    .await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
+    let cookie = cookie_pair(&right, "kbfix_staff").expect("a session cookie");
+    (
+        vec![
+            ("staff login page", form),
+            ("staff 401 wrong password", wrong),
+            ("staff 403 bad csrf", no_token),
+            ("staff 303 logged in", right),
+        ],
+        cookie,
+    )
+}
+
+#[tokio::test]
+async fn wizard_and_staff_pages_carry_the_security_headers() {
+    let app = staff_app().await;
+    let event = "Event ID: 68\nSource: MSExchangeCCMC\nDescription: Bridge EXPORT to file \
+                 BRIDGE.EXP ended with result code 1.";
+    let started = app.post_form("/troubleshoot", &[("text", event)]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let url = started.location();
+    let id = url.trim_start_matches("/wizard/").to_string();
+    let answered = app.post_form(&url, &[("answer", "Q900068")]).await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    let api_start = app.post_json("/api/wizard", &json!({"text": event})).await;
+    assert_eq!(api_start.status, StatusCode::CREATED);
+    let nobody = "0123456789abcdef0123456789abcdef";
+    let mut replies: Vec<(String, Reply, StatusCode)> = vec![
+        ("303 paste".into(), started, StatusCode::SEE_OTHER),
+        ("303 answer".into(), answered, StatusCode::SEE_OTHER),
+        ("201 /api/wizard".into(), api_start, StatusCode::CREATED),
+        (
+            "303 start from an article".into(),
+            app.post_form("/troubleshoot/article/Q900070", &[]).await,
+            StatusCode::SEE_OTHER,
+        ),
+        (
+            "303 start from words".into(),
+            app.post_form("/troubleshoot/search", &[("q", "mail bridge")])
+                .await,
+            StatusCode::SEE_OTHER,
+        ),
+        (
+            "422 empty paste page".into(),
+            app.post_form("/troubleshoot", &[("text", " ")]).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "422 invalid answer page".into(),
+            app.post_form(&url, &[("answer", "perhaps")]).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "409 stale form".into(),
+            app.post_form(&url, &[("answer", "none"), ("step", "1")])
+                .await,
+            StatusCode::CONFLICT,
+        ),
+        (
+            "422 invalid answer JSON".into(),
+            app.post_json(
+                &format!("/api/wizard/{id}/answer"),
+                &json!({"answer": "perhaps"}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "404 unknown session answer JSON".into(),
+            app.post_json(
+                &format!("/api/wizard/{nobody}/answer"),
+                &json!({"answer": "yes"}),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    for (uri, status) in [
+        (url.clone(), StatusCode::OK),
+        (format!("{url}/step/1"), StatusCode::OK),
+        (format!("{url}/step/2"), StatusCode::OK),
+        (format!("{url}/step/9"), StatusCode::NOT_FOUND),
+        (format!("{url}/transcript.txt"), StatusCode::OK),
+        (format!("/api/wizard/{id}"), StatusCode::OK),
+        (format!("/wizard/{nobody}"), StatusCode::NOT_FOUND),
+        (format!("/api/wizard/{nobody}"), StatusCode::NOT_FOUND),
+        ("/staff".into(), StatusCode::SEE_OTHER),
+        ("/staff/login".into(), StatusCode::OK),
+    ] {
+        let reply = app.get(&uri).await;
+        replies.push((uri, reply, status));
+    }
+
+    let (logins, cookie) = staff_login(&app).await;
+    for (what, reply) in logins {
+        let status = reply.status;
+        replies.push((what.into(), reply, status));
+    }
+    for (uri, status) in [
+        ("/staff".to_string(), StatusCode::OK),
+        ("/staff?filter=unresolved".into(), StatusCode::OK),
+        (format!("/staff/sessions/{id}"), StatusCode::OK),
+        (format!("/staff/sessions/{nobody}"), StatusCode::NOT_FOUND),
+        ("/staff/insights".into(), StatusCode::OK),
+    ] {
+        let reply = send_with(&app, "GET", &uri, Some(&cookie), None).await;
+        replies.push((format!("staff {uri}"), reply, status));
+    }
+    let logout = send_with(
+        &app,
+        "POST",
+        "/staff/logout",
+        Some(&cookie),
+        Some(&[("csrf", "00ff")]),
+    )
+    .await;
+    replies.push((
+        "staff logout, bad csrf".into(),
+        logout,
+        StatusCode::FORBIDDEN,
+    ));
+
+    for (what, reply, status) in &replies {
+        assert_eq!(reply.status, *status, "{what}: {}", reply.body);
+        assert_secure(what, reply);
+        assert_no_inline_code(what, reply);
     }
 }
 
@@ -298,4 +556,89 @@ async fn user_text_is_shown_escaped() {
         "{}",
         reply.body
     );
+}
+
+/// `tests/wizard.rs` sees the paste escaped on the wizard's own pages and `tests/staff.rs`
+/// sees a paste sent as JSON escaped on the staff pages: here the paste comes through the
+/// home page's form, and is followed onto the read-only step URLs, the refine box, the
+/// invalid-answer page and the staff list and transcript.
+#[tokio::test]
+async fn pasted_markup_stays_escaped_on_wizard_and_staff_pages() {
+    let app = staff_app().await;
+    let started = app.post_form("/troubleshoot", &[("text", SCRIPT)]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let url = started.location();
+    let id = url.trim_start_matches("/wizard/").to_string();
+    let shows_it = |what: &str, reply: &Reply| {
+        assert_eq!(reply.status, StatusCode::OK, "{what}: {}", reply.body);
+        assert_escaped(what, reply);
+        assert!(
+            reply.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                || reply
+                    .body
+                    .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            "{what}: the paste is not shown back escaped"
+        );
+    };
+    shows_it("current step", &app.get(&url).await);
+
+    // An answer that is markup is refused on a page that names the valid ones, escaped.
+    let bad = app.post_form(&url, &[("answer", SCRIPT)]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_escaped("invalid answer page", &bad);
+    let bad = app
+        .post_json(
+            &format!("/api/wizard/{id}/answer"),
+            &json!({"answer": SCRIPT}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(header(&bad, "content-type").starts_with("application/json"));
+    assert_eq!(header(&bad, "x-content-type-options"), "nosniff");
+
+    // Refined with markup, then escalated: the first step, now read-only, still shows it.
+    let refined = app
+        .post_form(&format!("{url}/search"), &[("q", SCRIPT)])
+        .await;
+    assert_eq!(refined.status, StatusCode::SEE_OTHER, "{}", refined.body);
+    shows_it("refined step", &app.get(&url).await);
+    let escalated = app.post_form(&url, &[("answer", "none")]).await;
+    assert_eq!(
+        escalated.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        escalated.body
+    );
+    shows_it("escalated step", &app.get(&url).await);
+    shows_it(
+        "step 1, read-only",
+        &app.get(&format!("{url}/step/1")).await,
+    );
+    shows_it(
+        "step 2, read-only",
+        &app.get(&format!("{url}/step/2")).await,
+    );
+
+    let words = app
+        .post_form("/troubleshoot/search", &[("q", SCRIPT)])
+        .await;
+    assert_eq!(words.status, StatusCode::SEE_OTHER, "{}", words.body);
+    shows_it("started from words", &app.get(&words.location()).await);
+
+    let (_, cookie) = staff_login(&app).await;
+    let list = send_with(&app, "GET", "/staff", Some(&cookie), None).await;
+    shows_it("staff list", &list);
+    assert!(list.body.contains(&format!("/staff/sessions/{id}")));
+    let transcript = send_with(
+        &app,
+        "GET",
+        &format!("/staff/sessions/{id}"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+    shows_it("staff transcript", &transcript);
+    let insights = send_with(&app, "GET", "/staff/insights", Some(&cookie), None).await;
+    assert_eq!(insights.status, StatusCode::OK);
+    assert_escaped("staff insights", &insights);
 }
