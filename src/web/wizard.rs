@@ -49,6 +49,17 @@ fn to_session(id: &SessionId) -> Response {
     Redirect::to(&format!("/wizard/{id}")).into_response()
 }
 
+/// After an answer, the new step at its own URL: the browser's history then holds one
+/// entry per step, so its Back button shows the step before.
+fn to_step(session: &Session) -> Response {
+    Redirect::to(&format!(
+        "/wizard/{}/step/{}",
+        session.id,
+        session.current().n
+    ))
+    .into_response()
+}
+
 /// The home page's paste form.
 #[derive(Debug, Deserialize)]
 struct PasteForm {
@@ -135,8 +146,8 @@ async fn answer_form(
 ) -> Result<Response, WebError> {
     let id = session_id(&raw)?;
     let expected = form.step.trim().parse::<i64>().ok();
-    wizard(&state).answer(&id, &form.answer, expected).await?;
-    Ok(to_session(&id))
+    let session = wizard(&state).answer(&id, &form.answer, expected).await?;
+    Ok(to_step(&session))
 }
 
 async fn refine_form(
@@ -145,8 +156,8 @@ async fn refine_form(
     HtmlForm(form): HtmlForm<SearchForm>,
 ) -> Result<Response, WebError> {
     let id = session_id(&raw)?;
-    wizard(&state).refine(&id, &form.q).await?;
-    Ok(to_session(&id))
+    let session = wizard(&state).refine(&id, &form.q).await?;
+    Ok(to_step(&session))
 }
 
 async fn transcript_txt(
