@@ -145,7 +145,10 @@ impl Store {
         &self,
         batch: &[(Article, String)],
     ) -> Result<Vec<WriteOutcome>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
+        // deferred transaction that reads first (FTS5 reads its own structure) and writes
+        // second fails at once with SQLITE_BUSY when another writer committed in between.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let outcomes = write_batch(&mut tx, batch).await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
             .execute(&mut *tx)

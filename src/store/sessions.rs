@@ -140,7 +140,8 @@ impl Store {
     /// Creates a session with its first step, in one transaction.
     pub async fn create_session(&self, s: &NewSession) -> Result<(), StoreError> {
         let t = now();
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE: wait for the write lock rather than fail beside a running import.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
              event_key, current_n, current_kind) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
@@ -187,7 +188,8 @@ impl Store {
     /// current one: someone answered it first.
     pub async fn advance_session(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
         let t = now();
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE: wait for the write lock rather than fail beside a running import.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let claimed = sqlx::query(
             "UPDATE wizard_steps SET answer = ?3, answered_at = ?4 \
              WHERE session_id = ?1 AND n = ?2 AND answer IS NULL \
