@@ -284,23 +284,6 @@ async fn phone_walk(shots: Shots, client: Client, base: String, width: u32) {
     );
 }
 
-/// The Q900068 event exactly as the fixture quotes it (the indented block of SYMPTOMS), as
-/// `tests/wizard.rs` builds it.
-fn q900068_event() -> String {
-    let text = std::fs::read_to_string(common::fixtures().join("Q900068.TXT")).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let start = lines
-        .iter()
-        .position(|l| l.trim_start().starts_with("Event ID: 68"))
-        .expect("the fixture quotes event 68");
-    lines[start..]
-        .iter()
-        .take_while(|l| !l.trim().is_empty())
-        .map(|l| l.trim())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// What identifies a wizard page as shown: its kind, its "Step N" line and its heading.
 #[derive(Debug, Clone, PartialEq)]
 struct Shown {
@@ -488,7 +471,7 @@ async fn answer(client: &Client, value: &str, what: &str) {
 async fn wizard_walk(shots: Shots, client: Client, base: String) -> String {
     let client = &client;
     client.goto(&format!("{base}/")).await.unwrap();
-    let paste = q900068_event();
+    let paste = common::q900068_event();
     let textarea = client.find(Locator::Id("paste-text")).await.unwrap();
     textarea.send_keys(&paste).await.unwrap();
     let typed = eval(
@@ -604,7 +587,7 @@ async fn phone_wizard(shots: Shots, client: Client, base: String, width: u32, se
     let client = &client;
     client.goto(&format!("{base}/")).await.unwrap();
     let textarea = client.find(Locator::Id("paste-text")).await.unwrap();
-    textarea.send_keys(&q900068_event()).await.unwrap();
+    textarea.send_keys(&common::q900068_event()).await.unwrap();
     click_and_wait(client, Locator::Css("form.paste button[type=submit]")).await;
     let mut pages = vec![("phone-wizard-choose".to_string(), path_of(client).await)];
     client.goto(&format!("{base}{session}")).await.unwrap();

@@ -335,22 +335,6 @@ fn show_an_unknown_and_a_malformed_id() {
     }
 }
 
-/// The Q900068 event as the fixture quotes it (the indented block of SYMPTOMS).
-fn q900068_event() -> String {
-    let text = std::fs::read_to_string(common::fixtures().join("Q900068.TXT")).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let start = lines
-        .iter()
-        .position(|l| l.trim_start().starts_with("Event ID: 68"))
-        .expect("the fixture quotes event 68");
-    lines[start..]
-        .iter()
-        .take_while(|l| !l.trim().is_empty())
-        .map(|l| l.trim())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Runs `kbfix --db DB match ARGS` with `stdin` piped in.
 fn kbfix_match(db: &str, args: &[&str], stdin: &[u8]) -> Output {
     use std::io::Write;
@@ -382,7 +366,7 @@ fn kbfix_match(db: &str, args: &[&str], stdin: &[u8]) -> Output {
 fn match_ranks_the_pasted_event() {
     let dir = tempfile::tempdir().unwrap();
     let db = fixture_db(dir.path());
-    let out = kbfix_match(&db, &[], q900068_event().as_bytes());
+    let out = kbfix_match(&db, &[], common::q900068_event().as_bytes());
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "exit {}: {stderr}", out.status);
@@ -416,7 +400,7 @@ fn match_ranks_the_pasted_event() {
 fn match_json_has_events_and_results() {
     let dir = tempfile::tempdir().unwrap();
     let db = fixture_db(dir.path());
-    let out = kbfix_match(&db, &["--json"], q900068_event().as_bytes());
+    let out = kbfix_match(&db, &["--json"], common::q900068_event().as_bytes());
     assert!(
         out.status.success(),
         "{}",

@@ -8,22 +8,6 @@ use axum::http::StatusCode;
 use common::{Reply, TestApp, spawn_app};
 use serde_json::{Value, json};
 
-/// The Q900068 event exactly as the fixture quotes it (the indented block of SYMPTOMS).
-fn q900068_event() -> String {
-    let text = std::fs::read_to_string(common::fixtures().join("Q900068.TXT")).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let start = lines
-        .iter()
-        .position(|l| l.trim_start().starts_with("Event ID: 68"))
-        .expect("the fixture quotes event 68");
-    lines[start..]
-        .iter()
-        .take_while(|l| !l.trim().is_empty())
-        .map(|l| l.trim())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 async fn start(app: &TestApp, body: Value) -> Value {
     let reply = app.post_json("/api/wizard", &body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
@@ -66,7 +50,7 @@ fn values(v: &Value) -> Vec<String> {
 #[tokio::test]
 async fn seed_walk_in_json() {
     let app = spawn_app().await;
-    let paste = q900068_event();
+    let paste = common::q900068_event();
     let v = start(&app, json!({ "text": paste })).await;
     let id = v["id"].as_str().unwrap().to_string();
     assert_eq!(id.len(), 32);
@@ -190,7 +174,7 @@ fn kind_of(page: &Reply) -> &str {
 async fn seed_walk_through_the_forms() {
     let app = spawn_app().await;
     let reply = app
-        .post_form("/troubleshoot", &[("text", &q900068_event())])
+        .post_form("/troubleshoot", &[("text", &common::q900068_event())])
         .await;
     let url = reply.location();
     assert!(url.starts_with("/wizard/"), "{url}");
@@ -335,7 +319,7 @@ async fn unknown_sessions_are_404() {
 #[tokio::test]
 async fn back_returns_to_the_previous_step() {
     let app = spawn_app().await;
-    let v = start(&app, json!({ "text": q900068_event() })).await;
+    let v = start(&app, json!({ "text": common::q900068_event() })).await;
     let id = v["id"].as_str().unwrap();
     let v = answer(&app, id, "Q900068").await;
     assert_eq!(kind(&v), "try_resolution");
@@ -547,7 +531,7 @@ async fn empty_and_unmatched_pastes_keep_the_text() {
 #[tokio::test]
 async fn step_urls_show_history_read_only() {
     let app = spawn_app().await;
-    let v = start(&app, json!({ "text": q900068_event() })).await;
+    let v = start(&app, json!({ "text": common::q900068_event() })).await;
     let id = v["id"].as_str().unwrap();
     answer(&app, id, "Q900068").await;
     let one = app.get(&format!("/wizard/{id}/step/1")).await;

@@ -89,7 +89,7 @@ pub fn describe_pasted(event: &PastedEvent) -> String {
         (Some(id), Some(src)) => format!("Event {id} from {src}"),
         (Some(id), None) => format!("Event {id}"),
         (None, Some(src)) => format!("An event from {src}"),
-        (None, None) => "Message text".to_string(),
+        (None, None) => "Text without an event id or source".to_string(),
     };
     if let Some(level) = event.level.as_deref().filter(|l| !l.is_empty()) {
         s.push_str(", ");

@@ -18,6 +18,26 @@ pub fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// The Q900068 event exactly as the fixture quotes it (the indented block of SYMPTOMS): what
+/// a user pastes in the seed walk.
+pub fn q900068_event() -> String {
+    let text = std::fs::read_to_string(fixtures().join("Q900068.TXT")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("Event ID: 68"))
+        .expect("the fixture quotes event 68");
+    lines[start..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(
+            "
+",
+        )
+}
+
 /// An app over its own database; the directory is removed when it drops.
 pub struct TestApp {
     /// The store behind the app.
