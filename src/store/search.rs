@@ -114,14 +114,30 @@ impl Store {
                 results: Vec::new(),
             });
         }
-        let page_sql = format!(
-            "SELECT a.id, a.title, a.date, a.category, \
-             snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, \
-             -{WEIGHTS} AS score \
-             FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
-             WHERE articles_fts MATCH ?1 AND {filter_sql} \
-             ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6"
-        );
+        let page_sql = if filtered {
+            format!(
+                "SELECT a.id, a.title, a.date, a.category, \
+                 snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, \
+                 -{WEIGHTS} AS score \
+                 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
+                 WHERE articles_fts MATCH ?1 AND {filter_sql} \
+                 ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6"
+            )
+        } else {
+            // Rank inside the full-text index alone, then fetch rows and snippets for the
+            // page only: joining the article rows of every match before sorting was ten
+            // times slower on common words.
+            format!(
+                "WITH top AS (SELECT rowid AS id, -{WEIGHTS} AS score FROM articles_fts \
+                   WHERE articles_fts MATCH ?1 ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6) \
+                 SELECT a.id, a.title, a.date, a.category, \
+                 snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, top.score \
+                 FROM top JOIN articles_fts ON articles_fts.rowid = top.id \
+                 JOIN articles a ON a.id = top.id \
+                 WHERE articles_fts MATCH ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL \
+                 ORDER BY top.score DESC, a.id"
+            )
+        };
         let results = sqlx::query_as(&page_sql)
             .bind(query)
             .bind(&filters.category)
