@@ -36,6 +36,8 @@ pub struct QuoteEntry {
 pub struct EventIndex {
     /// The store generation this was built from.
     pub generation: i64,
+    /// How many articles the archive held then.
+    pub articles: i64,
     quotes: Vec<QuoteEntry>,
     by_key: HashMap<(String, u32), Vec<usize>>,
     by_id: HashMap<u32, Vec<usize>>,

@@ -23,7 +23,7 @@ pub const MAX_RESULTS: usize = 20;
 /// A description at least this alike counts as the same message.
 const SAME_MESSAGE: f64 = 0.5;
 /// Words of a paste sent to full-text search.
-const FTS_WORDS: usize = 24;
+const FTS_WORDS: usize = 8;
 /// The index is checked for staleness at most this often, so a running import does not
 /// make every request rebuild it.
 const RECHECK: Duration = Duration::from_secs(1);
@@ -111,6 +111,8 @@ struct Fit {
 pub struct Matcher {
     store: Store,
     index: RwLock<(Arc<EventIndex>, Instant)>,
+    /// How many articles hold each word searched for, for this generation of the archive.
+    doc_counts: std::sync::Mutex<HashMap<String, i64>>,
 }
 
 impl Matcher {
@@ -119,6 +121,7 @@ impl Matcher {
         Self {
             store,
             index: RwLock::new((Arc::new(EventIndex::empty()), Instant::now() - RECHECK * 2)),
+            doc_counts: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -137,7 +140,12 @@ impl Matcher {
         let generation = self.store.generation().await?;
         if generation != guard.0.generation || guard.0.is_empty_placeholder() {
             let quotes = self.store.all_event_quotes().await?;
-            guard.0 = Arc::new(EventIndex::build(generation, quotes));
+            let mut index = EventIndex::build(generation, quotes);
+            index.articles = self.store.article_count().await?;
+            guard.0 = Arc::new(index);
+            if let Ok(mut counts) = self.doc_counts.lock() {
+                counts.clear();
+            }
         }
         guard.1 = Instant::now();
         Ok(guard.0.clone())
@@ -190,20 +198,53 @@ impl Matcher {
         Ok(())
     }
 
+    /// The rarest `FTS_WORDS` of `words`, in their order, leaving out words most articles
+    /// hold: an OR query costs what its words' posting lists cost, and a word in half the
+    /// archive ranks nothing. Document counts are remembered until the archive changes.
+    async fn rarest(&self, mut words: Vec<String>) -> Result<Vec<String>, StoreError> {
+        let articles = self.index().await?.articles.max(1);
+        let mut counted = Vec::with_capacity(words.len());
+        for w in &words {
+            let cached = self.doc_counts.lock().ok().and_then(|m| m.get(w).copied());
+            let n = match cached {
+                Some(n) => n,
+                None => {
+                    let n = self.store.term_documents(w).await?;
+                    if let Ok(mut m) = self.doc_counts.lock() {
+                        m.insert(w.clone(), n);
+                    }
+                    n
+                }
+            };
+            counted.push((w.clone(), n));
+        }
+        let mut by_rarity = counted.clone();
+        by_rarity.sort_by_key(|(_, n)| *n);
+        let keep: Vec<&String> = by_rarity
+            .iter()
+            .enumerate()
+            // The three rarest always, then any word in fewer than one article in twenty.
+            .filter(|(i, (_, n))| *n > 0 && (*i < 3 || *n * 20 < articles))
+            .take(FTS_WORDS)
+            .map(|(_, (w, _))| w)
+            .collect();
+        words.retain(|w| keep.contains(&w));
+        Ok(words)
+    }
+
     async fn add_full_text(
         &self,
         fits: &mut HashMap<ArticleId, Fit>,
         words: &str,
         event: &PastedEvent,
     ) -> Result<(), StoreError> {
-        // The source name is a strong word to search with when the event index had nothing;
-        // words found in nearly every article only slow the search down.
-        let words = significant_words(words);
-        let text = match &event.source {
-            Some(s) => format!("{s} {words}"),
-            None => words,
-        };
-        let Some(q) = fts_query(&text, " OR ", FTS_WORDS) else {
+        // The source name is a strong word to search with when the event index had nothing.
+        let mut words = significant_words(words);
+        if let Some(s) = &event.source {
+            words.splice(0..0, significant_words(s));
+        }
+        let words = self.rarest(words).await?;
+        let Some(q) = fts_query(&words.join(" "), " OR ", FTS_WORDS) else {
             return Ok(());
         };
         let hits = self.store.search_ids(&q, MAX_RESULTS as i64).await?;
@@ -232,18 +273,23 @@ impl Matcher {
     }
 }
 
-/// The words of `text` worth searching for: no one-letter words and no English function words.
-fn significant_words(text: &str) -> String {
+/// The words of `text` worth searching for, lower-cased, once each: no one-letter words and
+/// no English function words.
+fn significant_words(text: &str) -> Vec<String> {
     const STOP: &[&str] = &[
         "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do",
         "for", "from", "had", "has", "have", "if", "in", "into", "is", "it", "its", "may", "no",
         "not", "of", "on", "or", "so", "such", "than", "that", "the", "their", "then", "there",
         "these", "this", "to", "was", "were", "when", "which", "while", "will", "with", "would",
     ];
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 1 && !STOP.contains(&w.to_lowercase().as_str()))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut words: Vec<String> = Vec::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        let lower = w.to_lowercase();
+        if lower.chars().count() > 1 && !STOP.contains(&lower.as_str()) && !words.contains(&lower) {
+            words.push(lower);
+        }
+    }
+    words
 }
 
 /// Candidates from the quoted events: by (id, source), else by id alone, else (no id) by

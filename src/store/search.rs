@@ -150,6 +150,19 @@ impl Store {
         Ok(SearchPage { total, results })
     }
 
+    /// How many articles hold `word` (one word, as the full-text index folds it).
+    pub async fn term_documents(&self, word: &str) -> Result<i64, StoreError> {
+        let Some(q) = fts_query(word, " ", 1) else {
+            return Ok(0);
+        };
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1")
+                .bind(q)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// The best `limit` articles for an FTS5 query, ids and scores only (for the matcher).
     pub async fn search_ids(
         &self,
