@@ -136,9 +136,23 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Runs a write transaction on a task of its own, so that a request cancelled half-way (the
+/// client went away) cannot drop it between `BEGIN` and `COMMIT` and hand the pool a
+/// connection still inside a transaction.
+async fn detached<T: Send + 'static>(
+    write: impl Future<Output = Result<T, StoreError>> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::spawn(write).await?
+}
+
 impl Store {
     /// Creates a session with its first step, in one transaction.
     pub async fn create_session(&self, s: &NewSession) -> Result<(), StoreError> {
+        let (store, s) = (self.clone(), s.clone());
+        detached(async move { store.write_new_session(&s).await }).await
+    }
+
+    async fn write_new_session(&self, s: &NewSession) -> Result<(), StoreError> {
         let t = now();
         // IMMEDIATE: wait for the write lock rather than fail beside a running import.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -187,6 +201,11 @@ impl Store {
     /// transaction. Returns `false` (and changes nothing) when the step was no longer the
     /// current one: someone answered it first.
     pub async fn advance_session(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
+        let (store, id, a) = (self.clone(), id.to_string(), a.clone());
+        detached(async move { store.write_advance(&id, &a).await }).await
+    }
+
+    async fn write_advance(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
         let t = now();
         // IMMEDIATE: wait for the write lock rather than fail beside a running import.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
