@@ -72,6 +72,15 @@ impl Store {
             .max_connections(max)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            // A connection must come back to the pool outside any transaction, whatever
+            // happened to the request that used it; ending one that is not open fails
+            // harmlessly.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
