@@ -292,17 +292,6 @@ fn cookie_pair(reply: &Reply, name: &str) -> Option<String> {
         .map(|c| c.split(';').next().unwrap().to_string())
 }
 
-/// The value of the hidden `csrf` field of a page.
-fn csrf(page: &Reply) -> String {
-    let at = page
-        .body
-        .find(r#"name="csrf" value=""#)
-        .expect("a csrf field")
-        + 19;
-    let end = page.body[at..].find('"').unwrap();
-    page.body[at..at + end].to_string()
-}
-
 async fn send_with(
     app: &TestApp,
     method: &str,
@@ -334,7 +323,7 @@ async fn send_with(
 async fn staff_login(app: &TestApp) -> (Vec<(&'static str, Reply)>, String) {
     let form = app.get("/staff/login").await;
     let login_cookie = cookie_pair(&form, "kbfix_staff_login").expect("a login cookie");
-    let token = csrf(&form);
+    let token = common::csrf(&form);
     let wrong = send_with(
         app,
         "POST",
@@ -360,7 +349,7 @@ async fn staff_login(app: &TestApp) -> (Vec<(&'static str, Reply)>, String) {
         "POST",
         "/staff/login",
         Some(&login_cookie),
-        Some(&[("password", PASSWORD), ("csrf", &csrf(&form))]),
+        Some(&[("password", PASSWORD), ("csrf", &common::csrf(&form))]),
     )
     .await;
     assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);

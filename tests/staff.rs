@@ -39,17 +39,6 @@ fn cookie_pair(reply: &Reply, name: &str) -> Option<String> {
         .map(|c| c.split(';').next().unwrap().to_string())
 }
 
-/// The value of the hidden `csrf` field of a page.
-fn csrf(page: &Reply) -> String {
-    let at = page
-        .body
-        .find(r#"name="csrf" value=""#)
-        .expect("a csrf field")
-        + 19;
-    let end = page.body[at..].find('"').unwrap();
-    page.body[at..at + end].to_string()
-}
-
 async fn get_with(app: &TestApp, uri: &str, cookie: &str) -> Reply {
     app.send(
         Request::get(uri)
@@ -89,7 +78,7 @@ async fn login_form(app: &TestApp) -> (String, String) {
     assert_eq!(page.status, StatusCode::OK);
     (
         cookie_pair(&page, "kbfix_staff_login").unwrap(),
-        csrf(&page),
+        common::csrf(&page),
     )
 }
 
@@ -196,7 +185,7 @@ async fn forms_need_their_csrf_token() {
     }
     let session = login(&app).await;
     let page = get_with(&app, "/staff", &session).await;
-    let token = csrf(&page);
+    let token = common::csrf(&page);
     for bad in ["", "deadbeef"] {
         let reply = post_with(&app, "/staff/logout", Some(&session), &[("csrf", bad)], &[]).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{bad:?}");

@@ -177,3 +177,14 @@ pub fn form_encode(s: &str) -> String {
     }
     out
 }
+
+/// The value of the hidden `csrf` field of a staff page.
+pub fn csrf(page: &Reply) -> String {
+    let at = page
+        .body
+        .find(r#"name="csrf" value=""#)
+        .expect("a csrf field")
+        + 19;
+    let end = page.body[at..].find('"').unwrap();
+    page.body[at..at + end].to_string()
+}
