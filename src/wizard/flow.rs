@@ -6,8 +6,8 @@ use super::related::{Feedback, related_candidates};
 use super::transcript::{self, Header};
 use super::{Answer, CauseRef, SessionId, StepKind, StepOption, WizardError, WizardStep};
 use crate::kb::{self, Article, ArticleId};
-use crate::matcher::Matcher;
-use crate::paste::{PasteFormat, PastedEvent};
+use crate::matcher::{Matcher, describe_pasted};
+use crate::paste::PastedEvent;
 use crate::store::{Advance, NewSession, NewStep, SearchFilters, SessionRow, Store, fts_query};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -743,35 +743,9 @@ fn escalated_step(transcript: String) -> WizardStep {
     }
 }
 
-/// How a paste format is named to people.
-fn format_label(f: PasteFormat) -> &'static str {
-    match f {
-        PasteFormat::Kb => "KB article text",
-        PasteFormat::Vista => "Event Viewer details",
-        PasteFormat::Nt4 => "NT 4.0 Event Detail",
-        PasteFormat::Wevtutil => "wevtutil text",
-        PasteFormat::Pwsh => "Get-WinEvent list",
-        PasteFormat::Geteventlog => "Get-EventLog list",
-        PasteFormat::Csv => "Event Viewer CSV",
-        PasteFormat::Xml => "event XML",
-        PasteFormat::Message => "message text",
-    }
-}
-
-/// "Event 68 from MSExchangeCCMC, Error (Event Viewer details)".
+/// "Event 68 from MSExchangeCCMC, Error (KB article layout)".
 fn recognised_line(e: &PastedEvent) -> String {
-    let mut s = match e.event_id {
-        Some(id) => format!("Event {id}"),
-        None => "A message without an event id".to_string(),
-    };
-    if let Some(src) = &e.source {
-        s.push_str(&format!(" from {src}"));
-    }
-    if let Some(level) = &e.level {
-        s.push_str(&format!(", {level}"));
-    }
-    s.push_str(&format!(" ({})", format_label(e.format)));
-    s
+    format!("{} ({})", describe_pasted(e), e.format.label())
 }
 
 fn event_key(id: u32, source: Option<&str>) -> String {
