@@ -29,7 +29,7 @@ pub const MAX_RESULTS: usize = 20;
 const SAME_MESSAGE: f64 = 0.5;
 /// A quote of the pasted id and source is about the pasted event when its message is at
 /// least this alike: the same event with other insertion strings, not another problem.
-const ABOUT_SAME_EVENT: f64 = 0.3;
+const ABOUT_SAME_EVENT: f64 = 0.5;
 /// Words of a paste sent to full-text search.
 const FTS_WORDS: usize = 8;
 /// The index is checked for staleness at most this often, so a running import does not
@@ -468,7 +468,7 @@ fn relation_of(event: &PastedEvent, how: &str, sim: Option<Similarity>) -> Relat
     let alike = |at_least: f64| comparable.is_none_or(|s| s.score >= at_least);
     let about = match how {
         "exact" => alike(ABOUT_SAME_EVENT),
-        "id" => event.source.is_none() && alike(SAME_MESSAGE),
+        "id" => event.source.is_none() && comparable.is_some_and(|s| s.score >= SAME_MESSAGE),
         _ => sim.is_some_and(|s| s.score >= SAME_MESSAGE),
     };
     if about {

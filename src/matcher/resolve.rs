@@ -3,7 +3,7 @@
 //! quotes. The parser cannot know the archive's source names; the index can.
 
 use super::index::EventIndex;
-use crate::paste::PastedEvent;
+use crate::paste::{PasteFormat, PastedEvent};
 
 /// How much of a paste is searched for source names, in bytes.
 const SCAN_BYTES: usize = 16 * 1024;
@@ -17,7 +17,15 @@ pub fn name_sources(index: &EventIndex, text: &str, events: &mut [PastedEvent]) 
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(0);
     let lower = text[..end].to_lowercase();
-    for event in events.iter_mut() {
+    // A layout with a source field that was left empty says the source is unknown; the
+    // text around it names computers and services, not the source.
+    let loose = |e: &&mut PastedEvent| {
+        matches!(
+            e.format,
+            PasteFormat::Prose | PasteFormat::Message | PasteFormat::Wrapper
+        )
+    };
+    for event in events.iter_mut().filter(loose) {
         match event.event_id {
             // A source the paste states is kept even when no article quotes it: the verdict
             // then says no article is about it.
