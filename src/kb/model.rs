@@ -43,8 +43,9 @@ impl FromStr for ArticleId {
         let t = s.trim();
         let digits = if let Some(rest) = t.strip_prefix(['Q', 'q']) {
             rest
-        } else if t.len() >= 2 && t[..2].eq_ignore_ascii_case("kb") {
-            t[2..].trim_start()
+        } else if let Some(rest) = t.get(..2).filter(|p| p.eq_ignore_ascii_case("kb")) {
+            // `get`, not `[..2]`: the second byte may fall inside a character ("€1").
+            t[rest.len()..].trim_start()
         } else {
             t
         };
