@@ -532,10 +532,14 @@ fn assemble(
             trailer: serde_json::from_str::<Vec<TrailerField>>(&row.trailer)?,
         };
         while let Some(s) = sections.next_if(|s| s.article_id == row.id) {
+            // Blocks stored by an older parser may not read as today's kinds; cut them again
+            // from the text until the next import re-parses the article.
+            let blocks = serde_json::from_str::<Vec<Block>>(&s.blocks)
+                .unwrap_or_else(|_| kb::blocks_of_text(&s.text));
             article.sections.push(Section {
                 heading: s.heading,
                 text: s.text,
-                blocks: serde_json::from_str::<Vec<Block>>(&s.blocks)?,
+                blocks,
             });
         }
         while let Some(r) = refs.next_if(|r| r.from_id == row.id) {
