@@ -20,10 +20,16 @@ pub fn blocks_of_text(text: &str) -> Vec<Block> {
     blocks::split_blocks(&lines)
 }
 
-/// Whether a line quoted in an article is an event-log field (`Event ID: 68`,
-/// `Source: MSExchangeCCMC`), for showing quoted event blocks as such.
-pub fn is_event_field_line(line: &str) -> bool {
-    events::field_line(line).is_some()
+pub use events::Label as EventLabel;
+
+/// A quoted event-log line (`Event ID: 68`, `Source:  MSExchangeCCMC`) split into what its
+/// label names, the label as written (without the colon) and the value, both trimmed;
+/// `None` when the line does not start with an event label.
+pub fn event_field(line: &str) -> Option<(EventLabel, &str, &str)> {
+    let t = line.trim();
+    let (label, value) = events::label_at(t)?;
+    let written = t[..t.len() - value.len()].trim_end_matches(':').trim_end();
+    Some((label, written, value.trim()))
 }
 
 /// Changes whenever the parser reads the same bytes into a different article, so imports
