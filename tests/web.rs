@@ -368,7 +368,9 @@ async fn article_pages_read_like_articles() {
     let step3 = &more[more.find("<li value=\"3\">").unwrap()..];
     assert!(step3.find("<ol type=\"a\">").unwrap() < step3.find("</li>\n</ol>").unwrap());
     // Listings, INI entries and tables keep their lines and columns.
-    assert!(more.contains("<pre>[Cache]\nReset=1</pre>"));
+    assert!(more.contains(
+        "<pre>[Cache]\nReset=1\nSharedPath=C:\\Program Files\\Fixture Widgets\\Cache\\Shared\\Default\\Store</pre>"
+    ));
     assert!(
         more.contains(
             "{\n   // Zero means the cache was in use.\n   return WidgetReset(0) != 0;\n}"
