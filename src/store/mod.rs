@@ -8,7 +8,8 @@ mod search;
 mod sessions;
 
 pub use articles::{
-    ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary, WriteOutcome,
+    ArchiveStats, ArticleRow, ExistingArticle, ImportedArticle, StoredArticle, Summary,
+    WriteOutcome, deflate_source,
 };
 pub use browse::{CategoryCount, DatedSummary, KindCount};
 pub use error::StoreError;
