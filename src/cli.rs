@@ -174,6 +174,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         .unwrap_or_else(|| "nothing".into());
                     println!("miss {case} ({format}): first was {first}");
                 }
+                for (case, what) in &report.wrong {
+                    println!("wrong {case}: {what}");
+                }
                 if let Some((case, ms)) = &report.slowest {
                     println!("slowest: {case} in {ms:.2} ms");
                 }

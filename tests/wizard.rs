@@ -536,7 +536,7 @@ async fn empty_and_unmatched_pastes_keep_the_text() {
         .await;
     let page = follow(&app, reply).await;
     assert_eq!(kind_of(&page), "choose_article");
-    assert!(page.body.contains("No article matched"));
+    assert!(page.body.contains("Nothing in the archive matches"));
     assert!(page.body.contains(">zzzqqq xxyyw frobnicator</textarea>"));
 }
 

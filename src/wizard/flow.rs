@@ -2,6 +2,7 @@
 //! transaction), going back, and reading sessions back with their history.
 
 use super::article::{causes, resolution_checklist, symptom};
+use super::honest;
 use super::related::{Feedback, related_candidates};
 use super::transcript::{self, Header};
 use super::{Answer, CauseRef, Known, SessionId, StepKind, StepOption, WizardError, WizardStep};
@@ -141,6 +142,7 @@ impl<'a> Wizard<'a> {
         let recognised: Vec<String> = outcome.events.iter().map(recognised_line).collect();
         let key = paste_event_key(&outcome.events);
         let feedback = self.feedback(key.as_deref()).await?;
+        let (verdict, summary) = (outcome.verdict, outcome.summary);
         let mut results = outcome.results;
         // Among equal scores, the articles that resolved past sessions for this event first.
         results.sort_by(|a, b| {
@@ -160,7 +162,8 @@ impl<'a> Wizard<'a> {
                 confidence: Some(r.confidence),
             });
         }
-        let step = choose_step(options, recognised.clone(), text, None);
+        let mut step = choose_step(options, recognised.clone(), text, None);
+        honest::put_verdict(&mut step, verdict, &summary);
         self.create("paste", text, &recognised, key, step).await
     }
 
