@@ -130,6 +130,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(staff) => AppState::with_staff(store.clone(), staff),
                 None => AppState::new(store.clone()),
             };
+            state.matcher.searcher().warm();
             web::serve(listener, state).await?;
             store.close().await;
             Ok(())

@@ -8,6 +8,7 @@ pub mod import;
 pub mod kb;
 pub mod matcher;
 pub mod paste;
+pub mod search;
 pub mod store;
 pub mod web;
 pub mod wizard;

@@ -9,13 +9,13 @@ mod model;
 mod refs;
 mod text;
 
-pub use facts::{citations, mentioned_event_ids, title_kind};
+pub use facts::{citations, is_catalogue, mentioned_event_ids, title_kind};
 pub use model::*;
 pub use text::{decode_text, fold_source};
 
 /// Changes whenever the parser reads the same bytes into a different article, so imports
 /// re-parse what an older parser stored. Bump it with every such change.
-pub const PARSER_VERSION: u32 = 4;
+pub const PARSER_VERSION: u32 = 5;
 
 /// Why bytes are not an article; the caller adds the file path.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -113,16 +113,26 @@ pub struct Matcher {
     index: RwLock<(Arc<EventIndex>, Instant)>,
     /// How many articles hold each word searched for, for this generation of the archive.
     doc_counts: std::sync::Mutex<HashMap<String, i64>>,
+    /// Own-words search, which shares the matcher's life (one per store, per process).
+    searcher: crate::search::Searcher,
 }
 
 impl Matcher {
     /// A matcher over `store`; the index is built on first use.
     pub fn new(store: Store) -> Self {
+        let searcher = crate::search::Searcher::new(store.clone());
         Self {
             store,
             index: RwLock::new((Arc::new(EventIndex::empty()), Instant::now() - RECHECK * 2)),
             doc_counts: std::sync::Mutex::new(HashMap::new()),
+            searcher,
         }
+    }
+
+    /// Own-words search over the same store (the search page, the API and the wizard's
+    /// "describe it in words").
+    pub fn searcher(&self) -> &crate::search::Searcher {
+        &self.searcher
     }
 
     /// The current index, rebuilt when another writer changed the archive.
