@@ -148,6 +148,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ..web::Config::default()
             };
             let state = AppState::new(store.clone(), config);
+            state.matcher.searcher().warm();
             web::serve(listener, state, web::ServeOptions::default()).await?;
             store.close().await;
             Ok(())

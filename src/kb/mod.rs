@@ -9,7 +9,7 @@ mod model;
 mod refs;
 mod text;
 
-pub use facts::{citations, mentioned_event_ids, title_kind};
+pub use facts::{citations, is_catalogue, mentioned_event_ids, title_kind};
 pub use model::*;
 pub use text::{decode_text, fold_source};
 

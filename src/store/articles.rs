@@ -408,6 +408,7 @@ async fn write_batch(
             a.issue_type,
             serde_json::to_string(&a.trailer)?,
             hash,
+            kb::is_catalogue(a),
         ]));
         for (ord, s) in a.sections.iter().enumerate() {
             sections.push(serde_json::json!([
@@ -456,10 +457,11 @@ async fn write_batch(
     let statements: [(&str, Vec<serde_json::Value>); 6] = [
         (
             "INSERT INTO articles (id, title, date, category, product, versions, os, kind, \
-             keywords, applies_to, query_words, technology, issue_type, trailer, content_hash) \
+             keywords, applies_to, query_words, technology, issue_type, trailer, content_hash, \
+             catalogue) \
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
              value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, \
-             value ->> 12, value ->> 13, value ->> 14 FROM json_each(?1)",
+             value ->> 12, value ->> 13, value ->> 14, value ->> 15 FROM json_each(?1)",
             articles,
         ),
         (
