@@ -266,12 +266,37 @@ async fn phone_walk(shots: Shots, client: Client, base: String, width: u32) {
         ("phone-home", "/"),
         ("phone-article", "/articles/Q900068"),
         ("phone-article-escaped", "/articles/Q900008"),
+        ("phone-article-listing", "/articles/Q90022"),
         ("phone-search", "/search?q=event"),
         ("phone-events", "/events/msexchangeccmc"),
     ] {
         client.goto(&format!("{base}{path}")).await.unwrap();
         assert_fits(&shots, client, path, name, width).await;
     }
+    // Preformatted lines wider than the screen scroll inside their own box, which itself
+    // fits; the prose around them wraps.
+    client
+        .goto(&format!("{base}/articles/Q90022"))
+        .await
+        .unwrap();
+    let pres = eval(
+        client,
+        "return Array.from(document.querySelectorAll('.kb-section pre')).map(p => \
+         [p.getBoundingClientRect().right, p.scrollWidth > p.clientWidth]);",
+    )
+    .await;
+    let pres = pres.as_array().unwrap();
+    assert!(!pres.is_empty(), "no <pre> on the listing article");
+    for p in pres {
+        assert!(
+            p[0].as_f64().unwrap() <= f64::from(width),
+            "a <pre> box overflows the screen: {p}"
+        );
+    }
+    assert!(
+        pres.iter().any(|p| p[1] == true),
+        "the long INI line should scroll inside its <pre>: {pres:?}"
+    );
     // The paste form is there and usable at this width.
     client.goto(&format!("{base}/")).await.unwrap();
     let width_of_textarea = eval(

@@ -5,11 +5,11 @@ use super::article::{causes, resolution_checklist, symptom};
 use super::honest;
 use super::related::{Feedback, related_candidates};
 use super::transcript::{self, Header};
-use super::{Answer, CauseRef, SessionId, StepKind, StepOption, WizardError, WizardStep};
+use super::{Answer, CauseRef, Known, SessionId, StepKind, StepOption, WizardError, WizardStep};
 use crate::kb::{self, Article, ArticleId};
 use crate::matcher::{Matcher, describe_pasted};
 use crate::paste::PastedEvent;
-use crate::store::{Advance, NewSession, NewStep, SearchFilters, SessionRow, Store, fts_query};
+use crate::store::{Advance, NewSession, NewStep, SessionRow, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -17,8 +17,6 @@ use std::collections::HashMap;
 const CANDIDATES: usize = 8;
 /// Articles offered on a related step.
 const RELATED: usize = 10;
-/// Words of a search sent to full-text search.
-const SEARCH_WORDS: usize = 16;
 
 /// What the walk has learnt so far, stored with each step so `back` restores it exactly.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -38,6 +36,9 @@ struct Walk {
     /// The step `back` returns to; `None` on the first step.
     #[serde(default)]
     back_to: Option<i64>,
+    /// What the session knows without asking: product, version, the recognised event.
+    #[serde(default)]
+    known: Known,
 }
 
 /// A step row's JSON: the step as shown and the walk behind it.
@@ -177,12 +178,28 @@ impl<'a> Wizard<'a> {
 
     /// Starts a session from an article, as if it had been chosen.
     pub async fn start_article(&self, id: ArticleId) -> Result<SessionId, WizardError> {
+        self.start_article_with(id, Known::default()).await
+    }
+
+    /// Starts a session from an article with facts already known (the product and version
+    /// the user runs, the event already recognised as the article's), so the checks those
+    /// settle are not asked. The recognised event is listed as what was recognised.
+    pub async fn start_article_with(
+        &self,
+        id: ArticleId,
+        known: Known,
+    ) -> Result<SessionId, WizardError> {
         let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
         let key = article_event_key(&article);
         let feedback = self.feedback(key.as_deref()).await?;
-        let next = enter_article(&article, Walk::default(), &feedback);
+        let recognised: Vec<String> = known.event.iter().cloned().collect();
+        let walk = Walk {
+            known,
+            ..Walk::default()
+        };
+        let next = enter_article(&article, walk, &feedback);
         let id_text = id.to_string();
-        self.create_with_walk("article", &id_text, &[], key, next)
+        self.create_with_walk("article", &id_text, &recognised, key, next)
             .await
     }
 
@@ -430,20 +447,13 @@ impl<'a> Wizard<'a> {
     }
 
     async fn search_step(&self, q: &str, back: Option<i64>) -> Result<WizardStep, WizardError> {
-        let mut hits = Vec::new();
-        // All words first; any word when that finds nothing.
-        for joiner in [" ", " OR "] {
-            if let Some(query) = fts_query(q, joiner, SEARCH_WORDS) {
-                hits = self
-                    .store
-                    .search(&query, &SearchFilters::default(), CANDIDATES as i64, 0)
-                    .await?
-                    .results;
-            }
-            if !hits.is_empty() {
-                break;
-            }
-        }
+        // The search page's own engine, so that both rank alike.
+        let hits = self
+            .matcher
+            .searcher()
+            .search(q, &Default::default(), 0, CANDIDATES)
+            .await?
+            .results;
         let mut options = Vec::new();
         for h in hits {
             options.push(StepOption {
@@ -451,7 +461,10 @@ impl<'a> Wizard<'a> {
                 label: format!("{}: {}", h.id, h.title),
                 article: Some(h.id),
                 detail: self.symptom_of(h.id).await?,
-                reasons: Vec::new(),
+                reasons: (!h.matched.is_empty())
+                    .then(|| format!("Matches: {}", h.matched.join(", ")))
+                    .into_iter()
+                    .collect(),
                 confidence: None,
             });
         }
