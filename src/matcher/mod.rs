@@ -182,7 +182,6 @@ impl Matcher {
         let mut events = paste::parse_paste(text);
         let index = self.index().await?;
         resolve::name_sources(&index, text, &mut events);
-        resolve::add_named_events(&index, text, &mut events);
         // Full-text words are worked out once per distinct text, and the word counts looked
         // up are bounded per paste: a paste of many events costs what one does.
         let mut searched: HashMap<String, Vec<String>> = HashMap::new();
