@@ -388,16 +388,9 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
     let (candidates, base, how): (Vec<&QuoteEntry>, f64, &str) = match (event.event_id, &key) {
         (Some(id), Some(k)) if index.has(k, id) => (index.by_event(k, id), 0.6, "exact"),
         (Some(id), _) => (index.by_id(id), 0.35, "id"),
-        (None, _) => (index.all().collect(), 0.0, "text"),
+        (None, _) => (text_candidates(index, pasted.as_ref()), 0.0, "text"),
     };
     for q in candidates {
-        // Most quotes share too few words with a message to be it: skip the alignment.
-        if how == "text"
-            && let Some(p) = &pasted
-            && precision_bound(p, &q.shape) < SAME_MESSAGE
-        {
-            continue;
-        }
         let sim = pasted.as_ref().map(|p| similarity(p, &q.shape));
         let (score, why) = match (how, sim) {
             ("text", Some(s)) if s.score >= SAME_MESSAGE => (
@@ -467,6 +460,26 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         );
     }
     fits
+}
+
+/// The quotes that may hold a pasted message: those whose cheap bound allows it, at most
+/// `ALIGNED` of them, best bound first (a paste of mostly variable values passes the bound
+/// for thousands of quotes, and aligning each would cost more than the rest of a match).
+fn text_candidates<'a>(index: &'a EventIndex, pasted: Option<&Shape>) -> Vec<&'a QuoteEntry> {
+    const ALIGNED: usize = 300;
+    let Some(p) = pasted else {
+        return index.all().collect();
+    };
+    let mut bounded: Vec<(f64, &QuoteEntry)> = index
+        .all()
+        .map(|q| (precision_bound(p, &q.shape), q))
+        .filter(|(b, _)| *b >= SAME_MESSAGE)
+        .collect();
+    if bounded.len() > ALIGNED {
+        bounded.sort_by(|a, b| b.0.total_cmp(&a.0));
+        bounded.truncate(ALIGNED);
+    }
+    bounded.into_iter().map(|(_, q)| q).collect()
 }
 
 /// Whether a quote found by `how` ("exact": id and source; "id": id alone; "text": the

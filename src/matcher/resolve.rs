@@ -4,6 +4,7 @@
 
 use super::index::EventIndex;
 use crate::paste::{PasteFormat, PastedEvent};
+use std::collections::HashSet;
 
 /// How much of a paste is searched for source names, in bytes.
 const SCAN_BYTES: usize = 16 * 1024;
@@ -13,6 +14,13 @@ const MAX_NUMBERS: usize = 40;
 /// Fills sources (and ids) the text names, as described above.
 pub fn name_sources(index: &EventIndex, text: &str, events: &mut [PastedEvent]) {
     let lower = scanned(text).to_lowercase();
+    let words = Words {
+        words: lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect(),
+        lower: &lower,
+    };
     // A layout with a source field that was left empty says the source is unknown; the
     // text around it names computers and services, not the source.
     let loose = |e: &&mut PastedEvent| {
@@ -27,14 +35,14 @@ pub fn name_sources(index: &EventIndex, text: &str, events: &mut [PastedEvent]) 
             // then says no article is about it.
             Some(id) => {
                 if event.source.is_none()
-                    && let Some(s) = named_source(index, &lower, id)
+                    && let Some(s) = named_source(index, &words, id)
                 {
                     event.source = Some(s);
                 }
             }
             None => {
                 if let Some((id, s)) =
-                    numbers(&lower).find_map(|n| named_source(index, &lower, n).map(|s| (n, s)))
+                    numbers(&lower).find_map(|n| named_source(index, &words, n).map(|s| (n, s)))
                 {
                     event.event_id = Some(id);
                     event.source = Some(s);
@@ -42,6 +50,12 @@ pub fn name_sources(index: &EventIndex, text: &str, events: &mut [PastedEvent]) 
             }
         }
     }
+}
+
+/// The lower-cased text searched for names, and its words.
+struct Words<'a> {
+    lower: &'a str,
+    words: HashSet<&'a str>,
 }
 
 /// The start of the text that is searched for names.
@@ -54,7 +68,7 @@ fn scanned(text: &str) -> &str {
 }
 
 /// The longest source quoting event `id` whose name the text holds as whole words.
-fn named_source(index: &EventIndex, lower: &str, id: u32) -> Option<String> {
+fn named_source(index: &EventIndex, text: &Words, id: u32) -> Option<String> {
     let mut best: Option<&str> = None;
     for q in index.by_id(id) {
         let Some(name) = q.source.as_deref() else {
@@ -63,7 +77,16 @@ fn named_source(index: &EventIndex, lower: &str, id: u32) -> Option<String> {
         if name.len() < 3 || best.is_some_and(|b| b.len() >= name.len()) {
             continue;
         }
-        if holds_words(lower, &name.to_lowercase()) {
+        // A cheap test first: the name's first word must be one of the text's words.
+        let lower = name.to_lowercase();
+        let first = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if !first.is_empty() && !text.words.contains(first) {
+            continue;
+        }
+        if holds_words(text.lower, &lower) {
             best = Some(name);
         }
     }

@@ -406,7 +406,10 @@ fn quoted(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn ids_and_sources(text: &str) -> Vec<(Option<u32>, Option<String>)> {
+    /// The id and source of each event read.
+    type Read = Vec<(Option<u32>, Option<String>)>;
+
+    fn ids_and_sources(text: &str) -> Read {
         parse(text)
             .into_iter()
             .map(|e| (e.event_id, e.source))
@@ -416,7 +419,7 @@ mod tests {
     #[test]
     fn ids_named_in_prose() {
         let s = |x: &str| Some(x.to_string());
-        let cases: Vec<(&str, Vec<(Option<u32>, Option<String>)>)> = vec![
+        let cases: Vec<(&str, Read)> = vec![
             (
                 "my exchange 5.5 box keeps logging event 68 from MSExchangeCCMC every night",
                 vec![(Some(68), s("MSExchangeCCMC"))],

@@ -5,6 +5,8 @@ mod labels;
 mod record;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_tools;
 
 use super::text::{event_number, leading_number, lines};
 use super::{MAX_EVENTS, PastedEvent};
