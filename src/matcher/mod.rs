@@ -467,6 +467,7 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
 /// for thousands of quotes, and aligning each would cost more than the rest of a match).
 fn text_candidates<'a>(index: &'a EventIndex, pasted: Option<&Shape>) -> Vec<&'a QuoteEntry> {
     const ALIGNED: usize = 300;
+    const LONG_PASTE: usize = 120;
     let Some(p) = pasted else {
         return index.all().collect();
     };
@@ -475,7 +476,8 @@ fn text_candidates<'a>(index: &'a EventIndex, pasted: Option<&Shape>) -> Vec<&'a
         .map(|q| (precision_bound(p, &q.shape), q))
         .filter(|(b, _)| *b >= SAME_MESSAGE)
         .collect();
-    if bounded.len() > ALIGNED {
+    // Short messages align cheaply, and many quotes tie on the bound: keep them all.
+    if bounded.len() > ALIGNED && p.tokens.len() > LONG_PASTE {
         bounded.sort_by(|a, b| b.0.total_cmp(&a.0));
         bounded.truncate(ALIGNED);
     }
