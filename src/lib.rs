@@ -29,7 +29,10 @@ mod layering {
         ("search", &["kb", "store"]),
         ("matcher", &["kb", "paste", "store", "search"]),
         ("wizard", &["kb", "paste", "store", "search", "matcher"]),
-        ("web", &["kb", "paste", "store", "search", "matcher", "wizard"]),
+        (
+            "web",
+            &["kb", "paste", "store", "search", "matcher", "wizard"],
+        ),
         (
             "cli",
             &[
