@@ -29,7 +29,7 @@ pub const MAX_RESULTS: usize = 20;
 const SAME_MESSAGE: f64 = 0.5;
 /// A quote of the pasted id and source is about the pasted event when its message is at
 /// least this alike: the same event with other insertion strings, not another problem.
-const ABOUT_SAME_EVENT: f64 = 0.3;
+const ABOUT_SAME_EVENT: f64 = 0.5;
 /// Words of a paste sent to full-text search.
 const FTS_WORDS: usize = 8;
 /// The index is checked for staleness at most this often, so a running import does not
@@ -182,6 +182,7 @@ impl Matcher {
         let mut events = paste::parse_paste(text);
         let index = self.index().await?;
         resolve::name_sources(&index, text, &mut events);
+        resolve::add_named_events(&index, text, &mut events);
         // Full-text words are worked out once per distinct text, and the word counts looked
         // up are bounded per paste: a paste of many events costs what one does.
         let mut searched: HashMap<String, Vec<String>> = HashMap::new();
@@ -478,7 +479,7 @@ fn relation_of(event: &PastedEvent, how: &str, sim: Option<Similarity>) -> Relat
     let alike = |at_least: f64| comparable.is_none_or(|s| s.score >= at_least);
     let about = match how {
         "exact" => alike(ABOUT_SAME_EVENT),
-        "id" => event.source.is_none() && alike(SAME_MESSAGE),
+        "id" => event.source.is_none() && comparable.is_some_and(|s| s.score >= SAME_MESSAGE),
         _ => sim.is_some_and(|s| s.score >= SAME_MESSAGE),
     };
     if about {
