@@ -52,6 +52,10 @@ pub enum Command {
         /// send X-Forwarded-Proto).
         #[arg(long, env = "KBFIX_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// This server's address as users' machines reach it (https://kb.example.com), for
+        /// the Event Viewer registry file; without it, each request's Host is used.
+        #[arg(long, env = "KBFIX_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<web::PublicUrl>,
     },
     /// Score paste matching on labelled pastes (one JSON object a line) and time it.
     Eval {
@@ -107,6 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import,
             staff_password,
             secure_cookies,
+            public_url,
         } => {
             // Hashed once here; only the argon2 hash is kept in memory.
             let staff = match staff_password.as_deref().filter(|p| !p.is_empty()) {
@@ -129,7 +134,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = match staff {
                 Some(staff) => AppState::with_staff(store.clone(), staff),
                 None => AppState::new(store.clone()),
-            };
+            }
+            .with_public_url(public_url);
             web::serve(listener, state).await?;
             store.close().await;
             Ok(())

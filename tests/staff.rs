@@ -18,6 +18,7 @@ async fn staff_app() -> TestApp {
     app.state.config = Arc::new(Config {
         page_size: 20,
         staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
+        ..Config::default()
     });
     app
 }

@@ -3,10 +3,12 @@
 
 mod eval;
 mod index;
+mod lookup;
 mod similarity;
 
 pub use eval::{EvalCase, EvalReport, evaluate};
 pub use index::{EventIndex, QuoteEntry};
+pub use lookup::EventQuery;
 pub use similarity::{Shape, Similarity, Token, is_variable, precision_bound, shape, similarity};
 
 use crate::kb::{self, ArticleId};
@@ -157,15 +159,7 @@ impl Matcher {
         let index = self.index().await?;
         let mut per_event: Vec<HashMap<ArticleId, Fit>> = Vec::with_capacity(events.len());
         for event in &events {
-            let mut fits = fits_from_quotes(&index, event);
-            if let Some(id) = event.event_id {
-                self.add_mentions(&mut fits, id).await?;
-            }
-            if fits.values().all(|f| f.score < 0.5) {
-                let words = event.description.as_deref().unwrap_or(text);
-                self.add_full_text(&mut fits, words, event).await?;
-            }
-            per_event.push(fits);
+            per_event.push(self.fits_for(&index, event, text).await?);
         }
         if events.is_empty() && !text.trim().is_empty() {
             let mut fits = HashMap::new();
@@ -177,6 +171,25 @@ impl Matcher {
             results: combine(per_event),
             events,
         })
+    }
+
+    /// How each candidate article fits one event: its quotes, then articles naming its id,
+    /// then (when nothing fits well) full-text search for its description or else `text`.
+    async fn fits_for(
+        &self,
+        index: &EventIndex,
+        event: &PastedEvent,
+        text: &str,
+    ) -> Result<HashMap<ArticleId, Fit>, StoreError> {
+        let mut fits = fits_from_quotes(index, event);
+        if let Some(id) = event.event_id {
+            self.add_mentions(&mut fits, id).await?;
+        }
+        if fits.values().all(|f| f.score < 0.5) {
+            let words = event.description.as_deref().unwrap_or(text);
+            self.add_full_text(&mut fits, words, event).await?;
+        }
+        Ok(fits)
     }
 
     async fn add_mentions(
@@ -296,8 +309,9 @@ fn significant_words(text: &str) -> Vec<String> {
 /// description over every quote.
 fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleId, Fit> {
     // An event's XML holds no message, only its insertion strings: they cannot be compared
-    // with a quoted message, but the quote that contains them is the likelier one.
-    let xml = event.format == PasteFormat::Xml;
+    // with a quoted message, but the quote that contains them is the likelier one. Event
+    // Viewer's help link holds neither: its message is unknown, not empty.
+    let xml = matches!(event.format, PasteFormat::Xml | PasteFormat::Link);
     let pasted = event.description.as_deref().filter(|_| !xml).map(shape);
     let inserts = event.description.as_deref().filter(|_| xml).map(shape);
     let key = event

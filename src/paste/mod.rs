@@ -31,6 +31,9 @@ pub enum PasteFormat {
     Xml,
     /// Message text alone.
     Message,
+    /// Event Viewer's help link (`events.asp?EvtID=…&EvtSrc=…`): an id and a source, never
+    /// the message.
+    Link,
 }
 
 impl PasteFormat {
@@ -46,6 +49,7 @@ impl PasteFormat {
             PasteFormat::Csv => "Event Viewer CSV export",
             PasteFormat::Xml => "Event XML",
             PasteFormat::Message => "Message text",
+            PasteFormat::Link => "Event Viewer help link",
         }
     }
 }

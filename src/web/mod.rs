@@ -6,6 +6,7 @@ mod browse;
 mod cache;
 mod error;
 mod events;
+mod eventviewer;
 mod extract;
 mod matching;
 mod pages;
@@ -14,6 +15,7 @@ mod staff;
 mod wizard;
 
 pub use error::{ApiError, WebError};
+pub use eventviewer::{BadPublicUrl, PublicUrl};
 pub use staff::{StaffAuth, StaffSetupError};
 
 use crate::matcher::Matcher;
@@ -41,6 +43,9 @@ pub struct Config {
     pub page_size: i64,
     /// The staff login; `None` (no password configured) makes every staff page a 404.
     pub staff: Option<Arc<StaffAuth>>,
+    /// This server's address as users reach it, for Event Viewer's registry file; `None`
+    /// takes it from each request's `Host`.
+    pub public_url: Option<PublicUrl>,
 }
 
 /// What every handler reaches through `State`: the store, the matcher and the configuration.
@@ -66,6 +71,7 @@ impl AppState {
             config: Arc::new(Config {
                 page_size: 20,
                 staff: None,
+                public_url: None,
             }),
         }
     }
@@ -79,6 +85,16 @@ impl AppState {
         });
         state
     }
+
+    /// The same state with this server's public address set (`None` leaves it to each
+    /// request's `Host`).
+    pub fn with_public_url(mut self, public_url: Option<PublicUrl>) -> Self {
+        self.config = Arc::new(Config {
+            public_url,
+            ..(*self.config).clone()
+        });
+        self
+    }
 }
 
 /// The whole application: every feature's routes and the shared middleware.
@@ -89,6 +105,7 @@ pub fn app(state: AppState) -> Router {
         .merge(articles::router())
         .merge(browse::router())
         .merge(events::router())
+        .merge(eventviewer::router())
         .merge(matching::router())
         .merge(wizard::router())
         .merge(staff::router())
