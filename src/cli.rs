@@ -56,6 +56,19 @@ pub enum Command {
         /// the Event Viewer registry file; without it, each request's Host is used.
         #[arg(long, env = "KBFIX_PUBLIC_URL", value_name = "URL")]
         public_url: Option<web::PublicUrl>,
+        /// The address of a reverse proxy in front of the server (repeatable). Only from
+        /// it are X-Forwarded-For (the client's address, for per-client limits) and
+        /// X-Forwarded-Proto believed; from anyone else they are ignored.
+        #[arg(
+            long = "trusted-proxy",
+            value_name = "IP",
+            env = "KBFIX_TRUSTED_PROXY",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// Wizard sessions one client may start per minute; 0 for no limit.
+        #[arg(long, env = "KBFIX_SESSIONS_PER_MINUTE", default_value_t = 60)]
+        sessions_per_minute: u32,
     },
     /// Score paste matching on labelled pastes (one JSON object a line) and time it.
     Eval {
@@ -112,6 +125,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             staff_password,
             secure_cookies,
             public_url,
+            trusted_proxies,
+            sessions_per_minute,
         } => {
             // Hashed once here; only the argon2 hash is kept in memory.
             let staff = match staff_password.as_deref().filter(|p| !p.is_empty()) {
@@ -131,12 +146,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "kbfix: serving {articles} articles at http://{}/",
                 listener.local_addr()?
             );
-            let state = match staff {
-                Some(staff) => AppState::with_staff(store.clone(), staff),
-                None => AppState::new(store.clone()),
-            }
-            .with_public_url(public_url);
-            web::serve(listener, state).await?;
+            let config = web::Config {
+                staff: staff.map(std::sync::Arc::new),
+                trusted_proxies,
+                sessions_per_minute,
+                public_url,
+                ..web::Config::default()
+            };
+            let state = AppState::new(store.clone(), config);
+            web::serve(listener, state, web::ServeOptions::default()).await?;
             store.close().await;
             Ok(())
         }

@@ -672,8 +672,9 @@ async fn the_reg_file_points_event_viewer_here() {
     )
     .await;
     let text = utf16(&body);
+    // X-Forwarded-Proto counts only from a trusted proxy, which an in-process caller is not.
     assert!(
-        text.contains("\"MicrosoftRedirectionURL\"=\"https://kb.example/events.asp\""),
+        text.contains("\"MicrosoftRedirectionURL\"=\"http://kb.example/events.asp\""),
         "{text}"
     );
     assert!(text.contains("\"MicrosoftRedirectionProgramCommandLineParameters\"=\"-url hcp://services/redirect?online=\""), "{text}");
@@ -684,10 +685,10 @@ async fn the_reg_file_points_event_viewer_here() {
     assert!(String::from_utf8_lossy(&body).contains("--public-url"));
 
     // --public-url wins over the Host.
-    app.state = app
-        .state
-        .clone()
-        .with_public_url(Some("https://help.example.com/kb/".parse().unwrap()));
+    app.state.config = std::sync::Arc::new(kbfix::web::Config {
+        public_url: Some("https://help.example.com/kb/".parse().unwrap()),
+        ..Default::default()
+    });
     let (_, _, body) = get_bytes(&app, "/eventviewer.reg", &[("host", "internal:3000")]).await;
     assert!(
         utf16(&body)

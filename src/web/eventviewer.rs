@@ -8,11 +8,12 @@ mod regfile;
 
 pub use regfile::{BadPublicUrl, PublicUrl};
 
+use super::client::Client;
 use super::{ApiError, AppState, WebError};
 use crate::kb::{self, ArticleId};
-use crate::matcher::{EventQuery, MatchOutcome};
+use crate::matcher::{EventQuery, MatchOutcome, describe_pasted};
 use crate::store::{EventQuote, Summary};
-use crate::wizard::{SessionId, StepKind, Wizard};
+use crate::wizard::{Known, SessionId, Wizard};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -223,26 +224,32 @@ fn event_paste(q: &EventQuery) -> String {
     text
 }
 
-/// Starts a wizard with the event recognised and, when the user chose an article it offers,
-/// that article chosen, so the first question is the article's own.
+/// Starts a wizard for the event. With an article chosen, the session starts at that
+/// article knowing the product and version sent and, when the article quotes this event
+/// from this source, the event as its symptom: the wizard asks none of them again. Without
+/// one, it starts as a paste of the event would, from its candidates.
 async fn start_wizard(
     state: &AppState,
     q: &EventQuery,
     article: Option<ArticleId>,
 ) -> Result<SessionId, WebError> {
     let w = Wizard::new(&state.store, &state.matcher);
-    let id = w.start_paste(&event_paste(q)).await?;
     let Some(article) = article else {
-        return Ok(id);
+        return Ok(w.start_paste(&event_paste(q)).await?);
     };
-    let session = w.load(&id).await?;
-    let current = session.current();
-    let value = article.to_string();
-    if current.step.kind == StepKind::ChooseArticle && current.step.valid_answers().contains(&value)
-    {
-        w.answer(&id, &value, Some(current.n)).await?;
+    let mut known = Known::product(
+        q.product.as_deref().unwrap_or_default(),
+        q.version.as_deref().unwrap_or_default(),
+    );
+    let key = kb::fold_source(&q.source);
+    let quotes = state
+        .store
+        .event_quotes(i64::from(q.event_id), &[article])
+        .await?;
+    if quotes.iter().any(|x| x.source_key == key) {
+        known = known.with_event(&describe_pasted(&q.as_event()));
     }
-    Ok(id)
+    Ok(w.start_article_with(article, known).await?)
 }
 
 /// `POST /troubleshoot/event`: the page's Troubleshoot buttons (`id`, `source`, `type`,
@@ -264,18 +271,14 @@ async fn troubleshoot(State(state): State<AppState>, body: Bytes) -> Result<Resp
     Ok(Redirect::to(&format!("/wizard/{id}")).into_response())
 }
 
-/// This server's address: `--public-url`, else the request's `Host` (https when a proxy
-/// says so).
-fn public_url(state: &AppState, headers: &HeaderMap) -> Option<PublicUrl> {
+/// This server's address: `--public-url`, else the request's `Host` (https when a trusted
+/// proxy says so).
+fn public_url(state: &AppState, headers: &HeaderMap, client: &Client) -> Option<PublicUrl> {
     if let Some(url) = &state.config.public_url {
         return Some(url.clone());
     }
     let host = headers.get(header::HOST)?.to_str().ok()?;
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
-    PublicUrl::from_host(host, https)
+    PublicUrl::from_host(host, client.forwarded_https)
 }
 
 fn no_address() -> WebError {
@@ -289,10 +292,11 @@ fn no_address() -> WebError {
 /// `GET /eventviewer.reg[?os=xp]`: the registry file, for Vista and later unless `os=xp`.
 async fn reg_file(
     State(state): State<AppState>,
+    client: Client,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    let base = public_url(&state, &headers).ok_or_else(no_address)?;
+    let base = public_url(&state, &headers, &client).ok_or_else(no_address)?;
     let windows = match Params::parse(raw.as_deref().unwrap_or("")).get(&["os"]) {
         Some(os) if os.eq_ignore_ascii_case("xp") => Windows::Xp,
         _ => Windows::Vista,
@@ -325,9 +329,10 @@ struct HelpPage {
 
 async fn help_page(
     State(state): State<AppState>,
+    client: Client,
     headers: HeaderMap,
 ) -> Result<Html<String>, WebError> {
-    let url = public_url(&state, &headers)
+    let url = public_url(&state, &headers, &client)
         .map(|u| u.join("/events.asp"))
         .unwrap_or_else(|| "https://your-kbfix-server/events.asp".into());
     let page = HelpPage {

@@ -4,7 +4,7 @@
 use super::article::{causes, resolution_checklist, symptom};
 use super::related::{Feedback, related_candidates};
 use super::transcript::{self, Header};
-use super::{Answer, CauseRef, SessionId, StepKind, StepOption, WizardError, WizardStep};
+use super::{Answer, CauseRef, Known, SessionId, StepKind, StepOption, WizardError, WizardStep};
 use crate::kb::{self, Article, ArticleId};
 use crate::matcher::{Matcher, describe_pasted};
 use crate::paste::PastedEvent;
@@ -37,6 +37,9 @@ struct Walk {
     /// The step `back` returns to; `None` on the first step.
     #[serde(default)]
     back_to: Option<i64>,
+    /// What the session knows without asking: product, version, the recognised event.
+    #[serde(default)]
+    known: Known,
 }
 
 /// A step row's JSON: the step as shown and the walk behind it.
@@ -174,12 +177,28 @@ impl<'a> Wizard<'a> {
 
     /// Starts a session from an article, as if it had been chosen.
     pub async fn start_article(&self, id: ArticleId) -> Result<SessionId, WizardError> {
+        self.start_article_with(id, Known::default()).await
+    }
+
+    /// Starts a session from an article with facts already known (the product and version
+    /// the user runs, the event already recognised as the article's), so the checks those
+    /// settle are not asked. The recognised event is listed as what was recognised.
+    pub async fn start_article_with(
+        &self,
+        id: ArticleId,
+        known: Known,
+    ) -> Result<SessionId, WizardError> {
         let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
         let key = article_event_key(&article);
         let feedback = self.feedback(key.as_deref()).await?;
-        let next = enter_article(&article, Walk::default(), &feedback);
+        let recognised: Vec<String> = known.event.iter().cloned().collect();
+        let walk = Walk {
+            known,
+            ..Walk::default()
+        };
+        let next = enter_article(&article, walk, &feedback);
         let id_text = id.to_string();
-        self.create_with_walk("article", &id_text, &[], key, next)
+        self.create_with_walk("article", &id_text, &recognised, key, next)
             .await
     }
 

@@ -6,11 +6,13 @@
 
 pub mod article;
 pub mod flow;
+pub mod known;
 pub mod related;
 pub mod transcript;
 
 pub use article::{Cause, ChecklistItem, ItemKind, causes, resolution_checklist, symptom};
 pub use flow::{HistoryStep, Session, Wizard};
+pub use known::Known;
 pub use related::{Feedback, RelatedCandidate, related_candidates};
 
 use crate::kb::ArticleId;
