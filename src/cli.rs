@@ -154,6 +154,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ..web::Config::default()
             };
             let state = AppState::new(store.clone(), config);
+            state.matcher.searcher().warm();
             web::serve(listener, state, web::ServeOptions::default()).await?;
             store.close().await;
             Ok(())
@@ -179,6 +180,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         .map(|id| id.to_string())
                         .unwrap_or_else(|| "nothing".into());
                     println!("miss {case} ({format}): first was {first}");
+                }
+                for (case, what) in &report.wrong {
+                    println!("wrong {case}: {what}");
                 }
                 if let Some((case, ms)) = &report.slowest {
                     println!("slowest: {case} in {ms:.2} ms");

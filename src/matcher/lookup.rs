@@ -2,7 +2,7 @@
 //! message to compare, so the quotes of that (source, id) rank as they do for a paste whose
 //! message is unknown, and the product and version sent with the event steer among them.
 
-use super::{EventIndex, Fit, MatchOutcome, Matcher, combine};
+use super::{EventIndex, Fit, MatchOutcome, Matcher, outcome, words};
 use crate::kb::ArticleId;
 use crate::paste::{PasteFormat, PastedEvent};
 use crate::store::{ArticleProduct, StoreError};
@@ -53,13 +53,13 @@ impl Matcher {
         let event = q.as_event();
         let index: std::sync::Arc<EventIndex> = self.index().await?;
         // Should nothing quote the event, full-text search looks for the source and product.
-        let words = format!("{} {}", q.source, q.product.as_deref().unwrap_or(""));
-        let mut fits = self.fits_for(&index, &event, &words).await?;
+        let text = format!("{} {}", q.source, q.product.as_deref().unwrap_or(""));
+        let (mut searched, mut budget) = (HashMap::new(), words::LOOKUPS_PER_PASTE);
+        let mut fits = self
+            .fits_for(&index, &event, &text, &mut searched, &mut budget)
+            .await?;
         self.steer(&mut fits, q).await?;
-        Ok(MatchOutcome {
-            results: combine(vec![fits]),
-            events: vec![event],
-        })
+        Ok(outcome(vec![fits], vec![event]))
     }
 
     /// Raises the articles written for the product and version sent.

@@ -1,6 +1,7 @@
 //! The HTTP layer: axum routes grouped by feature, each file with its own `router()`,
 //! merged here with the middleware every request passes through.
 
+mod article_html;
 mod articles;
 mod browse;
 mod cache;

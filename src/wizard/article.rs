@@ -1,7 +1,7 @@
 //! Reading an article the way the wizard walks it: its symptom in a line or two, the
 //! causes it lists, and its fix as a checklist. Pure: articles in, text out.
 
-use crate::kb::{self, Article, ArticleId, Block, Section};
+use crate::kb::{self, Article, ArticleId, Block, Item, Section};
 use serde::{Deserialize, Serialize};
 
 /// Longest symptom summary shown beside a candidate, in characters.
@@ -59,13 +59,6 @@ fn section<'a>(article: &'a Article, word: &str) -> Option<&'a Section> {
     article.sections.iter().find(|s| s.heading.contains(word))
 }
 
-/// Paragraphs of a text block (blank-line separated), each on one line.
-fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-}
-
 /// The article's symptom in one or two sentences: the start of SYMPTOMS, else of the first
 /// section.
 pub fn symptom(article: &Article) -> String {
@@ -76,8 +69,11 @@ pub fn symptom(article: &Article) -> String {
         .blocks
         .iter()
         .find_map(|b| match b {
-            Block::Text(t) => paragraphs(t).next(),
-            Block::Steps(items) | Block::Bullets(items) => items.first().cloned(),
+            Block::Paragraph { text } => Some(text.clone()),
+            Block::Steps { items, .. } | Block::Bullets { items } => {
+                items.first().map(Item::full_text)
+            }
+            Block::Heading { .. } | Block::Preformatted { .. } => None,
         })
         .unwrap_or_default();
     let mut out = String::new();
@@ -153,28 +149,30 @@ fn introduces_causes(lead: &str) -> bool {
 
 fn listed_causes(s: &Section, in_cause_section: bool) -> Vec<Cause> {
     let mut lead = String::new();
-    for block in &s.blocks {
+    for (at, block) in s.blocks.iter().enumerate() {
         match block {
-            Block::Steps(items) | Block::Bullets(items)
+            Block::Steps { items, .. } | Block::Bullets { items }
                 if items.len() >= 2 && (in_cause_section || introduces_causes(&lead)) =>
             {
                 return items
                     .iter()
                     .enumerate()
-                    .map(|(index, item)| split_fix(index, item))
+                    .map(|(index, item)| split_fix(index, &item.full_text()))
                     .collect();
             }
-            Block::Text(t) => {
+            Block::Paragraph { text: p } => {
                 // A lead-in ending with ':' and naming "the following" introduces the
                 // paragraphs after it as the list, when the article wrote them as prose.
-                let paras: Vec<String> = paragraphs(t).collect();
-                if let Some(at) = paras.iter().position(|p| {
-                    p.ends_with(':')
-                        && p.to_lowercase().contains("following")
-                        && (in_cause_section || introduces_causes(p))
-                }) {
-                    let items: Vec<&String> = paras[at + 1..]
+                if p.ends_with(':')
+                    && p.to_lowercase().contains("following")
+                    && (in_cause_section || introduces_causes(p))
+                {
+                    let items: Vec<&str> = s.blocks[at + 1..]
                         .iter()
+                        .map_while(|b| match b {
+                            Block::Paragraph { text } => Some(text.as_str()),
+                            _ => None,
+                        })
                         .take_while(|p| !p.starts_with("NOTE"))
                         .collect();
                     if items.len() >= 2 {
@@ -185,7 +183,7 @@ fn listed_causes(s: &Section, in_cause_section: bool) -> Vec<Cause> {
                             .collect();
                     }
                 }
-                lead = paras.last().cloned().unwrap_or_default();
+                lead = p.clone();
             }
             _ => {}
         }
@@ -229,23 +227,26 @@ pub fn resolution_checklist(article: &Article) -> Option<(String, Vec<ChecklistI
     let mut items = Vec::new();
     for block in &s.blocks {
         match block {
-            Block::Text(t) => items.extend(paragraphs(t).map(|text| ChecklistItem {
-                kind: ItemKind::Text,
-                number: None,
-                text,
-            })),
-            Block::Steps(steps) => {
-                items.extend(steps.iter().enumerate().map(|(i, text)| ChecklistItem {
+            Block::Paragraph { .. } | Block::Heading { .. } | Block::Preformatted { .. } => items
+                .push(ChecklistItem {
+                    kind: ItemKind::Text,
+                    number: None,
+                    text: block.plain_text(),
+                }),
+            Block::Steps { items: steps, .. } => {
+                items.extend(steps.iter().enumerate().map(|(i, step)| ChecklistItem {
                     kind: ItemKind::Step,
-                    number: Some(i + 1),
-                    text: text.clone(),
+                    number: Some(step.number.map_or(i + 1, |n| n as usize)),
+                    text: step.full_text(),
                 }))
             }
-            Block::Bullets(bullets) => items.extend(bullets.iter().map(|text| ChecklistItem {
-                kind: ItemKind::Bullet,
-                number: None,
-                text: text.clone(),
-            })),
+            Block::Bullets { items: bullets } => {
+                items.extend(bullets.iter().map(|b| ChecklistItem {
+                    kind: ItemKind::Bullet,
+                    number: None,
+                    text: b.full_text(),
+                }))
+            }
         }
     }
     Some((s.heading.clone(), items))
@@ -277,6 +278,32 @@ pub fn same_way_citations(article: &Article) -> Vec<ArticleId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(s: &str) -> Vec<Block> {
+        s.split("\n\n")
+            .map(|p| Block::Paragraph { text: p.into() })
+            .collect()
+    }
+
+    fn bullet_list(items: &[&str]) -> Vec<Item> {
+        let mut items = list(items);
+        for i in &mut items {
+            i.number = None;
+        }
+        items
+    }
+
+    fn list(items: &[&str]) -> Vec<Item> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Item {
+                number: Some(i as u32 + 1),
+                text: (*t).into(),
+                blocks: vec![],
+            })
+            .collect()
+    }
 
     fn article(sections: Vec<(&str, &str, Vec<Block>)>) -> Article {
         Article {
@@ -312,11 +339,15 @@ mod tests {
             "CAUSE",
             "",
             vec![
-                Block::Text("Any of the following can cause it:".into()),
-                Block::Bullets(vec![
-                    "The share is gone.".into(),
-                    "The password expired. To resolve this, reset it.".into(),
-                ]),
+                Block::Paragraph {
+                    text: "Any of the following can cause it:".into(),
+                },
+                Block::Bullets {
+                    items: bullet_list(&[
+                        "The share is gone.",
+                        "The password expired. To resolve this, reset it.",
+                    ]),
+                },
             ],
         )]);
         let c = causes(&a);
@@ -332,11 +363,10 @@ mod tests {
         let a = article(vec![(
             "CAUSE",
             "",
-            vec![Block::Text(
+            text(
                 "This problem can occur if any of the following conditions are true:\n\n\
-                 The disk is full.\n\nThe service is stopped.\n\nNOTE: rare."
-                    .into(),
-            )],
+                 The disk is full.\n\nThe service is stopped.\n\nNOTE: rare.",
+            ),
         )]);
         let c: Vec<String> = causes(&a).into_iter().map(|c| c.text).collect();
         assert_eq!(c, ["The disk is full.", "The service is stopped."]);
@@ -348,15 +378,17 @@ mod tests {
             (
                 "CAUSE",
                 "",
-                vec![Block::Text("The wrong version is installed.".into())],
+                vec![Block::Paragraph {
+                    text: "The wrong version is installed.".into(),
+                }],
             ),
             (
                 "MORE INFORMATION",
                 "",
-                vec![Block::Steps(vec![
-                    "Click Start.".into(),
-                    "Click Run.".into(),
-                ])],
+                vec![Block::Steps {
+                    lettered: false,
+                    items: list(&["Click Start.", "Click Run."]),
+                }],
             ),
         ]);
         assert!(causes(&a).is_empty());
@@ -364,8 +396,13 @@ mod tests {
             "SYMPTOMS",
             "",
             vec![
-                Block::Text("To see it, follow these steps:".into()),
-                Block::Steps(vec!["Click Start.".into(), "Click Run.".into()]),
+                Block::Paragraph {
+                    text: "To see it, follow these steps:".into(),
+                },
+                Block::Steps {
+                    lettered: false,
+                    items: list(&["Click Start.", "Click Run."]),
+                },
             ],
         )]);
         assert!(causes(&b).is_empty());
@@ -377,9 +414,16 @@ mod tests {
             "RESOLUTION",
             "",
             vec![
-                Block::Text("Do this:".into()),
-                Block::Steps(vec!["One.".into(), "Two.".into()]),
-                Block::Bullets(vec!["Either.".into()]),
+                Block::Paragraph {
+                    text: "Do this:".into(),
+                },
+                Block::Steps {
+                    lettered: false,
+                    items: list(&["One.", "Two."]),
+                },
+                Block::Bullets {
+                    items: bullet_list(&["Either."]),
+                },
             ],
         )]);
         let (heading, items) = resolution_checklist(&a).unwrap();
@@ -402,9 +446,7 @@ mod tests {
         let a = article(vec![(
             "SYMPTOMS",
             "",
-            vec![Block::Text(
-                "The bridge stops. Mail queues up. Nobody knows why.\n\nEvent ID: 1".into(),
-            )],
+            text("The bridge stops. Mail queues up. Nobody knows why.\n\nEvent ID: 1"),
         )]);
         assert_eq!(symptom(&a), "The bridge stops. Mail queues up.");
     }

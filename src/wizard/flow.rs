@@ -2,13 +2,14 @@
 //! transaction), going back, and reading sessions back with their history.
 
 use super::article::{causes, resolution_checklist, symptom};
+use super::honest;
 use super::related::{Feedback, related_candidates};
 use super::transcript::{self, Header};
 use super::{Answer, CauseRef, Known, SessionId, StepKind, StepOption, WizardError, WizardStep};
 use crate::kb::{self, Article, ArticleId};
 use crate::matcher::{Matcher, describe_pasted};
 use crate::paste::PastedEvent;
-use crate::store::{Advance, NewSession, NewStep, SearchFilters, SessionRow, Store, fts_query};
+use crate::store::{Advance, NewSession, NewStep, SessionRow, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -16,8 +17,6 @@ use std::collections::HashMap;
 const CANDIDATES: usize = 8;
 /// Articles offered on a related step.
 const RELATED: usize = 10;
-/// Words of a search sent to full-text search.
-const SEARCH_WORDS: usize = 16;
 
 /// What the walk has learnt so far, stored with each step so `back` restores it exactly.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -141,6 +140,7 @@ impl<'a> Wizard<'a> {
         let recognised: Vec<String> = outcome.events.iter().map(recognised_line).collect();
         let key = paste_event_key(&outcome.events);
         let feedback = self.feedback(key.as_deref()).await?;
+        let (verdict, summary) = (outcome.verdict, outcome.summary);
         let mut results = outcome.results;
         // Among equal scores, the articles that resolved past sessions for this event first.
         results.sort_by(|a, b| {
@@ -160,7 +160,8 @@ impl<'a> Wizard<'a> {
                 confidence: Some(r.confidence),
             });
         }
-        let step = choose_step(options, recognised.clone(), text, None);
+        let mut step = choose_step(options, recognised.clone(), text, None);
+        honest::put_verdict(&mut step, verdict, &summary);
         self.create("paste", text, &recognised, key, step).await
     }
 
@@ -446,20 +447,13 @@ impl<'a> Wizard<'a> {
     }
 
     async fn search_step(&self, q: &str, back: Option<i64>) -> Result<WizardStep, WizardError> {
-        let mut hits = Vec::new();
-        // All words first; any word when that finds nothing.
-        for joiner in [" ", " OR "] {
-            if let Some(query) = fts_query(q, joiner, SEARCH_WORDS) {
-                hits = self
-                    .store
-                    .search(&query, &SearchFilters::default(), CANDIDATES as i64, 0)
-                    .await?
-                    .results;
-            }
-            if !hits.is_empty() {
-                break;
-            }
-        }
+        // The search page's own engine, so that both rank alike.
+        let hits = self
+            .matcher
+            .searcher()
+            .search(q, &Default::default(), 0, CANDIDATES)
+            .await?
+            .results;
         let mut options = Vec::new();
         for h in hits {
             options.push(StepOption {
@@ -467,7 +461,10 @@ impl<'a> Wizard<'a> {
                 label: format!("{}: {}", h.id, h.title),
                 article: Some(h.id),
                 detail: self.symptom_of(h.id).await?,
-                reasons: Vec::new(),
+                reasons: (!h.matched.is_empty())
+                    .then(|| format!("Matches: {}", h.matched.join(", ")))
+                    .into_iter()
+                    .collect(),
                 confidence: None,
             });
         }
