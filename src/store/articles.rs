@@ -343,6 +343,7 @@ async fn write_batch(
     let mut mentions = Vec::new();
     let mut facets = Vec::new();
     let mut fts = Vec::with_capacity(batch.len());
+    let mut diagnoses = Vec::with_capacity(batch.len());
     for (a, hash) in batch {
         let id = a.id.0;
         let kind = kb::title_kind(&a.title).unwrap_or("");
@@ -403,11 +404,15 @@ async fn write_batch(
         for k in &a.keywords {
             add_facet("keyword", k);
         }
+        diagnoses.push(serde_json::json!([
+            id,
+            serde_json::to_string(&kb::diagnose(a))?
+        ]));
         let (symptoms, body) = fts_columns(a);
         fts.push(serde_json::json!([id, a.title, symptoms, body]));
     }
 
-    let statements: [(&str, Vec<serde_json::Value>); 5] = [
+    let statements: [(&str, Vec<serde_json::Value>); 6] = [
         (
             "INSERT INTO articles (id, title, date, category, product, versions, os, kind, \
              keywords, applies_to, query_words, technology, issue_type, trailer, content_hash) \
@@ -440,6 +445,11 @@ async fn write_batch(
             "INSERT OR IGNORE INTO facets (facet, value, article_id) \
              SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)",
             facets,
+        ),
+        (
+            "INSERT INTO diagnoses (article_id, body) \
+             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+            diagnoses,
         ),
     ];
     for (sql, rows) in statements {
