@@ -3,6 +3,7 @@
 //! is the expensive part and every check reads the same database.
 
 mod common;
+mod fidelity;
 
 use common::{Reply, TestApp, archive, spawn_app_from};
 use kbfix::import::{NoProgress, import_paths};
@@ -27,6 +28,11 @@ async fn whole_archive() {
     search(&app).await;
     matching(&app).await;
     wizard_seed_walk(&app).await;
+    fidelity::archive_ids(&app).await;
+    fidelity::five_digit_citations(&app).await;
+    fidelity::citation_coverage(&app).await;
+    fidelity::pages_read_like_articles(&app).await;
+    fidelity::page_text_is_section_text(&app).await;
     reimport_is_idempotent(&app).await;
 }
 

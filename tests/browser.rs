@@ -1,6 +1,7 @@
 //! Walks through the app in a real browser (headless Debian chromium via chromedriver and
 //! fantoccini): search from the home page, open an article, follow a citation and its
-//! "Referenced by" link back; troubleshoot a pasted event through the wizard, pressing Back,
+//! "Referenced by" link back; paste a German, a Japanese and a flattened one-line event and
+//! reach the article about it; troubleshoot a pasted event through the wizard, pressing Back,
 //! Forward and Reload at every step; and check a 375 px wide phone screen never scrolls
 //! sideways, wizard steps included.
 //! Screenshots land in `target/browser-screenshots/`.
@@ -265,12 +266,37 @@ async fn phone_walk(shots: Shots, client: Client, base: String, width: u32) {
         ("phone-home", "/"),
         ("phone-article", "/articles/Q900068"),
         ("phone-article-escaped", "/articles/Q900008"),
+        ("phone-article-listing", "/articles/Q90022"),
         ("phone-search", "/search?q=event"),
         ("phone-events", "/events/msexchangeccmc"),
     ] {
         client.goto(&format!("{base}{path}")).await.unwrap();
         assert_fits(&shots, client, path, name, width).await;
     }
+    // Preformatted lines wider than the screen scroll inside their own box, which itself
+    // fits; the prose around them wraps.
+    client
+        .goto(&format!("{base}/articles/Q90022"))
+        .await
+        .unwrap();
+    let pres = eval(
+        client,
+        "return Array.from(document.querySelectorAll('.kb-section pre')).map(p => \
+         [p.getBoundingClientRect().right, p.scrollWidth > p.clientWidth]);",
+    )
+    .await;
+    let pres = pres.as_array().unwrap();
+    assert!(!pres.is_empty(), "no <pre> on the listing article");
+    for p in pres {
+        assert!(
+            p[0].as_f64().unwrap() <= f64::from(width),
+            "a <pre> box overflows the screen: {p}"
+        );
+    }
+    assert!(
+        pres.iter().any(|p| p[1] == true),
+        "the long INI line should scroll inside its <pre>: {pres:?}"
+    );
     // The paste form is there and usable at this width.
     client.goto(&format!("{base}/")).await.unwrap();
     let width_of_textarea = eval(
@@ -683,6 +709,46 @@ async fn assert_fits(shots: &Shots, client: &Client, path: &str, name: &str, wid
     );
 }
 
+/// Pastes people post, typed into the home page form: a German and a Japanese Event Viewer
+/// copy and a copy whose line breaks a forum lost. Each reaches the article about its event,
+/// said in words above the list.
+async fn real_pastes_walk(shots: Shots, client: Client, base: String) {
+    let client = &client;
+    let pastes = [
+        (
+            "german",
+            "Protokollname: Application\nQuelle: MSExchangeCCMC\nDatum: 12.03.2003 02:10:44\nEreignis-ID: 68\nEbene: Fehler\nComputer: MAIL01\nBeschreibung:\nBridge EXPORT to file BRIDGE.EXP ended with result code 4.",
+        ),
+        (
+            "japanese",
+            "ログの名前: Application\nソース: MSExchangeCCMC\n日付: 2003/03/12 2:10:44\nイベント ID: 68\nレベル: エラー\n説明:\nBridge EXPORT to file BRIDGE.EXP ended with result code 4.",
+        ),
+        (
+            "flattened",
+            "Event Type: Error Event Source: MSExchangeCCMC Event Category: General Event ID: 68 Date: 3/12/2003 Time: 2:10:44 AM User: N/A Computer: MAIL01 Description: Bridge EXPORT to file BRIDGE.EXP ended with result code 4. For more information, see Help and Support Center at http://go.microsoft.com/fwlink/events.asp.",
+        ),
+    ];
+    for (name, paste) in pastes {
+        client.goto(&format!("{base}/")).await.unwrap();
+        let textarea = client.find(Locator::Id("paste-text")).await.unwrap();
+        textarea.send_keys(paste).await.unwrap();
+        click_and_wait(client, Locator::Css("form.paste button[type=submit]")).await;
+        shots.take(client, &format!("paste-{name}")).await;
+        let offered = answers_offered(client).await;
+        assert_eq!(
+            offered.first().map(String::as_str),
+            Some("Q900068"),
+            "{name}: {offered:?}"
+        );
+        let heading = eval(client, "return document.querySelector('h1').textContent;").await;
+        let heading = heading.as_str().unwrap_or_default();
+        assert!(
+            heading.starts_with("These articles are about event 68 from MSExchangeCCMC"),
+            "{name}: {heading}"
+        );
+    }
+}
+
 /// One test function: the sessions share one chromedriver and never race for ports.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_walks() {
@@ -703,6 +769,10 @@ async fn browser_walks() {
         .walk(None, move |shots, c| async move {
             *s.lock().unwrap() = wizard_walk(shots, c, b).await;
         })
+        .await;
+    let b = base.clone();
+    browser
+        .walk(None, move |shots, c| real_pastes_walk(shots, c, b))
         .await;
     let b = base.clone();
     browser

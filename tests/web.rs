@@ -294,3 +294,136 @@ async fn match_api_errors_are_readable() {
         .await;
     assert_eq!(prose.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn five_digit_ids_are_written_as_the_archive_writes_them() {
+    let app = spawn_app().await;
+    let page = app.get("/articles/Q90022").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Q90022"));
+    assert!(!page.body.contains("Q090022"));
+    for uri in [
+        "/articles/Q090022",
+        "/articles/KB90022",
+        "/articles/kb90022",
+        "/articles/90022",
+        "/articles/q90022",
+    ] {
+        let reply = app.get(uri).await;
+        assert_eq!(reply.status, StatusCode::PERMANENT_REDIRECT, "{uri}");
+        assert_eq!(reply.location(), "/articles/Q90022", "{uri}");
+    }
+    let reply = app.get("/api/articles/Q090022").await;
+    assert_eq!(reply.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(reply.location(), "/api/articles/Q90022");
+
+    // Q900023 cites Q90022 in running text and on a citation line: both directions hold.
+    let json = app.get("/api/articles/Q900023").await.json();
+    let refs: Vec<(&str, &str)> = json["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["title"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        refs,
+        [(
+            "Q90022",
+            "HOWTO: Reset the Fixture Widget Cache from a Program"
+        )]
+    );
+    let json = app.get("/api/articles/Q90022").await.json();
+    assert_eq!(json["id"], "Q90022");
+    assert_eq!(json["referenced_by"][0]["id"], "Q900023");
+    let page = app.get("/articles/Q900023").await;
+    assert!(
+        page.body
+            .contains(r#"<a href="/articles/Q90022">Q90022</a>"#)
+    );
+}
+
+/// The HTML of one section of an article page, found by its anchor.
+fn section<'a>(body: &'a str, anchor: &str) -> &'a str {
+    let start = body
+        .find(&format!("<section class=\"kb-section\" id=\"{anchor}\">"))
+        .unwrap_or_else(|| panic!("no section #{anchor}"));
+    let len = body[start..].find("</section>").unwrap();
+    &body[start..start + len]
+}
+
+#[tokio::test]
+async fn article_pages_read_like_articles() {
+    let app = spawn_app().await;
+    let page = app.get("/articles/Q90022").await;
+    let more = section(&page.body, "more-information");
+    assert!(more.contains("<p>To reset the cache, follow these steps:</p>"));
+    // One list with the article's numbers; a step wrapped onto an unindented line is one item.
+    assert_eq!(more.matches("<ol>").count(), 1);
+    assert!(more.contains(
+        "<li value=\"1\">Close every program that uses widgets, including the tray monitor \
+         and the scheduler service.</li>"
+    ));
+    assert!(more.contains("<li value=\"3\">Call the reset function:"));
+    // Lettered sub-steps nest inside step 3.
+    let step3 = &more[more.find("<li value=\"3\">").unwrap()..];
+    assert!(step3.find("<ol type=\"a\">").unwrap() < step3.find("</li>\n</ol>").unwrap());
+    // Listings, INI entries and tables keep their lines and columns.
+    assert!(more.contains(
+        "<pre>[Cache]\nReset=1\nSharedPath=C:\\Program Files\\Fixture Widgets\\Cache\\Shared\\Default\\Store</pre>"
+    ));
+    assert!(
+        more.contains(
+            "{\n   // Zero means the cache was in use.\n   return WidgetReset(0) != 0;\n}"
+        )
+    );
+    assert!(more.contains("WIDGET.DLL     24,576   03-01-94\nWIDGETS.INI     1,024   03-01-94"));
+    // Citations in prose are links.
+    assert!(more.contains(r#"see <a href="/articles/Q900068">Q900068</a> and"#));
+    assert!(page.body.contains(r#"id="summary""#));
+
+    // A quoted event is an event table whose id and source link to their pages.
+    let page = app.get("/articles/Q900068").await;
+    let symptoms = section(&page.body, "symptoms");
+    assert!(symptoms.contains("<dl class=\"event\">"));
+    assert!(symptoms.contains(r#"<a href="/events/msexchangeccmc/68">68</a>"#));
+    assert!(symptoms.contains(r#"<a href="/events/msexchangeccmc">MSExchangeCCMC</a>"#));
+    assert!(!symptoms.contains("<pre>"));
+    assert!(page.body.contains(r#"id="cause""#) && page.body.contains(r#"id="resolution""#));
+}
+
+#[tokio::test]
+async fn plain_text_is_the_original_article() {
+    let app = spawn_app().await;
+    let reply = app.get("/articles/Q90022.txt").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let original = std::fs::read_to_string(common::fixtures().join("Q90022.TXT")).unwrap();
+    assert_eq!(reply.body, original);
+    // Q900001 is Windows-1252: served decoded.
+    let reply = app.get("/articles/Q900001.txt").await;
+    let bytes = std::fs::read(common::fixtures().join("Q900001.TXT")).unwrap();
+    assert_eq!(reply.body, kbfix::kb::decode_text(&bytes));
+
+    let page = app.get("/articles/Q90022").await;
+    assert!(page.body.contains(r#"href="/articles/Q90022.txt""#));
+    let reply = app.get("/articles/Q090022.txt").await;
+    assert_eq!(reply.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(reply.location(), "/articles/Q90022.txt");
+    assert_eq!(
+        app.get("/articles/Q123456.txt").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/articles/%E2%82%AC1.txt").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/articles/%E2%82%AC1").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

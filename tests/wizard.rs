@@ -243,8 +243,16 @@ async fn follow(app: &TestApp, reply: Reply) -> Reply {
     page
 }
 
+/// The current step's number, which answer forms carry.
+async fn current_n(app: &TestApp, id: &str) -> String {
+    app.get(&format!("/api/wizard/{id}")).await.json()["n"].to_string()
+}
+
 async fn submit(app: &TestApp, url: &str, answer: &str) -> Reply {
-    let reply = app.post_form(url, &[("answer", answer)]).await;
+    let n = current_n(app, url.trim_start_matches("/wizard/")).await;
+    let reply = app
+        .post_form(url, &[("answer", answer), ("step", &n)])
+        .await;
     // The answer leads to the new step's own URL, one browser-history entry per step.
     assert!(
         reply.location().starts_with(&format!("{url}/step/")),
@@ -348,8 +356,12 @@ async fn invalid_answers_are_422_and_change_nothing() {
         assert!(body["error"].is_string());
         assert_eq!(body["valid"], json!(["yes", "no", "unsure"]), "{bad}");
     }
+    let n = current_n(&app, id).await;
     let page = app
-        .post_form(&format!("/wizard/{id}"), &[("answer", "perhaps")])
+        .post_form(
+            &format!("/wizard/{id}"),
+            &[("answer", "perhaps"), ("step", &n)],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("<code>yes</code>") && page.body.contains("<code>unsure</code>"));
@@ -647,7 +659,7 @@ async fn empty_and_unmatched_pastes_keep_the_text() {
         .await;
     let page = follow(&app, reply).await;
     assert_eq!(kind_of(&page), "choose_article");
-    assert!(page.body.contains("No article matched"));
+    assert!(page.body.contains("Nothing in the archive matches"));
     assert!(page.body.contains(">zzzqqq xxyyw frobnicator</textarea>"));
 }
 

@@ -62,6 +62,8 @@ pub struct EventCandidate {
     pub description_labelled: bool,
     /// Whether several fields shared a line.
     pub inline_fields: bool,
+    /// The article's applies-to list, as JSON (an array of strings).
+    pub applies_to: String,
 }
 
 impl Store {
@@ -139,7 +141,7 @@ impl Store {
     pub async fn all_event_quotes(&self) -> Result<Vec<EventCandidate>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT e.article_id, a.title, e.event_id, e.source, e.source_key, e.type, e.description, \
-             e.description_labelled, e.inline_fields \
+             e.description_labelled, e.inline_fields, a.applies_to \
              FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.article_id, e.ord",
         )
         .fetch_all(&self.pool)

@@ -2,20 +2,13 @@
 //! two beside a candidate, and the articles it says to troubleshoot "in the same way" as.
 //! Pure: articles in, text out.
 
-use crate::kb::{self, Article, ArticleId, Block, Section};
+use crate::kb::{self, Article, ArticleId, Block, Item, Section};
 
 /// Longest symptom summary shown beside a candidate, in characters.
 const SYMPTOM_CHARS: usize = 240;
 
 fn section<'a>(article: &'a Article, word: &str) -> Option<&'a Section> {
     article.sections.iter().find(|s| s.heading.contains(word))
-}
-
-/// Paragraphs of a text block (blank-line separated), each on one line.
-fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
 }
 
 /// The article's symptom in one or two sentences: the start of SYMPTOMS, else of the first
@@ -28,8 +21,11 @@ pub fn symptom(article: &Article) -> String {
         .blocks
         .iter()
         .find_map(|b| match b {
-            Block::Text(t) => paragraphs(t).next(),
-            Block::Steps(items) | Block::Bullets(items) => items.first().cloned(),
+            Block::Paragraph { text } => Some(text.clone()),
+            Block::Steps { items, .. } | Block::Bullets { items } => {
+                items.first().map(Item::full_text)
+            }
+            Block::Heading { .. } | Block::Preformatted { .. } => None,
         })
         .unwrap_or_default();
     let mut out = String::new();
@@ -96,6 +92,32 @@ pub fn same_way_citations(article: &Article) -> Vec<ArticleId> {
 mod tests {
     use super::*;
 
+    fn text(s: &str) -> Vec<Block> {
+        s.split("\n\n")
+            .map(|p| Block::Paragraph { text: p.into() })
+            .collect()
+    }
+
+    fn bullet_list(items: &[&str]) -> Vec<Item> {
+        let mut items = list(items);
+        for i in &mut items {
+            i.number = None;
+        }
+        items
+    }
+
+    fn list(items: &[&str]) -> Vec<Item> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Item {
+                number: Some(i as u32 + 1),
+                text: (*t).into(),
+                blocks: vec![],
+            })
+            .collect()
+    }
+
     fn article(sections: Vec<(&str, &str, Vec<Block>)>) -> Article {
         Article {
             id: ArticleId(1),
@@ -129,9 +151,7 @@ mod tests {
         let a = article(vec![(
             "SYMPTOMS",
             "",
-            vec![Block::Text(
-                "The bridge stops. Mail queues up. Nobody knows why.\n\nEvent ID: 1".into(),
-            )],
+            text("The bridge stops. Mail queues up. Nobody knows why.\n\nEvent ID: 1"),
         )]);
         assert_eq!(symptom(&a), "The bridge stops. Mail queues up.");
     }

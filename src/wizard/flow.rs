@@ -2,6 +2,7 @@
 //! transaction), going back, and reading sessions back with their history.
 
 use super::article::symptom;
+use super::honest;
 use super::plan::{self, Built, Ctx, RelatedWhy, Walk};
 use super::related::{Feedback, RelatedInputs, SIBLING_TIER, related_candidates};
 use super::steps::{back_option, empty as empty_step};
@@ -10,7 +11,7 @@ use super::{Answer, Known, SessionId, StepKind, StepOption, WizardError, WizardS
 use crate::kb::{self, Article, ArticleId, Diagnosis};
 use crate::matcher::{Matcher, describe_pasted};
 use crate::paste::PastedEvent;
-use crate::store::{Advance, NewSession, NewStep, SearchFilters, SessionRow, Store, fts_query};
+use crate::store::{Advance, NewSession, NewStep, SessionRow, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -18,8 +19,6 @@ use std::collections::HashMap;
 const CANDIDATES: usize = 8;
 /// Articles offered on a related step beyond those the article cites.
 const RELATED_MORE: usize = 10;
-/// Words of a search sent to full-text search.
-const SEARCH_WORDS: usize = 16;
 
 /// A step row's JSON: the step as shown and the walk behind it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -120,6 +119,7 @@ impl<'a> Wizard<'a> {
         let recognised: Vec<String> = outcome.events.iter().map(recognised_line).collect();
         let key = paste_event_key(&outcome.events);
         let feedback = self.feedback(key.as_deref()).await?;
+        let (verdict, summary) = (outcome.verdict, outcome.summary);
         let mut results = outcome.results;
         // Among equal scores, the articles that resolved past sessions for this event first.
         results.sort_by(|a, b| {
@@ -139,7 +139,8 @@ impl<'a> Wizard<'a> {
                 confidence: Some(r.confidence),
             });
         }
-        let step = choose_step(options, recognised.clone(), text, None);
+        let mut step = choose_step(options, recognised.clone(), text, None);
+        honest::put_verdict(&mut step, verdict, &summary);
         self.create("paste", text, &recognised, key, step).await
     }
 
@@ -467,20 +468,13 @@ impl<'a> Wizard<'a> {
     }
 
     async fn search_step(&self, q: &str, back: Option<i64>) -> Result<WizardStep, WizardError> {
-        let mut hits = Vec::new();
-        // All words first; any word when that finds nothing.
-        for joiner in [" ", " OR "] {
-            if let Some(query) = fts_query(q, joiner, SEARCH_WORDS) {
-                hits = self
-                    .store
-                    .search(&query, &SearchFilters::default(), CANDIDATES as i64, 0)
-                    .await?
-                    .results;
-            }
-            if !hits.is_empty() {
-                break;
-            }
-        }
+        // The search page's own engine, so that both rank alike.
+        let hits = self
+            .matcher
+            .searcher()
+            .search(q, &Default::default(), 0, CANDIDATES)
+            .await?
+            .results;
         let mut options = Vec::new();
         for h in hits {
             options.push(StepOption {
@@ -488,7 +482,10 @@ impl<'a> Wizard<'a> {
                 label: format!("{}: {}", h.id, h.title),
                 article: Some(h.id),
                 detail: self.symptom_of(h.id).await?,
-                reasons: Vec::new(),
+                reasons: (!h.matched.is_empty())
+                    .then(|| format!("Matches: {}", h.matched.join(", ")))
+                    .into_iter()
+                    .collect(),
                 confidence: None,
             });
         }

@@ -6,6 +6,7 @@
 
 pub mod article;
 pub mod flow;
+mod honest;
 pub mod known;
 pub mod plan;
 pub mod related;

@@ -74,8 +74,9 @@ fn branched(kind: FixKind, heading: &str, items: Vec<FixItem>) -> Fix {
         outro: Vec::new(),
         distributed: false,
     };
-    let starts = if_starts(&items)
-        .or_else(|| method_starts(&items))
+    let starts = method_starts(&items)
+        .or_else(|| heading_starts(&items))
+        .or_else(|| if_starts(&items))
         .or_else(|| or_groups(&items));
     match starts {
         Some(split) => {
@@ -168,7 +169,11 @@ fn method_starts(items: &[FixItem]) -> Option<Split> {
     let starts: Vec<usize> = items
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.kind == ItemKind::Text && is_method(&i.text))
+        .filter(|(_, i)| {
+            i.depth == 0
+                && matches!(i.kind, ItemKind::Text | ItemKind::Heading)
+                && is_method(&i.text)
+        })
         .map(|(n, _)| n)
         .collect();
     if starts.len() < 2 {
@@ -189,13 +194,42 @@ fn method_starts(items: &[FixItem]) -> Option<Split> {
 
 fn is_method(text: &str) -> bool {
     let lower = text.to_lowercase();
+    const NUMBERS: &[&str] = &["one", "two", "three", "four", "five", "six", "a:", "b:"];
     ["method ", "option ", "solution ", "workaround "]
         .iter()
         .any(|w| {
-            lower
-                .strip_prefix(w)
-                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+            lower.strip_prefix(w).is_some_and(|r| {
+                r.starts_with(|c: char| c.is_ascii_digit())
+                    || NUMBERS.iter().any(|n| r.starts_with(n))
+            })
         })
+}
+
+/// Branches at two or more sub-headings of the section (per platform, per version, per
+/// method), each running to the next; what precedes the first is the intro.
+fn heading_starts(items: &[FixItem]) -> Option<Split> {
+    let starts: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.depth == 0 && i.kind == ItemKind::Heading)
+        .map(|(n, _)| n)
+        .collect();
+    if starts.len() < 2 {
+        return None;
+    }
+    let bounds: Vec<(usize, usize)> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &at)| (at, starts.get(k + 1).copied().unwrap_or(items.len())))
+        .collect();
+    let labels = starts.iter().map(|&at| cut(&items[at].text)).collect();
+    Some(Split {
+        bounds,
+        labels,
+        question: "The article gives these alternatives. Which one applies to you, or do you \
+                   want to try first?"
+            .into(),
+    })
 }
 
 /// Alternatives separated by "-or-" paragraphs: the unit before each separator and the one

@@ -1,7 +1,7 @@
 //! A fix as items to work through: the section's blocks as steps (with the article's own
 //! numbers), bullets, paragraphs, preformatted text and alternative headings.
 
-use crate::kb::{Block, Section};
+use crate::kb::{Block, Item, Section};
 use serde::{Deserialize, Serialize};
 
 /// What an item is in the article.
@@ -64,52 +64,61 @@ impl FixItem {
     }
 }
 
-/// Paragraphs of a text block (blank-line separated), each on one line.
-pub fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-}
-
-/// A section's blocks as items, in order.
+/// A section's blocks as items, in order: steps keep the article's own numbers, nested
+/// blocks sit one level deeper, preformatted runs stay line by line.
 pub fn section_items(section: &Section) -> Vec<FixItem> {
     let mut items = Vec::new();
-    for block in &section.blocks {
-        match block {
-            Block::Text(t) => items.extend(paragraphs(t).map(FixItem::text)),
-            Block::Steps(steps) => {
-                items.extend(steps.iter().enumerate().map(|(i, text)| FixItem {
-                    kind: ItemKind::Step,
-                    number: u32::try_from(i + 1).ok(),
-                    depth: 0,
-                    text: text.clone(),
-                }))
-            }
-            Block::Bullets(bullets) => items.extend(bullets.iter().map(|text| FixItem {
-                kind: ItemKind::Bullet,
-                number: None,
-                depth: 0,
-                text: text.clone(),
-            })),
-        }
-    }
+    push_blocks(&section.blocks, 0, &mut items);
     items
 }
 
-/// Whether items `i` and `i + 1` belong to one list (both steps or both bullets, same depth).
-pub fn same_list(a: &FixItem, b: &FixItem) -> bool {
-    let listed = |i: &FixItem| matches!(i.kind, ItemKind::Step | ItemKind::Bullet);
-    (listed(a) || a.depth > 0) && b.depth > 0
-        || listed(a)
-            && a.kind == b.kind
-            && !(b.kind == ItemKind::Step && b.number == Some(1) && b.depth == a.depth)
+fn push_blocks(blocks: &[Block], depth: u8, out: &mut Vec<FixItem>) {
+    for block in blocks {
+        let leaf = |kind, text: &str| FixItem {
+            kind,
+            number: None,
+            depth,
+            text: text.to_string(),
+        };
+        match block {
+            Block::Paragraph { text } => out.push(leaf(ItemKind::Text, text)),
+            Block::Heading { text } => out.push(leaf(ItemKind::Heading, text)),
+            Block::Preformatted { lines } => out.push(leaf(ItemKind::Pre, &lines.join("\n"))),
+            Block::Steps { items, .. } => push_items(items, ItemKind::Step, depth, out),
+            Block::Bullets { items } => push_items(items, ItemKind::Bullet, depth, out),
+        }
+    }
 }
 
-/// The end (exclusive) of the list starting at `at`, or `at + 1` for a paragraph.
+fn push_items(items: &[Item], kind: ItemKind, depth: u8, out: &mut Vec<FixItem>) {
+    for item in items {
+        out.push(FixItem {
+            kind,
+            number: item.number,
+            depth,
+            text: item.text.clone(),
+        });
+        // Deep nesting is rare; past a few levels it is shown at the deepest one.
+        push_blocks(&item.blocks, depth.saturating_add(1).min(4), out);
+    }
+}
+
+/// The end (exclusive) of the list whose first item is at `at` (everything nested under
+/// its items included), or `at + 1` for anything else.
 pub fn list_end(items: &[FixItem], at: usize) -> usize {
+    let first = &items[at];
+    let listed = matches!(first.kind, ItemKind::Step | ItemKind::Bullet);
     let mut end = at + 1;
-    while end < items.len() && same_list(&items[end - 1], &items[end]) {
-        end += 1;
+    while listed && end < items.len() {
+        let b = &items[end];
+        let same = b.depth == first.depth
+            && b.kind == first.kind
+            && !(b.kind == ItemKind::Step && b.number == Some(1));
+        if b.depth > first.depth || same {
+            end += 1;
+        } else {
+            break;
+        }
     }
     end
 }

@@ -2,7 +2,6 @@
 //! sentences) and the products and versions an article applies to.
 
 use super::causes::sentences;
-use super::items::paragraphs;
 use super::{ProductVersions, SymptomCheck, VersionCheck, section};
 use crate::kb::{Article, Block};
 
@@ -16,7 +15,11 @@ const PRODUCTS_ASKED: usize = 3;
 /// The symptom to confirm, from SYMPTOMS.
 pub fn symptom_check(article: &Article) -> Option<SymptomCheck> {
     let s = section(article, "SYMPTOM")?;
-    let summary = summary(s.blocks.first()?);
+    let summary = summary(
+        s.blocks
+            .iter()
+            .find(|b| !matches!(b, Block::Heading { .. }))?,
+    );
     if summary.is_empty() {
         return None;
     }
@@ -29,8 +32,11 @@ pub fn symptom_check(article: &Article) -> Option<SymptomCheck> {
 /// The first sentence or two of a block, cut to `SUMMARY_CHARS`.
 fn summary(block: &Block) -> String {
     let first = match block {
-        Block::Text(t) => paragraphs(t).next().unwrap_or_default(),
-        Block::Steps(items) | Block::Bullets(items) => items.first().cloned().unwrap_or_default(),
+        Block::Paragraph { text } | Block::Heading { text } => text.clone(),
+        Block::Steps { items, .. } | Block::Bullets { items } => {
+            items.first().map(|i| i.text.clone()).unwrap_or_default()
+        }
+        Block::Preformatted { lines } => lines.join(" "),
     };
     let mut out = String::new();
     for (i, sentence) in sentences(&first).into_iter().enumerate() {
