@@ -2,6 +2,7 @@
 
 mod articles;
 mod browse;
+mod diagnoses;
 mod error;
 mod events;
 mod search;
