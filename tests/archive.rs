@@ -25,10 +25,10 @@ async fn whole_archive() {
     seed_pair(&app).await;
     odd_corners(&app).await;
     pages(&app).await;
+    event_viewer_link(&app).await;
     search(&app).await;
     matching(&app).await;
     wizard_seed_walk(&app).await;
-    event_viewer_link(&app).await;
     fidelity::archive_ids(&app).await;
     fidelity::five_digit_citations(&app).await;
     fidelity::citation_coverage(&app).await;
