@@ -3,6 +3,8 @@
 --   KIND=search   GET /search?q=...            (a helpdesk query mix)
 --   KIND=article  GET /articles/Q......        (ids from IDS_FILE; 404 until imported)
 --   KIND=match    POST /api/match              (a pasted event, JSON)
+--   KIND=ugly     GET /api/search?q=...        (32 common words and one unknown word, a fresh
+--                                               unknown word each time: the bounded worst case)
 --   KIND=wizard   POST /api/wizard             (a pasted event, JSON {"text": ...}; starts a
 --                                               session, 201 Created, counted with the 2xx)
 --   KIND=attack   hostile traffic in turn: a paste of thousands of events, a search of
@@ -15,6 +17,14 @@ local queries = {
   "cc%3AMail+dirsync+event+68", "event+id+1000", "access+denied", "outlook+crash",
   "exchange+service+does+not+start", "printer+driver", "blue+screen+stop", "setup+fails",
   "SQL+server+login+failed", "network+adapter", "IIS+500+error", "DNS+name+resolution",
+}
+
+-- 32 words of common English, the kind a long complaint is made of.
+local common = {
+  "the", "computer", "would", "not", "start", "after", "installing", "new", "program",
+  "from", "disk", "and", "then", "error", "message", "said", "file", "could", "found",
+  "when", "open", "window", "again", "system", "problem", "with", "printer", "network",
+  "user", "server", "work", "every",
 }
 
 local pastes = {
@@ -70,6 +80,11 @@ function request()
   n = n + 1
   if kind == "search" then
     return wrk.format("GET", "/search?q=" .. queries[(n % #queries) + 1])
+  elseif kind == "ugly" then
+    local words = {}
+    for i = 1, #common do words[i] = common[((i + n) % #common) + 1] end
+    words[#words + 1] = string.format("zq%dxv", n)
+    return wrk.format("GET", "/api/search?q=" .. table.concat(words, "+"))
   elseif kind == "article" then
     return wrk.format("GET", "/articles/" .. ids[math.random(#ids)])
   elseif kind == "match" or kind == "wizard" then

@@ -6,7 +6,8 @@
 #
 # Usage: scripts/load.sh            (64 connections for 30 s, 16 per kind)
 # Env:   KINDS="search article match wizard"  (wizard: POST /api/wizard, which also writes a
-#        session row, so it competes with the import for the database's write lock)
+#        session row, so it competes with the import for the database's write lock; ugly:
+#        32 common words and an unknown one per search, e.g. KINDS="search ugly" IMPORT=0)
 #        CONNECTIONS=64  DURATION=30  ARCHIVE=../shared/corpus/kb-txt.tar.gz  PORT=3911
 #        IMPORT=0  baseline: no import, load the database the last run left complete
 #        KINDS="search article match wizard attack"  adds hostile traffic beside the normal

@@ -231,8 +231,8 @@ async fn sessions_page(
             input: r.input.chars().take(120).collect(),
             step: kind_label(&r.current_kind),
             resolved_by: match (r.resolved_article, r.resolved_cause) {
-                (Some(a), Some(c)) => format!("Q{a:06}, cause {}", c + 1),
-                (Some(a), None) => format!("Q{a:06}"),
+                (Some(a), Some(c)) => format!("Q{a}, cause {}", c + 1),
+                (Some(a), None) => format!("Q{a}"),
                 _ => String::new(),
             },
         })
