@@ -8,6 +8,7 @@ pub mod import;
 pub mod kb;
 pub mod matcher;
 pub mod paste;
+pub mod search;
 pub mod store;
 pub mod web;
 pub mod wizard;
@@ -25,12 +26,18 @@ mod layering {
         ("paste", &[]),
         ("store", &["kb", "paste"]),
         ("import", &["kb", "store"]),
-        ("matcher", &["kb", "paste", "store"]),
-        ("wizard", &["kb", "paste", "store", "matcher"]),
-        ("web", &["kb", "paste", "store", "matcher", "wizard"]),
+        ("search", &["kb", "store"]),
+        ("matcher", &["kb", "paste", "store", "search"]),
+        ("wizard", &["kb", "paste", "store", "search", "matcher"]),
+        (
+            "web",
+            &["kb", "paste", "store", "search", "matcher", "wizard"],
+        ),
         (
             "cli",
-            &["kb", "paste", "store", "import", "matcher", "wizard", "web"],
+            &[
+                "kb", "paste", "store", "import", "search", "matcher", "wizard", "web",
+            ],
         ),
     ];
 

@@ -16,6 +16,40 @@ pub fn title_kind(title: &str) -> Option<&str> {
     ok.then_some(prefix)
 }
 
+/// Title phrases of catalogue articles: lists of fixes or bugs, READMEs, release notes.
+const CATALOGUE_TITLES: &[&str] = &[
+    "readme",
+    "read me",
+    "list of",
+    "bug list",
+    "buglist",
+    "fix list",
+    "fixlist",
+    "release notes",
+    "bugs fixed",
+    "problems fixed",
+    "issues fixed",
+    "fixes in",
+    "fixes included",
+    "fixed in service pack",
+    "fixed in the service pack",
+    "contents of",
+    "index of",
+    "what's new",
+];
+
+/// Citations beyond which an article is an index of others rather than about one problem.
+const CATALOGUE_CITATIONS: usize = 40;
+
+/// Whether the article is a catalogue (a bug-fix list, a README, "list of", release notes, or
+/// an index citing dozens of articles) rather than one problem: it names many problems'
+/// words at once, so search and related-article lists put it after single-problem articles.
+pub fn is_catalogue(article: &Article) -> bool {
+    let title = article.title.to_lowercase();
+    CATALOGUE_TITLES.iter().any(|p| title.contains(p))
+        || article.references.len() > CATALOGUE_CITATIONS
+}
+
 /// Event ids named in the title or text as `Event ID 1000`, `event 1000` or `Event ID: 1000`,
 /// sorted and deduplicated. Quoted blocks count too; the matcher weighs quotes separately.
 pub fn mentioned_event_ids(article: &Article) -> Vec<u32> {

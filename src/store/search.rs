@@ -77,7 +77,104 @@ pub fn fts_query(text: &str, joiner: &str, max_words: usize) -> Option<String> {
     )
 }
 
+/// One article as the search index reads it (`search::IndexDoc` is built from it).
+#[derive(Debug, Clone, FromRow)]
+pub struct SearchDocRow {
+    /// The article number.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its category.
+    pub category: String,
+    /// Its product line.
+    pub product: String,
+    /// Its title kind, `""` when none.
+    pub kind: String,
+    /// Flagged a catalogue at import (`kb::is_catalogue`).
+    pub catalogue: bool,
+    /// The SYMPTOMS text as indexed.
+    pub symptoms: String,
+    /// The rest of the searchable text.
+    pub body: String,
+}
+
+/// What a results page shows of one article, and the text its snippet is cut from.
+#[derive(Debug, Clone, FromRow)]
+pub struct ResultRow {
+    /// The article.
+    #[sqlx(try_from = "i64")]
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// Its date.
+    pub date: String,
+    /// Its category.
+    pub category: String,
+    /// The SYMPTOMS text.
+    pub symptoms: String,
+    /// The start of the rest of the text.
+    pub body: String,
+}
+
+/// Characters of the body read for a snippet.
+const SNIPPET_SOURCE: i64 = 6000;
+
 impl Store {
+    /// Up to `limit` articles after number `after`, in number order, with their searchable
+    /// text: the search index reads the archive in such slices, so that no statement holds
+    /// a connection for long.
+    pub async fn search_documents(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<SearchDocRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, \
+             coalesce(c.c1, '') AS symptoms, coalesce(c.c2, '') AS body \
+             FROM articles a JOIN articles_fts_content c ON c.id = a.id \
+             WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The rows of a results page, in the order of `ids` (ids no longer stored are left out).
+    pub async fn result_rows(&self, ids: &[ArticleId]) -> Result<Vec<ResultRow>, StoreError> {
+        let json = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>())?;
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.title, a.date, a.category, coalesce(c.c1, '') AS symptoms, \
+             substr(coalesce(c.c2, ''), 1, ?2) AS body \
+             FROM json_each(?1) j JOIN articles a ON a.id = j.value \
+             JOIN articles_fts_content c ON c.id = a.id ORDER BY j.key",
+        )
+        .bind(json)
+        .bind(SNIPPET_SOURCE)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Which of `ids` are catalogue articles (bug-fix lists, READMEs, "list of", release
+    /// notes, indexes of other articles), as flagged at import by `kb::is_catalogue`.
+    pub async fn catalogue_ids(
+        &self,
+        ids: &[ArticleId],
+    ) -> Result<std::collections::HashSet<ArticleId>, StoreError> {
+        let json = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>())?;
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT a.id FROM json_each(?1) j JOIN articles a ON a.id = j.value \
+             WHERE a.catalogue",
+        )
+        .bind(json)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id,)| ArticleId::try_from(id).ok())
+            .collect())
+    }
+
     /// One page of articles matching an FTS5 `query` (built by [`fts_query`]), best first.
     pub async fn search(
         &self,

@@ -99,3 +99,48 @@ pub(super) async fn readable_errors(req: Request, next: Next) -> Response {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::middleware;
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    /// Any panic (the review's were in id parsing) is the app's 500, as HTML or JSON.
+    #[tokio::test]
+    async fn a_panic_is_our_500_page_or_json() {
+        let app = Router::new()
+            .route("/page", get(boom))
+            .route("/api/thing", get(boom))
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(middleware::from_fn(readable_errors));
+        for (uri, ct, text) in [
+            ("/page", "text/html", "Something went wrong"),
+            ("/api/thing", "application/json", "\"error\""),
+        ] {
+            let req = axum::http::Request::get(uri).body(Body::empty()).unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let ctype = res.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert!(ctype.starts_with(ct), "{uri}: {ctype}");
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            let body = String::from_utf8_lossy(&body);
+            assert!(
+                body.contains(text) && !body.contains("boom"),
+                "{uri}: {body}"
+            );
+        }
+    }
+}

@@ -2,16 +2,14 @@
 
 use super::{ApiError, AppState, WebError};
 use crate::kb::ArticleId;
-use crate::store::{MARK_END, MARK_START, SearchFilters, SearchPage, Store, fts_query};
+use crate::search::{Filters, Results};
+use crate::store::{MARK_END, MARK_START};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-
-/// Words of a query that reach FTS5; more only slow it down.
-const MAX_WORDS: usize = 32;
 
 /// This feature's routes.
 pub fn router() -> Router<AppState> {
@@ -37,9 +35,9 @@ pub struct SearchParams {
 }
 
 impl SearchParams {
-    fn filters(&self) -> SearchFilters {
+    fn filters(&self) -> Filters {
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        SearchFilters {
+        Filters {
             category: opt(&self.category),
             product: opt(&self.product),
             kind: opt(&self.kind).map(|k| k.trim_end_matches(':').to_ascii_uppercase()),
@@ -55,37 +53,14 @@ impl SearchParams {
     }
 }
 
-/// The outcome of running a user's query: all words first, any word when that finds nothing.
-struct Outcome {
-    page: SearchPage,
-    note: Option<String>,
-}
-
-async fn run_query(store: &Store, p: &SearchParams, limit: i64) -> Result<Outcome, WebError> {
-    let filters = p.filters();
+/// Runs the person's query through the one search engine (the wizard uses it too).
+async fn run_query(state: &AppState, p: &SearchParams, limit: i64) -> Result<Results, WebError> {
     let offset = (p.page() - 1) * limit;
-    let Some(all) = fts_query(&p.q, " ", MAX_WORDS) else {
-        return Ok(Outcome {
-            page: SearchPage {
-                total: 0,
-                results: vec![],
-            },
-            note: None,
-        });
-    };
-    let page = store.search(&all, &filters, limit, offset).await?;
-    if page.total > 0 {
-        return Ok(Outcome { page, note: None });
-    }
-    let any = fts_query(&p.q, " OR ", MAX_WORDS).unwrap_or_default();
-    if any == all {
-        return Ok(Outcome { page, note: None });
-    }
-    let page = store.search(&any, &filters, limit, offset).await?;
-    let note = (page.total > 0).then(|| {
-        "No article has all of these words; showing articles with some of them.".to_string()
-    });
-    Ok(Outcome { page, note })
+    Ok(state
+        .matcher
+        .searcher()
+        .search(&p.q, &p.filters(), offset as usize, limit as usize)
+        .await?)
 }
 
 /// An option of a filter select.
@@ -104,6 +79,7 @@ struct SearchTemplate {
     categories: Vec<Choice>,
     kinds: Vec<Choice>,
     note: Option<String>,
+    suggestions: Vec<Suggestion>,
     total: i64,
     page: i64,
     pages: i64,
@@ -112,6 +88,12 @@ struct SearchTemplate {
     prev_url: Option<String>,
     next_url: Option<String>,
     unfiltered_url: String,
+}
+
+/// A "did you mean" query and its link.
+struct Suggestion {
+    text: String,
+    url: String,
 }
 
 struct ResultView {
@@ -135,18 +117,13 @@ async fn search_page(
     }
     let limit = state.config.page_size;
     let outcome = if p.q.trim().is_empty() {
-        Outcome {
-            page: SearchPage {
-                total: 0,
-                results: vec![],
-            },
-            note: None,
-        }
+        Results::default()
     } else {
-        run_query(&state.store, &p, limit).await?
+        run_query(&state, &p, limit).await?
     };
+    let total = outcome.total as i64;
     let page = p.page();
-    let pages = (outcome.page.total + limit - 1) / limit;
+    let pages = (total + limit - 1) / limit;
     let url = |page: i64| {
         let mut u = format!("/search?q={}", encode(&p.q));
         for (k, v) in [
@@ -184,12 +161,19 @@ async fn search_page(
             })
             .collect(),
         note: outcome.note,
-        total: outcome.page.total,
+        suggestions: outcome
+            .suggestions
+            .into_iter()
+            .map(|text| Suggestion {
+                url: format!("/search?q={}", encode(&text)),
+                text,
+            })
+            .collect(),
+        total,
         page,
         pages,
         first_rank: (page - 1) * limit + 1,
         results: outcome
-            .page
             .results
             .into_iter()
             .map(|r| ResultView {
@@ -217,13 +201,24 @@ struct ApiHit {
     snippet: String,
     snippet_html: String,
     score: f64,
+    /// The searched words its title and symptoms hold.
+    matched: Vec<String>,
 }
 
 /// The body of `/api/search`.
 #[derive(Serialize)]
 struct ApiResults {
-    total: i64,
+    /// Articles holding any of the words.
+    total: usize,
+    /// Of them, those holding all the words.
+    exact: usize,
     page: i64,
+    /// What happened to the words (corrected, left out, only some matched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    /// Queries to try instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suggestions: Vec<String>,
     results: Vec<ApiHit>,
 }
 
@@ -231,12 +226,14 @@ async fn search_api(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<ApiResults>, ApiError> {
-    let outcome = run_query(&state.store, &p, state.config.page_size).await?;
+    let outcome = run_query(&state, &p, state.config.page_size).await?;
     Ok(Json(ApiResults {
-        total: outcome.page.total,
+        total: outcome.total,
+        exact: outcome.exact,
         page: p.page(),
+        note: outcome.note,
+        suggestions: outcome.suggestions,
         results: outcome
-            .page
             .results
             .into_iter()
             .map(|r| ApiHit {
@@ -247,6 +244,7 @@ async fn search_api(
                 date: r.date,
                 category: r.category,
                 score: r.score,
+                matched: r.matched,
             })
             .collect(),
     }))

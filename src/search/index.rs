@@ -1,0 +1,270 @@
+//! The in-memory inverted index search ranks with: per word, the articles holding it and how
+//! often in the title, the symptoms and the rest; per article, its head (title and symptoms)
+//! as word ids for phrase checks. Pure: built from documents the caller reads.
+
+use super::query::{stem, tokens};
+use crate::kb::ArticleId;
+use std::collections::HashMap;
+
+/// One article as the index reads it.
+#[derive(Debug, Clone)]
+pub struct IndexDoc {
+    /// The article.
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// Its SYMPTOMS section(s).
+    pub symptoms: String,
+    /// Everything else searchable.
+    pub body: String,
+    /// Category, product and title kind, for filters.
+    pub category: String,
+    /// The product line.
+    pub product: String,
+    /// The title kind (`XFOR`), `""` when none.
+    pub kind: String,
+    /// A catalogue article (bug list, README...): ranked after single-problem articles.
+    pub catalogue: bool,
+}
+
+/// One article holding one word: how often in each part (counts saturate).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Posting {
+    pub doc: u32,
+    pub body: u16,
+    pub title: u8,
+    pub symptoms: u8,
+}
+
+/// What the index keeps of an article.
+#[derive(Debug, Clone)]
+pub(super) struct DocInfo {
+    pub id: ArticleId,
+    /// Words in all parts.
+    pub len: u32,
+    pub catalogue: bool,
+    pub category: u32,
+    pub product: u32,
+    pub kind: u32,
+}
+
+/// Separates the title from the symptoms in a head.
+pub(super) const HEAD_BREAK: u32 = u32::MAX;
+
+/// The index of one generation of the archive.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// The store generation it was built from.
+    pub generation: i64,
+    pub(super) terms: HashMap<String, u32>,
+    pub(super) postings: Vec<Vec<Posting>>,
+    /// The first spelling seen of each stem, for suggestions.
+    pub(super) surface: Vec<String>,
+    pub(super) docs: Vec<DocInfo>,
+    pub(super) heads: Vec<Vec<u32>>,
+    pub(super) labels: Vec<String>,
+    label_ids: HashMap<String, u32>,
+    pub(super) avg_len: f32,
+}
+
+impl Index {
+    /// An empty index for `generation`; add documents with [`Index::add`].
+    pub fn new(generation: i64) -> Self {
+        Self {
+            generation,
+            ..Self::default()
+        }
+    }
+
+    /// Articles indexed.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether no article is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    fn label(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.label_ids.get(s) {
+            return i;
+        }
+        let i = self.labels.len() as u32;
+        self.labels.push(s.to_string());
+        self.label_ids.insert(s.to_string(), i);
+        i
+    }
+
+    fn term(&mut self, stemmed: String, surface: &str) -> u32 {
+        if let Some(&t) = self.terms.get(&stemmed) {
+            return t;
+        }
+        let t = self.postings.len() as u32;
+        self.postings.push(Vec::new());
+        self.surface.push(surface.to_string());
+        self.terms.insert(stemmed, t);
+        t
+    }
+
+    /// Adds one article (each id once; documents arrive in any order).
+    pub fn add(&mut self, d: &IndexDoc) {
+        let doc = self.docs.len() as u32;
+        let mut counts: HashMap<u32, (u8, u8, u16)> = HashMap::new();
+        let mut head = Vec::new();
+        let mut len = 0u32;
+        for (part, text) in [(0, &d.title), (1, &d.symptoms), (2, &d.body)] {
+            if part == 1 {
+                head.push(HEAD_BREAK);
+            }
+            for word in tokens(text) {
+                let t = self.term(stem(&word), &word);
+                len += 1;
+                let c = counts.entry(t).or_default();
+                match part {
+                    0 => c.0 = c.0.saturating_add(1),
+                    1 => c.1 = c.1.saturating_add(1),
+                    _ => c.2 = c.2.saturating_add(1),
+                }
+                if part < 2 {
+                    head.push(t);
+                }
+            }
+        }
+        for (t, (title, symptoms, body)) in counts {
+            self.postings[t as usize].push(Posting {
+                doc,
+                body,
+                title,
+                symptoms,
+            });
+        }
+        let info = DocInfo {
+            id: d.id,
+            len,
+            catalogue: d.catalogue,
+            category: self.label(&d.category),
+            product: self.label(&d.product),
+            kind: self.label(&d.kind),
+        };
+        self.docs.push(info);
+        self.heads.push(head);
+    }
+
+    /// Finishes building: the average length, postings in document order.
+    pub fn finish(&mut self) {
+        let total: u64 = self.docs.iter().map(|d| u64::from(d.len)).sum();
+        self.avg_len = (total as f32 / self.docs.len().max(1) as f32).max(1.0);
+        for p in &mut self.postings {
+            p.shrink_to_fit();
+        }
+        self.heads.shrink_to_fit();
+    }
+
+    /// The id of a stemmed word, when the archive holds it.
+    pub(super) fn term_id(&self, stemmed: &str) -> Option<u32> {
+        self.terms.get(stemmed).copied()
+    }
+
+    /// How many articles hold a stemmed word.
+    pub fn doc_count(&self, stemmed: &str) -> usize {
+        self.term_id(stemmed)
+            .map_or(0, |t| self.postings[t as usize].len())
+    }
+
+    /// The archive's own word closest to `word` (one edit away, the most widespread), for
+    /// "did you mean". `None` when the archive holds `word` or nothing near it.
+    pub fn suggest(&self, word: &str) -> Option<String> {
+        if word.chars().count() < 4 || self.doc_count(&stem(word)) > 0 {
+            return None;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut best: Option<(usize, u32)> = None;
+        let mut consider = |cand: String| {
+            if let Some(t) = self.term_id(&stem(&cand)) {
+                let n = self.postings[t as usize].len();
+                if n >= 2 && best.is_none_or(|(b, _)| n > b) {
+                    best = Some((n, t));
+                }
+            }
+        };
+        const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for i in 0..=chars.len() {
+            for c in LETTERS.chars() {
+                let mut ins = chars.clone();
+                ins.insert(i, c);
+                consider(ins.into_iter().collect());
+                if i < chars.len() {
+                    let mut rep = chars.clone();
+                    rep[i] = c;
+                    consider(rep.into_iter().collect());
+                }
+            }
+            if i < chars.len() {
+                let mut del = chars.clone();
+                del.remove(i);
+                consider(del.into_iter().collect());
+            }
+            if i + 1 < chars.len() {
+                let mut tr = chars.clone();
+                tr.swap(i, i + 1);
+                consider(tr.into_iter().collect());
+            }
+        }
+        best.map(|(_, t)| self.surface[t as usize].clone())
+    }
+
+    /// Splits a word the archive lacks into two it has (`ccmail` → `cc mail`).
+    pub fn split(&self, word: &str) -> Option<(String, String)> {
+        if word.len() < 5 || !word.is_ascii() || self.doc_count(&stem(word)) > 0 {
+            return None;
+        }
+        (2..word.len() - 1)
+            .map(|k| (&word[..k], &word[k..]))
+            .filter(|(a, b)| self.doc_count(&stem(a)) >= 20 && self.doc_count(&stem(b)) >= 20)
+            .max_by_key(|(a, b)| self.doc_count(&stem(a)).min(self.doc_count(&stem(b))))
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn doc(id: u32, title: &str, symptoms: &str, body: &str) -> IndexDoc {
+        IndexDoc {
+            id: ArticleId(id),
+            title: title.into(),
+            symptoms: symptoms.into(),
+            body: body.into(),
+            category: "win95".into(),
+            product: String::new(),
+            kind: String::new(),
+            catalogue: false,
+        }
+    }
+
+    #[test]
+    fn counts_words_per_part_and_suggests_spellings() {
+        let mut ix = Index::new(1);
+        ix.add(&doc(
+            1,
+            "Outlook crashes",
+            "Outlook stops responding",
+            "attachment",
+        ));
+        ix.add(&doc(2, "Outlook attachments", "", "cc mail gateway"));
+        ix.add(&doc(3, "Mail gateway", "", "cc mail"));
+        ix.finish();
+        assert_eq!(ix.doc_count("outlook"), 2);
+        assert_eq!(ix.doc_count(&stem("attachments")), 2);
+        assert_eq!(ix.doc_count("nothing"), 0);
+        let t = ix.term_id("outlook").unwrap() as usize;
+        let p = ix.postings[t][0];
+        assert_eq!((p.title, p.symptoms, p.body), (1, 1, 0));
+        assert_eq!(ix.suggest("outlok").as_deref(), Some("outlook"));
+        assert_eq!(ix.suggest("outlook"), None);
+        assert_eq!(ix.suggest("zzzzzz"), None);
+        assert!(ix.heads[0].contains(&HEAD_BREAK));
+    }
+}

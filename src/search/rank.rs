@@ -1,0 +1,418 @@
+//! Ranking a query over the index: every word an OR candidate scored BM25F-style (title and
+//! symptoms above the rest), then the best hundred re-ranked by how much of the query they
+//! cover, where, with phrase bonuses, and catalogue articles demoted. Pure.
+
+use super::index::{HEAD_BREAK, Index, Posting};
+use super::query::{Group, MAX_GROUPS, Query, stem};
+use crate::kb::ArticleId;
+use std::collections::HashSet;
+
+/// Part weights inside the BM25 term frequency: title, symptoms, the rest.
+const W_TITLE: f32 = 10.0;
+const W_SYMPTOMS: f32 = 4.0;
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// Alternatives other than the word typed (synonyms, split words) count for less.
+const ALTERNATIVE: f32 = 0.8;
+/// Articles re-ranked by the second stage.
+const RERANK: usize = 100;
+/// Second-stage weights.
+const PHRASE_BONUS: f32 = 0.3;
+const CATALOGUE_PENALTY: f32 = 0.5;
+/// Unknown words per query given spelling help.
+const MAX_CORRECTIONS: usize = 8;
+/// Query words that ask for a catalogue article.
+const CATALOGUE_WORDS: &[&str] = &["readme", "list", "buglist", "fixlist", "release"];
+
+/// Filters on a ranking (exact values, as the browse pages show them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only this product line.
+    pub product: Option<String>,
+    /// Only this title kind.
+    pub kind: Option<String>,
+}
+
+/// A ranked article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    /// The article.
+    pub id: ArticleId,
+    /// Relevance, higher is better.
+    pub score: f64,
+    /// It holds every word searched for.
+    pub all_words: bool,
+}
+
+/// A ranking's page and what the query became on the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ranking {
+    /// Articles holding any of the words (after filters).
+    pub total: usize,
+    /// Of them, those holding all the words.
+    pub exact: usize,
+    /// The page asked for.
+    pub page: Vec<Ranked>,
+    /// Words the archive does not hold, with the spelling searched instead when there is one.
+    pub corrected: Vec<(String, Option<String>)>,
+    /// Words left out because the query had too many (the most common go first).
+    pub dropped: Vec<String>,
+    /// Stems to highlight: every alternative's words that were searched.
+    pub highlight: HashSet<String>,
+}
+
+/// A group resolved against the index: alternatives as term-id sequences.
+struct Resolved {
+    alternatives: Vec<(Vec<u32>, f32)>,
+    idf: f32,
+}
+
+fn idf(n: usize, df: usize) -> f32 {
+    let (n, df) = (n as f32, df as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(1e-6)
+}
+
+/// Resolves groups, correcting or splitting words the archive lacks; returns them with the
+/// stems to highlight.
+fn resolve(ix: &Index, groups: &[Group], out: &mut Ranking) -> Vec<(usize, Resolved)> {
+    let mut resolved = Vec::new();
+    let mut attempts = 0;
+    for (gi, g) in groups.iter().enumerate() {
+        let mut alts: Vec<Vec<String>> = g.alternatives.clone();
+        let known = |a: &Vec<String>| a.iter().all(|w| ix.term_id(w).is_some());
+        if !alts.iter().any(known) {
+            // Spelling help costs a few hundred look-ups a word: only for the first few.
+            attempts += 1;
+            let fix = if g.quoted || attempts > MAX_CORRECTIONS {
+                None
+            } else if let Some((a, b)) = ix.split(&g.text) {
+                alts.push(vec![stem(&a), stem(&b)]);
+                Some(format!("{a} {b}"))
+            } else {
+                ix.suggest(&g.text).inspect(|f| alts.push(vec![stem(f)]))
+            };
+            let found = fix.is_some();
+            out.corrected.push((g.text.clone(), fix));
+            if !found {
+                continue;
+            }
+        }
+        let mut r = Resolved {
+            alternatives: Vec::new(),
+            idf: 0.0,
+        };
+        for (ai, a) in alts.iter().enumerate() {
+            let Some(ids) = a
+                .iter()
+                .map(|w| ix.term_id(w))
+                .collect::<Option<Vec<u32>>>()
+            else {
+                continue;
+            };
+            let df = ids
+                .iter()
+                .map(|&t| ix.postings[t as usize].len())
+                .min()
+                .unwrap_or(0);
+            let weight = if ai == 0 { 1.0 } else { ALTERNATIVE };
+            r.idf = r.idf.max(idf(ix.len(), df) * weight);
+            out.highlight.extend(a.iter().cloned());
+            r.alternatives.push((ids, weight));
+        }
+        resolved.push((gi, r));
+    }
+    resolved
+}
+
+/// The postings of an alternative: one word's, or for several words the articles holding
+/// all of them, counting the rarest.
+fn alternative_postings(ix: &Index, ids: &[u32]) -> Vec<Posting> {
+    let mut sorted: Vec<&Vec<Posting>> = ids.iter().map(|&t| &ix.postings[t as usize]).collect();
+    sorted.sort_by_key(|p| p.len());
+    let mut acc: Vec<Posting> = sorted[0].clone();
+    for other in &sorted[1..] {
+        let docs: HashSet<u32> = other.iter().map(|p| p.doc).collect();
+        acc.retain(|p| docs.contains(&p.doc));
+    }
+    acc
+}
+
+/// Per-article accumulators of the first stage.
+struct Acc {
+    score: Vec<f32>,
+    any: Vec<u32>,
+    head: Vec<u32>,
+    title: Vec<u32>,
+}
+
+fn accumulate(ix: &Index, resolved: &[(usize, Resolved)], acc: &mut Acc) {
+    let mut best = vec![0f32; ix.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    for (bit, (_, r)) in resolved.iter().enumerate() {
+        let bit = 1u32 << bit;
+        for (ids, weight) in &r.alternatives {
+            let postings = alternative_postings(ix, ids);
+            let alt_idf = idf(ix.len(), postings.len()) * weight;
+            for p in postings {
+                let d = p.doc as usize;
+                let tf = W_TITLE * f32::from(p.title)
+                    + W_SYMPTOMS * f32::from(p.symptoms)
+                    + f32::from(p.body);
+                let norm = K1 * (1.0 - B + B * ix.docs[d].len as f32 / ix.avg_len);
+                let s = alt_idf * tf * (K1 + 1.0) / (tf + norm);
+                if best[d] == 0.0 {
+                    touched.push(p.doc);
+                }
+                best[d] = best[d].max(s);
+                acc.any[d] |= bit;
+                if p.title > 0 || p.symptoms > 0 {
+                    acc.head[d] |= bit;
+                }
+                if p.title > 0 {
+                    acc.title[d] |= bit;
+                }
+            }
+        }
+        for d in touched.drain(..) {
+            acc.score[d as usize] += best[d as usize];
+            best[d as usize] = 0.0;
+        }
+    }
+}
+
+fn passes(ix: &Index, d: usize, f: &Filters) -> bool {
+    let info = &ix.docs[d];
+    let is = |want: &Option<String>, label: u32| {
+        want.as_deref()
+            .is_none_or(|w| ix.labels[label as usize] == w)
+    };
+    is(&f.category, info.category) && is(&f.product, info.product) && is(&f.kind, info.kind)
+}
+
+/// Adjacent pairs of the query's words found adjacent in an article's head.
+fn phrase_hits(head: &[u32], pairs: &[(u32, u32)]) -> usize {
+    if pairs.is_empty() {
+        return 0;
+    }
+    let present: HashSet<(u32, u32)> = head
+        .windows(2)
+        .filter(|w| w[0] != HEAD_BREAK && w[1] != HEAD_BREAK)
+        .map(|w| (w[0], w[1]))
+        .collect();
+    pairs.iter().filter(|p| present.contains(p)).count()
+}
+
+/// Ranks `query` over `ix`: the page at `offset`, `limit` long.
+pub fn rank(ix: &Index, query: &Query, filters: &Filters, offset: usize, limit: usize) -> Ranking {
+    let mut out = Ranking::default();
+    let mut resolved = resolve(ix, &query.groups, &mut out);
+    if resolved.len() > MAX_GROUPS {
+        // Keep the rarest words: the most common say least about which article is meant.
+        resolved.sort_by(|a, b| b.1.idf.total_cmp(&a.1.idf));
+        for (gi, _) in resolved.drain(MAX_GROUPS..) {
+            out.dropped.push(query.groups[gi].text.clone());
+        }
+        resolved.sort_by_key(|(gi, _)| *gi);
+    }
+    if resolved.is_empty() || ix.is_empty() {
+        return out;
+    }
+    let n = ix.len();
+    let mut acc = Acc {
+        score: vec![0.0; n],
+        any: vec![0; n],
+        head: vec![0; n],
+        title: vec![0; n],
+    };
+    accumulate(ix, &resolved, &mut acc);
+    let full = if resolved.len() == 32 {
+        u32::MAX
+    } else {
+        (1u32 << resolved.len()) - 1
+    };
+    let mut hits: Vec<u32> = (0..n as u32)
+        .filter(|&d| acc.any[d as usize] != 0 && passes(ix, d as usize, filters))
+        .collect();
+    out.total = hits.len();
+    out.exact = hits
+        .iter()
+        .filter(|&&d| acc.any[d as usize] == full)
+        .count();
+    let keep = RERANK.max(offset + limit).min(hits.len());
+    if keep == 0 {
+        return out;
+    }
+    let by_first = |a: &u32, b: &u32| acc.score[*b as usize].total_cmp(&acc.score[*a as usize]);
+    if keep < hits.len() {
+        hits.select_nth_unstable_by(keep - 1, by_first);
+        hits.truncate(keep);
+    }
+    let idfs: Vec<f32> = resolved.iter().map(|(_, r)| r.idf).collect();
+    let total_idf: f32 = idfs.iter().sum::<f32>().max(1e-6);
+    let covered = |mask: u32| -> f32 {
+        idfs.iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, w)| w)
+            .sum::<f32>()
+            / total_idf
+    };
+    let seq: Vec<Option<u32>> = query.sequence.iter().map(|w| ix.term_id(w)).collect();
+    let mut pairs: Vec<(u32, u32)> = seq
+        .windows(2)
+        .filter_map(|w| Some((w[0]?, w[1]?)))
+        .collect();
+    for (gi, r) in &resolved {
+        if query.groups[*gi].quoted {
+            pairs.extend(r.alternatives[0].0.windows(2).map(|w| (w[0], w[1])));
+        }
+    }
+    let wants_catalogue = query
+        .sequence
+        .iter()
+        .any(|w| CATALOGUE_WORDS.contains(&w.as_str()));
+    let max_first = hits
+        .iter()
+        .map(|&d| acc.score[d as usize])
+        .fold(1e-6f32, f32::max);
+    let mut ranked: Vec<(f32, u32)> = hits
+        .iter()
+        .map(|&d| {
+            let i = d as usize;
+            let mut s = acc.score[i] / max_first
+                + covered(acc.title[i])
+                + covered(acc.head[i])
+                + covered(acc.any[i]);
+            s += PHRASE_BONUS * phrase_hits(&ix.heads[i], &pairs).min(3) as f32 / 3.0;
+            if ix.docs[i].catalogue && !wants_catalogue {
+                s -= CATALOGUE_PENALTY;
+            }
+            (s, d)
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(ix.docs[a.1 as usize].id.cmp(&ix.docs[b.1 as usize].id))
+    });
+    out.page = ranked
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(s, d)| Ranked {
+            id: ix.docs[d as usize].id,
+            score: f64::from(s),
+            all_words: acc.any[d as usize] == full,
+        })
+        .collect();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::index::IndexDoc;
+    use super::super::query::parse;
+    use super::*;
+
+    fn doc(id: u32, title: &str, symptoms: &str, body: &str, catalogue: bool) -> IndexDoc {
+        IndexDoc {
+            id: ArticleId(id),
+            title: title.into(),
+            symptoms: symptoms.into(),
+            body: body.into(),
+            category: if id % 2 == 0 { "even" } else { "odd" }.into(),
+            catalogue,
+            product: String::new(),
+            kind: String::new(),
+        }
+    }
+
+    fn index() -> Index {
+        let mut ix = Index::new(1);
+        let filler = "setup network printer driver ".repeat(5);
+        ix.add(&doc(
+            1,
+            "README for Exchange",
+            "",
+            "outlook crashes open attachment list",
+            true,
+        ));
+        ix.add(&doc(
+            2,
+            "Outlook Stops Responding When You Open an Attachment",
+            "Outlook stops responding when you open a file attachment.",
+            "",
+            false,
+        ));
+        ix.add(&doc(
+            3,
+            "Blue screen on startup",
+            "A blue screen appears with STOP 0x0000007B.",
+            "",
+            false,
+        ));
+        ix.add(&doc(
+            4,
+            "Screen colours are blue",
+            "The screen turns blue.",
+            "",
+            false,
+        ));
+        ix.add(&doc(5, "Printer driver update", &filler, "outlook", false));
+        ix.finish();
+        ix
+    }
+
+    fn ids(r: &Ranking) -> Vec<u32> {
+        r.page.iter().map(|h| h.id.0).collect()
+    }
+
+    #[test]
+    fn ranks_like_a_person_means() {
+        let ix = index();
+        let none = Filters::default();
+        let cases: &[(&str, u32)] = &[
+            ("outlook crashes when I open an attachment", 2),
+            ("\"blue screen\"", 3),
+            ("bsod", 3),
+            ("stop 7b", 3),
+            ("0x7B", 3),
+            ("outlok attachment", 2),
+        ];
+        for (q, want) in cases {
+            let r = rank(&ix, &parse(q), &none, 0, 10);
+            assert_eq!(ids(&r).first(), Some(want), "{q}: {:?}", ids(&r));
+        }
+        let r = rank(&ix, &parse("readme list exchange"), &none, 0, 10);
+        assert_eq!(ids(&r)[0], 1, "asked for, the catalogue comes first");
+    }
+
+    #[test]
+    fn counts_filters_pages_and_corrections() {
+        let ix = index();
+        let q = parse("outlook attachment");
+        let r = rank(&ix, &q, &Filters::default(), 0, 10);
+        assert_eq!((r.total, r.exact), (3, 2));
+        assert!(r.page[0].all_words && !r.page[2].all_words);
+        let odd = Filters {
+            category: Some("odd".into()),
+            ..Filters::default()
+        };
+        let r = rank(&ix, &q, &odd, 0, 10);
+        assert_eq!(ids(&r), [1, 5]);
+        let r = rank(&ix, &q, &Filters::default(), 1, 1);
+        assert_eq!(r.page.len(), 1);
+        let r = rank(&ix, &parse("outlok zzqqxx"), &Filters::default(), 0, 10);
+        assert_eq!(
+            r.corrected,
+            [
+                ("outlok".to_string(), Some("outlook".to_string())),
+                ("zzqqxx".to_string(), None)
+            ]
+        );
+        let many: String = (0..40).map(|i| format!("w{i} ")).collect::<String>() + "outlook";
+        let r = rank(&ix, &parse(&many), &Filters::default(), 0, 10);
+        assert_eq!(r.total, 3);
+    }
+}
