@@ -7,6 +7,9 @@
 --                                               unknown word each time: the bounded worst case)
 --   KIND=wizard   POST /api/wizard             (a pasted event, JSON {"text": ...}; starts a
 --                                               session, 201 Created, counted with the 2xx)
+--   KIND=attack   hostile traffic in turn: a paste of thousands of events, a search of
+--                 thirty common words and an unknown one, and a wrong staff password
+--                 (after fetching the login form's cookie and token); 401/403/429 expected
 local kind = os.getenv("KIND") or "search"
 
 local queries = {
@@ -29,6 +32,12 @@ local pastes = {
   "Event ID: 1000 Source: Userenv Windows cannot determine the user or computer name. Return value (1722).",
   "The trust relationship between this workstation and the primary domain failed.",
 }
+
+-- The attack kind's material, built once.
+local hostile_paste
+local ugly_query = "the+a+of+to+and+in+is+for+on+that+with+this+not+be+by+are+or+from+at+as+" ..
+  "an+it+was+can+if+you+error+windows+server+file+message+zzqxjv"
+local login_cookie, login_token
 
 local function json_string(s)
   s = s:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\r', '\\r'):gsub('\n', '\\n'):gsub('\t', '\\t')
@@ -55,6 +64,10 @@ end
 
 function init(args)
   load_ids()
+  local lines = {}
+  for i = 1, 4000 do lines[#lines + 1] = "Event ID: " .. i .. "\r\nSource: Src" .. (i % 97) end
+  hostile_paste = '{"text":' .. json_string(table.concat(lines, "\r\n")) .. '}'
+
   math.randomseed(os.time() + (id or 0) * 7919)
   s2, s3, s404, s4xx, s5xx = 0, 0, 0, 0, 0
 end
@@ -76,10 +89,29 @@ function request()
     local body = '{"text":' .. json_string(pastes[(n % #pastes) + 1]) .. '}'
     return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, body)
   end
+  if kind == "attack" then
+    local turn = n % 3
+    if turn == 0 then
+      return wrk.format("POST", "/api/match", { ["Content-Type"] = "application/json" }, hostile_paste)
+    elseif turn == 1 then
+      return wrk.format("GET", "/search?q=" .. ugly_query)
+    elseif login_token then
+      return wrk.format("POST", "/staff/login", {
+        ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = login_cookie,
+      }, "password=wrong&csrf=" .. login_token)
+    else
+      return wrk.format("GET", "/staff/login")
+    end
+  end
   error("unknown KIND " .. kind)
 end
 
 function response(status, headers, body)
+  if kind == "attack" and not login_token and headers["Set-Cookie"] then
+    local c = headers["Set-Cookie"]:match("(kbfix_staff_login=[^;]+)")
+    local t = body:match('name="csrf" value="([0-9a-f]+)"')
+    if c and t then login_cookie, login_token = c, t end
+  end
   if status >= 500 then s5xx = s5xx + 1
   elseif status == 404 then s404 = s404 + 1
   elseif status >= 400 then s4xx = s4xx + 1

@@ -10,6 +10,8 @@
 #        32 common words and an unknown one per search, e.g. KINDS="search ugly" IMPORT=0)
 #        CONNECTIONS=64  DURATION=30  ARCHIVE=../shared/corpus/kb-txt.tar.gz  PORT=3911
 #        IMPORT=0  baseline: no import, load the database the last run left complete
+#        KINDS="search article match wizard attack"  adds hostile traffic beside the normal
+#        kinds (the server then runs with a staff password, for the wrong logins)
 # Needs wrk (apt-get install wrk). Output: target/load/summary.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +38,9 @@ bin=./target/release/kbfix
 # The article ids the archive holds, shuffled, for the article kind.
 tar tzf "$archive" | sed -n 's/.*[Qq]\([0-9]\{6\}\)\.[Tt][Xx][Tt]$/Q\1/p' | shuf -n 5000 --random-source=<(yes) > "$work/ids.txt"
 
-"$bin" --db "$db" serve --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+# One wrk stands in for many users, so the per-client session limit is off.
+KBFIX_STAFF_PASSWORD=load-test-password "$bin" --db "$db" serve --addr "127.0.0.1:$port" \
+  --sessions-per-minute 0 > "$work/serve.log" 2>&1 &
 server=$!
 import_pid=""
 cleanup() {

@@ -52,6 +52,23 @@ pub enum Command {
         /// send X-Forwarded-Proto).
         #[arg(long, env = "KBFIX_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// This server's address as users' machines reach it (https://kb.example.com), for
+        /// the Event Viewer registry file; without it, each request's Host is used.
+        #[arg(long, env = "KBFIX_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<web::PublicUrl>,
+        /// The address of a reverse proxy in front of the server (repeatable). Only from
+        /// it are X-Forwarded-For (the client's address, for per-client limits) and
+        /// X-Forwarded-Proto believed; from anyone else they are ignored.
+        #[arg(
+            long = "trusted-proxy",
+            value_name = "IP",
+            env = "KBFIX_TRUSTED_PROXY",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// Wizard sessions one client may start per minute; 0 for no limit.
+        #[arg(long, env = "KBFIX_SESSIONS_PER_MINUTE", default_value_t = 60)]
+        sessions_per_minute: u32,
     },
     /// Score paste matching on labelled pastes (one JSON object a line) and time it.
     Eval {
@@ -107,6 +124,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import,
             staff_password,
             secure_cookies,
+            public_url,
+            trusted_proxies,
+            sessions_per_minute,
         } => {
             // Hashed once here; only the argon2 hash is kept in memory.
             let staff = match staff_password.as_deref().filter(|p| !p.is_empty()) {
@@ -126,12 +146,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "kbfix: serving {articles} articles at http://{}/",
                 listener.local_addr()?
             );
-            let state = match staff {
-                Some(staff) => AppState::with_staff(store.clone(), staff),
-                None => AppState::new(store.clone()),
+            let config = web::Config {
+                staff: staff.map(std::sync::Arc::new),
+                trusted_proxies,
+                sessions_per_minute,
+                public_url,
+                ..web::Config::default()
             };
+            let state = AppState::new(store.clone(), config);
             state.matcher.searcher().warm();
-            web::serve(listener, state).await?;
+            web::serve(listener, state, web::ServeOptions::default()).await?;
             store.close().await;
             Ok(())
         }
@@ -156,6 +180,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         .map(|id| id.to_string())
                         .unwrap_or_else(|| "nothing".into());
                     println!("miss {case} ({format}): first was {first}");
+                }
+                for (case, what) in &report.wrong {
+                    println!("wrong {case}: {what}");
                 }
                 if let Some((case, ms)) = &report.slowest {
                     println!("slowest: {case} in {ms:.2} ms");

@@ -101,11 +101,18 @@ fn the_happy_path_works_so_the_failures_below_mean_something() {
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["id"], "Q900068");
+    // A five-digit article is shown and exported as the archive writes it, however typed.
+    let out = kbfix(&["--db", &db, "show", "Q090022"]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["id"], "Q90022");
     let out = kbfix(&["--db", &db, "export"]);
     assert!(out.status.success());
-    let lines = String::from_utf8(out.stdout).unwrap().lines().count();
+    let export = String::from_utf8(out.stdout).unwrap();
     let fixtures = std::fs::read_dir(common::fixtures()).unwrap().count();
-    assert_eq!(lines, fixtures);
+    assert_eq!(export.lines().count(), fixtures);
+    assert!(export.contains(r#""id":"Q90022""#));
+    assert!(!export.contains("Q090022"));
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn lists<'a>(a: &'a Article, heading: &str) -> Vec<&'a Block> {
         .expect("section exists");
     s.blocks
         .iter()
-        .filter(|b| !matches!(b, Block::Text(_)))
+        .filter(|b| matches!(b, Block::Steps { .. } | Block::Bullets { .. }))
         .collect()
 }
 
@@ -68,9 +68,10 @@ fn seed_story_68() {
         )]
     );
     match lists(&a, "RESOLUTION").as_slice() {
-        [Block::Steps(steps)] => {
+        [Block::Steps { items: steps, .. }] => {
             assert_eq!(steps.len(), 3);
-            assert!(steps[0].starts_with(
+            assert_eq!(steps[2].number, Some(3));
+            assert!(steps[0].text.starts_with(
                 "Open the administration console. To do this, click Start, point to Programs"
             ));
         }
@@ -114,21 +115,30 @@ fn seed_story_70() {
         )]
     );
     match lists(&a, "CAUSE").as_slice() {
-        [Block::Bullets(causes)] => {
+        [Block::Bullets { items: causes }] => {
             assert_eq!(causes.len(), 5);
-            assert!(causes[3].starts_with(
+            assert!(causes[3].full_text().starts_with(
                 "The server was installed into a folder whose path contains a space. For more"
             ));
-            assert!(causes[3].ends_with(
+            assert!(causes[3].full_text().ends_with(
                 "Q900068 XFOR: Event ID 68 During Directory Exchange with the Mail Bridge"
             ));
         }
         other => panic!("{other:?}"),
     }
     match lists(&a, "RESOLUTION").as_slice() {
-        [Block::Steps(steps)] => {
+        [Block::Steps { items: steps, .. }] => {
             assert_eq!(steps.len(), 4);
-            assert!(steps[1].ends_with("- Make sure the gateway account can see the share."));
+            // The NetWare checks are bullets nested under step 2.
+            match steps[1].blocks.as_slice() {
+                [Block::Bullets { items }] => {
+                    assert_eq!(
+                        items[1].text,
+                        "Make sure the gateway account can see the share."
+                    )
+                }
+                other => panic!("{other:?}"),
+            }
         }
         other => panic!("{other:?}"),
     }
@@ -268,15 +278,20 @@ fn nested_steps_and_wrapped_title() {
     let steps: Vec<usize> = blocks
         .iter()
         .filter_map(|b| {
-            if let Block::Steps(s) = b {
-                Some(s.len())
+            if let Block::Steps { items, .. } = b {
+                Some(items.len())
             } else {
                 None
             }
         })
         .collect();
     assert_eq!(steps, [3, 2]);
-    assert_eq!(blocks[0], Block::Text("Moving the Content".into()));
+    assert_eq!(
+        blocks[0],
+        Block::Heading {
+            text: "Moving the Content".into()
+        }
+    );
     let r = &a.references[0];
     assert_eq!(
         r.title.as_deref(),

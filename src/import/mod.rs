@@ -5,7 +5,9 @@ mod source;
 pub use source::{SourceFile, is_tar_gz, read_source};
 
 use crate::kb::{self, Article};
-use crate::store::{ExistingArticle, Store, StoreError, WriteOutcome};
+use crate::store::{
+    ExistingArticle, ImportedArticle, Store, StoreError, WriteOutcome, deflate_source,
+};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -71,7 +73,7 @@ impl Progress for NoProgress {
 /// One parsed file on its way to the writer.
 struct Parsed {
     path: String,
-    result: Result<(Article, String), String>,
+    result: Result<ImportedArticle, String>,
 }
 
 /// Imports every article found under `paths` into `store`. File-level problems are
@@ -91,7 +93,11 @@ pub async fn import_paths(
             let mut emit = |file: SourceFile| {
                 let result = file.bytes.and_then(|bytes| {
                     let article = kb::parse_article(&bytes).map_err(|e| e.to_string())?;
-                    Ok((article, content_hash(&bytes)))
+                    Ok(ImportedArticle {
+                        article,
+                        content_hash: content_hash(&bytes),
+                        source_gz: deflate_source(&kb::decode_text(&bytes)),
+                    })
                 });
                 // A closed channel means the writer stopped on an error; it reports that.
                 let _ = tx.blocking_send(Parsed {
@@ -104,7 +110,7 @@ pub async fn import_paths(
     });
 
     let mut report = ImportReport::default();
-    let mut batch: Vec<(Article, String)> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<ImportedArticle> = Vec::with_capacity(BATCH);
     let mut done = 0;
     while let Some(parsed) = rx.recv().await {
         done += 1;
@@ -113,8 +119,9 @@ pub async fn import_paths(
                 path: parsed.path,
                 reason,
             }),
-            Ok((article, hash)) => {
-                if should_write(existing.get(&article.id), &article, &hash) {
+            Ok(new) => {
+                let (article, hash) = (&new.article, &new.content_hash);
+                if should_write(existing.get(&article.id), article, hash) {
                     existing.insert(
                         article.id,
                         ExistingArticle {
@@ -123,8 +130,9 @@ pub async fn import_paths(
                         },
                     );
                     // Two copies of one article in a single batch: keep the later one only.
-                    batch.retain(|(a, _)| a.id != article.id);
-                    batch.push((article, hash));
+                    let id = article.id;
+                    batch.retain(|b| b.article.id != id);
+                    batch.push(new);
                 } else {
                     report.unchanged += 1;
                 }
@@ -146,7 +154,7 @@ pub async fn import_paths(
 
 async fn flush(
     store: &Store,
-    batch: &mut Vec<(Article, String)>,
+    batch: &mut Vec<ImportedArticle>,
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
     if batch.is_empty() {

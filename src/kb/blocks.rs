@@ -1,12 +1,13 @@
-//! Cutting a section's lines into paragraphs, numbered steps and bulleted items.
+//! Cutting a section's lines into blocks by layout: paragraphs, sub-headings, nested numbered
+//! and bulleted lists, and preformatted runs (code, tables, quoted messages) kept line by line.
 
-use super::Block;
 use super::text::{collapse_ws, indent, is_blank, is_rule, push_words};
+use super::{Block, Item};
 
 /// The two kinds of list the articles use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListKind {
-    /// `1.` `2.` ... (or `1)`).
+    /// `1.` `2.` ... (or `1)`, or lettered `a.` sub-steps).
     Steps,
     /// ` - ` (or ` * `).
     Bullets,
@@ -19,13 +20,15 @@ pub struct Marker<'a> {
     pub kind: ListKind,
     /// The column of the marker.
     pub indent: usize,
-    /// The step number, for steps.
+    /// The step number, for steps (`a.` is 1, `b.` is 2).
     pub number: Option<u32>,
+    /// Whether the step marker is a letter.
+    pub lettered: bool,
     /// The item text after the marker.
     pub rest: &'a str,
 }
 
-/// Recognises `1. text`, `12) text`, `- text` and `* text` at any indentation.
+/// Recognises `1. text`, `12) text`, `a. text`, `- text` and `* text` at any indentation.
 pub fn marker(line: &str) -> Option<Marker<'_>> {
     let t = line.trim_start();
     let ind = indent(line);
@@ -35,6 +38,19 @@ pub fn marker(line: &str) -> Option<Marker<'_>> {
             kind: ListKind::Bullets,
             indent: ind,
             number: None,
+            lettered: false,
+            rest,
+        });
+    }
+    let first = t.bytes().next()?;
+    // One lower-case letter then `.` or `)`: a lettered sub-step (`i.e.` has no gap).
+    if first.is_ascii_lowercase() {
+        let rest = after_gap(t[1..].strip_prefix(['.', ')'])?)?;
+        return Some(Marker {
+            kind: ListKind::Steps,
+            indent: ind,
+            number: Some(u32::from(first - b'a') + 1),
+            lettered: true,
             rest,
         });
     }
@@ -44,11 +60,11 @@ pub fn marker(line: &str) -> Option<Marker<'_>> {
     }
     let s = t[digits..].strip_prefix(['.', ')'])?;
     let rest = after_gap(s)?;
-    let number = t[..digits].parse().ok();
     Some(Marker {
         kind: ListKind::Steps,
         indent: ind,
-        number,
+        number: t[..digits].parse().ok(),
+        lettered: false,
         rest,
     })
 }
@@ -59,206 +75,408 @@ fn after_gap(s: &str) -> Option<&str> {
     (s.starts_with([' ', '\t']) && !rest.is_empty()).then_some(rest)
 }
 
-/// A list being collected.
-struct List {
-    kind: ListKind,
-    indent: usize,
-    items: Vec<String>,
+/// The column where a marker line's item text starts.
+fn text_column(line: &str, m: &Marker) -> usize {
+    line.len() - m.rest.len()
 }
 
-/// Collects blocks; paragraphs of the current text run are joined with a blank line.
+/// Whether the line is drawn rather than written: table borders and cells, rules, columns
+/// aligned with runs of spaces or tabs, code, registry and INI lines, prompts.
+pub fn is_layout_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let table = (t.starts_with('+') && t.contains("--"))
+        || t.starts_with('|')
+        || t.matches('|').count() >= 2;
+    let rule = t.len() >= 3 && ['-', '=', '_', '*', '~'].iter().any(|&c| is_rule(t, c, 3));
+    let code = t.ends_with(';')
+        || t.ends_with('{')
+        || t.starts_with(['{', '}', '#'])
+        || t.starts_with("//")
+        || t.starts_with("/*")
+        || t.starts_with("*/")
+        || t.contains("HKEY_")
+        || t.contains(":\\>")
+        || (t.starts_with('[') && t.ends_with(']'))
+        || is_assignment(t);
+    let path = !t.contains(' ') && !t.ends_with(':') && (t.contains('\\') || is_file_name(t));
+    table || rule || code || path || has_column_gap(t) || t.contains('\t')
+}
+
+/// `Smsman.exe`, `Q265270.exe`: a name, a dot and a short extension, nothing else.
+fn is_file_name(t: &str) -> bool {
+    let Some((name, ext)) = t.rsplit_once('.') else {
+        return false;
+    };
+    !name.is_empty()
+        && (1..=4).contains(&ext.len())
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+        && !t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// Several lines of one word each: a file or name list.
+fn is_word_list(lines: &[&str]) -> bool {
+    lines.len() >= 2
+        && lines.iter().all(|l| {
+            l.split_whitespace().count() == 1
+                && !l.trim_end().ends_with(['.', ',', ':', ';', '?', '!'])
+        })
+}
+
+/// `Name=value` or `Name = value` with no prose around it (INI entries, variables).
+fn is_assignment(t: &str) -> bool {
+    let Some((key, _)) = t.split_once('=') else {
+        return false;
+    };
+    let key = key.trim_end();
+    !key.is_empty()
+        && !key.contains(' ')
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.$%@-".contains(&b))
+}
+
+/// Whether trimmed text has three or more spaces between two words (columns); prose only
+/// ever puts two after a full stop.
+fn has_column_gap(t: &str) -> bool {
+    t.split("   ").count() > 1
+}
+
+/// `Subject: text`, `Sent: 6/18/00`: a short label and a colon at the start of a line.
+fn is_label_line(t: &str) -> bool {
+    let Some((label, value)) = t.trim().split_once(':') else {
+        return false;
+    };
+    !label.is_empty()
+        && label.len() <= 30
+        && !value.trim().is_empty()
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'/')
+        && label.split(' ').count() <= 3
+}
+
+/// Whether indented lines read as prose: citation lines, a lone address, a separator word
+/// such as `-or-`, or sentences of mostly plain words.
+fn reads_as_prose(lines: &[&str]) -> bool {
+    let first = lines[0].trim();
+    if first.starts_with('Q')
+        && super::citations(first)
+            .next()
+            .is_some_and(|(r, _)| r.start == 0)
+    {
+        return true;
+    }
+    if lines.len() == 1 && (first.starts_with("http://") || first.starts_with("https://")) {
+        return !first.contains(' ');
+    }
+    if lines.len() == 1 && is_separator_word(first) {
+        return true;
+    }
+    if lines.iter().any(|l| is_label_line(l)) && lines.len() > 1 {
+        return false;
+    }
+    let same_indent = lines.iter().all(|l| indent(l) == indent(lines[0]));
+    let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+    let plain = words.iter().filter(|w| is_plain_word(w)).count();
+    let last = lines[lines.len() - 1].trim_end();
+    let ends_sentence = last.ends_with(['.', ':', '?', '!', ')', '"']);
+    same_indent && words.len() >= 6 && plain * 5 >= words.len() * 4 && ends_sentence
+}
+
+/// `-or-`, `OR`, `-and-`: the words that sit between alternatives.
+fn is_separator_word(t: &str) -> bool {
+    let w = t.trim_matches('-');
+    !w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// A word of prose: letters, with at most surrounding punctuation and an inner `'` or `-`.
+fn is_plain_word(w: &str) -> bool {
+    let core = w.trim_matches(|c: char| ".,;:!?()\"'".contains(c));
+    !core.is_empty()
+        && core
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '-' || c == '\u{2019}')
+}
+
+/// Whether a run of non-blank lines at the context's margin is drawn rather than written:
+/// at least half its lines are layout lines.
+fn margin_is_layout(lines: &[&str]) -> bool {
+    let n = lines.iter().filter(|l| is_layout_line(l)).count();
+    (n > 0 && n * 2 >= lines.len()) || is_word_list(lines)
+}
+
+/// Whether a run of non-blank lines indented under the context's margin is preformatted:
+/// anything that does not read as prose, or holds a layout line or event label.
+fn indented_is_layout(lines: &[&str]) -> bool {
+    lines
+        .iter()
+        .any(|l| is_layout_line(l) || super::events::field_line(l).is_some())
+        || is_word_list(lines)
+        || !reads_as_prose(lines)
+}
+
+/// Collects blocks, merging adjacent preformatted runs separated only by blank lines.
 #[derive(Default)]
-struct Builder {
+struct Out {
     blocks: Vec<Block>,
-    paras: Vec<String>,
-    para: String,
-    list: Option<List>,
+    /// Blank lines seen since the last preformatted run, which join it to the next one.
+    blanks_after_pre: Option<usize>,
 }
 
-impl Builder {
-    fn end_para(&mut self) {
-        if !self.para.is_empty() {
-            self.paras.push(std::mem::take(&mut self.para));
+impl Out {
+    fn push(&mut self, b: Block) {
+        self.blanks_after_pre = None;
+        self.blocks.push(b);
+    }
+
+    fn blank(&mut self) {
+        if let Some(n) = self.blanks_after_pre.as_mut() {
+            *n += 1;
         }
     }
 
-    fn end_text(&mut self) {
-        self.end_para();
-        if !self.paras.is_empty() {
-            self.blocks.push(Block::Text(self.paras.join("\n\n")));
-            self.paras.clear();
-        }
-    }
-
-    fn end_list(&mut self) {
-        if let Some(list) = self.list.take() {
-            self.blocks.push(match list.kind {
-                ListKind::Steps => Block::Steps(list.items),
-                ListKind::Bullets => Block::Bullets(list.items),
+    fn pre(&mut self, lines: &[&str]) {
+        if let (Some(blanks), Some(Block::Preformatted { lines: prev })) =
+            (self.blanks_after_pre, self.blocks.last_mut())
+        {
+            prev.extend(std::iter::repeat_n(String::new(), blanks));
+            prev.extend(lines.iter().map(|l| l.trim_end().to_string()));
+        } else {
+            self.blocks.push(Block::Preformatted {
+                lines: lines.iter().map(|l| l.trim_end().to_string()).collect(),
             });
         }
+        self.blanks_after_pre = Some(0);
     }
 
-    fn start_list(&mut self, m: &Marker) {
-        self.end_text();
-        self.list = Some(List {
-            kind: m.kind,
-            indent: m.indent,
-            items: vec![collapse_ws(m.rest)],
-        });
+    /// Removes the common indentation of the run that just ended.
+    fn finish(mut self) -> Vec<Block> {
+        for b in &mut self.blocks {
+            if let Block::Preformatted { lines } = b {
+                dedent(lines);
+            }
+        }
+        self.blocks
     }
 }
 
-/// Cuts lines into blocks: an item runs over its wrapped lines and over any later line indented
-/// deeper than its marker (notes, nested lists); consecutive items of one kind form one block.
-pub fn split_blocks(lines: &[&str]) -> Vec<Block> {
-    let mut b = Builder::default();
-    let mut prev_blank = true;
-    for &line in lines {
-        if is_blank(line) {
-            prev_blank = true;
-            if b.list.is_none() {
-                b.end_para();
-            }
-            continue;
+fn dedent(lines: &mut [String]) {
+    let min = lines
+        .iter()
+        .filter(|l| !is_blank(l))
+        .map(|l| indent(l))
+        .min()
+        .unwrap_or(0);
+    for l in lines.iter_mut() {
+        // Indentation may hold multi-byte spaces (U+00A0): cut on a character boundary.
+        let mut cut = indent(l).min(min);
+        while !l.is_char_boundary(cut) {
+            cut -= 1;
         }
-        // Sub-heading underlines end the paragraph holding the sub-heading.
-        if is_rule(line, '-', 2) || is_rule(line, '=', 2) {
-            if b.list.is_none() {
-                b.end_para();
-            }
-            prev_blank = true;
-            continue;
-        }
-        let m = marker(line);
-        if let Some(list) = b.list.as_mut() {
-            match &m {
-                Some(m) if m.indent <= list.indent + 1 => {
-                    // A step numbered 1 restarts the numbering: a new checklist.
-                    let restart = m.kind == ListKind::Steps && m.number == Some(1);
-                    if m.kind == list.kind && !restart {
-                        list.items.push(String::new());
-                        push_words(list.items.last_mut().expect("just pushed"), m.rest);
-                    } else {
-                        b.end_list();
-                        b.start_list(m);
-                    }
-                    prev_blank = false;
-                    continue;
-                }
-                _ if !prev_blank || indent(line) > list.indent => {
-                    let item = list.items.last_mut().expect("a list has an item");
-                    push_words(item, line);
-                    prev_blank = false;
-                    continue;
-                }
-                _ => b.end_list(),
-            }
-        }
-        // A wrapped sentence can start with a dash; a bullet straight under prose only counts
-        // when the prose introduces it with a colon.
-        let opens_list = |m: &Marker, para: &str| {
-            prev_blank || m.kind == ListKind::Steps || para.is_empty() || para.ends_with(':')
-        };
-        match m {
-            Some(m) if opens_list(&m, &b.para) => b.start_list(&m),
-            _ => push_words(&mut b.para, line),
-        }
-        prev_blank = false;
+        l.drain(..cut);
     }
-    b.end_list();
-    b.end_text();
-    b.blocks
+}
+
+/// Cuts a section's lines into blocks. The margin is the section's least indentation;
+/// lists nest by indentation; see [`Block`] for what each kind holds.
+pub fn split_blocks(lines: &[&str]) -> Vec<Block> {
+    let base = lines
+        .iter()
+        .filter(|l| !is_blank(l))
+        .map(|l| indent(l))
+        .min()
+        .unwrap_or(0);
+    parse(lines, base)
+}
+
+/// Whether a marker line opens a list here: near the margin, and (for bullets straight
+/// under prose, which may be a wrapped dash) after a blank line or a colon.
+fn opens_list(m: &Marker, base: usize, prev: Option<&str>) -> bool {
+    m.indent <= base + 4
+        && (prev.is_none_or(is_blank)
+            || m.kind == ListKind::Steps && !m.lettered
+            || prev.is_some_and(|p| p.trim_end().ends_with(':')))
+}
+
+/// Blocks of `lines`, whose margin is column `base`.
+fn parse(lines: &[&str], base: usize) -> Vec<Block> {
+    let mut out = Out::default();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if is_blank(line) {
+            out.blank();
+            i += 1;
+            continue;
+        }
+        // Straight after a list, a marker of the other kind starts the next list.
+        let prev = i.checked_sub(1).map(|p| lines[p]).filter(|_| {
+            !matches!(
+                out.blocks.last(),
+                Some(Block::Steps { .. } | Block::Bullets { .. })
+            )
+        });
+        if let Some(m) = marker(line).filter(|m| opens_list(m, base, prev)) {
+            let (block, next) = parse_list(lines, i, &m);
+            out.push(block);
+            i = next;
+            continue;
+        }
+        // A run: up to a blank line or a marker that opens a list.
+        let mut end = i + 1;
+        while end < lines.len() && !is_blank(lines[end]) {
+            let opens = marker(lines[end]).is_some_and(|m| {
+                opens_list(&m, base, Some(lines[end - 1])) && !is_layout_line(lines[end - 1])
+            });
+            if opens {
+                break;
+            }
+            end += 1;
+        }
+        run_blocks(&lines[i..end], base, &mut out);
+        i = end;
+    }
+    out.finish()
+}
+
+/// Blocks of one run of non-blank lines: a sub-heading, then pieces cut where the
+/// indentation moves between the margin and deeper.
+fn run_blocks(run: &[&str], base: usize, out: &mut Out) {
+    let mut run = run;
+    if run.len() >= 2 && is_underline(run[0], run[1]) && indent(run[0]) <= base + 1 {
+        out.push(Block::Heading {
+            text: collapse_ws(run[0]),
+        });
+        run = &run[2..];
+    }
+    let deep = |l: &str| indent(l) > base + 1;
+    let mut start = 0;
+    while start < run.len() {
+        let is_deep = deep(run[start]);
+        let mut end = start + 1;
+        while end < run.len() && deep(run[end]) == is_deep {
+            end += 1;
+        }
+        let piece = &run[start..end];
+        let layout = if is_deep {
+            indented_is_layout(piece)
+        } else {
+            margin_is_layout(piece)
+        };
+        if layout {
+            out.pre(piece);
+        } else {
+            let mut text = String::new();
+            for l in piece {
+                push_words(&mut text, l);
+            }
+            out.push(Block::Paragraph { text });
+        }
+        start = end;
+    }
+}
+
+/// Whether `under` underlines `head` as a sub-heading: a rule of `-` or `=` about as long.
+fn is_underline(head: &str, under: &str) -> bool {
+    let h = head.trim();
+    let u = under.trim();
+    (is_rule(u, '-', 3) || is_rule(u, '=', 3))
+        && !is_layout_line(head)
+        && marker(head).is_none()
+        && h.chars().count().abs_diff(u.len()) <= 5
+}
+
+/// Parses the list starting at `lines[start]` (marker `first`); returns it and the index
+/// of the first line after it.
+fn parse_list(lines: &[&str], start: usize, first: &Marker) -> (Block, usize) {
+    let mut items = Vec::new();
+    let mut i = start;
+    let mut m = first.clone();
+    loop {
+        let (item, next) = parse_item(lines, i, &m);
+        items.push(item);
+        // The next sibling: a marker of the same kind at the same depth, after blanks.
+        let mut j = next;
+        while j < lines.len() && is_blank(lines[j]) {
+            j += 1;
+        }
+        let sibling = lines.get(j).and_then(|l| marker(l)).filter(|n| {
+            n.kind == first.kind
+                && n.lettered == first.lettered
+                && n.indent.abs_diff(first.indent) <= 1
+                && !(n.kind == ListKind::Steps && n.number == Some(1))
+        });
+        match sibling {
+            Some(n) => {
+                m = n;
+                i = j;
+            }
+            None => {
+                i = next;
+                break;
+            }
+        }
+    }
+    let block = match first.kind {
+        ListKind::Steps => Block::Steps {
+            lettered: first.lettered,
+            items,
+        },
+        ListKind::Bullets => Block::Bullets { items },
+    };
+    (block, i)
+}
+
+/// Parses one item: its first paragraph (rejoining lines it wraps onto, even unindented
+/// ones) and the lines indented under it, parsed as blocks of their own.
+fn parse_item(lines: &[&str], start: usize, m: &Marker) -> (Item, usize) {
+    let col = text_column(lines[start], m);
+    let mut text = collapse_ws(m.rest);
+    let mut j = start + 1;
+    while let Some(&l) = lines.get(j) {
+        let wraps = !is_blank(l)
+            && marker(l).is_none()
+            && indent(l) <= col + 1
+            && !is_layout_line(l)
+            && !is_layout_line(lines[j - 1]);
+        if !wraps {
+            break;
+        }
+        push_words(&mut text, l);
+        j += 1;
+    }
+    // Under the item: blank lines and anything deeper than its marker, but not a sibling.
+    let mut end = j;
+    let mut k = j;
+    while let Some(&l) = lines.get(k) {
+        if is_blank(l) {
+            k += 1;
+            continue;
+        }
+        let sibling = marker(l).is_some_and(|n| n.indent <= m.indent + 1);
+        if indent(l) <= m.indent || sibling {
+            break;
+        }
+        k += 1;
+        end = k;
+    }
+    let under = &lines[j..end];
+    let base = under
+        .iter()
+        .filter(|l| !is_blank(l))
+        .map(|l| indent(l))
+        .min()
+        .unwrap_or(col);
+    let item = Item {
+        number: m.number,
+        text,
+        blocks: parse(under, base.min(col)),
+    };
+    (item, end)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn steps(items: &[&str]) -> Block {
-        Block::Steps(items.iter().map(|s| s.to_string()).collect())
-    }
-
-    fn bullets(items: &[&str]) -> Block {
-        Block::Bullets(items.iter().map(|s| s.to_string()).collect())
-    }
-
-    fn text(s: &str) -> Block {
-        Block::Text(s.to_string())
-    }
-
-    #[test]
-    fn markers() {
-        let cases = [
-            (
-                "1. Start it",
-                Some((ListKind::Steps, 0, Some(1), "Start it")),
-            ),
-            ("  12) Then", Some((ListKind::Steps, 2, Some(12), "Then"))),
-            (" - A cause", Some((ListKind::Bullets, 1, None, "A cause"))),
-            ("    *\tStar", Some((ListKind::Bullets, 4, None, "Star"))),
-            ("3.50 is a version", None),
-            ("123. too long", None),
-            ("-- dash", None),
-            ("-1 minus", None),
-            ("- ", None),
-            ("1.", None),
-            ("", None),
-        ];
-        for (line, want) in cases {
-            let got = marker(line).map(|m| (m.kind, m.indent, m.number, m.rest));
-            assert_eq!(got, want, "{line:?}");
-        }
-    }
-
-    #[test]
-    fn splits() {
-        let cases: Vec<(&str, Vec<Block>)> = vec![
-            ("", vec![]),
-            ("One\ntwo.\n\nThree.", vec![text("One two.\n\nThree.")]),
-            (
-                "Do this:\n\n1. First step\n   wraps here.\n\n2. Second.\n\n3. Third.\n\nAfter.",
-                vec![
-                    text("Do this:"),
-                    steps(&["First step wraps here.", "Second.", "Third."]),
-                    text("After."),
-                ],
-            ),
-            (
-                "Causes:\n\n - One.\n\n - Two\n   wrapped.\n\n   A note under two.\n\n   Q900001 Some title\n\n - Three.\n\nNOTE: after.",
-                vec![
-                    text("Causes:"),
-                    bullets(&[
-                        "One.",
-                        "Two wrapped. A note under two. Q900001 Some title",
-                        "Three.",
-                    ]),
-                    text("NOTE: after."),
-                ],
-            ),
-            (
-                " - Outer\n\n    - Inner one.\n\n    - Inner two.\n\n - Next",
-                vec![bullets(&["Outer - Inner one. - Inner two.", "Next"])],
-            ),
-            (
-                "1. a\n2. b\n - c\n - d",
-                vec![steps(&["a", "b"]), bullets(&["c", "d"])],
-            ),
-            (
-                "1. a\n2. b\n\n1. again",
-                vec![steps(&["a", "b"]), steps(&["again"])],
-            ),
-            ("Sub\n---\ntext", vec![text("Sub\n\ntext")]),
-            ("Price is\n- 5 dollars", vec![text("Price is - 5 dollars")]),
-            (
-                "Steps:\n1. a\n2. b",
-                vec![text("Steps:"), steps(&["a", "b"])],
-            ),
-            ("List:\n - a", vec![text("List:"), bullets(&["a"])]),
-        ];
-        for (src, want) in cases {
-            let lines: Vec<&str> = src.lines().collect();
-            assert_eq!(split_blocks(&lines), want, "{src:?}");
-        }
-    }
-}
+mod tests;

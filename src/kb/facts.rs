@@ -93,10 +93,13 @@ fn event_ids_in(text: &str) -> Vec<u32> {
     out
 }
 
-/// Every `Qnnnnnn` citation in `text` (a `Q` and six digits, standing as a word), with its
-/// byte range, in order.
+/// Every `Qnnnnn`/`Qnnnnnn` citation in `text` (a `Q` and five or six digits, standing as a
+/// word: not inside a word, a file name like `Q12345_1`, or a number like `Q12345.6`), with
+/// its byte range, in order. The archive's numbers start at 10022, so shorter `Q` numbers
+/// (quarters `Q1`..`Q4`, file names) are never articles.
 pub fn citations(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, ArticleId)> + '_ {
     let bytes = text.as_bytes();
+    let word = |c: char| c.is_alphanumeric() || c == '_';
     let mut at = 0;
     std::iter::from_fn(move || {
         while let Some(off) = text.get(at..)?.find('Q') {
@@ -107,12 +110,16 @@ pub fn citations(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, Ar
                 .take_while(|b| b.is_ascii_digit())
                 .count();
             let end = start + 1 + digits;
-            let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-            let after_ok = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
-            if digits == 6 && before_ok && after_ok {
+            let before_ok = text[..start].chars().next_back().is_none_or(|c| !word(c));
+            let decimal =
+                bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+            let after_ok = text[end..].chars().next().is_none_or(|c| !word(c)) && !decimal;
+            if (5..=6).contains(&digits) && before_ok && after_ok {
                 at = end;
-                let n: u32 = text[start + 1..end].parse().ok()?;
-                return Some((start..end, ArticleId(n)));
+                match text[start + 1..end].parse::<u32>() {
+                    Ok(n) if n > 0 => return Some((start..end, ArticleId(n))),
+                    _ => continue,
+                }
             }
         }
         None
@@ -125,13 +132,22 @@ mod tests {
 
     #[test]
     fn finds_citations() {
-        let cases: [(&str, &[u32]); 6] = [
+        let cases: [(&str, &[u32]); 15] = [
             ("see Q166045 XFOR: title", &[166045]),
             ("Q000001,Q123456.", &[1, 123456]),
-            ("XQ123456 Q1234567 Q12345", &[]),
+            ("XQ123456 Q1234567 Q123", &[]),
             ("(Q168465)", &[168465]),
+            ("Q92438 External Mail Program's -Qx Option", &[92438]),
+            ("see Q10022, Q010022 and (Q99999).", &[10022, 10022, 99999]),
+            ("Q1 and Q4 sales, Q820_517.WPD", &[]),
+            ("XQ92438 92Q92438 Q92438x Q92438_1 Q92438.5", &[]),
+            ("Q00000 Q000000", &[]),
+            ("end of sentence Q92438.", &[92438]),
+            ("/ARTICLES/Q92438.ASP", &[92438]),
             ("", &[]),
             ("Qé Q", &[]),
+            ("éQ12345 Q12345é", &[]),
+            ("\u{201c}Q12345\u{201d}", &[12345]),
         ];
         for (text, want) in cases {
             let got: Vec<u32> = citations(text).map(|(_, id)| id.0).collect();

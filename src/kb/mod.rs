@@ -1,6 +1,7 @@
 //! The KB article format: pure parsing of Microsoft's plain-text articles, no I/O.
 
 mod blocks;
+pub mod diagnosis;
 mod events;
 mod facts;
 mod header;
@@ -9,13 +10,33 @@ mod model;
 mod refs;
 mod text;
 
+pub use diagnosis::{Diagnosis, diagnose};
 pub use facts::{citations, is_catalogue, mentioned_event_ids, title_kind};
 pub use model::*;
 pub use text::{decode_text, fold_source};
 
+/// Cuts a stored section text (as in [`Section::text`]) into blocks, as the import does:
+/// for databases written by an older parser whose stored blocks no longer deserialize.
+pub fn blocks_of_text(text: &str) -> Vec<Block> {
+    let lines: Vec<&str> = text.lines().collect();
+    blocks::split_blocks(&lines)
+}
+
+pub use events::Label as EventLabel;
+
+/// A quoted event-log line (`Event ID: 68`, `Source:  MSExchangeCCMC`) split into what its
+/// label names, the label as written (without the colon) and the value, both trimmed;
+/// `None` when the line does not start with an event label.
+pub fn event_field(line: &str) -> Option<(EventLabel, &str, &str)> {
+    let t = line.trim();
+    let (label, value) = events::label_at(t)?;
+    let written = t[..t.len() - value.len()].trim_end_matches(':').trim_end();
+    Some((label, written, value.trim()))
+}
+
 /// Changes whenever the parser reads the same bytes into a different article, so imports
 /// re-parse what an older parser stored. Bump it with every such change.
-pub const PARSER_VERSION: u32 = 5;
+pub const PARSER_VERSION: u32 = 6;
 
 /// Why bytes are not an article; the caller adds the file path.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,10 +85,10 @@ pub fn parse_article(bytes: &[u8]) -> Result<Article, ParseError> {
     let body = layout::split_body(&body_lines);
 
     let mut sections = Vec::with_capacity(body.sections.len());
-    let mut references = Vec::new();
+    let mut references = refs::RefCollector::new(id);
     let mut events = Vec::new();
     for (heading, lines) in &body.sections {
-        refs::collect_refs(id, heading, lines, &mut references);
+        references.add_section(heading, lines);
         for e in events::find_events(lines) {
             if !events.contains(&e) {
                 events.push(e);
@@ -113,7 +134,7 @@ pub fn parse_article(bytes: &[u8]) -> Result<Article, ParseError> {
         keywords,
         applies_to: body.applies_to,
         sections,
-        references,
+        references: references.finish(),
         events,
         query_words: tail.query_words,
         technology,
@@ -185,10 +206,20 @@ Copyright Microsoft Corporation 2000.";
         );
         assert_eq!(
             a.sections[1].blocks,
-            [Block::Bullets(vec![
-                "First cause.".into(),
-                "Second cause, see Q900098.".into()
-            ])]
+            [Block::Bullets {
+                items: vec![
+                    Item {
+                        number: None,
+                        text: "First cause.".into(),
+                        blocks: vec![]
+                    },
+                    Item {
+                        number: None,
+                        text: "Second cause, see Q900098.".into(),
+                        blocks: vec![]
+                    }
+                ]
+            }]
         );
         assert_eq!(a.events.len(), 1);
         assert_eq!(a.events[0].description.as_deref(), Some("It broke."));

@@ -4,17 +4,18 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// A Knowledge Base article number, shown as `Q168465`.
+/// A Knowledge Base article number, shown as the archive writes it: `Q168465`, `Q10022`
+/// (never zero-padded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ArticleId(pub u32);
 
 /// Why a string is not an article id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not an article id (expected something like Q168465)")]
+#[error("{0:?} is not an article id (expected something like Q168465 or Q10022)")]
 pub struct BadArticleId(pub String);
 
 impl ArticleId {
-    /// The canonical text form, `Q` followed by six or more digits.
+    /// The canonical text form, `Q` followed by the number without padding.
     pub fn as_string(&self) -> String {
         self.to_string()
     }
@@ -31,20 +32,25 @@ impl TryFrom<i64> for ArticleId {
 
 impl fmt::Display for ArticleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Q{:06}", self.0)
+        write!(f, "Q{}", self.0)
     }
 }
 
 impl FromStr for ArticleId {
     type Err = BadArticleId;
 
-    /// Accepts `Q168465`, `q168465`, `168465`, `kb168465` and `KB 168465`.
+    /// Accepts `Q168465`, `q168465`, `168465`, `kb168465`, `KB 168465`, and zero-padded
+    /// forms such as `Q010022`; any other text (non-ASCII included) is an error.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
         let digits = if let Some(rest) = t.strip_prefix(['Q', 'q']) {
             rest
-        } else if t.len() >= 2 && t[..2].eq_ignore_ascii_case("kb") {
-            t[2..].trim_start()
+        } else if let Some(rest) = t
+            .get(..2)
+            .filter(|p| p.eq_ignore_ascii_case("kb"))
+            .and_then(|_| t.get(2..))
+        {
+            rest.trim_start()
         } else {
             t
         };
@@ -127,20 +133,112 @@ pub struct Section {
     /// The text with its line structure and indentation kept (shown preformatted), CRLF gone,
     /// leading and trailing blank lines dropped. Sub-headings underlined with `-` stay inside.
     pub text: String,
-    /// The same text cut into paragraphs, numbered steps and bulleted items, in order.
+    /// The same text cut by layout into paragraphs, sub-headings, lists and preformatted
+    /// runs, in order (see [`Block`]).
     pub blocks: Vec<Block>,
 }
 
-/// A piece of a section's text, as the wizard walks it.
+/// A piece of a section, decided by the article's layout at import and stored as JSON
+/// (`{"kind": "paragraph", "text": ...}`, `{"kind": "steps", "items": [...]}`, ...).
+///
+/// Nothing of the section's words is dropped except the `-`/`=` underlines of sub-headings:
+/// every other word of [`Section::text`] is in exactly one block, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "items", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    /// Running text (one paragraph, or several that sit between lists), unwrapped.
-    Text(String),
-    /// A run of numbered steps (`1.`, `2.` ...), each item's full text unwrapped.
-    Steps(Vec<String>),
-    /// A run of bulleted items (` - `), each item's full text unwrapped.
-    Bullets(Vec<String>),
+    /// One paragraph of running text, unwrapped onto one line (whitespace collapsed).
+    Paragraph {
+        /// The paragraph's words joined by single spaces.
+        text: String,
+    },
+    /// A sub-heading inside a section (a line underlined with `-` or `=`), without its rule.
+    Heading {
+        /// The heading as written, whitespace collapsed.
+        text: String,
+    },
+    /// A numbered list (`1.`, `2)` ..., or lettered `a.` `b.` sub-steps), one list however
+    /// many paragraphs, notes or listings sit between its items. A step numbered 1 after
+    /// other steps starts a new `Steps` block.
+    Steps {
+        /// The markers were letters (`a.`, `b.`): item numbers count a = 1, b = 2, ...
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        lettered: bool,
+        /// The steps, each with the article's own number.
+        items: Vec<Item>,
+    },
+    /// A bulleted list (` - ` or ` * `).
+    Bullets {
+        /// The items; their `number` is `None`.
+        items: Vec<Item>,
+    },
+    /// Lines that must keep their line breaks and columns: code listings, INI sections,
+    /// registry paths, command lines, tables, file lists, quoted messages and event blocks,
+    /// ASCII diagrams. Trailing spaces and the run's common indentation are removed; blank
+    /// lines inside the run are kept as empty strings. Never reflow these.
+    Preformatted {
+        /// The lines, in order.
+        lines: Vec<String>,
+    },
+}
+
+/// One item of a [`Block::Steps`] or [`Block::Bullets`] list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// The article's own number for a step (`3` for `3.`; `2` for `b.`); `None` for bullets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    /// The item's first paragraph (the marker line and the lines it wraps onto), unwrapped.
+    pub text: String,
+    /// What sits indented under the item: notes, nested sub-steps or bullets, listings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<Block>,
+}
+
+impl Item {
+    /// The item's text followed by the words of everything nested under it, on one line:
+    /// what a one-line summary of the item (a checklist entry, a cause) should show.
+    pub fn full_text(&self) -> String {
+        let mut out = self.text.clone();
+        for b in &self.blocks {
+            let words = b.plain_text();
+            if !words.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&words);
+            }
+        }
+        out
+    }
+}
+
+impl Block {
+    /// Every word of the block (list markers excepted) on one line, single spaces: for
+    /// summaries and search, never for display of preformatted lines.
+    pub fn plain_text(&self) -> String {
+        match self {
+            Block::Paragraph { text } | Block::Heading { text } => text.clone(),
+            Block::Steps { items, .. } | Block::Bullets { items } => items
+                .iter()
+                .map(Item::full_text)
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Block::Preformatted { lines } => lines
+                .iter()
+                .flat_map(|l| l.split_whitespace())
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    /// The items of a list block; empty for the other kinds.
+    pub fn items(&self) -> &[Item] {
+        match self {
+            Block::Steps { items, .. } | Block::Bullets { items } => items,
+            _ => &[],
+        }
+    }
 }
 
 /// A citation of another article from the body.
@@ -176,4 +274,52 @@ pub struct EventQuote {
     /// a looser quote than one field a line.
     #[serde(default)]
     pub inline_fields: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parse_in_every_spelling_and_show_unpadded() {
+        let cases: [(&str, Option<u32>); 20] = [
+            ("Q168465", Some(168465)),
+            ("q168465", Some(168465)),
+            ("168465", Some(168465)),
+            ("kb168465", Some(168465)),
+            ("KB 168465", Some(168465)),
+            ("Q10022", Some(10022)),
+            ("Q010022", Some(10022)),
+            ("KB10022", Some(10022)),
+            ("kb10022", Some(10022)),
+            ("10022", Some(10022)),
+            (" Q42 ", Some(42)),
+            ("Q0", None),
+            ("Q", None),
+            ("", None),
+            ("Q123456789", None),
+            ("\u{20ac}1", None),
+            ("k\u{e9}1", None),
+            ("Q\u{e9}", None),
+            ("\u{1f600}", None),
+            ("KB\u{2013}12", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(
+                raw.parse::<ArticleId>().ok().map(|id| id.0),
+                want,
+                "{raw:?}"
+            );
+        }
+        assert_eq!(ArticleId(10022).to_string(), "Q10022");
+        assert_eq!(ArticleId(168465).to_string(), "Q168465");
+        assert_eq!(
+            serde_json::to_string(&ArticleId(10022)).unwrap(),
+            "\"Q10022\""
+        );
+        assert_eq!(
+            serde_json::from_str::<ArticleId>("\"Q010022\"").unwrap(),
+            ArticleId(10022)
+        );
+    }
 }

@@ -4,6 +4,7 @@
 use super::facts::citations;
 use super::text::{collapse_ws, indent, is_blank, push_words};
 use super::{ArticleId, Reference};
+use std::collections::HashMap;
 
 /// A line shorter than this cannot have wrapped, so its citation title ends with it.
 const WRAP_WIDTH: usize = 60;
@@ -52,39 +53,68 @@ fn article_id_title(following: &[&str]) -> Option<String> {
     })
 }
 
-/// Collects citations from the lines of one section, skipping `own` and ids already in `refs`;
-/// a title found later for an id first cited bare is filled in.
-pub fn collect_refs(own: ArticleId, heading: &str, lines: &[&str], refs: &mut Vec<Reference>) {
-    for (i, &line) in lines.iter().enumerate() {
-        if !line.contains('Q') {
-            continue;
+/// Collects an article's citations section by section, once each in order of first
+/// citation; an index by id keeps it linear in the number of citations.
+#[derive(Debug)]
+pub struct RefCollector {
+    own: ArticleId,
+    refs: Vec<Reference>,
+    index: HashMap<ArticleId, usize>,
+}
+
+impl RefCollector {
+    /// A collector for article `own`, whose citations of itself are skipped.
+    pub fn new(own: ArticleId) -> Self {
+        RefCollector {
+            own,
+            refs: Vec::new(),
+            index: HashMap::new(),
         }
-        let t = line.trim();
-        let is_article_id = t
-            .get(..10)
-            .is_some_and(|p| p.eq_ignore_ascii_case("ARTICLE-ID"));
-        for (n, (_, id)) in citations(line).enumerate() {
-            if id == own {
+    }
+
+    /// Adds the citations of one section's lines; a title found later for an id first
+    /// cited bare is filled in.
+    pub fn add_section(&mut self, heading: &str, lines: &[&str]) {
+        for (i, &line) in lines.iter().enumerate() {
+            if !line.contains('Q') {
                 continue;
             }
-            let title = match (n, is_article_id) {
-                (0, true) => article_id_title(&lines[i + 1..]),
-                (0, false) => citation_title(line, lines.get(i + 1).copied()),
-                _ => None,
-            };
-            match refs.iter_mut().find(|r| r.id == id) {
-                Some(r) => {
-                    if r.title.is_none() {
-                        r.title = title;
+            let t = line.trim();
+            let is_article_id = t
+                .get(..10)
+                .is_some_and(|p| p.eq_ignore_ascii_case("ARTICLE-ID"));
+            for (n, (_, id)) in citations(line).enumerate() {
+                if id == self.own {
+                    continue;
+                }
+                let title = match (n, is_article_id) {
+                    (0, true) => article_id_title(&lines[i + 1..]),
+                    (0, false) => citation_title(line, lines.get(i + 1).copied()),
+                    _ => None,
+                };
+                match self.index.get(&id) {
+                    Some(&at) => {
+                        let r = &mut self.refs[at];
+                        if r.title.is_none() {
+                            r.title = title;
+                        }
+                    }
+                    None => {
+                        self.index.insert(id, self.refs.len());
+                        self.refs.push(Reference {
+                            id,
+                            title,
+                            section: heading.to_string(),
+                        });
                     }
                 }
-                None => refs.push(Reference {
-                    id,
-                    title,
-                    section: heading.to_string(),
-                }),
             }
         }
+    }
+
+    /// The citations collected, in order of first citation.
+    pub fn finish(self) -> Vec<Reference> {
+        self.refs
     }
 }
 
@@ -140,8 +170,10 @@ mod tests {
             "   TITLE     : Third Title",
             "XQ900004 Q9000050 Q900001",
         ];
-        let mut refs = Vec::new();
-        collect_refs(ArticleId(900099), "MORE INFORMATION", &lines, &mut refs);
+        let mut c = RefCollector::new(ArticleId(900099));
+        c.add_section("MORE INFORMATION", &lines);
+        c.add_section("REFERENCES", &["Later: Q900004, and Q900001 again."]);
+        let refs = c.finish();
         let got: Vec<(u32, Option<&str>)> =
             refs.iter().map(|r| (r.id.0, r.title.as_deref())).collect();
         assert_eq!(
@@ -149,9 +181,19 @@ mod tests {
             [
                 (900001, None),
                 (900002, Some("Second Title")),
-                (900003, Some("Third Title"))
+                (900003, Some("Third Title")),
+                (900004, None)
             ]
         );
-        assert!(refs.iter().all(|r| r.section == "MORE INFORMATION"));
+        let sections: Vec<&str> = refs.iter().map(|r| r.section.as_str()).collect();
+        assert_eq!(
+            sections,
+            [
+                "MORE INFORMATION",
+                "MORE INFORMATION",
+                "MORE INFORMATION",
+                "REFERENCES"
+            ]
+        );
     }
 }

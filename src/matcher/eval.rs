@@ -1,7 +1,7 @@
 //! Scoring the matcher on labelled pastes: recall@1, recall@5 and MRR per format, and the
 //! latency of matching, measured in-process.
 
-use super::Matcher;
+use super::{Matcher, Verdict};
 use crate::kb::ArticleId;
 use crate::store::StoreError;
 use serde::Deserialize;
@@ -18,8 +18,11 @@ pub struct EvalCase {
     pub format: String,
     /// The pasted text.
     pub text: String,
-    /// Every article that is a right answer.
+    /// Every article that is a right answer; none when the archive has no article for it.
     pub gold: Vec<ArticleId>,
+    /// The event id the paste states, when it states one (real pastes).
+    #[serde(default)]
+    pub event_id: Option<u32>,
 }
 
 /// Ranks of the right answer per format, and matching latencies.
@@ -31,6 +34,12 @@ pub struct EvalReport {
     pub misses: Vec<(String, String, Option<ArticleId>)>,
     /// The slowest case and its time in milliseconds.
     pub slowest: Option<(String, f64)>,
+    /// Cases stating an event id, and those whose id was recognised.
+    ids: (usize, usize),
+    /// Cases the archive has no article for, and those whose verdict was not "match".
+    no_article: (usize, usize),
+    /// Cases whose stated id was not recognised, and no-article cases called a match.
+    pub wrong: Vec<(String, String)>,
 }
 
 impl EvalReport {
@@ -55,6 +64,25 @@ impl EvalReport {
                 .copied()
                 .unwrap_or(0.0)
         };
+        let share = |(n, k): (usize, usize)| k as f64 * 100.0 / n.max(1) as f64;
+        if self.ids.0 > 0 {
+            let _ = writeln!(
+                out,
+                "stated event id recognised: {}/{} ({:.1}%)",
+                self.ids.1,
+                self.ids.0,
+                share(self.ids)
+            );
+        }
+        if self.no_article.0 > 0 {
+            let _ = writeln!(
+                out,
+                "no article in the archive: verdict not \"match\" in {}/{} ({:.1}%)",
+                self.no_article.1,
+                self.no_article.0,
+                share(self.no_article)
+            );
+        }
         let _ = writeln!(
             out,
             "{} p50={:.2}ms p95={:.2}ms max={:.2}ms",
@@ -89,6 +117,32 @@ pub async fn evaluate(matcher: &Matcher, cases: &[EvalCase]) -> Result<EvalRepor
         report.latencies_ms.push(ms);
         if report.slowest.as_ref().is_none_or(|(_, worst)| ms > *worst) {
             report.slowest = Some((case.case.clone(), ms));
+        }
+        if let Some(id) = case.event_id {
+            report.ids.0 += 1;
+            if outcome.events.iter().any(|e| e.event_id == Some(id)) {
+                report.ids.1 += 1;
+            } else {
+                report
+                    .wrong
+                    .push((case.case.clone(), format!("event id {id} not recognised")));
+            }
+        }
+        if case.gold.is_empty() {
+            report.no_article.0 += 1;
+            if outcome.verdict == Verdict::Match {
+                let first = outcome.results.first().map(|r| r.id.to_string());
+                report.wrong.push((
+                    case.case.clone(),
+                    format!(
+                        "no article, yet \"match\" with {}",
+                        first.unwrap_or_default()
+                    ),
+                ));
+            } else {
+                report.no_article.1 += 1;
+            }
+            continue;
         }
         let rank = outcome
             .results

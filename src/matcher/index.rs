@@ -29,6 +29,9 @@ pub struct QuoteEntry {
     /// How many articles quote this event (same id and source) with a description much
     /// like this one (this one included): how typical this quote is of the event.
     pub support: u32,
+    /// The old Windows the article was written for when it applies to nothing newer
+    /// ("Windows NT 4.0"), for saying so to a paste from a later Windows.
+    pub written_for: Option<String>,
 }
 
 /// Every quoted event of the archive, by (folded source, id) and by id.
@@ -41,6 +44,7 @@ pub struct EventIndex {
     quotes: Vec<QuoteEntry>,
     by_key: HashMap<(String, u32), Vec<usize>>,
     by_id: HashMap<u32, Vec<usize>>,
+    by_source: HashMap<String, Vec<usize>>,
     placeholder: bool,
 }
 
@@ -71,10 +75,15 @@ impl EventIndex {
             let i = index.quotes.len();
             index
                 .by_key
-                .entry((row.source_key, event_id))
+                .entry((row.source_key.clone(), event_id))
                 .or_default()
                 .push(i);
             index.by_id.entry(event_id).or_default().push(i);
+            index
+                .by_source
+                .entry(row.source_key.clone())
+                .or_default()
+                .push(i);
             index.quotes.push(QuoteEntry {
                 article: row.article_id,
                 title: row.title,
@@ -86,6 +95,7 @@ impl EventIndex {
                 inline: row.inline_fields,
                 twins: 1,
                 support: 1,
+                written_for: written_for(&row.applies_to),
             });
         }
         index.count_twins();
@@ -161,6 +171,11 @@ impl EventIndex {
         self.pick(self.by_id.get(&id))
     }
 
+    /// The quotes of any event from the folded source `key`.
+    pub fn by_source(&self, key: &str) -> Vec<&QuoteEntry> {
+        self.pick(self.by_source.get(key))
+    }
+
     /// Every quote.
     pub fn all(&self) -> impl Iterator<Item = &QuoteEntry> {
         self.quotes.iter()
@@ -179,5 +194,59 @@ impl EventIndex {
     fn pick(&self, ids: Option<&Vec<usize>>) -> Vec<&QuoteEntry> {
         ids.map(|v| v.iter().map(|&i| &self.quotes[i]).collect())
             .unwrap_or_default()
+    }
+}
+
+/// The Windows NT release an article was written for, when its applies-to list names NT
+/// and nothing later (2000, XP, 2003, Vista, 7, 2008 and on).
+fn written_for(applies_to_json: &str) -> Option<String> {
+    let items: Vec<String> = serde_json::from_str(applies_to_json).ok()?;
+    const LATER: &[&str] = &[
+        "2000",
+        "XP",
+        "2003",
+        "Vista",
+        "2008",
+        "Windows 7",
+        "Windows 8",
+        "Windows 10",
+        "2012",
+    ];
+    let later = items.iter().any(|i| LATER.iter().any(|l| i.contains(l)));
+    if later {
+        return None;
+    }
+    let nt: Vec<&String> = items.iter().filter(|i| i.contains("Windows NT")).collect();
+    let version = ["4.0", "3.51", "3.5", "3.1"]
+        .into_iter()
+        .find(|v| nt.iter().any(|i| i.contains(v)))?;
+    Some(format!("Windows NT {version}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_for_old_windows_only() {
+        let cases = [
+            (
+                r#"["Microsoft Windows NT Server version 4.0"]"#,
+                Some("Windows NT 4.0"),
+            ),
+            (
+                r#"["Microsoft Windows NT Workstation version 3.51", "Microsoft Windows NT Server version 3.51"]"#,
+                Some("Windows NT 3.51"),
+            ),
+            (
+                r#"["Microsoft Windows NT Server version 4.0", "Microsoft Windows 2000 Server"]"#,
+                None,
+            ),
+            (r#"["Microsoft Exchange Server 5.5"]"#, None),
+            ("not json", None),
+        ];
+        for (json, want) in cases {
+            assert_eq!(written_for(json).as_deref(), want, "{json}");
+        }
     }
 }

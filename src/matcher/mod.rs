@@ -3,11 +3,17 @@
 
 mod eval;
 mod index;
+mod lookup;
+mod resolve;
 mod similarity;
+mod verdict;
+mod words;
 
 pub use eval::{EvalCase, EvalReport, evaluate};
 pub use index::{EventIndex, QuoteEntry};
+pub use lookup::EventQuery;
 pub use similarity::{Shape, Similarity, Token, is_variable, precision_bound, shape, similarity};
+pub use verdict::{Relation, Verdict};
 
 use crate::kb::{self, ArticleId};
 use crate::paste::{self, PasteFormat, PastedEvent};
@@ -17,11 +23,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
+use words::{WordCounts, significant_words};
 
 /// Most results returned for one paste.
 pub const MAX_RESULTS: usize = 20;
 /// A description at least this alike counts as the same message.
 const SAME_MESSAGE: f64 = 0.5;
+/// A quote of the pasted id and source is about the pasted event when its message is at
+/// least this alike: the same event with other insertion strings, not another problem.
+const ABOUT_SAME_EVENT: f64 = 0.5;
 /// Words of a paste sent to full-text search.
 const FTS_WORDS: usize = 8;
 /// The index is checked for staleness at most this often, so a running import does not
@@ -41,6 +51,9 @@ pub struct MatchResult {
     pub confidence: f64,
     /// Why it matched, one phrase each.
     pub reasons: Vec<String>,
+    /// How it relates to the pasted events: the strongest relation over them.
+    #[serde(skip)]
+    pub relation: Relation,
 }
 
 /// What a paste was recognised as and the articles it matched, best first.
@@ -48,6 +61,10 @@ pub struct MatchResult {
 pub struct MatchOutcome {
     /// The events recognised in the paste.
     pub events: Vec<PastedEvent>,
+    /// Whether the first article is about the pasted event, only related, or nothing fits.
+    pub verdict: Verdict,
+    /// That verdict in words, to show before any list.
+    pub summary: String,
     /// The ranked articles, at most `MAX_RESULTS`.
     pub results: Vec<MatchResult>,
 }
@@ -64,9 +81,8 @@ impl MatchOutcome {
         for (event, line) in self.events.iter().zip(self.recognised()) {
             out.push_str(&format!("recognised: {line} ({})\n", event.format.label()));
         }
-        if self.results.is_empty() {
-            out.push_str("no article fits this paste\n");
-        }
+        out.push_str(&self.summary);
+        out.push('\n');
         for (rank, r) in self.results.iter().enumerate() {
             out.push_str(&format!(
                 "{:>2}. {} {} (confidence {:.0}%)\n",
@@ -104,6 +120,7 @@ struct Fit {
     title: String,
     score: f64,
     reason: String,
+    relation: Relation,
 }
 
 /// Matches pastes against the archive, keeping the quoted events in memory.
@@ -112,7 +129,9 @@ pub struct Matcher {
     store: Store,
     index: RwLock<(Arc<EventIndex>, Instant)>,
     /// How many articles hold each word searched for, for this generation of the archive.
-    doc_counts: std::sync::Mutex<HashMap<String, i64>>,
+    doc_counts: WordCounts,
+    /// How many word counts were looked up in the store, for checking the per-paste bound.
+    lookups: std::sync::atomic::AtomicUsize,
     /// Own-words search, which shares the matcher's life (one per store, per process).
     searcher: crate::search::Searcher,
 }
@@ -124,7 +143,8 @@ impl Matcher {
         Self {
             store,
             index: RwLock::new((Arc::new(EventIndex::empty()), Instant::now() - RECHECK * 2)),
-            doc_counts: std::sync::Mutex::new(HashMap::new()),
+            doc_counts: WordCounts::default(),
+            lookups: std::sync::atomic::AtomicUsize::new(0),
             searcher,
         }
     }
@@ -153,9 +173,7 @@ impl Matcher {
             let mut index = EventIndex::build(generation, quotes);
             index.articles = self.store.article_count().await?;
             guard.0 = Arc::new(index);
-            if let Ok(mut counts) = self.doc_counts.lock() {
-                counts.clear();
-            }
+            self.doc_counts.clear();
         }
         guard.1 = Instant::now();
         Ok(guard.0.clone())
@@ -163,30 +181,53 @@ impl Matcher {
 
     /// Recognises the events in `text` and ranks the articles that fit them.
     pub async fn match_text(&self, text: &str) -> Result<MatchOutcome, StoreError> {
-        let events = paste::parse_paste(text);
+        let mut events = paste::parse_paste(text);
         let index = self.index().await?;
+        resolve::name_sources(&index, text, &mut events);
+        resolve::add_named_events(&index, text, &mut events);
+        // Full-text words are worked out once per distinct text, and the word counts looked
+        // up are bounded per paste: a paste of many events costs what one does.
+        let mut searched: HashMap<String, Vec<String>> = HashMap::new();
+        let mut budget = words::LOOKUPS_PER_PASTE;
         let mut per_event: Vec<HashMap<ArticleId, Fit>> = Vec::with_capacity(events.len());
         for event in &events {
-            let mut fits = fits_from_quotes(&index, event);
-            if let Some(id) = event.event_id {
-                self.add_mentions(&mut fits, id).await?;
-            }
-            if fits.values().all(|f| f.score < 0.5) {
-                let words = event.description.as_deref().unwrap_or(text);
-                self.add_full_text(&mut fits, words, event).await?;
-            }
-            per_event.push(fits);
+            per_event.push(
+                self.fits_for(&index, event, text, &mut searched, &mut budget)
+                    .await?,
+            );
         }
         if events.is_empty() && !text.trim().is_empty() {
             let mut fits = HashMap::new();
-            self.add_full_text(&mut fits, text, &PastedEvent::message(text))
+            let message = PastedEvent::message(text);
+            self.add_full_text(&mut fits, text, &message, &mut searched, &mut budget)
                 .await?;
             per_event.push(fits);
         }
-        Ok(MatchOutcome {
-            results: combine(per_event),
-            events,
-        })
+        Ok(outcome(per_event, events))
+    }
+
+    /// How each candidate article fits one event: its quotes, articles naming its id and
+    /// quoting its source, then (when nothing fits well) full-text search for its
+    /// description or else `text`.
+    async fn fits_for(
+        &self,
+        index: &EventIndex,
+        event: &PastedEvent,
+        text: &str,
+        searched: &mut HashMap<String, Vec<String>>,
+        budget: &mut usize,
+    ) -> Result<HashMap<ArticleId, Fit>, StoreError> {
+        let mut fits = fits_from_quotes(index, event);
+        if let Some(id) = event.event_id {
+            self.add_mentions(&mut fits, id).await?;
+        }
+        add_same_source(index, event, &mut fits);
+        if fits.values().all(|f| f.score < 0.5) {
+            let words = event.description.as_deref().unwrap_or(text);
+            self.add_full_text(&mut fits, words, event, searched, budget)
+                .await?;
+        }
+        Ok(fits)
     }
 
     async fn add_mentions(
@@ -202,6 +243,7 @@ impl Matcher {
                     title,
                     score: 0.3,
                     reason: format!("names event {event_id} in its text"),
+                    relation: Relation::Mentions,
                 },
             );
         }
@@ -210,27 +252,31 @@ impl Matcher {
 
     /// The rarest `FTS_WORDS` of `words`, in their order, leaving out words most articles
     /// hold: an OR query costs what its words' posting lists cost, and a word in half the
-    /// archive ranks nothing. Document counts are remembered until the archive changes.
-    async fn rarest(&self, mut words: Vec<String>) -> Result<Vec<String>, StoreError> {
+    /// archive ranks nothing. Counts not yet known are looked up while `budget` lasts.
+    async fn rarest(
+        &self,
+        mut words: Vec<String>,
+        budget: &mut usize,
+    ) -> Result<Vec<String>, StoreError> {
         let articles = self.index().await?.articles.max(1);
         let mut counted = Vec::with_capacity(words.len());
         for w in &words {
-            let cached = self.doc_counts.lock().ok().and_then(|m| m.get(w).copied());
-            let n = match cached {
+            let n = match self.doc_counts.get(w) {
                 Some(n) => n,
-                None => {
+                None if *budget > 0 => {
+                    *budget -= 1;
+                    self.lookups
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let n = self.store.term_documents(w).await?;
-                    if let Ok(mut m) = self.doc_counts.lock() {
-                        m.insert(w.clone(), n);
-                    }
+                    self.doc_counts.insert(w, n);
                     n
                 }
+                None => continue,
             };
             counted.push((w.clone(), n));
         }
-        let mut by_rarity = counted.clone();
-        by_rarity.sort_by_key(|(_, n)| *n);
-        let keep: Vec<&String> = by_rarity
+        counted.sort_by_key(|(_, n)| *n);
+        let keep: std::collections::HashSet<&String> = counted
             .iter()
             .enumerate()
             // The three rarest always, then any word in fewer than one article in twenty.
@@ -238,22 +284,31 @@ impl Matcher {
             .take(FTS_WORDS)
             .map(|(_, (w, _))| w)
             .collect();
-        words.retain(|w| keep.contains(&w));
+        words.retain(|w| keep.contains(w));
         Ok(words)
     }
 
     async fn add_full_text(
         &self,
         fits: &mut HashMap<ArticleId, Fit>,
-        words: &str,
+        text: &str,
         event: &PastedEvent,
+        searched: &mut HashMap<String, Vec<String>>,
+        budget: &mut usize,
     ) -> Result<(), StoreError> {
         // The source name is a strong word to search with when the event index had nothing.
-        let mut words = significant_words(words);
-        if let Some(s) = &event.source {
-            words.splice(0..0, significant_words(s));
-        }
-        let words = self.rarest(words).await?;
+        let mut words = significant_words(event.source.as_deref().unwrap_or(""));
+        words.extend(significant_words(text));
+        words.dedup();
+        let key = words.join(" ");
+        let words = match searched.get(&key) {
+            Some(w) => w.clone(),
+            None => {
+                let w = self.rarest(words, budget).await?;
+                searched.insert(key, w.clone());
+                w
+            }
+        };
         let Some(q) = fts_query(&words.join(" "), " OR ", FTS_WORDS) else {
             return Ok(());
         };
@@ -276,38 +331,78 @@ impl Matcher {
                     title: titles.get(&id).cloned().unwrap_or_default(),
                     score: 0.25 * score / best,
                     reason: "words of the paste found in the article".into(),
+                    relation: Relation::Words,
                 },
             );
         }
         Ok(())
     }
+
+    /// How many word counts were looked up in the store since this matcher was made.
+    pub fn word_lookups(&self) -> usize {
+        self.lookups.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many word counts are remembered (bounded by `words::MAX_REMEMBERED`).
+    pub fn remembered_words(&self) -> usize {
+        self.doc_counts.len()
+    }
 }
 
-/// The words of `text` worth searching for, lower-cased, once each: no one-letter words and
-/// no English function words.
-fn significant_words(text: &str) -> Vec<String> {
-    const STOP: &[&str] = &[
-        "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do",
-        "for", "from", "had", "has", "have", "if", "in", "into", "is", "it", "its", "may", "no",
-        "not", "of", "on", "or", "so", "such", "than", "that", "the", "their", "then", "there",
-        "these", "this", "to", "was", "were", "when", "which", "while", "will", "with", "would",
-    ];
-    let mut words: Vec<String> = Vec::new();
-    for w in text.split(|c: char| !c.is_alphanumeric()) {
-        let lower = w.to_lowercase();
-        if lower.chars().count() > 1 && !STOP.contains(&lower.as_str()) && !words.contains(&lower) {
-            words.push(lower);
+/// Articles quoting other events of the pasted source: related, never about this event.
+fn add_same_source(index: &EventIndex, event: &PastedEvent, fits: &mut HashMap<ArticleId, Fit>) {
+    const SAME_SOURCE: usize = 8;
+    let Some(source) = event.source.as_deref() else {
+        return;
+    };
+    let key = kb::fold_source(source);
+    if key.is_empty() {
+        return;
+    }
+    let mut added = 0;
+    for q in index.by_source(&key) {
+        if Some(q.event_id) == event.event_id || fits.contains_key(&q.article) {
+            continue;
+        }
+        let name = q.source.as_deref().unwrap_or(source);
+        offer(
+            fits,
+            q.article,
+            Fit {
+                title: q.title.clone(),
+                score: 0.05 + 0.01 * f64::from(q.support).ln(),
+                reason: format!("quotes event {} from {name}, not this event", q.event_id),
+                relation: Relation::SameSource,
+            },
+        );
+        added += 1;
+        if added >= SAME_SOURCE {
+            break;
         }
     }
-    words
+}
+
+/// The outcome for `events` from how articles fit each: the ranking, the verdict on the
+/// best and that verdict in words.
+fn outcome(per_event: Vec<HashMap<ArticleId, Fit>>, events: Vec<PastedEvent>) -> MatchOutcome {
+    let results = combine(per_event);
+    let best = results.first().map(|r| r.relation);
+    let verdict = verdict::verdict_of(best);
+    MatchOutcome {
+        summary: verdict::sentence(verdict, best, &events),
+        verdict,
+        results,
+        events,
+    }
 }
 
 /// Candidates from the quoted events: by (id, source), else by id alone, else (no id) by
 /// description over every quote.
 fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleId, Fit> {
     // An event's XML holds no message, only its insertion strings: they cannot be compared
-    // with a quoted message, but the quote that contains them is the likelier one.
-    let xml = event.format == PasteFormat::Xml;
+    // with a quoted message, but the quote that contains them is the likelier one. Event
+    // Viewer's help link holds neither: its message is unknown, not empty.
+    let xml = matches!(event.format, PasteFormat::Xml | PasteFormat::Link);
     let pasted = event.description.as_deref().filter(|_| !xml).map(shape);
     let inserts = event.description.as_deref().filter(|_| xml).map(shape);
     let key = event
@@ -358,6 +453,7 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
                 )
             }
         };
+        let relation = relation_of(event, how, sim);
         // Tie-breakers between quotes that fit equally well: values the paste shares
         // verbatim (an error code, a file name), then how many articles quote the very same
         // message (a message many articles quote is the likelier one to be pasted).
@@ -378,6 +474,13 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
         // A type that agrees is a small tie-breaker between otherwise equal quotes.
         let agrees =
             matches!((&event.level, &q.kind), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
+        if let Some(nt) = q
+            .written_for
+            .as_deref()
+            .filter(|_| from_later_windows(event))
+        {
+            reason.push_str(&format!("; article written for {nt}"));
+        }
         offer(
             &mut fits,
             q.article,
@@ -385,10 +488,43 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
                 title: q.title.clone(),
                 score: score + if agrees { 0.01 } else { 0.0 },
                 reason,
+                relation,
             },
         );
     }
     fits
+}
+
+/// Whether a quote found by `how` ("exact": id and source; "id": id alone; "text": the
+/// message) is about the pasted event: the same id and source with a message alike (or none
+/// pasted to compare), the same id with no source pasted and the message alike, or the
+/// very message.
+fn relation_of(event: &PastedEvent, how: &str, sim: Option<Similarity>) -> Relation {
+    // Prose around an id is no message to compare with.
+    let comparable = sim.filter(|_| event.format != PasteFormat::Prose);
+    let alike = |at_least: f64| comparable.is_none_or(|s| s.score >= at_least);
+    let about = match how {
+        "exact" => alike(ABOUT_SAME_EVENT),
+        "id" => event.source.is_none() && comparable.is_some_and(|s| s.score >= SAME_MESSAGE),
+        _ => sim.is_some_and(|s| s.score >= SAME_MESSAGE),
+    };
+    if about {
+        Relation::About
+    } else {
+        Relation::SameId
+    }
+}
+
+/// Whether the paste comes from Windows Vista or later: its layout, a log name, or a year
+/// after 2003 in its time.
+fn from_later_windows(event: &PastedEvent) -> bool {
+    let late_year = event.time.as_deref().is_some_and(|t| {
+        t.split(|c: char| !c.is_ascii_digit())
+            .filter(|d| d.len() == 4)
+            .filter_map(|d| d.parse::<u32>().ok())
+            .any(|y| (2004..2100).contains(&y))
+    });
+    event.format.is_vista_or_later() || late_year
 }
 
 /// A tie-breaker for how cleanly the article quotes the event: a description that followed
@@ -456,7 +592,9 @@ fn combine(per_event: Vec<HashMap<ArticleId, Fit>>) -> Vec<MatchResult> {
                 score: 0.0,
                 confidence: 0.0,
                 reasons: Vec::new(),
+                relation: fit.relation,
             });
+            r.relation = r.relation.min(fit.relation);
             r.score += fit.score;
             r.confidence += fit.score.min(1.0) / n;
             if !r.reasons.contains(&fit.reason) {

@@ -1,10 +1,8 @@
 //! Event Viewer CSV exports (and tab-separated "Save as text"): an RFC 4180 record scanner and
 //! the columns mapped by their header names.
 
-use super::{
-    MAX_EVENTS, PasteFormat, PastedEvent, collapse, event_number, fold_label, leading_number,
-    non_empty,
-};
+use super::text::{collapse, event_number, fold_label, leading_number, non_empty};
+use super::{MAX_EVENTS, PasteFormat, PastedEvent};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

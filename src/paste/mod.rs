@@ -1,13 +1,23 @@
 //! What users paste: recognising the format and extracting event fields. Pure, no I/O.
 //!
-//! Detection order: the event's XML alone, a CSV export (a header row naming columns), the
-//! labelled-line layouts (KB articles, Event Viewer, wevtutil, PowerShell), else message text.
+//! A paste is tidied (`clean`), then offered to each shape's recogniser in turn (`RECOGNISERS`);
+//! the first that finds events wins, and any event whose description is Event Viewer's
+//! "description cannot be found" wrapper is unwrapped. Every recogniser has the same
+//! signature and reads the text with the helpers in `text`, which call none of them.
 
+mod clean;
 mod csv;
 mod fields;
+mod friendly;
+mod prose;
+mod rows;
+mod syslog;
+mod text;
+mod wrapper;
 mod xml;
 
 use serde::{Deserialize, Serialize};
+use text::collapse;
 
 /// Which tool the user copied from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -31,6 +41,19 @@ pub enum PasteFormat {
     Xml,
     /// Message text alone.
     Message,
+    /// A list-view row or a CSV line without its header.
+    Row,
+    /// A forwarded event: Snare, NXLog, syslog.
+    Syslog,
+    /// Event Viewer's Friendly View.
+    Friendly,
+    /// Event Viewer's "description cannot be found" text.
+    Wrapper,
+    /// An event named in prose: "event 68 from MSExchangeCCMC".
+    Prose,
+    /// Event Viewer's help link (`events.asp?EvtID=…&EvtSrc=…`): an id and a source, never
+    /// the message.
+    Link,
 }
 
 impl PasteFormat {
@@ -46,7 +69,25 @@ impl PasteFormat {
             PasteFormat::Csv => "Event Viewer CSV export",
             PasteFormat::Xml => "Event XML",
             PasteFormat::Message => "Message text",
+            PasteFormat::Row => "Event Viewer list row",
+            PasteFormat::Syslog => "Forwarded event (syslog)",
+            PasteFormat::Friendly => "Event Viewer Friendly View",
+            PasteFormat::Wrapper => "Event Viewer \"description cannot be found\" text",
+            PasteFormat::Prose => "Event named in prose",
+            PasteFormat::Link => "Event Viewer help link",
         }
+    }
+
+    /// Whether the paste's layout dates it to Windows Vista or later.
+    pub fn is_vista_or_later(self) -> bool {
+        matches!(
+            self,
+            PasteFormat::Vista
+                | PasteFormat::Wevtutil
+                | PasteFormat::Pwsh
+                | PasteFormat::Xml
+                | PasteFormat::Friendly
+        )
     }
 }
 
@@ -76,29 +117,58 @@ pub struct PastedEvent {
 /// Most events extracted from one paste.
 pub const MAX_EVENTS: usize = 20;
 
+/// One shape's recogniser: the events it finds in a tidied paste, none when the paste is
+/// not in its shape.
+type Recogniser = fn(&str) -> Vec<PastedEvent>;
+
+/// The recognisers, most specific first. Prose comes last: it reads any text that names an
+/// event id, so every layout that says more must have had its turn.
+const RECOGNISERS: &[(&str, Recogniser)] = &[
+    ("xml", xml_first),
+    ("csv", csv::parse),
+    ("syslog", syslog::parse),
+    ("fields", fields::parse),
+    ("rows", rows::parse),
+    ("friendly", friendly::parse),
+    ("xml after prose", xml_anywhere),
+    ("wrapper", wrapper::parse),
+    ("prose", prose::parse),
+];
+
+/// The event's XML when the paste starts with it.
+fn xml_first(text: &str) -> Vec<PastedEvent> {
+    if xml::starts_like_xml(text) {
+        xml::parse(text, true)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The event's XML pasted after a line of prose.
+fn xml_anywhere(text: &str) -> Vec<PastedEvent> {
+    if xml::mentions_event(text) {
+        xml::parse(text, true)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Parses a paste into up to `MAX_EVENTS` events.
 pub fn parse_paste(text: &str) -> Vec<PastedEvent> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Vec::new();
     }
-    let mut events = if xml::starts_like_xml(text) {
-        xml::parse(text, true)
-    } else {
-        Vec::new()
-    };
-    if events.is_empty() {
-        events = csv::parse(text);
-    }
-    if events.is_empty() {
-        events = fields::parse(text);
-    }
-    // XML pasted after a line of prose still counts as XML.
-    if events.is_empty() && xml::mentions_event(text) {
-        events = xml::parse(text, true);
-    }
-    if events.is_empty() {
-        events.push(PastedEvent::message(text));
+    let tidy = clean::tidy(text);
+    let mut events = RECOGNISERS
+        .iter()
+        .map(|(_, recognise)| recognise(&tidy))
+        .find(|events| !events.is_empty())
+        .unwrap_or_else(|| vec![PastedEvent::message(&tidy)]);
+    for event in &mut events {
+        if wrapper::unwrap(event) && event.format == PasteFormat::Message {
+            event.format = PasteFormat::Wrapper;
+        }
     }
     events.truncate(MAX_EVENTS);
     events
@@ -130,86 +200,6 @@ impl PastedEvent {
     }
 }
 
-/// Joins the words of `pieces` (each may hold several) with single spaces; `None` when there
-/// are none.
-fn collapse<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let mut out = String::new();
-    for piece in pieces {
-        for w in piece.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// A trimmed value, `None` when empty.
-fn non_empty(v: &str) -> Option<String> {
-    let t = v.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
-/// The lines of a paste without their line breaks: CRLF, LF, or old Mac CR alone.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let sep = if text.contains('\n') { '\n' } else { '\r' };
-    text.split(sep).map(|l| l.strip_suffix('\r').unwrap_or(l))
-}
-
-/// A leading number: decimal digits (`1000`, `1000 (0x3E8)`) or `0x` hex; `None` otherwise
-/// or when it does not fit in 64 bits.
-fn leading_number(v: &str) -> Option<u64> {
-    let t = v.trim_start();
-    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        let n = hex.bytes().take_while(u8::is_ascii_hexdigit).count();
-        return hex
-            .get(..n)
-            .filter(|h| !h.is_empty() && h.len() <= 16)
-            .and_then(|h| u64::from_str_radix(h, 16).ok());
-    }
-    let n = t.bytes().take_while(u8::is_ascii_digit).count();
-    t.get(..n)
-        .filter(|d| !d.is_empty() && d.len() <= 20)
-        .and_then(|d| d.parse().ok())
-}
-
-/// A leading event id that fits in 32 bits.
-fn event_number(v: &str) -> Option<u32> {
-    leading_number(v).and_then(|n| u32::try_from(n).ok())
-}
-
-/// A label or column name folded for lookup: lowercase, one space between words, typographic
-/// apostrophes and the accents of German and French labels folded to ASCII.
-fn fold_label(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.trim().chars() {
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        for l in c.to_lowercase() {
-            match l {
-                'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-                'à' | 'â' | 'ä' => out.push('a'),
-                'î' | 'ï' => out.push('i'),
-                'ô' | 'ö' => out.push('o'),
-                'û' | 'ü' | 'ù' => out.push('u'),
-                'ç' => out.push('c'),
-                'ß' => out.push_str("ss"),
-                '\u{2019}' | '\u{2018}' | '`' | '´' => out.push('\''),
-                other => out.push(other),
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,7 +211,7 @@ mod tests {
     #[test]
     fn detects_each_format() {
         use PasteFormat::*;
-        let cases: [(&str, PasteFormat); 9] = [
+        let cases: [(&str, PasteFormat); 10] = [
             (
                 "Event ID: 68\nSource: MSExchangeCCMC\nType: Error\nCategory: None\nDescription: It failed.",
                 Kb,
@@ -254,7 +244,8 @@ mod tests {
                 "<Event><System><Provider Name=\"Widget\"/><EventID>12</EventID></System></Event>",
                 Xml,
             ),
-            ("The widget broke. Event ID 12 was logged.", Message),
+            ("The widget broke. Event ID 12 was logged.", Prose),
+            ("The widget broke.", Message),
         ];
         for (text, want) in cases {
             assert_eq!(formats(text), vec![want], "{text}");
@@ -280,50 +271,6 @@ mod tests {
         }
         let events = parse_paste("\u{feff}Access is denied.");
         assert_eq!(events[0].description.as_deref(), Some("Access is denied."));
-    }
-
-    #[test]
-    fn numbers() {
-        let cases: [(&str, Option<u64>); 8] = [
-            ("68", Some(68)),
-            ("  1000 (0x3E8)", Some(1000)),
-            ("0x3E8", Some(1000)),
-            ("7036,", Some(7036)),
-            ("none", None),
-            ("", None),
-            ("0x", None),
-            ("99999999999999999999999", None),
-        ];
-        for (v, want) in cases {
-            assert_eq!(leading_number(v), want, "{v}");
-        }
-        assert_eq!(event_number("4294967296"), None);
-    }
-
-    #[test]
-    fn folds_labels() {
-        let cases = [
-            ("Event  ID ", "event id"),
-            ("ID de l’événement", "id de l'evenement"),
-            ("Catégorie de la tâche", "categorie de la tache"),
-            ("Schlüsselwörter", "schlusselworter"),
-            ("\tLog\tName", "log name"),
-        ];
-        for (s, want) in cases {
-            assert_eq!(fold_label(s), want);
-        }
-    }
-
-    #[test]
-    fn line_endings() {
-        let cases: [(&str, Vec<&str>); 3] = [
-            ("a\r\nb\r\n", vec!["a", "b", ""]),
-            ("a\rb", vec!["a", "b"]),
-            ("a\nb", vec!["a", "b"]),
-        ];
-        for (text, want) in cases {
-            assert_eq!(lines(text).collect::<Vec<_>>(), want);
-        }
     }
 
     #[test]

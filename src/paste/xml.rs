@@ -1,7 +1,8 @@
 //! The event's XML (`<Event><System><Provider Name=.../>...`): a small forgiving tag scanner,
 //! entity decoding, and the fields of each `<Event>`.
 
-use super::{MAX_EVENTS, PasteFormat, PastedEvent, collapse, event_number, leading_number};
+use super::text::{collapse, event_number, leading_number};
+use super::{MAX_EVENTS, PasteFormat, PastedEvent};
 
 /// Whether the paste opens with markup (after whitespace).
 pub(super) fn starts_like_xml(text: &str) -> bool {

@@ -3,9 +3,14 @@
 
 use super::{Store, StoreError};
 use crate::kb::{self, Article, ArticleId, Block, EventQuote, Reference, Section, TrailerField};
+use flate2::Compression;
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
 use serde::Serialize;
 use sqlx::{FromRow, Sqlite, Transaction};
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::io::{Read, Write};
 
 /// What the database already holds of an article, enough to decide whether to replace it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +33,26 @@ pub struct ArchiveStats {
     pub references: i64,
     /// Distinct event sources.
     pub event_sources: i64,
+}
+
+/// One parsed article on its way into the store, with what the import knows of its file.
+#[derive(Debug, Clone)]
+pub struct ImportedArticle {
+    /// The article as parsed.
+    pub article: Article,
+    /// The hash of its source bytes (salted with the parser version).
+    pub content_hash: String,
+    /// Its original text, deflated by [`deflate_source`].
+    pub source_gz: Vec<u8>,
+}
+
+/// Compresses an article's original text for [`ImportedArticle::source_gz`] (about a
+/// quarter of its size); done by the import's reader thread, off the writer.
+pub fn deflate_source(text: &str) -> Vec<u8> {
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(text.as_bytes());
+    enc.finish().unwrap_or_default()
 }
 
 /// What writing one article did.
@@ -143,7 +168,7 @@ impl Store {
     /// reader sees either the old batch or the new one, never half an article.
     pub async fn write_articles(
         &self,
-        batch: &[(Article, String)],
+        batch: &[ImportedArticle],
     ) -> Result<Vec<WriteOutcome>, StoreError> {
         // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
         // deferred transaction that reads first (FTS5 reads its own structure) and writes
@@ -155,6 +180,24 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(outcomes)
+    }
+
+    /// The original text of an article, or `None` when it is not in the archive or was
+    /// imported before the text was kept.
+    pub async fn article_source(&self, id: ArticleId) -> Result<Option<String>, StoreError> {
+        let gz: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT text_gz FROM article_sources WHERE article_id = ?1")
+                .bind(i64::from(id.0))
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(gz) = gz else {
+            return Ok(None);
+        };
+        let mut text = String::new();
+        DeflateDecoder::new(gz.as_slice())
+            .read_to_string(&mut text)
+            .map_err(|e| StoreError::Corrupt(format!("the stored text of {id}: {e}")))?;
+        Ok(Some(text))
     }
 
     /// How many articles the archive holds.
@@ -318,9 +361,9 @@ impl Store {
 /// round trip through the driver (one statement per row made the import three times slower).
 async fn write_batch(
     tx: &mut Transaction<'_, Sqlite>,
-    batch: &[(Article, String)],
+    batch: &[ImportedArticle],
 ) -> Result<Vec<WriteOutcome>, StoreError> {
-    let ids: Vec<u32> = batch.iter().map(|(a, _)| a.id.0).collect();
+    let ids: Vec<u32> = batch.iter().map(|b| b.article.id.0).collect();
     let ids_json = serde_json::to_string(&ids)?;
     // A replaced article's old full-text row must be removed with its old values (the
     // index is contentful, so rowid alone suffices), before its children cascade away.
@@ -343,8 +386,12 @@ async fn write_batch(
     let mut mentions = Vec::new();
     let mut facets = Vec::new();
     let mut fts = Vec::with_capacity(batch.len());
-    for (a, hash) in batch {
+    let mut sources = Vec::with_capacity(batch.len());
+    let mut diagnoses = Vec::with_capacity(batch.len());
+    for b in batch {
+        let (a, hash) = (&b.article, &b.content_hash);
         let id = a.id.0;
+        sources.push(serde_json::json!([id, hex(&b.source_gz)]));
         let kind = kb::title_kind(&a.title).unwrap_or("");
         articles.push(serde_json::json!([
             id,
@@ -404,11 +451,15 @@ async fn write_batch(
         for k in &a.keywords {
             add_facet("keyword", k);
         }
+        diagnoses.push(serde_json::json!([
+            id,
+            serde_json::to_string(&kb::diagnose(a))?
+        ]));
         let (symptoms, body) = fts_columns(a);
         fts.push(serde_json::json!([id, a.title, symptoms, body]));
     }
 
-    let statements: [(&str, Vec<serde_json::Value>); 5] = [
+    let statements: [(&str, Vec<serde_json::Value>); 7] = [
         (
             "INSERT INTO articles (id, title, date, category, product, versions, os, kind, \
              keywords, applies_to, query_words, technology, issue_type, trailer, content_hash, \
@@ -442,6 +493,16 @@ async fn write_batch(
             "INSERT OR IGNORE INTO facets (facet, value, article_id) \
              SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)",
             facets,
+        ),
+        (
+            "INSERT INTO article_sources (article_id, text_gz) \
+             SELECT value ->> 0, unhex(value ->> 1) FROM json_each(?1)",
+            sources,
+        ),
+        (
+            "INSERT INTO diagnoses (article_id, body) \
+             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+            diagnoses,
         ),
     ];
     for (sql, rows) in statements {
@@ -479,6 +540,15 @@ async fn write_batch(
             }
         })
         .collect())
+}
+
+/// Lower-case hex, for carrying bytes through a JSON array into `unhex()`.
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// Splits an article's text into the full-text columns: the symptoms (what users describe,
@@ -534,10 +604,14 @@ fn assemble(
             trailer: serde_json::from_str::<Vec<TrailerField>>(&row.trailer)?,
         };
         while let Some(s) = sections.next_if(|s| s.article_id == row.id) {
+            // Blocks stored by an older parser may not read as today's kinds; cut them again
+            // from the text until the next import re-parses the article.
+            let blocks = serde_json::from_str::<Vec<Block>>(&s.blocks)
+                .unwrap_or_else(|_| kb::blocks_of_text(&s.text));
             article.sections.push(Section {
                 heading: s.heading,
                 text: s.text,
-                blocks: serde_json::from_str::<Vec<Block>>(&s.blocks)?,
+                blocks,
             });
         }
         while let Some(r) = refs.next_if(|r| r.from_id == row.id) {

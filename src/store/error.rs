@@ -28,6 +28,9 @@ pub enum StoreError {
     /// A JSON column held something that does not decode.
     #[error("corrupt stored JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A stored value (other than JSON) does not decode.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
     /// A write running on its own task stopped before finishing.
     #[error("a database write stopped: {0}")]
     Task(#[from] tokio::task::JoinError),

@@ -2,17 +2,21 @@
 
 mod articles;
 mod browse;
+mod diagnoses;
 mod error;
 mod events;
 mod search;
 mod sessions;
 
 pub use articles::{
-    ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary, WriteOutcome,
+    ArchiveStats, ArticleRow, ExistingArticle, ImportedArticle, StoredArticle, Summary,
+    WriteOutcome, deflate_source,
 };
 pub use browse::{CategoryCount, DatedSummary, KindCount};
 pub use error::StoreError;
-pub use events::{EventArticle, EventCandidate, EventIdCount, SourceCount};
+pub use events::{
+    ArticleProduct, EventArticle, EventCandidate, EventIdCount, EventQuote, SourceCount,
+};
 pub use search::{
     MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage, fts_query,
 };

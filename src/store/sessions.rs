@@ -247,13 +247,26 @@ impl Store {
         Ok(true)
     }
 
-    /// How many past sessions about `event_key` each article and cause resolved.
+    /// Records which client started a session (a short hash, see `web::guard`).
+    pub async fn set_session_client(&self, id: &str, client: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE wizard_sessions SET client = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(client)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// How many past sessions about `event_key` each article and cause resolved, counting
+    /// one client's resolutions once a day: a script minting resolved sessions
+    /// counts as one user.
     pub async fn resolution_counts(
         &self,
         event_key: &str,
     ) -> Result<Vec<ResolutionCount>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT resolved_article AS article, resolved_cause AS cause, count(*) AS sessions \
+            "SELECT resolved_article AS article, resolved_cause AS cause, \
+               count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
              FROM wizard_sessions WHERE event_key = ?1 AND outcome = 'resolved' \
                AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause",
@@ -286,7 +299,8 @@ impl Store {
     pub async fn top_resolutions(&self, limit: i64) -> Result<Vec<LabelCount>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT CAST(resolved_article AS TEXT) AS label, \
-               CAST(resolved_cause AS TEXT) AS detail, count(*) AS sessions \
+               CAST(resolved_cause AS TEXT) AS detail, \
+               count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
              FROM wizard_sessions WHERE outcome = 'resolved' AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause \
              ORDER BY sessions DESC, resolved_article, resolved_cause LIMIT ?1",

@@ -1,11 +1,13 @@
 //! Article pages and their JSON: citations linked both ways, events, related articles.
 
+use super::article_html::{self, Links};
 use super::{ApiError, AppState, WebError};
 use crate::kb::{self, ArticleId};
 use crate::store::{StoredArticle, Summary};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -42,9 +44,10 @@ async fn load(state: &AppState, id: ArticleId) -> Result<StoredArticle, WebError
         .ok_or_else(|| WebError::NotFound(format!("Article {id} is not in the archive.")))
 }
 
-/// A section with its text escaped and its citations linked.
+/// A section rendered from its blocks, with its stable anchor.
 struct SectionView {
     heading: String,
+    anchor: String,
     html: String,
 }
 
@@ -94,6 +97,9 @@ async fn article_page(
     State(state): State<AppState>,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
+    if let Some(raw) = raw.strip_suffix(".txt") {
+        return plain_text(&state, raw).await;
+    }
     let id = match parse_id(&raw, "/articles/")? {
         Ok(id) => id,
         Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
@@ -119,14 +125,18 @@ async fn article_page(
         .collect();
     let referenced_by = state.store.referenced_by(id).await?;
     let related = state.store.related(id, 10).await?;
+    let links = Links { present: &present };
+    let anchors = article_html::anchors(a.sections.iter().map(|s| s.heading.as_str()));
     let page = ArticleTemplate {
         id,
         sections: a
             .sections
             .iter()
-            .map(|s| SectionView {
+            .zip(anchors)
+            .map(|(s, anchor)| SectionView {
                 heading: s.heading.clone(),
-                html: linkify(&s.text, &present),
+                anchor,
+                html: article_html::render_blocks(&s.blocks, &links),
             })
             .collect(),
         events: a
@@ -209,62 +219,19 @@ async fn article_api(
     .into_response())
 }
 
-/// Escapes article text for a `<pre>` and turns each `Qnnnnnn` into a link when that
-/// article is in the archive, or a marked span when it is not: no dead links.
-fn linkify(text: &str, present: &HashSet<ArticleId>) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut last = 0;
-    for (range, id) in kb::citations(text) {
-        escape_into(&text[last..range.start], &mut out);
-        let written = &text[range.clone()];
-        if present.contains(&id) {
-            out.push_str(&format!("<a href=\"/articles/{id}\">{written}</a>"));
-        } else {
-            out.push_str(&format!(
-                "<span class=\"missing\" title=\"{id} is not in the archive\">{written}</span>"
-            ));
+/// The original article text (the archive's bytes, decoded) as `text/plain`, at
+/// `/articles/{id}.txt`; other spellings of the id redirect to the canonical one.
+async fn plain_text(state: &AppState, raw: &str) -> Result<Response, WebError> {
+    let id = match parse_id(raw, "/articles/")? {
+        Ok(id) => id,
+        Err(canonical) => {
+            return Ok(Redirect::permanent(&format!("{canonical}.txt")).into_response());
         }
-        last = range.end;
-    }
-    escape_into(&text[last..], &mut out);
-    out
-}
-
-fn escape_into(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_present_citations_and_marks_missing_ones() {
-        let present: HashSet<ArticleId> = [ArticleId(166045)].into_iter().collect();
-        let cases = [
-            (
-                "see Q166045 now",
-                "see <a href=\"/articles/Q166045\">Q166045</a> now",
-            ),
-            (
-                "Q999999.",
-                "<span class=\"missing\" title=\"Q999999 is not in the archive\">Q999999</span>.",
-            ),
-            (
-                "<your network adapter> & Q1",
-                "&lt;your network adapter&gt; &amp; Q1",
-            ),
-        ];
-        for (text, want) in cases {
-            assert_eq!(linkify(text, &present), want);
-        }
-    }
+    };
+    let text = state.store.article_source(id).await?.ok_or_else(|| {
+        WebError::NotFound(format!(
+            "The original text of {id} is not stored; the archive needs importing again."
+        ))
+    })?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }

@@ -36,6 +36,15 @@ pub enum WebError {
     /// The request raced another change (a wizard step answered twice).
     #[error("{0}")]
     Conflict(String),
+    /// A status the framework chose (405, 408, 415, a malformed query string...), with our
+    /// own message instead of its text.
+    #[error("{message}")]
+    Refused {
+        /// The status to answer.
+        status: StatusCode,
+        /// What the person sees.
+        message: String,
+    },
     /// Something failed inside; logged, shown as a generic message.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -51,6 +60,7 @@ impl WebError {
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Refused { status, .. } => *status,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

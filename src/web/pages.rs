@@ -73,7 +73,10 @@ async fn style() -> Response {
     res
 }
 
+/// What a 404 for an unknown address says.
+pub(super) const NOT_FOUND: &str = "There is no page at this address.";
+
 /// The page for any URL no route knows.
 pub async fn not_found() -> WebError {
-    WebError::NotFound("There is no page at this address.".into())
+    WebError::NotFound(NOT_FOUND.into())
 }

@@ -1,69 +1,14 @@
-//! Reading an article the way the wizard walks it: its symptom in a line or two, the
-//! causes it lists, and its fix as a checklist. Pure: articles in, text out.
+//! What the wizard reads from an article outside its diagnosis: its symptom in a line or
+//! two beside a candidate, and the articles it says to troubleshoot "in the same way" as.
+//! Pure: articles in, text out.
 
-use crate::kb::{self, Article, ArticleId, Block, Section};
-use serde::{Deserialize, Serialize};
+use crate::kb::{self, Article, ArticleId, Block, Item, Section};
 
 /// Longest symptom summary shown beside a candidate, in characters.
 const SYMPTOM_CHARS: usize = 240;
 
-/// Sentences that start the fix inside a cause item ("... To resolve this, ...").
-const FIX_STARTS: &[&str] = &[
-    "to resolve",
-    "to fix",
-    "to correct",
-    "to work around",
-    "to avoid",
-    "to prevent",
-    "to solve",
-    "resolution:",
-    "workaround:",
-];
-
-/// One cause an article lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cause {
-    /// Its position in the article's list, from 0.
-    pub index: usize,
-    /// The cause as the article words it (without any fix text that follows it).
-    pub text: String,
-    /// The fix the article gives right after this cause, when it gives one.
-    pub fix: Option<String>,
-}
-
-/// What a checklist item is in the article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    /// A numbered step.
-    Step,
-    /// A bulleted item.
-    Bullet,
-    /// Running text between or around the lists.
-    Text,
-}
-
-/// One item of a fix's checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChecklistItem {
-    /// Step, bullet or text.
-    pub kind: ItemKind,
-    /// The step's number, for steps.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub number: Option<usize>,
-    /// The text, unwrapped.
-    pub text: String,
-}
-
 fn section<'a>(article: &'a Article, word: &str) -> Option<&'a Section> {
     article.sections.iter().find(|s| s.heading.contains(word))
-}
-
-/// Paragraphs of a text block (blank-line separated), each on one line.
-fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
 }
 
 /// The article's symptom in one or two sentences: the start of SYMPTOMS, else of the first
@@ -76,8 +21,11 @@ pub fn symptom(article: &Article) -> String {
         .blocks
         .iter()
         .find_map(|b| match b {
-            Block::Text(t) => paragraphs(t).next(),
-            Block::Steps(items) | Block::Bullets(items) => items.first().cloned(),
+            Block::Paragraph { text } => Some(text.clone()),
+            Block::Steps { items, .. } | Block::Bullets { items } => {
+                items.first().map(Item::full_text)
+            }
+            Block::Heading { .. } | Block::Preformatted { .. } => None,
         })
         .unwrap_or_default();
     let mut out = String::new();
@@ -117,140 +65,6 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
-/// The causes an article lists: the items of the first list in CAUSE (or, without a CAUSE
-/// section, a list that SYMPTOMS or MORE INFORMATION introduces as causes), or the
-/// paragraphs after a prose lead-in such as "any of the following conditions are true:".
-/// Fewer than two means the article names no choice of causes.
-pub fn causes(article: &Article) -> Vec<Cause> {
-    if let Some(s) = section(article, "CAUSE") {
-        return listed_causes(s, true);
-    }
-    for word in ["SYMPTOM", "MORE INFORMATION"] {
-        if let Some(s) = section(article, word) {
-            let found = listed_causes(s, false);
-            if found.len() >= 2 {
-                return found;
-            }
-        }
-    }
-    Vec::new()
-}
-
-/// Whether a lead-in sentence introduces causes (outside CAUSE, lists are often steps).
-fn introduces_causes(lead: &str) -> bool {
-    let l = lead.to_lowercase();
-    [
-        "cause",
-        "occur",
-        "happen",
-        "following condition",
-        "if any of",
-        "reason",
-    ]
-    .iter()
-    .any(|w| l.contains(w))
-}
-
-fn listed_causes(s: &Section, in_cause_section: bool) -> Vec<Cause> {
-    let mut lead = String::new();
-    for block in &s.blocks {
-        match block {
-            Block::Steps(items) | Block::Bullets(items)
-                if items.len() >= 2 && (in_cause_section || introduces_causes(&lead)) =>
-            {
-                return items
-                    .iter()
-                    .enumerate()
-                    .map(|(index, item)| split_fix(index, item))
-                    .collect();
-            }
-            Block::Text(t) => {
-                // A lead-in ending with ':' and naming "the following" introduces the
-                // paragraphs after it as the list, when the article wrote them as prose.
-                let paras: Vec<String> = paragraphs(t).collect();
-                if let Some(at) = paras.iter().position(|p| {
-                    p.ends_with(':')
-                        && p.to_lowercase().contains("following")
-                        && (in_cause_section || introduces_causes(p))
-                }) {
-                    let items: Vec<&String> = paras[at + 1..]
-                        .iter()
-                        .take_while(|p| !p.starts_with("NOTE"))
-                        .collect();
-                    if items.len() >= 2 {
-                        return items
-                            .into_iter()
-                            .enumerate()
-                            .map(|(index, item)| split_fix(index, item))
-                            .collect();
-                    }
-                }
-                lead = paras.last().cloned().unwrap_or_default();
-            }
-            _ => {}
-        }
-    }
-    Vec::new()
-}
-
-/// Splits "cause. To resolve this, do X." into the cause and its own fix.
-fn split_fix(index: usize, item: &str) -> Cause {
-    let lower = item.to_lowercase();
-    let at = FIX_STARTS
-        .iter()
-        .filter_map(|w| {
-            lower
-                .match_indices(w)
-                .map(|(i, _)| i)
-                .find(|&i| i > 0 && (lower[..i].ends_with(". ") || lower[..i].ends_with(".  ")))
-        })
-        .min();
-    match at {
-        Some(i) => Cause {
-            index,
-            text: item[..i].trim().to_string(),
-            fix: Some(item[i..].trim().to_string()),
-        },
-        None => Cause {
-            index,
-            text: item.trim().to_string(),
-            fix: None,
-        },
-    }
-}
-
-/// The fix as a checklist: RESOLUTION, else WORKAROUND, else MORE INFORMATION, each
-/// numbered step, bullet and paragraph in order, with the section's heading. `None` when
-/// the article has none of those sections.
-pub fn resolution_checklist(article: &Article) -> Option<(String, Vec<ChecklistItem>)> {
-    let s = ["RESOLUTION", "WORKAROUND", "MORE INFORMATION"]
-        .iter()
-        .find_map(|w| section(article, w))?;
-    let mut items = Vec::new();
-    for block in &s.blocks {
-        match block {
-            Block::Text(t) => items.extend(paragraphs(t).map(|text| ChecklistItem {
-                kind: ItemKind::Text,
-                number: None,
-                text,
-            })),
-            Block::Steps(steps) => {
-                items.extend(steps.iter().enumerate().map(|(i, text)| ChecklistItem {
-                    kind: ItemKind::Step,
-                    number: Some(i + 1),
-                    text: text.clone(),
-                }))
-            }
-            Block::Bullets(bullets) => items.extend(bullets.iter().map(|text| ChecklistItem {
-                kind: ItemKind::Bullet,
-                number: None,
-                text: text.clone(),
-            })),
-        }
-    }
-    Some((s.heading.clone(), items))
-}
-
 /// The articles cited in or right after a sentence saying to troubleshoot this problem
 /// "in the same way" as another: the KB's own "if this does not help, go there".
 pub fn same_way_citations(article: &Article) -> Vec<ArticleId> {
@@ -277,6 +91,32 @@ pub fn same_way_citations(article: &Article) -> Vec<ArticleId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(s: &str) -> Vec<Block> {
+        s.split("\n\n")
+            .map(|p| Block::Paragraph { text: p.into() })
+            .collect()
+    }
+
+    fn bullet_list(items: &[&str]) -> Vec<Item> {
+        let mut items = list(items);
+        for i in &mut items {
+            i.number = None;
+        }
+        items
+    }
+
+    fn list(items: &[&str]) -> Vec<Item> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Item {
+                number: Some(i as u32 + 1),
+                text: (*t).into(),
+                blocks: vec![],
+            })
+            .collect()
+    }
 
     fn article(sections: Vec<(&str, &str, Vec<Block>)>) -> Article {
         Article {
@@ -307,104 +147,11 @@ mod tests {
     }
 
     #[test]
-    fn causes_from_a_cause_list_with_their_own_fixes() {
-        let a = article(vec![(
-            "CAUSE",
-            "",
-            vec![
-                Block::Text("Any of the following can cause it:".into()),
-                Block::Bullets(vec![
-                    "The share is gone.".into(),
-                    "The password expired. To resolve this, reset it.".into(),
-                ]),
-            ],
-        )]);
-        let c = causes(&a);
-        assert_eq!(c.len(), 2);
-        assert_eq!(c[0].text, "The share is gone.");
-        assert_eq!(c[0].fix, None);
-        assert_eq!(c[1].text, "The password expired.");
-        assert_eq!(c[1].fix.as_deref(), Some("To resolve this, reset it."));
-    }
-
-    #[test]
-    fn causes_from_prose_after_a_lead_in() {
-        let a = article(vec![(
-            "CAUSE",
-            "",
-            vec![Block::Text(
-                "This problem can occur if any of the following conditions are true:\n\n\
-                 The disk is full.\n\nThe service is stopped.\n\nNOTE: rare."
-                    .into(),
-            )],
-        )]);
-        let c: Vec<String> = causes(&a).into_iter().map(|c| c.text).collect();
-        assert_eq!(c, ["The disk is full.", "The service is stopped."]);
-    }
-
-    #[test]
-    fn one_prose_cause_is_no_choice_and_steps_elsewhere_are_not_causes() {
-        let a = article(vec![
-            (
-                "CAUSE",
-                "",
-                vec![Block::Text("The wrong version is installed.".into())],
-            ),
-            (
-                "MORE INFORMATION",
-                "",
-                vec![Block::Steps(vec![
-                    "Click Start.".into(),
-                    "Click Run.".into(),
-                ])],
-            ),
-        ]);
-        assert!(causes(&a).is_empty());
-        let b = article(vec![(
-            "SYMPTOMS",
-            "",
-            vec![
-                Block::Text("To see it, follow these steps:".into()),
-                Block::Steps(vec!["Click Start.".into(), "Click Run.".into()]),
-            ],
-        )]);
-        assert!(causes(&b).is_empty());
-    }
-
-    #[test]
-    fn checklist_keeps_steps_bullets_and_text_in_order() {
-        let a = article(vec![(
-            "RESOLUTION",
-            "",
-            vec![
-                Block::Text("Do this:".into()),
-                Block::Steps(vec!["One.".into(), "Two.".into()]),
-                Block::Bullets(vec!["Either.".into()]),
-            ],
-        )]);
-        let (heading, items) = resolution_checklist(&a).unwrap();
-        assert_eq!(heading, "RESOLUTION");
-        let kinds: Vec<ItemKind> = items.iter().map(|i| i.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                ItemKind::Text,
-                ItemKind::Step,
-                ItemKind::Step,
-                ItemKind::Bullet
-            ]
-        );
-        assert_eq!(items[2].number, Some(2));
-    }
-
-    #[test]
     fn symptom_is_the_first_sentences() {
         let a = article(vec![(
             "SYMPTOMS",
             "",
-            vec![Block::Text(
-                "The bridge stops. Mail queues up. Nobody knows why.\n\nEvent ID: 1".into(),
-            )],
+            text("The bridge stops. Mail queues up. Nobody knows why.\n\nEvent ID: 1"),
         )]);
         assert_eq!(symptom(&a), "The bridge stops. Mail queues up.");
     }

@@ -94,7 +94,7 @@ pub async fn spawn_app_from(paths: &[PathBuf]) -> (TestApp, ImportReport) {
     let report = import_paths(&store, paths, &mut NoProgress)
         .await
         .expect("import");
-    let state = AppState::new(store.clone());
+    let state = AppState::new(store.clone(), web::Config::default());
     (TestApp { store, state, dir }, report)
 }
 

@@ -1,0 +1,364 @@
+//! Guards in front of the handlers, kept out of them: cross-site POSTs refused, and on the
+//! wizard's routes a rate limit on new sessions, no changes to a finished session, a step
+//! number required on answer forms, and capped stored input.
+
+use super::client::Client;
+use super::state::AppState;
+use super::{ApiError, MAX_BODY, WebError};
+use crate::wizard::SessionId;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+/// The longest search text kept for one step; longer is cut and marked so.
+pub const MAX_STORED_INPUT: usize = 16 * 1024;
+/// The most steps one session may have: each answer appends one.
+pub const MAX_STEPS: i64 = 200;
+/// What ends a cut text.
+const CUT_MARK: &str = " …";
+
+fn answer_as(api: bool, e: WebError) -> Response {
+    if api {
+        ApiError(e).into_response()
+    } else {
+        e.into_response()
+    }
+}
+
+/// Whether the request's own headers say it came from another site. Browsers send
+/// `Sec-Fetch-Site`; older ones only `Origin`, compared with `Host`. Requests with neither
+/// (curl, scripts, tests) are not browsers acting for another site, and pass.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = get("origin") else {
+        return false;
+    };
+    let host = get("host").unwrap_or_default();
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    origin_host.is_none_or(|h| host.is_empty() || !h.eq_ignore_ascii_case(host))
+}
+
+/// Refuses POSTs another site's page makes a browser send (403); forms of our own pages,
+/// and clients that are not browsers, pass.
+pub(super) async fn same_origin_posts(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && cross_site(req.headers()) {
+        let api = req.uri().path().starts_with("/api/");
+        return answer_as(
+            api,
+            WebError::Forbidden(
+                "Requests from other sites are refused: use the form on this site's own page."
+                    .into(),
+            ),
+        );
+    }
+    next.run(req).await
+}
+
+/// The wizard's routes behind [`wizard_guard`].
+pub(super) fn wizard(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    router.route_layer(middleware::from_fn_with_state(state.clone(), wizard_guard))
+}
+
+/// What a wizard POST route does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Start,
+    Answer,
+    Refine,
+}
+
+fn route_of(path: &str) -> Option<Route> {
+    match path {
+        "/troubleshoot"
+        | "/troubleshoot/search"
+        | "/troubleshoot/article/{id}"
+        | "/troubleshoot/event"
+        | "/api/wizard" => Some(Route::Start),
+        "/wizard/{id}" | "/api/wizard/{id}/answer" => Some(Route::Answer),
+        "/wizard/{id}/search" | "/api/wizard/{id}/search" => Some(Route::Refine),
+        _ => None,
+    }
+}
+
+async fn wizard_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|p| route_of(p.as_str()));
+    let api = req.uri().path().starts_with("/api/");
+    match route {
+        Some(route) if req.method() == Method::POST => {
+            let result = if route == Route::Start {
+                start(&state, req, next).await
+            } else {
+                change(&state, route, api, req, next).await
+            };
+            result.unwrap_or_else(|e| answer_as(api, e))
+        }
+        _ => next.run(req).await,
+    }
+}
+
+/// A short, stable name for a client, kept with its sessions; not the address itself.
+fn client_key(client: &Client) -> String {
+    let digest = Sha256::digest(client.ip.to_string().as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn too_many(wait: Duration) -> WebError {
+    WebError::TooManyRequests(format!(
+        "Too many troubleshooting sessions started from here. Wait {} s and try again.",
+        wait.as_secs().max(1)
+    ))
+}
+
+/// A new session: within the client's rate, and remembered as the client's, so that its
+/// outcome counts once per client towards the ranking.
+async fn start(state: &AppState, req: Request, next: Next) -> Result<Response, WebError> {
+    let (parts, body) = req.into_parts();
+    let client = Client::of(&parts, &state.config);
+    if let Err(wait) = state
+        .limits
+        .take_start(client.ip, state.config.sessions_per_minute)
+    {
+        let mut res = too_many(wait).into_response();
+        let secs = wait.as_secs().max(1);
+        let api = parts.uri.path().starts_with("/api/");
+        if api {
+            res = ApiError(too_many(wait)).into_response();
+        }
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return Ok(res);
+    }
+    let res = next.run(Request::from_parts(parts, body)).await;
+    let created = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| l.rsplit('/').next())
+        .and_then(|id| id.parse::<SessionId>().ok());
+    let made = res.status().is_redirection() || res.status() == StatusCode::CREATED;
+    // An unknown client (no peer address: in-process callers) is nobody in particular, not
+    // one client: its sessions count each.
+    if let Some(id) = created.filter(|_| made && !client.ip.is_unspecified()) {
+        state
+            .store
+            .set_session_client(id.as_str(), &client_key(&client))
+            .await?;
+    }
+    Ok(res)
+}
+
+/// The session id in a wizard change's path: `/wizard/{id}...` or `/api/wizard/{id}/...`.
+fn session_in(path: &str) -> Option<SessionId> {
+    let rest = path
+        .strip_prefix("/api/wizard/")
+        .or_else(|| path.strip_prefix("/wizard/"))?;
+    rest.split('/').next()?.parse().ok()
+}
+
+/// The fields of an answer or refine body that the guard reads.
+#[derive(Debug, Default)]
+struct Fields {
+    answer: Option<String>,
+    /// `None` when absent; `Some("")` when sent empty.
+    step: Option<String>,
+    q: Option<String>,
+}
+
+fn read_fields(api: bool, bytes: &[u8]) -> Fields {
+    if api {
+        let v: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+        return Fields {
+            answer: text("answer"),
+            step: v.get("step").map(|s| s.to_string()),
+            q: text("q"),
+        };
+    }
+    let mut f = Fields::default();
+    for (k, v) in form_urlencoded::parse(bytes) {
+        match k.as_ref() {
+            "answer" => f.answer = Some(v.into_owned()),
+            "step" => f.step = Some(v.into_owned()),
+            "q" => f.q = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    f
+}
+
+/// `text` cut to at most `MAX_STORED_INPUT` bytes at a character boundary, marked as cut.
+pub fn cap_input(text: &str) -> Option<String> {
+    if text.len() <= MAX_STORED_INPUT {
+        return None;
+    }
+    let mut end = MAX_STORED_INPUT - CUT_MARK.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(format!("{}{CUT_MARK}", &text[..end]))
+}
+
+/// The body with its search text cut, when it was too long.
+fn capped_body(api: bool, bytes: Bytes, fields: &Fields) -> Bytes {
+    let Some(cut) = fields.q.as_deref().and_then(cap_input) else {
+        return bytes;
+    };
+    if api {
+        let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        v["q"] = serde_json::Value::String(cut);
+        return Bytes::from(v.to_string());
+    }
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(&bytes) {
+        if k != "q" {
+            out.append_pair(&k, &v);
+        }
+    }
+    out.append_pair("q", &cut);
+    Bytes::from(out.finish())
+}
+
+/// Checks a change to a session against its stored state before the handler runs.
+fn refuse_change(
+    row: &crate::store::SessionRow,
+    route: Route,
+    api: bool,
+    f: &Fields,
+) -> Option<WebError> {
+    let back = f
+        .answer
+        .as_deref()
+        .is_some_and(|a| a.trim().eq_ignore_ascii_case("back"));
+    if let Some(outcome) = &row.outcome
+        && (route == Route::Refine || !back)
+    {
+        return Some(WebError::Conflict(format!(
+            "This session is finished ({outcome}) and can no longer change; Back reopens it, \
+             or start a new one from the home page."
+        )));
+    }
+    if row.current_n >= MAX_STEPS && !back {
+        return Some(WebError::Conflict(format!(
+            "This session has reached {MAX_STEPS} steps; start a new one from the home page."
+        )));
+    }
+    if route == Route::Answer && !api {
+        // The step number is what stops an answer from a stale page landing on a later step.
+        match f.step.as_deref().map(str::trim) {
+            None | Some("") => {
+                return Some(WebError::Unprocessable {
+                    message: "The form does not say which step it answers: reload the page \
+                              and answer again."
+                        .into(),
+                    valid: Vec::new(),
+                });
+            }
+            Some(n) if n.parse::<i64>().ok() != Some(row.current_n) => {
+                return Some(WebError::Conflict(
+                    "This step was already answered; the session has moved on.".into(),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+async fn change(
+    state: &AppState,
+    route: Route,
+    api: bool,
+    req: Request,
+    next: Next,
+) -> Result<Response, WebError> {
+    let Some(id) = session_in(req.uri().path()) else {
+        return Ok(next.run(req).await);
+    };
+    let Some(row) = state.store.session(id.as_str()).await? else {
+        return Ok(next.run(req).await);
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| super::extract::too_large())?;
+    let fields = read_fields(api, &bytes);
+    if let Some(e) = refuse_change(&row, route, api, &fields) {
+        return Err(e);
+    }
+    let bytes = capped_body(api, bytes, &fields);
+    let mut parts = parts;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Ok(next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_site_by_fetch_metadata_then_origin() {
+        let cases: &[(&[(&str, &str)], bool)] = &[
+            (&[], false),
+            (&[("sec-fetch-site", "same-origin")], false),
+            (&[("sec-fetch-site", "none")], false),
+            (&[("sec-fetch-site", "cross-site")], true),
+            (&[("sec-fetch-site", "same-site")], true),
+            (
+                &[("origin", "https://evil.example"), ("host", "kb.local")],
+                true,
+            ),
+            (&[("origin", "null"), ("host", "kb.local")], true),
+            (
+                &[
+                    ("origin", "http://kb.local:3000"),
+                    ("host", "kb.local:3000"),
+                ],
+                false,
+            ),
+            (
+                &[("origin", "https://KB.local"), ("host", "kb.local")],
+                false,
+            ),
+            // A browser's own judgement wins over a proxy's rewritten Host.
+            (
+                &[
+                    ("sec-fetch-site", "same-origin"),
+                    ("origin", "https://kb.example"),
+                    ("host", "127.0.0.1:3000"),
+                ],
+                false,
+            ),
+        ];
+        for (headers, want) in cases {
+            let mut map = HeaderMap::new();
+            for (k, v) in *headers {
+                map.insert(*k, v.parse().unwrap());
+            }
+            assert_eq!(cross_site(&map), *want, "{headers:?}");
+        }
+    }
+
+    #[test]
+    fn long_input_is_cut_at_a_character_and_marked() {
+        assert_eq!(cap_input("short"), None);
+        let long = "é".repeat(MAX_STORED_INPUT);
+        let cut = cap_input(&long).unwrap();
+        assert!(cut.len() <= MAX_STORED_INPUT && cut.ends_with(CUT_MARK));
+        assert!(cut.starts_with("éé"));
+    }
+}

@@ -1,0 +1,453 @@
+//! The staff login's machinery: the password check (argon2, bounded in parallel), the keys
+//! that sign cookies and CSRF tokens, login throttling by growing delays, server-side
+//! logout, and the `StaffSession` extractor that means "must be logged in".
+
+use super::super::client::Client;
+use super::super::state::AppState;
+use super::super::{WebError, pages};
+use argon2::{Argon2, Block, Params};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::Semaphore;
+
+/// The staff session cookie.
+pub(super) const COOKIE: &str = "kbfix_staff";
+/// The cookie that ties the login form's CSRF token to one browser.
+pub(super) const LOGIN_COOKIE: &str = "kbfix_staff_login";
+/// How long a staff login lasts.
+pub(super) const SESSION_SECS: u64 = 8 * 3600;
+/// How long a login form's token pair stays good.
+pub(super) const LOGIN_FORM_SECS: u64 = 3600;
+/// Failed logins a client may make back to back before each next one must wait.
+const FREE_FAILURES: u32 = 5;
+/// The wait after the first failure beyond the free ones; it doubles with each further one.
+const FIRST_DELAY: Duration = Duration::from_secs(1);
+/// The longest wait: a lock-out this short cannot keep the real staff out for long.
+const MAX_DELAY: Duration = Duration::from_secs(60);
+/// A client's failures are forgotten this long after its last attempt.
+const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
+/// Password checks that may run at once. Each argon2 run holds 19 MiB; unbounded, 40
+/// parallel wrong logins took the server from 207 MB to 911 MB.
+const PARALLEL_CHECKS: usize = 2;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// What the staff login needs, built once at startup: the password's argon2 hash (the
+/// password itself is not kept), a random per-process key that signs cookies and CSRF
+/// tokens, the failed-login delays and the sessions logged out before they expired.
+pub struct StaffAuth {
+    salt: [u8; 16],
+    hash: [u8; 32],
+    key: [u8; 32],
+    secure_cookies: bool,
+    failures: Mutex<HashMap<IpAddr, Failures>>,
+    checks: Arc<Semaphore>,
+    /// argon2's working memory, kept between checks (at most `PARALLEL_CHECKS` of them) so
+    /// that each check does not allocate 19 MiB afresh on whichever thread runs it.
+    memory: Arc<Mutex<Vec<Vec<Block>>>>,
+    /// Logged-out sessions' nonces, with the time their cookie would have expired.
+    revoked: Mutex<HashMap<String, u64>>,
+}
+
+/// A client's recent failed logins (one account: the staff password).
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    next_at: Instant,
+    last: Instant,
+}
+
+impl std::fmt::Debug for StaffAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the hash or the key.
+        f.debug_struct("StaffAuth")
+            .field("secure_cookies", &self.secure_cookies)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the staff login could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffSetupError {
+    /// The password is empty.
+    #[error("the staff password is empty")]
+    EmptyPassword,
+    /// No randomness for the salt or key.
+    #[error("no randomness: {0}")]
+    Random(String),
+    /// Hashing failed.
+    #[error("cannot hash the staff password: {0}")]
+    Hash(String),
+}
+
+fn argon2_hash(password: &[u8], salt: &[u8], memory: &mut [Block]) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    Argon2::default()
+        .hash_password_into_with_memory(password, salt, &mut out, memory)
+        .ok()?;
+    Some(out)
+}
+
+/// Compares without stopping at the first difference.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// How long a client must wait before its next attempt, after `count` failures.
+fn delay_after(count: u32) -> Duration {
+    match count.checked_sub(FREE_FAILURES) {
+        None => Duration::ZERO,
+        Some(extra) => FIRST_DELAY
+            .saturating_mul(1u32.checked_shl(extra).unwrap_or(u32::MAX))
+            .min(MAX_DELAY),
+    }
+}
+
+impl StaffAuth {
+    /// Hashes `password` with argon2 and draws a fresh signing key. `secure_cookies` marks
+    /// cookies Secure on every response (behind a TLS proxy that does not say so).
+    pub fn new(password: &str, secure_cookies: bool) -> Result<Self, StaffSetupError> {
+        if password.is_empty() {
+            return Err(StaffSetupError::EmptyPassword);
+        }
+        let mut salt = [0u8; 16];
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut salt).map_err(|e| StaffSetupError::Random(e.to_string()))?;
+        getrandom::fill(&mut key).map_err(|e| StaffSetupError::Random(e.to_string()))?;
+        let mut memory = vec![Block::default(); Params::DEFAULT.block_count()];
+        let hash = argon2_hash(password.as_bytes(), &salt, &mut memory)
+            .ok_or_else(|| StaffSetupError::Hash("argon2 refused the input".into()))?;
+        Ok(StaffAuth {
+            salt,
+            hash,
+            key,
+            secure_cookies,
+            failures: Mutex::new(HashMap::new()),
+            checks: Arc::new(Semaphore::new(PARALLEL_CHECKS)),
+            memory: Arc::new(Mutex::new(vec![memory])),
+            revoked: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Whether `password` is the staff password. At most `PARALLEL_CHECKS` run at once,
+    /// off the async workers; the rest wait their turn.
+    pub(super) async fn verify(&self, password: String) -> Result<bool, WebError> {
+        let permit = Arc::clone(&self.checks)
+            .acquire_owned()
+            .await
+            .map_err(|e| WebError::Internal(e.into()))?;
+        let (salt, hash, memory) = (self.salt, self.hash, Arc::clone(&self.memory));
+        tokio::task::spawn_blocking(move || {
+            // Held until argon2 is done, even when the request was cancelled meanwhile.
+            let _permit = permit;
+            let taken = memory.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            let mut blocks =
+                taken.unwrap_or_else(|| vec![Block::default(); Params::DEFAULT.block_count()]);
+            let ok = argon2_hash(password.as_bytes(), &salt, &mut blocks)
+                .is_some_and(|h| same(&h, &hash));
+            memory
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(blocks);
+            ok
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.into()))
+    }
+
+    pub(super) fn mac(&self, purpose: &str, value: &str) -> String {
+        let mut m = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
+        m.update(purpose.as_bytes());
+        m.update(b"\0");
+        m.update(value.as_bytes());
+        hex(&m.finalize().into_bytes())
+    }
+
+    /// Compares in constant time, so a forged tag cannot be found byte by byte.
+    pub(super) fn check(&self, purpose: &str, value: &str, tag: &str) -> bool {
+        let Some(tag) = unhex(tag) else { return false };
+        let mut m = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
+        m.update(purpose.as_bytes());
+        m.update(b"\0");
+        m.update(value.as_bytes());
+        m.verify_slice(&tag).is_ok()
+    }
+
+    /// A new signed session cookie value: `expiry.nonce.tag`.
+    pub(super) fn new_session(&self) -> Result<String, WebError> {
+        let expires = unix_now() + SESSION_SECS;
+        let value = format!("{expires}.{}", nonce()?);
+        Ok(format!("{value}.{}", self.mac("session", &value)))
+    }
+
+    /// The session's value (`expiry.nonce`) when the cookie is signed, not expired and
+    /// not logged out.
+    pub(super) fn valid_session<'c>(&self, cookie: &'c str) -> Option<&'c str> {
+        let (value, tag) = cookie.rsplit_once('.')?;
+        let (expires, nonce) = value.split_once('.')?;
+        let expires: u64 = expires.parse().ok()?;
+        let revoked = || {
+            self.revoked
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains_key(nonce)
+        };
+        (expires > unix_now() && self.check("session", value, tag) && !revoked()).then_some(value)
+    }
+
+    /// Ends a session on the server: its cookie is refused from now on, even if kept.
+    pub(super) fn revoke(&self, session: &str) {
+        let Some((expires, nonce)) = session.split_once('.') else {
+            return;
+        };
+        let expires = expires.parse().unwrap_or(u64::MAX);
+        let now = unix_now();
+        let mut revoked = self.revoked.lock().unwrap_or_else(|p| p.into_inner());
+        // Expired cookies are refused anyway: forget them so the map stays small.
+        revoked.retain(|_, until| *until > now);
+        revoked.insert(nonce.to_string(), expires);
+    }
+
+    /// A login form's token pair: the cookie's value (`expiry.nonce`) and the form's token.
+    pub(super) fn new_login_pair(&self) -> Result<(String, String), WebError> {
+        let value = format!("{}.{}", unix_now() + LOGIN_FORM_SECS, nonce()?);
+        let token = self.mac("login", &value);
+        Ok((value, token))
+    }
+
+    /// Whether the login cookie and the form's token belong together and are still fresh.
+    pub(super) fn valid_login_pair(&self, cookie: &str, token: &str) -> bool {
+        let fresh = cookie
+            .split_once('.')
+            .and_then(|(e, _)| e.parse::<u64>().ok())
+            .is_some_and(|e| e > unix_now());
+        fresh && self.check("login", cookie, token)
+    }
+
+    /// Claims a login attempt for `ip` before the password is checked, counting it as a
+    /// failure until it succeeds: parallel attempts cannot all slip in before the first
+    /// failure is recorded. `Err` says how long the client must still wait.
+    pub(super) fn claim_attempt(&self, ip: IpAddr) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 1000 {
+            map.retain(|_, f| now.duration_since(f.last) < FORGET_AFTER);
+        }
+        let f = map.entry(ip).or_insert(Failures {
+            count: 0,
+            next_at: now,
+            last: now,
+        });
+        if now.duration_since(f.last) >= FORGET_AFTER {
+            f.count = 0;
+            f.next_at = now;
+        }
+        if now < f.next_at {
+            return Err(f.next_at - now);
+        }
+        f.count += 1;
+        f.next_at = now + delay_after(f.count);
+        f.last = now;
+        Ok(())
+    }
+
+    /// Forgets `ip`'s failures after a right password.
+    pub(super) fn clear_failures(&self, ip: IpAddr) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(&ip);
+    }
+
+    /// Whether cookies must be marked Secure for this client.
+    pub(super) fn secure(&self, client: &Client) -> bool {
+        self.secure_cookies || client.forwarded_https
+    }
+}
+
+pub(super) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn nonce() -> Result<String, WebError> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(hex(&b))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+        .collect()
+}
+
+pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub(super) fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> HeaderValue {
+    let s = format!(
+        "{name}={value}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&s).expect("cookie values are hex and digits")
+}
+
+/// The staff settings of a state; only reached behind [`staff_enabled`].
+pub(super) fn auth(state: &AppState) -> Result<&Arc<StaffAuth>, WebError> {
+    state.config.staff.as_ref().ok_or_else(not_found)
+}
+
+fn not_found() -> WebError {
+    WebError::NotFound(pages::NOT_FOUND.into())
+}
+
+/// Without a password the staff pages do not exist: the same 404 as any unknown address,
+/// before any extractor can answer otherwise (a malformed query string, say).
+pub(super) async fn staff_enabled(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if state.config.staff.is_none() {
+        return not_found().into_response();
+    }
+    next.run(req).await
+}
+
+/// A logged-in staff member: as a handler's parameter it means "must be logged in";
+/// without a valid session the request is redirected to the login page.
+pub struct StaffSession {
+    /// The staff login settings.
+    pub auth: Arc<StaffAuth>,
+    /// The session's value (`expiry.nonce`), which its CSRF tokens are bound to.
+    session: String,
+}
+
+impl StaffSession {
+    /// The CSRF token the session's forms carry.
+    pub fn csrf(&self) -> String {
+        self.auth.mac("csrf", &self.session)
+    }
+
+    /// Whether `token` is this session's CSRF token.
+    pub fn csrf_ok(&self, token: &str) -> bool {
+        self.auth.check("csrf", &self.session, token)
+    }
+
+    /// Logs this session out on the server.
+    pub fn revoke(&self) {
+        self.auth.revoke(&self.session);
+    }
+
+    /// The session of a request's cookies, when it is valid.
+    pub(super) fn from_headers(auth: &Arc<StaffAuth>, headers: &HeaderMap) -> Option<Self> {
+        let session = auth.valid_session(cookie(headers, COOKIE)?)?.to_string();
+        Some(StaffSession {
+            auth: Arc::clone(auth),
+            session,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for StaffSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let auth = auth(state).map_err(IntoResponse::into_response)?;
+        StaffSession::from_headers(auth, &parts.headers)
+            .ok_or_else(|| Redirect::to("/staff/login").into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    #[test]
+    fn session_cookies_are_signed_expire_and_can_be_revoked() {
+        let auth = StaffAuth::new("pw", false).unwrap();
+        let c = auth.new_session().unwrap();
+        assert!(auth.valid_session(&c).is_some());
+        let other = StaffAuth::new("pw", false).unwrap();
+        assert!(other.valid_session(&c).is_none(), "another process's key");
+        let (value, tag) = c.rsplit_once('.').unwrap();
+        let (_, nonce) = value.split_once('.').unwrap();
+        let forged = format!("99999999999.{nonce}.{tag}");
+        assert!(auth.valid_session(&forged).is_none());
+        let past = format!("1.{nonce}");
+        let expired = format!("{past}.{}", auth.mac("session", &past));
+        assert!(auth.valid_session(&expired).is_none());
+        assert!(auth.valid_session("garbage").is_none());
+        auth.revoke(value);
+        assert!(auth.valid_session(&c).is_none(), "logged out");
+        assert!(auth.valid_session(&auth.new_session().unwrap()).is_some());
+    }
+
+    #[test]
+    fn login_pairs_match_and_expire() {
+        let auth = StaffAuth::new("pw", false).unwrap();
+        let (cookie, token) = auth.new_login_pair().unwrap();
+        assert!(auth.valid_login_pair(&cookie, &token));
+        let (other, _) = auth.new_login_pair().unwrap();
+        assert!(!auth.valid_login_pair(&other, &token));
+        let old = "1.00ff".to_string();
+        assert!(!auth.valid_login_pair(&old, &auth.mac("login", &old)));
+    }
+
+    #[test]
+    fn delays_grow_and_are_capped() {
+        let table = [(0, 0), (4, 0), (5, 1), (6, 2), (7, 4), (11, 60), (1000, 60)];
+        for (count, secs) in table {
+            assert_eq!(delay_after(count), Duration::from_secs(secs), "{count}");
+        }
+    }
+
+    #[test]
+    fn attempts_are_claimed_before_checking() {
+        let auth = StaffAuth::new("pw", false).unwrap();
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        for _ in 0..FREE_FAILURES {
+            assert!(auth.claim_attempt(ip).is_ok());
+        }
+        let wait = auth.claim_attempt(ip).unwrap_err();
+        assert!(wait <= FIRST_DELAY && wait > Duration::ZERO, "{wait:?}");
+        assert!(auth.claim_attempt(IpAddr::V4(Ipv4Addr::BROADCAST)).is_ok());
+        auth.clear_failures(ip);
+        assert!(auth.claim_attempt(ip).is_ok());
+    }
+
+    #[tokio::test]
+    async fn the_right_password_and_only_it_verifies() {
+        let auth = StaffAuth::new("pw", false).unwrap();
+        assert!(auth.verify("pw".into()).await.unwrap());
+        assert!(!auth.verify("pW".into()).await.unwrap());
+        assert!(!auth.verify(String::new()).await.unwrap());
+    }
+}

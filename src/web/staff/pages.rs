@@ -1,0 +1,337 @@
+//! The staff pages' handlers and view models: login and logout, the session list, one
+//! session's transcript, and insights. Every page but the login takes a [`StaffSession`].
+
+use super::auth::{
+    self, COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECS, SESSION_SECS, StaffAuth, StaffSession, cookie,
+    set_cookie, staff_enabled, unix_now,
+};
+use crate::store::{LabelCount, SessionRow};
+use crate::web::WebError;
+use crate::web::client::Client;
+use crate::web::extract::HtmlForm;
+use crate::web::state::AppState;
+use crate::wizard::{SessionId, StepKind, Wizard, transcript::utc};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use std::collections::HashMap;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// A session with no outcome and no answer for this long counts as abandoned.
+pub const ABANDONED_AFTER_SECS: i64 = 30 * 60;
+/// Sessions listed on the staff page.
+const LISTED: i64 = 200;
+
+/// This feature's routes; `state` decides whether they exist at all.
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(sessions_page))
+        .route("/staff/login", get(login_page).post(login))
+        .route("/staff/logout", post(logout))
+        .route("/staff/sessions/{id}", get(session_page))
+        .route("/staff/insights", get(insights_page))
+        // Session lists and transcripts must not linger in shared or browser caches.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        // Outside no-store: without a password these are plain 404s like any other.
+        .route_layer(middleware::from_fn_with_state(state.clone(), staff_enabled))
+}
+
+fn to_login() -> Response {
+    Redirect::to("/staff/login").into_response()
+}
+
+#[derive(Template)]
+#[template(path = "staff_login.html")]
+struct LoginPage {
+    csrf: String,
+    error: Option<String>,
+}
+
+/// A login page with a fresh CSRF pairing: the cookie holds an expiry and a nonce, the
+/// form their MAC.
+fn login_response(
+    auth: &StaffAuth,
+    client: &Client,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let (value, token) = auth.new_login_pair()?;
+    let page = LoginPage { csrf: token, error };
+    let mut res = (status, Html(page.render()?)).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(LOGIN_COOKIE, &value, LOGIN_FORM_SECS, auth.secure(client)),
+    );
+    Ok(res)
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let auth = auth::auth(&state)?;
+    if StaffSession::from_headers(auth, &headers).is_some() {
+        return Ok(Redirect::to("/staff").into_response());
+    }
+    login_response(auth, &client, StatusCode::OK, None)
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+fn too_many(wait: std::time::Duration) -> Response {
+    let secs = wait.as_secs().max(1);
+    let mut res = WebError::TooManyRequests(format!(
+        "Too many failed logins from here. Wait {secs} s before trying again."
+    ))
+    .into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    res
+}
+
+async fn login(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    HtmlForm(form): HtmlForm<LoginForm>,
+) -> Result<Response, WebError> {
+    let auth = auth::auth(&state)?;
+    if !cookie(&headers, LOGIN_COOKIE).is_some_and(|c| auth.valid_login_pair(c, &form.csrf)) {
+        return Err(WebError::Forbidden(
+            "The form's security token is missing, wrong or too old. Reload the login page \
+             and try again."
+                .into(),
+        ));
+    }
+    if let Err(wait) = auth.claim_attempt(client.ip) {
+        return Ok(too_many(wait));
+    }
+    if !auth.verify(form.password).await? {
+        return login_response(
+            auth,
+            &client,
+            StatusCode::UNAUTHORIZED,
+            Some("Wrong password.".into()),
+        );
+    }
+    auth.clear_failures(client.ip);
+    let mut res = Redirect::to("/staff").into_response();
+    let secure = auth.secure(&client);
+    let h = res.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(COOKIE, &auth.new_session()?, SESSION_SECS, secure),
+    );
+    h.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, secure));
+    Ok(res)
+}
+
+/// A form that only carries its CSRF token.
+#[derive(Debug, Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    staff: StaffSession,
+    client: Client,
+    HtmlForm(form): HtmlForm<CsrfForm>,
+) -> Result<Response, WebError> {
+    if !staff.csrf_ok(&form.csrf) {
+        return Err(WebError::Forbidden(
+            "The form's security token is missing or wrong.".into(),
+        ));
+    }
+    // The cookie is cleared in the browser and refused on the server, so a copy kept
+    // elsewhere is worthless too.
+    staff.revoke();
+    let mut res = to_login();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(COOKIE, "", 0, staff.auth.secure(&client)),
+    );
+    Ok(res)
+}
+
+/// One session in the staff list.
+struct SessionLine {
+    id: String,
+    started: String,
+    status: &'static str,
+    status_class: String,
+    origin: String,
+    input: String,
+    step: String,
+    resolved_by: String,
+}
+
+fn status(row: &SessionRow, now: i64) -> &'static str {
+    match row.outcome.as_deref() {
+        Some("resolved") => "resolved",
+        Some("escalated") => "escalated",
+        _ if row.updated_at < now - ABANDONED_AFTER_SECS => "abandoned",
+        _ => "in progress",
+    }
+}
+
+fn kind_label(kind: &str) -> String {
+    serde_json::from_value::<StepKind>(serde_json::Value::String(kind.to_string()))
+        .map(|k| k.label().to_string())
+        .unwrap_or_else(|_| kind.to_string())
+}
+
+#[derive(Template)]
+#[template(path = "staff_sessions.html")]
+struct SessionsPage {
+    csrf: String,
+    unresolved: bool,
+    sessions: Vec<SessionLine>,
+}
+
+/// The list's query string.
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    #[serde(default)]
+    filter: String,
+}
+
+async fn sessions_page(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Query(params): Query<ListParams>,
+) -> Result<Response, WebError> {
+    let unresolved = params.filter == "unresolved";
+    let now = unix_now() as i64;
+    let rows = state.store.recent_sessions(unresolved, LISTED).await?;
+    let sessions = rows
+        .iter()
+        .map(|r| SessionLine {
+            id: r.id.clone(),
+            started: utc(r.created_at),
+            status: status(r, now),
+            status_class: status(r, now).replace(' ', "-"),
+            origin: r.origin.clone(),
+            input: r.input.chars().take(120).collect(),
+            step: kind_label(&r.current_kind),
+            resolved_by: match (r.resolved_article, r.resolved_cause) {
+                (Some(a), Some(c)) => format!("Q{a}, cause {}", c + 1),
+                (Some(a), None) => format!("Q{a}"),
+                _ => String::new(),
+            },
+        })
+        .collect();
+    let page = SessionsPage {
+        csrf: staff.csrf(),
+        unresolved,
+        sessions,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "staff_session.html")]
+struct SessionPage {
+    csrf: String,
+    id: String,
+    status: &'static str,
+    transcript: String,
+}
+
+async fn session_page(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let id: SessionId = raw.parse()?;
+    let session = Wizard::new(&state.store, &state.matcher).load(&id).await?;
+    let page = SessionPage {
+        csrf: staff.csrf(),
+        id: id.to_string(),
+        status: status(&session.row, unix_now() as i64),
+        transcript: session.transcript(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// A row of an insights table.
+struct InsightLine {
+    what: String,
+    detail: String,
+    sessions: i64,
+}
+
+#[derive(Template)]
+#[template(path = "staff_insights.html")]
+struct InsightsPage {
+    csrf: String,
+    resolutions: Vec<InsightLine>,
+    give_ups: Vec<InsightLine>,
+}
+
+async fn insights_page(
+    State(state): State<AppState>,
+    staff: StaffSession,
+) -> Result<Response, WebError> {
+    let now = unix_now() as i64;
+    let top = state.store.top_resolutions(20).await?;
+    let ids: Vec<crate::kb::ArticleId> = top
+        .iter()
+        .filter_map(|r| r.label.parse::<u32>().ok().map(crate::kb::ArticleId))
+        .collect();
+    let titles: HashMap<String, String> = state
+        .store
+        .summaries(&ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.0.to_string(), s.title))
+        .collect();
+    let resolutions = top
+        .iter()
+        .map(|r: &LabelCount| InsightLine {
+            what: format!(
+                "Q{:0>6} {}",
+                r.label,
+                titles.get(&r.label).cloned().unwrap_or_default()
+            ),
+            detail: match r.detail.as_deref().and_then(|c| c.parse::<i64>().ok()) {
+                Some(c) => format!("cause {}", c + 1),
+                None => "its resolution".into(),
+            },
+            sessions: r.sessions,
+        })
+        .collect();
+    let give_ups = state
+        .store
+        .give_ups(now - ABANDONED_AFTER_SECS)
+        .await?
+        .into_iter()
+        .map(|r| InsightLine {
+            what: kind_label(&r.label),
+            detail: r.detail.unwrap_or_default(),
+            sessions: r.sessions,
+        })
+        .collect();
+    let page = InsightsPage {
+        csrf: staff.csrf(),
+        resolutions,
+        give_ups,
+    };
+    Ok(Html(page.render()?).into_response())
+}
