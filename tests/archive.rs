@@ -32,6 +32,7 @@ async fn whole_archive() {
     wizard_archive::q94815_pairs_causes_with_fixes(&app).await;
     wizard_archive::q177103_code_and_status(&app).await;
     wizard_archive::whole_archive_walk(&app).await;
+    event_viewer_link(&app).await;
     fidelity::archive_ids(&app).await;
     fidelity::five_digit_citations(&app).await;
     fidelity::citation_coverage(&app).await;
@@ -304,6 +305,59 @@ async fn wizard_seed_walk(app: &TestApp) {
         transcript.contains("CCMDIR.EXP"),
         "the pasted text: {transcript}"
     );
+}
+
+/// Event Viewer's help link for the seed event, as Vista and XP send it: Q168465 first, and
+/// its Troubleshoot button reaches the article's own questions, asking neither the symptom
+/// nor the version again.
+async fn event_viewer_link(app: &TestApp) {
+    for uri in [
+        "/events.asp?EvtSrc=MSExchangeCCMC&EvtID=68&ProdName=Microsoft%20Exchange&ProdVer=5.5&LCID=1033",
+        "/fwlink/events.asp?EvtSrc=msexchange%20ccmc&EvtID=3221225540&EvtType=Error&FileName=ccmc.exe&CoName=Microsoft%20Corporation",
+    ] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, 200, "{uri}");
+        let first = page
+            .body
+            .split(r#"name="troubleshoot" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next());
+        assert_eq!(first, Some("Q168465"), "{uri}");
+        assert!(
+            page.body.contains("CCMDIR.EXP"),
+            "{uri}: no quoted description"
+        );
+    }
+    let json = app
+        .get("/api/events/lookup?id=68&source=MSExchangeCCMC&product=Microsoft%20Exchange&version=5.5")
+        .await
+        .json();
+    assert_eq!(json["results"][0]["id"], "Q168465", "{json}");
+
+    let reply = app
+        .post_form(
+            "/troubleshoot/event",
+            &[
+                ("id", "68"),
+                ("source", "MSExchangeCCMC"),
+                ("product", "Microsoft Exchange"),
+                ("version", "5.5"),
+                ("article", "Q168465"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let v = app.get(&format!("/api{}", reply.location())).await.json();
+    assert_eq!(v["step"]["article"], "Q168465", "{v}");
+    let kinds: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    for asked in ["choose_article", "check_symptom", "check_version"] {
+        assert!(!kinds.contains(&asked), "{asked} asked: {kinds:?}");
+    }
 }
 
 async fn reimport_is_idempotent(app: &TestApp) {

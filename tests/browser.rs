@@ -7,6 +7,9 @@
 //! Screenshots land in `target/browser-screenshots/`.
 
 mod common;
+/// Event Viewer's help link, clicked through to the wizard.
+#[path = "browser/eventviewer.rs"]
+mod eventviewer;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -773,6 +776,12 @@ async fn browser_walks() {
     let b = base.clone();
     browser
         .walk(None, move |shots, c| real_pastes_walk(shots, c, b))
+        .await;
+    let b = base.clone();
+    browser
+        .walk(None, move |shots, c| {
+            eventviewer::eventviewer_walk(shots, c, b)
+        })
         .await;
     let b = base.clone();
     browser

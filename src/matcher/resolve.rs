@@ -3,7 +3,7 @@
 //! quotes. The parser cannot know the archive's source names; the index can.
 
 use super::index::EventIndex;
-use crate::paste::PastedEvent;
+use crate::paste::{PasteFormat, PastedEvent};
 
 /// How much of a paste is searched for source names, in bytes.
 const SCAN_BYTES: usize = 16 * 1024;
@@ -12,12 +12,16 @@ const MAX_NUMBERS: usize = 40;
 
 /// Fills sources (and ids) the text names, as described above.
 pub fn name_sources(index: &EventIndex, text: &str, events: &mut [PastedEvent]) {
-    let end = (0..=SCAN_BYTES.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let lower = text[..end].to_lowercase();
-    for event in events.iter_mut() {
+    let lower = scanned(text).to_lowercase();
+    // A layout with a source field that was left empty says the source is unknown; the
+    // text around it names computers and services, not the source.
+    let loose = |e: &&mut PastedEvent| {
+        matches!(
+            e.format,
+            PasteFormat::Prose | PasteFormat::Message | PasteFormat::Wrapper
+        )
+    };
+    for event in events.iter_mut().filter(loose) {
         match event.event_id {
             // A source the paste states is kept even when no article quotes it: the verdict
             // then says no article is about it.
@@ -38,6 +42,47 @@ pub fn name_sources(index: &EventIndex, text: &str, events: &mut [PastedEvent]) 
             }
         }
     }
+}
+
+/// Adds, to a paste of loose text, the events its numbers make with the sources it names
+/// ("‘rdr’ errors … error number 3013"): a number counts when a named source quotes it.
+pub fn add_named_events(index: &EventIndex, text: &str, events: &mut Vec<PastedEvent>) {
+    const MAX_ADDED: usize = 3;
+    let loose = events.iter().all(|e| {
+        matches!(
+            e.format,
+            PasteFormat::Prose | PasteFormat::Message | PasteFormat::Wrapper
+        )
+    });
+    if !loose || events.len() >= crate::paste::MAX_EVENTS {
+        return;
+    }
+    let lower = scanned(text).to_lowercase();
+    let description = events.first().and_then(|e| e.description.clone());
+    let mut added = 0;
+    for n in numbers(&lower) {
+        if added >= MAX_ADDED || events.iter().any(|e| e.event_id == Some(n)) {
+            continue;
+        }
+        if let Some(source) = named_source(index, &lower, n) {
+            let mut event = PastedEvent::message(text);
+            event.format = PasteFormat::Prose;
+            event.event_id = Some(n);
+            event.source = Some(source);
+            event.description = description.clone();
+            events.push(event);
+            added += 1;
+        }
+    }
+}
+
+/// The start of the text that is searched for names.
+fn scanned(text: &str) -> &str {
+    let end = (0..=SCAN_BYTES.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    &text[..end]
 }
 
 /// The longest source quoting event `id` whose name the text holds as whole words.

@@ -49,20 +49,23 @@ fn split_end(line: &str) -> (&str, &str) {
     (body, &line[body.len()..])
 }
 
-/// The quoting mark (`>` or `|`) that starts most non-blank lines, when one does.
+/// Marks that quote a line: mail and forum quoting, tables, and comment lines of a script.
+const MARKS: [char; 3] = ['>', '|', '\''];
+
+/// The quoting mark (`>`, `|` or `'`) that starts most non-blank lines, when one does.
 fn shared_quote_mark(text: &str) -> Option<char> {
     let mut lines = 0usize;
-    let mut marked = [0usize; 2];
+    let mut marked = [0usize; 3];
     for line in text.lines().map(str::trim_start).filter(|l| !l.is_empty()) {
         lines += 1;
-        for (n, mark) in marked.iter_mut().zip(['>', '|']) {
+        for (n, mark) in marked.iter_mut().zip(MARKS) {
             if line.starts_with(mark) {
                 *n += 1;
             }
         }
     }
     let at_least = (lines / 2).max(1);
-    ['>', '|']
+    MARKS
         .into_iter()
         .zip(marked)
         .find(|&(_, n)| n >= at_least)
@@ -149,6 +152,10 @@ mod tests {
             ),
             ("Array [0] stays", "Array [0] stays"),
             ("a > b\nc\nd", "a > b\nc\nd"),
+            (
+                "' Event ID: 5 Source: S\n' It broke.\n'",
+                "Event ID: 5 Source: S\nIt broke.\n",
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(tidy(text), want, "{text:?}");

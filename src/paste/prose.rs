@@ -146,7 +146,8 @@ pub(super) struct Mention {
 pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
     let mentions = mentions(text);
     let mut ids: Vec<u32> = Vec::new();
-    for m in &mentions {
+    // Event 0 is a placeholder more often than an event ("Event ID ( 0 )").
+    for m in mentions.iter().filter(|m| m.id != 0) {
         if !ids.contains(&m.id) && ids.len() < MAX_PROSE_EVENTS {
             ids.push(m.id);
         }

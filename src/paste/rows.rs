@@ -47,8 +47,10 @@ pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
         if out.len() >= MAX_EVENTS {
             break;
         }
+        // A list pasted as bullets.
+        let line = line.trim_start().trim_start_matches(['-', '*', '\u{2022}']);
         let fields = split_row(line);
-        if let Some(e) = row_event(&fields) {
+        if let Some(e) = row_event(&fields).or_else(|| id_first_event(&fields)) {
             out.push(e);
         }
     }
@@ -147,6 +149,48 @@ fn row_event(f: &[String]) -> Option<PastedEvent> {
     })
 }
 
+/// A forwarder's CSV row that starts with the id (`7035,HOST\\user,Service Control Manager,
+/// System,[INF],0,The … service was sent a start control.`): the source is the first field
+/// after it that is a name (no level word, date, account or number), the message the
+/// longest field of several words.
+fn id_first_event(f: &[String]) -> Option<PastedEvent> {
+    if f.len() < 5 {
+        return None;
+    }
+    let first = f.first()?;
+    if first.is_empty() || first.len() > 5 || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let id = event_number(first)?;
+    let is_name = |v: &&String| {
+        let lower = v.to_lowercase();
+        v.len() >= 3
+            && v.chars().any(char::is_alphabetic)
+            && !v.contains(['\\', '[', '@'])
+            && !is_date_or_time(v)
+            && !LEVELS.contains(&lower.as_str())
+            && v.split_whitespace().count() <= 4
+    };
+    let (at, source) = f
+        .iter()
+        .enumerate()
+        .skip(1)
+        .take(3)
+        .find(|(_, v)| is_name(v))?;
+    let description = f
+        .get(at + 1..)?
+        .iter()
+        .filter(|v| v.split_whitespace().count() >= 3)
+        .max_by_key(|v| v.len())
+        .and_then(|v| collapse([v.as_str()]))?;
+    Some(PastedEvent {
+        event_id: Some(id),
+        source: Some(source.clone()),
+        description: Some(description),
+        ..PastedEvent::empty(PasteFormat::Row)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +215,27 @@ mod tests {
                 Some((7000, "Gizmo Service", None)),
             ),
             ("Error 5 occurred, see 3/4/2021, Gizmo, 7000", None),
+            (
+                "-Error\t3/4/2021 6:07:08 PM\tGizmo\t10016\tNone",
+                Some((10016, "Gizmo", None)),
+            ),
+            (
+                "7035,HOST\\admin,Gizmo Control Manager,System,[INF],0,The Gizmo service was sent a start control.",
+                Some((
+                    7035,
+                    "Gizmo Control Manager",
+                    Some("The Gizmo service was sent a start control."),
+                )),
+            ),
+            (
+                "7031,ERROR,Gizmo Control Manager,Mon Feb 11 14:25:12 2013,No User,The Gizmo service terminated unexpectedly.",
+                Some((
+                    7031,
+                    "Gizmo Control Manager",
+                    Some("The Gizmo service terminated unexpectedly."),
+                )),
+            ),
+            ("12,34,56,78,90", None),
             ("Error,not a date,Gizmo,7000", None),
         ];
         for (line, want) in cases {

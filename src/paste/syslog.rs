@@ -38,9 +38,26 @@ pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
     }
     lines(text)
         .take(400)
-        .filter_map(tagged_line)
+        .filter_map(|l| ossec_line(l).or_else(|| tagged_line(l)))
         .take(MAX_EVENTS)
         .collect()
+}
+
+/// An OSSEC `WinEvtLog` line: `WinEvtLog: Security: AUDIT_SUCCESS(4732): Source: user:
+/// domain: computer: message`.
+fn ossec_line(line: &str) -> Option<PastedEvent> {
+    let at = line.find("WinEvtLog: ")?;
+    let parts: Vec<&str> = line[at + "WinEvtLog: ".len()..].splitn(7, ": ").collect();
+    let (kind, id) = parts.get(1)?.split_once('(')?;
+    let id = event_number(id.trim_end_matches(')'))?;
+    Some(PastedEvent {
+        event_id: Some(id),
+        source: parts.get(2).map(|s| s.trim().to_string()),
+        log: parts.first().map(|s| s.trim().to_string()),
+        level: Some(kind.trim().to_string()),
+        description: parts.get(6).and_then(|m| collapse([*m])),
+        ..PastedEvent::empty(PasteFormat::Syslog)
+    })
 }
 
 /// A Snare / `MSWinEventLog` line: `MSWinEventLog <tab> criticality <tab> log <tab> record
@@ -48,6 +65,14 @@ pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
 /// <tab> category <tab> message …`.
 fn snare_line(line: &str) -> Option<PastedEvent> {
     let at = line.find("MSWinEventLog")?;
+    // rsyslog writes the tabs as `#011`.
+    let unescaped;
+    let line = if line.contains("#011") {
+        unescaped = line.replace("#011", "\t");
+        unescaped.as_str()
+    } else {
+        line
+    };
     let f: Vec<&str> = line[at..].split('\t').map(str::trim).collect();
     // The id is the first number after the time field, whatever the version's columns.
     let i = (3..f.len().min(8)).find(|&i| {
@@ -251,6 +276,22 @@ mod tests {
                     None,
                     s("Gizmo Control Manager"),
                     s("The Gizmo service entered the running state."),
+                )),
+            ),
+            (
+                "2014 Jun 08 11:10:57 (host) 10.0.0.1->WinEvtLog 2014 Jun 08 11:06:11 WinEvtLog: Security: AUDIT_SUCCESS(4732): Gizmo-Auditing: (no user): no domain: host: A member was added to a group.",
+                Some((
+                    Some(4732),
+                    s("Gizmo-Auditing"),
+                    s("A member was added to a group."),
+                )),
+            ),
+            (
+                "Apr 28 16:53:15 host MSWinEventLog#0111#011System#011855#011Sun Apr 28 16:53:15 2024#01136#011Gizmo-Time#011LOCAL SERVICE#011Well Known Group#011Warning#011host#011N/A#011#011The time service has not synchronised for a while now.",
+                Some((
+                    Some(36),
+                    s("Gizmo-Time"),
+                    s("The time service has not synchronised for a while now."),
                 )),
             ),
             ("Maybe 10 things: none of them events", None),

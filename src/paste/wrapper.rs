@@ -86,6 +86,12 @@ pub(super) fn unwrap(event: &mut PastedEvent) -> bool {
     };
     let head = &text[open..];
     let head_lower = &lower[open..];
+    // Only the wrapper that lists the insertion strings after it is unwrapped. The older
+    // one ("could not be found. It contains the following insertion string(s)") is quoted
+    // whole by the archive's articles, so it stays the description.
+    if !INSERTS.iter().any(|i| head_lower.contains(i)) {
+        return false;
+    }
     let id = mentions(head).first().map(|m| m.id);
     let source = source_of(head, head_lower);
     let inserts = INSERTS
@@ -126,7 +132,7 @@ fn source_of(head: &str, lower: &str) -> Option<String> {
     let name = rest
         .get(..end)?
         .trim()
-        .trim_matches(|c: char| c.is_whitespace() || "'\"`‘’“”<>".contains(c));
+        .trim_matches(|c: char| c.is_whitespace() || "'\"`‘’“”<>()".contains(c));
     (!name.is_empty() && !name.eq_ignore_ascii_case("source")).then(|| name.to_string())
 }
 

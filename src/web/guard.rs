@@ -79,9 +79,11 @@ enum Route {
 
 fn route_of(path: &str) -> Option<Route> {
     match path {
-        "/troubleshoot" | "/troubleshoot/search" | "/troubleshoot/article/{id}" | "/api/wizard" => {
-            Some(Route::Start)
-        }
+        "/troubleshoot"
+        | "/troubleshoot/search"
+        | "/troubleshoot/article/{id}"
+        | "/troubleshoot/event"
+        | "/api/wizard" => Some(Route::Start),
         "/wizard/{id}" | "/api/wizard/{id}/answer" => Some(Route::Answer),
         "/wizard/{id}/search" | "/api/wizard/{id}/search" => Some(Route::Refine),
         _ => None,

@@ -274,6 +274,8 @@ pub(super) fn label_of(line: &str) -> Option<Labelled<'_>> {
         .iter()
         .find_map(|b| t.strip_prefix(b))
         .unwrap_or(t);
+    // A block quoted inline: `‘Event ID: 474`.
+    let t = t.trim_start_matches(['\u{2018}', '\u{201c}', '"']);
     // Japanese copies may use the full-width colon.
     let (colon, width) = t
         .char_indices()
