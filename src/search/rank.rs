@@ -338,7 +338,7 @@ mod tests {
             title: title.into(),
             symptoms: symptoms.into(),
             body: body.into(),
-            category: if id % 2 == 0 { "even" } else { "odd" }.into(),
+            category: if id.is_multiple_of(2) { "even" } else { "odd" }.into(),
             catalogue,
             product: String::new(),
             kind: String::new(),
