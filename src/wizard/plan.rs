@@ -86,6 +86,9 @@ pub enum RelatedWhy {
 }
 
 /// The next thing to show.
+// Built once per answer and moved straight into the step it becomes: boxing the larger
+// variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Built {
     /// A step, ready.
     Step(WizardStep, Walk),
@@ -121,10 +124,10 @@ pub fn enter(
     if first && confirmed.is_none() && ctx.diag.symptom.is_some() {
         plan.push(Stage::Symptom);
     }
-    if let Some(v) = &ctx.diag.version {
-        if !settled(&walk.known, &v.products) {
-            plan.push(Stage::Version);
-        }
+    if let Some(v) = &ctx.diag.version
+        && !settled(&walk.known, &v.products)
+    {
+        plan.push(Stage::Version);
     }
     plan.extend(cause_order.into_iter().map(|index| Stage::Cause { index }));
     for (index, fix) in ctx.diag.fixes.iter().enumerate() {
