@@ -52,6 +52,10 @@ pub enum Command {
         /// send X-Forwarded-Proto).
         #[arg(long, env = "KBFIX_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// This server's address as users' machines reach it (https://kb.example.com), for
+        /// the Event Viewer registry file; without it, each request's Host is used.
+        #[arg(long, env = "KBFIX_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<web::PublicUrl>,
         /// The address of a reverse proxy in front of the server (repeatable). Only from
         /// it are X-Forwarded-For (the client's address, for per-client limits) and
         /// X-Forwarded-Proto believed; from anyone else they are ignored.
@@ -120,6 +124,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import,
             staff_password,
             secure_cookies,
+            public_url,
             trusted_proxies,
             sessions_per_minute,
         } => {
@@ -145,6 +150,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 staff: staff.map(std::sync::Arc::new),
                 trusted_proxies,
                 sessions_per_minute,
+                public_url,
                 ..web::Config::default()
             };
             let state = AppState::new(store.clone(), config);

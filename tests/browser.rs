@@ -7,6 +7,9 @@
 //! Screenshots land in `target/browser-screenshots/`.
 
 mod common;
+/// Event Viewer's help link, clicked through to the wizard.
+#[path = "browser/eventviewer.rs"]
+mod eventviewer;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -491,8 +494,10 @@ async fn answer(client: &Client, value: &str, what: &str) {
 }
 
 /// The seed walk of `tests/wizard.rs`, typed and clicked: the Q900068 event pasted on the
-/// home page, its article chosen and its fix not working, then Q900070 offered as related,
-/// all its causes ruled out, and the session escalated with a transcript naming both.
+/// home page, its article chosen, its version confirmed, its two prose causes answered, its
+/// "Modern" branch chosen and that fix not working, then Q900070 offered first as related,
+/// all its causes ruled out, its general fix not working, and the session escalated with a
+/// transcript naming both.
 /// Returns the session's path.
 async fn wizard_walk(shots: Shots, client: Client, base: String) -> String {
     let client = &client;
@@ -529,17 +534,30 @@ async fn wizard_walk(shots: Shots, client: Client, base: String) -> String {
     assert!(!offered.contains(&"back".into()), "step {n}: back offered");
     answer(client, "Q900068", "step 1").await;
 
+    // The paste matched the article's event: the version is asked, not the symptom.
     n += 1;
-    let mut step = visit_step(&shots, client, &session, n).await;
-    while step.kind == "check_cause" {
-        answer(client, "yes", &format!("step {n}")).await;
+    let step = visit_step(&shots, client, &session, n).await;
+    assert_eq!(step.kind, "check_version", "step {n}");
+    answer(client, "yes", &format!("step {n}")).await;
+    for reply in ["no", "unsure"] {
         n += 1;
-        step = visit_step(&shots, client, &session, n).await;
+        let step = visit_step(&shots, client, &session, n).await;
+        assert_eq!(step.kind, "check_cause", "step {n}");
+        answer(client, reply, &format!("step {n}")).await;
     }
+    n += 1;
+    let step = visit_step(&shots, client, &session, n).await;
+    assert_eq!(step.kind, "choose_branch", "step {n}");
+    let offered = answers_offered(client).await;
+    assert_eq!(offered[..3], ["branch_1", "branch_2", "unsure"], "step {n}");
+    answer(client, "branch_2", &format!("step {n}")).await;
+
+    n += 1;
+    let step = visit_step(&shots, client, &session, n).await;
     assert_eq!(step.kind, "try_resolution", "step {n}");
     let numbered = eval(
         client,
-        "return [...document.querySelectorAll('ol.checklist li.item-step')]
+        "return [...document.querySelectorAll('.fix .item-step')]
                 .map(li => li.textContent.trim());",
     )
     .await;
@@ -553,6 +571,17 @@ async fn wizard_walk(shots: Shots, client: Client, base: String) -> String {
     for (i, s) in numbered.iter().enumerate() {
         assert!(s.starts_with(&format!("{}.", i + 1)), "step {n}: {s:?}");
     }
+    let fix = client
+        .find(Locator::Css(".fix"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fix.contains("Modern") && !fix.contains("Classic"),
+        "step {n}: only the chosen branch: {fix}"
+    );
     answer(client, "not_fixed", &format!("step {n}")).await;
 
     n += 1;
@@ -560,9 +589,10 @@ async fn wizard_walk(shots: Shots, client: Client, base: String) -> String {
     assert_eq!(step.kind, "related", "step {n}");
     let offered = answers_offered(client).await;
     let articles: Vec<&String> = offered.iter().filter(|v| v.starts_with('Q')).collect();
-    assert!(
-        articles.iter().take(3).any(|a| *a == "Q900070"),
-        "step {n}: Q900070 not among the first three: {articles:?}"
+    assert_eq!(
+        articles.first().map(|a| a.as_str()),
+        Some("Q900070"),
+        "step {n}: {articles:?}"
     );
     answer(client, "Q900070", &format!("step {n}")).await;
 
@@ -571,7 +601,15 @@ async fn wizard_walk(shots: Shots, client: Client, base: String) -> String {
         n += 1;
         let step = visit_step(&shots, client, &session, n).await;
         if step.kind != "check_cause" {
-            assert_eq!(step.kind, "related", "step {n}: after {causes} causes");
+            // Every cause ruled out: the general fix is still offered.
+            assert_eq!(
+                step.kind, "try_resolution",
+                "step {n}: after {causes} causes"
+            );
+            answer(client, "not_fixed", &format!("step {n}")).await;
+            n += 1;
+            let step = visit_step(&shots, client, &session, n).await;
+            assert_eq!(step.kind, "related", "step {n}");
             break;
         }
         let article = client
@@ -585,7 +623,7 @@ async fn wizard_walk(shots: Shots, client: Client, base: String) -> String {
         causes += 1;
         answer(client, "no", &format!("step {n}")).await;
     }
-    assert!(causes >= 4, "only {causes} causes of Q900070 asked");
+    assert_eq!(causes, 5, "causes of Q900070 asked");
     answer(client, "none", &format!("step {n}")).await;
 
     n += 1;
@@ -633,7 +671,28 @@ async fn phone_wizard(shots: Shots, client: Client, base: String, width: u32, se
         client.goto(&format!("{base}{path}")).await.unwrap();
         shown(client, &format!("phone: {path}")).await;
         assert_fits(&shots, client, &path, &name, width).await;
+        if name.contains("try_") {
+            assert_answers_before_fix(client, &path).await;
+        }
     }
+}
+
+/// On a step with a long fix, an answer button sits above the fix, so it is reachable
+/// without scrolling past the fix.
+async fn assert_answers_before_fix(client: &Client, path: &str) {
+    let tops = eval(
+        client,
+        "const b = document.querySelector('button[name=answer]');
+         const f = document.querySelector('.fix');
+         return [b ? b.getBoundingClientRect().top : -1,
+                 f ? f.getBoundingClientRect().top : 1e9];",
+    )
+    .await;
+    let (button, fix) = (tops[0].as_f64().unwrap(), tops[1].as_f64().unwrap());
+    assert!(
+        button >= 0.0 && button < fix,
+        "{path}: the first answer button ({button}) is not above the fix ({fix})"
+    );
 }
 
 /// The page is laid out at the screen's width and does not scroll sideways.
@@ -717,6 +776,12 @@ async fn browser_walks() {
     let b = base.clone();
     browser
         .walk(None, move |shots, c| real_pastes_walk(shots, c, b))
+        .await;
+    let b = base.clone();
+    browser
+        .walk(None, move |shots, c| {
+            eventviewer::eventviewer_walk(shots, c, b)
+        })
         .await;
     let b = base.clone();
     browser

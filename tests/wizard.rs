@@ -47,6 +47,29 @@ fn values(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Answers "yes" to the symptom and version checks, returning the first other step.
+async fn past_checks(app: &TestApp, id: &str, mut v: Value) -> Value {
+    while matches!(kind(&v), "check_symptom" | "check_version") {
+        v = answer(app, id, "yes").await;
+    }
+    v
+}
+
+fn item_texts(v: &Value) -> Vec<(String, Option<u64>, String)> {
+    v["step"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().to_string(),
+                i["number"].as_u64(),
+                i["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn seed_walk_in_json() {
     let app = spawn_app().await;
@@ -67,62 +90,130 @@ async fn seed_walk_in_json() {
     assert!(!values(&v).contains(&"back".to_string()));
     assert!(values(&v).contains(&"none".to_string()));
 
-    let mut v = answer(&app, &id, "Q900068").await;
-    while kind(&v) == "check_cause" {
-        v = answer(&app, &id, "yes").await;
-    }
-    assert_eq!(kind(&v), "try_resolution", "{v}");
-    assert_eq!(v["step"]["article"], "Q900068");
-    let items = v["step"]["items"].as_array().unwrap();
-    let steps: Vec<&Value> = items.iter().filter(|i| i["kind"] == "step").collect();
-    assert_eq!(steps.len(), 3, "{items:?}");
+    // The pasted event is the article's own: no symptom question, and it says so.
+    let v = answer(&app, &id, "Q900068").await;
+    assert_eq!(kind(&v), "check_version", "{v}");
     assert!(
-        steps[0]["text"]
+        v["step"]["note"].as_str().unwrap().contains("matches"),
+        "{v}"
+    );
+    assert_eq!(
+        v["step"]["prompt"],
+        "Are you running Microsoft Exchange Server 5.0 or 5.5?"
+    );
+    assert_eq!(values(&v), ["yes", "no", "unsure", "back"]);
+
+    // Both prose causes, as questions, one at a time.
+    let v = answer(&app, &id, "yes").await;
+    assert_eq!(kind(&v), "check_cause");
+    assert_eq!(
+        v["step"]["prompt"],
+        "Are you running the wrong versions of the bridge helper programs Bimport.exe and \
+         Bexport.exe?"
+    );
+    assert_eq!(v["step"]["cause"]["total"], 2);
+    let v = answer(&app, &id, "no").await;
+    assert_eq!(kind(&v), "check_cause");
+    assert_eq!(
+        v["step"]["prompt"],
+        "Are the wrong versions chosen in the properties of the mail bridge?"
+    );
+
+    // Unsure: the fix, whose branches are asked first.
+    let v = answer(&app, &id, "unsure").await;
+    assert_eq!(kind(&v), "choose_branch", "{v}");
+    let labels: Vec<&str> = v["step"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels[..2], ["Classic", "Modern"]);
+    assert_eq!(values(&v), ["branch_1", "branch_2", "unsure", "back"]);
+    assert!(
+        v["step"]["prompt"]
             .as_str()
             .unwrap()
-            .contains("administration console")
+            .contains("post office")
     );
+
+    let v = answer(&app, &id, "branch_2").await;
+    assert_eq!(kind(&v), "try_resolution");
+    assert_eq!(v["step"]["article"], "Q900068");
+    assert_eq!(v["step"]["branch"], "Modern");
+    let items = item_texts(&v);
+    assert!(items[0].2.contains("Modern post office"), "{items:?}");
+    assert!(!items.iter().any(|i| i.2.contains("Classic")), "{items:?}");
+    let steps: Vec<Option<u64>> = items
+        .iter()
+        .filter(|i| i.0 == "step")
+        .map(|i| i.1)
+        .collect();
+    assert_eq!(steps, [Some(1), Some(2), Some(3)], "{items:?}");
+    assert!(items.iter().filter(|i| i.0 == "text").count() >= 2);
     assert_eq!(values(&v), ["fixed", "not_fixed", "back"]);
 
+    // Not fixed: the article it says to troubleshoot the same way comes first.
     let v = answer(&app, &id, "not_fixed").await;
     assert_eq!(kind(&v), "related");
     let related = option_articles(&v);
-    assert!(
-        related.iter().take(3).any(|a| a == "Q900070"),
-        "{related:?}"
-    );
+    assert_eq!(related[0], "Q900070", "{related:?}");
     assert!(
         !related.contains(&"Q900068".to_string()),
         "already considered"
     );
     assert!(
-        v["step"]["options"][0]["detail"].is_string(),
+        v["step"]["options"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("same way"),
         "why it is offered"
     );
 
+    // Q900070: the version is known (5.0 is among 5.0 and 5.5), so its causes come at once.
     let mut v = answer(&app, &id, "Q900070").await;
     let mut causes = Vec::new();
     while kind(&v) == "check_cause" {
         assert_eq!(v["step"]["article"], "Q900070");
-        assert_eq!(v["step"]["prompt"], "Does this apply?");
+        assert!(v["step"]["prompt"].as_str().unwrap().ends_with('?'));
         causes.push(v["step"]["cause"]["text"].as_str().unwrap().to_string());
         v = answer(&app, &id, "no").await;
     }
-    assert!(causes.len() >= 4, "{causes:?}");
+    assert_eq!(causes.len(), 5, "{causes:?}");
     assert!(causes[0].contains("Post Office tab"), "{causes:?}");
-    assert_eq!(kind(&v), "related", "all causes ruled out");
+    // Every cause ruled out: the general fix is still offered, not "that did not fix it".
+    assert_eq!(kind(&v), "try_resolution", "{v}");
+    assert!(
+        v["step"]["prompt"]
+            .as_str()
+            .unwrap()
+            .starts_with("None of the causes matched")
+    );
+    let v = answer(&app, &id, "not_fixed").await;
+    assert_eq!(kind(&v), "related");
 
     let v = answer(&app, &id, "none").await;
     assert_eq!(kind(&v), "escalated");
     assert_eq!(v["outcome"], "escalated");
     let transcript = v["step"]["transcript"].as_str().unwrap();
-    for needle in ["Q900068", "Q900070", "BRIDGE.EXP", "ruled out", "not fixed"] {
+    for needle in [
+        "Q900068",
+        "Q900070",
+        "BRIDGE.EXP",
+        "ruled out",
+        "unsure",
+        "not fixed",
+        "branch chosen",
+        "Modern",
+        "version",
+    ] {
         assert!(
             transcript.contains(needle),
             "{needle} missing:\n{transcript}"
         );
     }
     assert!(transcript.contains(causes[1].as_str()));
+    assert!(!transcript.contains("(none)"), "{transcript}");
 
     let txt = app.get(&format!("/wizard/{id}/transcript.txt")).await;
     assert_eq!(txt.status, StatusCode::OK);
@@ -136,8 +227,8 @@ async fn seed_walk_in_json() {
 
     let all = app.get(&format!("/api/wizard/{id}")).await.json();
     let history = all["history"].as_array().unwrap();
-    // choose, fix, related, the causes, related again, escalated.
-    assert_eq!(history.len(), 3 + causes.len() + 2);
+    // choose, version, 2 causes, branch, fix, related, 5 causes, fix, related, escalated.
+    assert_eq!(history.len(), 7 + causes.len() + 3);
     assert_eq!(history[0]["kind"], "choose_article");
     assert_eq!(history[0]["answer"], "Q900068");
     assert!(history.last().unwrap()["answer"].is_null());
@@ -196,37 +287,42 @@ async fn seed_walk_through_the_forms() {
         "no back on the first step"
     );
 
-    let mut page = submit(&app, &url, "Q900068").await;
-    while kind_of(&page) == "check_cause" {
-        page = submit(&app, &url, "yes").await;
-    }
+    let page = submit(&app, &url, "Q900068").await;
+    assert_eq!(kind_of(&page), "check_version");
+    assert!(page.body.contains("Microsoft Exchange Server 5.0 or 5.5"));
+    let page = submit(&app, &url, "yes").await;
+    assert_eq!(kind_of(&page), "check_cause");
+    assert!(page.body.contains("Cause 1 of 2"));
+    let page = submit(&app, &url, "no").await;
+    assert_eq!(kind_of(&page), "check_cause");
+    let page = submit(&app, &url, "unsure").await;
+    assert_eq!(kind_of(&page), "choose_branch");
+    assert!(page.body.contains(r#"value="branch_1""#) && page.body.contains(">Classic<"));
+    let page = submit(&app, &url, "branch_1").await;
     assert_eq!(kind_of(&page), "try_resolution");
     assert_eq!(page.body.matches(r#"class="item-step""#).count(), 3);
-    assert!(page.body.contains(r#"value="not_fixed""#) && page.body.contains(r#"value="back""#));
+    assert!(page.body.contains("Classic post office") && !page.body.contains("Modern post office"));
+    // The answers sit above the long fix as well as below it.
+    let fix_at = page.body.find(r#"class="fix""#).unwrap();
+    let first_answer = page.body.find(r#"value="not_fixed""#).unwrap();
+    assert!(first_answer < fix_at, "answers above the fix");
+    assert!(page.body.contains(r#"value="back""#));
 
     let page = submit(&app, &url, "not_fixed").await;
     assert_eq!(kind_of(&page), "related");
-    let first_three: Vec<usize> = page
-        .body
-        .match_indices(r#"name="answer" value="Q"#)
-        .take(3)
-        .map(|(i, _)| i)
-        .collect();
-    assert!(
-        first_three
-            .iter()
-            .any(|&i| page.body[i..].starts_with(r#"name="answer" value="Q900070""#)),
-        "Q900070 not among the first three"
-    );
+    let first = page.body.find(r#"name="answer" value="Q"#).unwrap();
+    assert!(page.body[first..].starts_with(r#"name="answer" value="Q900070""#));
 
     let mut page = submit(&app, &url, "Q900070").await;
     let mut asked = 0;
     while kind_of(&page) == "check_cause" {
-        assert!(page.body.contains("Does this apply?"));
+        assert!(page.body.contains("as the article words it"));
         asked += 1;
         page = submit(&app, &url, "no").await;
     }
-    assert!(asked >= 4);
+    assert_eq!(asked, 5);
+    assert_eq!(kind_of(&page), "try_resolution");
+    let page = submit(&app, &url, "not_fixed").await;
     assert_eq!(kind_of(&page), "related");
     let page = submit(&app, &url, "none").await;
     assert_eq!(kind_of(&page), "escalated");
@@ -240,9 +336,15 @@ async fn invalid_answers_are_422_and_change_nothing() {
     let app = spawn_app().await;
     let v = start(&app, json!({ "article": "Q900068" })).await;
     let id = v["id"].as_str().unwrap();
-    assert_eq!(kind(&v), "try_resolution");
+    assert_eq!(kind(&v), "check_symptom");
+    assert!(
+        v["step"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("BRIDGE.EXP")
+    );
     let before = app.get(&format!("/api/wizard/{id}")).await.body;
-    for bad in ["maybe", "yes", "Q900070", "", "back"] {
+    for bad in ["maybe", "fixed", "Q900070", "", "back", "branch_1"] {
         let reply = app
             .post_json(
                 &format!("/api/wizard/{id}/answer"),
@@ -252,7 +354,7 @@ async fn invalid_answers_are_422_and_change_nothing() {
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         let body = reply.json();
         assert!(body["error"].is_string());
-        assert_eq!(body["valid"], json!(["fixed", "not_fixed"]), "{bad}");
+        assert_eq!(body["valid"], json!(["yes", "no", "unsure"]), "{bad}");
     }
     let n = current_n(&app, id).await;
     let page = app
@@ -262,9 +364,7 @@ async fn invalid_answers_are_422_and_change_nothing() {
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.body.contains("<code>fixed</code>") && page.body.contains("<code>not_fixed</code>")
-    );
+    assert!(page.body.contains("<code>yes</code>") && page.body.contains("<code>unsure</code>"));
     let bad_json = app
         .post_raw(
             &format!("/api/wizard/{id}/answer"),
@@ -334,11 +434,11 @@ async fn back_returns_to_the_previous_step() {
     let v = start(&app, json!({ "text": common::q900068_event() })).await;
     let id = v["id"].as_str().unwrap();
     let v = answer(&app, id, "Q900068").await;
-    assert_eq!(kind(&v), "try_resolution");
-    let v = answer(&app, id, "not_fixed").await;
-    assert_eq!(kind(&v), "related");
+    assert_eq!(kind(&v), "check_version");
+    let v = answer(&app, id, "yes").await;
+    assert_eq!(kind(&v), "check_cause");
     let v = answer(&app, id, "back").await;
-    assert_eq!(kind(&v), "try_resolution");
+    assert_eq!(kind(&v), "check_version");
     let v = answer(&app, id, "back").await;
     assert_eq!(kind(&v), "choose_article");
     assert_eq!(option_articles(&v)[0], "Q900068");
@@ -348,13 +448,37 @@ async fn back_returns_to_the_previous_step() {
     );
     // Back from a cause check goes to the previous cause.
     answer(&app, id, "Q900068").await;
-    answer(&app, id, "not_fixed").await;
-    let v = answer(&app, id, "Q900070").await;
+    let v = answer(&app, id, "yes").await;
     assert_eq!(v["step"]["cause"]["number"], 1);
     let v = answer(&app, id, "unsure").await;
     assert_eq!(v["step"]["cause"]["number"], 2);
     let v = answer(&app, id, "back").await;
     assert_eq!(v["step"]["cause"]["number"], 1);
+    // Back from the fix returns to the branch question.
+    answer(&app, id, "no").await;
+    let v = answer(&app, id, "no").await;
+    assert_eq!(kind(&v), "choose_branch", "{v}");
+    // "Not sure" shows every branch, each labelled as an alternative.
+    let v = answer(&app, id, "unsure").await;
+    assert_eq!(kind(&v), "try_resolution", "{v}");
+    assert!(
+        v["step"]["prompt"]
+            .as_str()
+            .unwrap()
+            .starts_with("None of the causes")
+    );
+    let headings: Vec<String> = item_texts(&v)
+        .into_iter()
+        .filter(|i| i.0 == "heading")
+        .map(|i| i.2)
+        .collect();
+    assert_eq!(headings.len(), 2, "{headings:?}");
+    assert!(
+        headings[0].starts_with("Alternative 1 of 2"),
+        "{headings:?}"
+    );
+    let v = answer(&app, id, "back").await;
+    assert_eq!(kind(&v), "choose_branch");
     // The history keeps everything, back included.
     let all = app.get(&format!("/api/wizard/{id}")).await.json();
     let answers: Vec<&str> = all["history"]
@@ -366,15 +490,8 @@ async fn back_returns_to_the_previous_step() {
     assert_eq!(
         answers,
         [
-            "Q900068",
-            "not_fixed",
-            "back",
-            "back",
-            "Q900068",
-            "not_fixed",
-            "Q900070",
-            "unsure",
-            "back"
+            "Q900068", "yes", "back", "back", "Q900068", "yes", "unsure", "back", "no", "no",
+            "unsure", "back"
         ]
     );
 }
@@ -383,7 +500,10 @@ async fn back_returns_to_the_previous_step() {
 async fn unsure_causes_lead_to_the_fix() {
     let app = spawn_app().await;
     let v = start(&app, json!({ "article": "Q900070" })).await;
-    let id = v["id"].as_str().unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    let id = id.as_str();
+    assert_eq!(kind(&v), "check_symptom");
+    let v = past_checks(&app, id, v).await;
     let total = v["step"]["cause"]["total"].as_u64().unwrap();
     let mut v = answer(&app, id, "unsure").await;
     for _ in 1..total {
@@ -398,6 +518,7 @@ async fn resolved_records_article_and_cause() {
     let app = spawn_app().await;
     let v = start(&app, json!({ "article": "Q900070" })).await;
     let id = v["id"].as_str().unwrap().to_string();
+    let v = past_checks(&app, &id, v).await;
     assert_eq!(kind(&v), "check_cause");
     assert_eq!(v["step"]["cause"]["index"], 0);
     let v = answer(&app, &id, "no").await;
@@ -434,7 +555,7 @@ async fn outcomes_order_later_sessions() {
     for _ in 0..2 {
         let v = start(&app, json!({ "article": "Q900070" })).await;
         let id = v["id"].as_str().unwrap();
-        let mut v = v.clone();
+        let mut v = past_checks(&app, id, v.clone()).await;
         while v["step"]["cause"]["index"] != 3 {
             v = answer(&app, id, "no").await;
         }
@@ -444,6 +565,7 @@ async fn outcomes_order_later_sessions() {
     // One was fixed by the third cause: ties among the others keep the article's order.
     let v = start(&app, json!({ "article": "Q900070" })).await;
     let id = v["id"].as_str().unwrap();
+    let v = past_checks(&app, id, v.clone()).await;
     assert_eq!(
         v["step"]["cause"]["index"], 3,
         "the cause that fixed most comes first"
@@ -457,6 +579,7 @@ async fn outcomes_order_later_sessions() {
 
     let v = start(&app, json!({ "article": "Q900070" })).await;
     let id = v["id"].as_str().unwrap();
+    let v = past_checks(&app, id, v.clone()).await;
     let mut order = vec![v["step"]["cause"]["index"].as_u64().unwrap()];
     let mut v;
     loop {
@@ -494,8 +617,8 @@ async fn sessions_start_from_an_article_or_a_search() {
     );
     let reply = app.post_form("/troubleshoot/article/Q900070", &[]).await;
     let page = follow(&app, reply).await;
-    assert_eq!(kind_of(&page), "check_cause");
-    assert!(page.body.contains("Cause 1 of 5"));
+    assert_eq!(kind_of(&page), "check_symptom");
+    assert!(page.body.contains("msgnnnn.brg"), "the quoted message");
     let reply = app.post_form("/troubleshoot/article/Q123456", &[]).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 
@@ -555,7 +678,7 @@ async fn step_urls_show_history_read_only() {
         "no form on an answered step"
     );
     let two = app.get(&format!("/wizard/{id}/step/2")).await;
-    assert_eq!(kind_of(&two), "try_resolution");
+    assert_eq!(kind_of(&two), "check_version");
     assert!(two.body.contains(r#"name="answer""#));
     assert_eq!(two.body, app.get(&format!("/wizard/{id}")).await.body);
     assert_eq!(

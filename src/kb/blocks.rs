@@ -271,9 +271,12 @@ fn dedent(lines: &mut [String]) {
         .min()
         .unwrap_or(0);
     for l in lines.iter_mut() {
-        if l.len() >= min {
-            l.drain(..min);
+        // Indentation may hold multi-byte spaces (U+00A0): cut on a character boundary.
+        let mut cut = indent(l).min(min);
+        while !l.is_char_boundary(cut) {
+            cut -= 1;
         }
+        l.drain(..cut);
     }
 }
 

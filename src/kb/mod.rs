@@ -1,6 +1,7 @@
 //! The KB article format: pure parsing of Microsoft's plain-text articles, no I/O.
 
 mod blocks;
+pub mod diagnosis;
 mod events;
 mod facts;
 mod header;
@@ -9,6 +10,7 @@ mod model;
 mod refs;
 mod text;
 
+pub use diagnosis::{Diagnosis, diagnose};
 pub use facts::{citations, is_catalogue, mentioned_event_ids, title_kind};
 pub use model::*;
 pub use text::{decode_text, fold_source};
@@ -34,7 +36,7 @@ pub fn event_field(line: &str) -> Option<(EventLabel, &str, &str)> {
 
 /// Changes whenever the parser reads the same bytes into a different article, so imports
 /// re-parse what an older parser stored. Bump it with every such change.
-pub const PARSER_VERSION: u32 = 5;
+pub const PARSER_VERSION: u32 = 6;
 
 /// Why bytes are not an article; the caller adds the file path.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,6 +3,7 @@
 
 mod eval;
 mod index;
+mod lookup;
 mod resolve;
 mod similarity;
 mod verdict;
@@ -10,6 +11,7 @@ mod words;
 
 pub use eval::{EvalCase, EvalReport, evaluate};
 pub use index::{EventIndex, QuoteEntry};
+pub use lookup::EventQuery;
 pub use similarity::{Shape, Similarity, Token, is_variable, precision_bound, shape, similarity};
 pub use verdict::{Relation, Verdict};
 
@@ -188,17 +190,10 @@ impl Matcher {
         let mut budget = words::LOOKUPS_PER_PASTE;
         let mut per_event: Vec<HashMap<ArticleId, Fit>> = Vec::with_capacity(events.len());
         for event in &events {
-            let mut fits = fits_from_quotes(&index, event);
-            if let Some(id) = event.event_id {
-                self.add_mentions(&mut fits, id).await?;
-            }
-            add_same_source(&index, event, &mut fits);
-            if fits.values().all(|f| f.score < 0.5) {
-                let words = event.description.as_deref().unwrap_or(text);
-                self.add_full_text(&mut fits, words, event, &mut searched, &mut budget)
-                    .await?;
-            }
-            per_event.push(fits);
+            per_event.push(
+                self.fits_for(&index, event, text, &mut searched, &mut budget)
+                    .await?,
+            );
         }
         if events.is_empty() && !text.trim().is_empty() {
             let mut fits = HashMap::new();
@@ -207,16 +202,31 @@ impl Matcher {
                 .await?;
             per_event.push(fits);
         }
-        let results = combine(per_event);
-        let verdict = verdict::verdict_of(results.first().map(|r| r.relation));
-        // The sentence names the closest relation any listed article has.
-        let closest = results.iter().map(|r| r.relation).min();
-        Ok(MatchOutcome {
-            summary: verdict::sentence(verdict, closest, &events),
-            verdict,
-            results,
-            events,
-        })
+        Ok(outcome(per_event, events))
+    }
+
+    /// How each candidate article fits one event: its quotes, articles naming its id and
+    /// quoting its source, then (when nothing fits well) full-text search for its
+    /// description or else `text`.
+    async fn fits_for(
+        &self,
+        index: &EventIndex,
+        event: &PastedEvent,
+        text: &str,
+        searched: &mut HashMap<String, Vec<String>>,
+        budget: &mut usize,
+    ) -> Result<HashMap<ArticleId, Fit>, StoreError> {
+        let mut fits = fits_from_quotes(index, event);
+        if let Some(id) = event.event_id {
+            self.add_mentions(&mut fits, id).await?;
+        }
+        add_same_source(index, event, &mut fits);
+        if fits.values().all(|f| f.score < 0.5) {
+            let words = event.description.as_deref().unwrap_or(text);
+            self.add_full_text(&mut fits, words, event, searched, budget)
+                .await?;
+        }
+        Ok(fits)
     }
 
     async fn add_mentions(
@@ -371,12 +381,28 @@ fn add_same_source(index: &EventIndex, event: &PastedEvent, fits: &mut HashMap<A
     }
 }
 
+/// The outcome for `events` from how articles fit each: the ranking, the verdict on the
+/// best and that verdict in words.
+fn outcome(per_event: Vec<HashMap<ArticleId, Fit>>, events: Vec<PastedEvent>) -> MatchOutcome {
+    let results = combine(per_event);
+    let verdict = verdict::verdict_of(results.first().map(|r| r.relation));
+    // The sentence names the closest relation any listed article has.
+    let closest = results.iter().map(|r| r.relation).min();
+    MatchOutcome {
+        summary: verdict::sentence(verdict, closest, &events),
+        verdict,
+        results,
+        events,
+    }
+}
+
 /// Candidates from the quoted events: by (id, source), else by id alone, else (no id) by
 /// description over every quote.
 fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleId, Fit> {
     // An event's XML holds no message, only its insertion strings: they cannot be compared
-    // with a quoted message, but the quote that contains them is the likelier one.
-    let xml = event.format == PasteFormat::Xml;
+    // with a quoted message, but the quote that contains them is the likelier one. Event
+    // Viewer's help link holds neither: its message is unknown, not empty.
+    let xml = matches!(event.format, PasteFormat::Xml | PasteFormat::Link);
     let pasted = event.description.as_deref().filter(|_| !xml).map(shape);
     let inserts = event.description.as_deref().filter(|_| xml).map(shape);
     let key = event

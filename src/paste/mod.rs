@@ -51,6 +51,9 @@ pub enum PasteFormat {
     Wrapper,
     /// An event named in prose: "event 68 from MSExchangeCCMC".
     Prose,
+    /// Event Viewer's help link (`events.asp?EvtID=…&EvtSrc=…`): an id and a source, never
+    /// the message.
+    Link,
 }
 
 impl PasteFormat {
@@ -71,6 +74,7 @@ impl PasteFormat {
             PasteFormat::Friendly => "Event Viewer Friendly View",
             PasteFormat::Wrapper => "Event Viewer \"description cannot be found\" text",
             PasteFormat::Prose => "Event named in prose",
+            PasteFormat::Link => "Event Viewer help link",
         }
     }
 

@@ -48,6 +48,9 @@ pub(super) struct DocInfo {
     pub kind: u32,
 }
 
+/// The longest word given spelling help or split in two.
+const MAX_SPELLED: usize = 24;
+
 /// Separates the title from the symptoms in a head.
 pub(super) const HEAD_BREAK: u32 = u32::MAX;
 
@@ -175,7 +178,9 @@ impl Index {
     /// The archive's own word closest to `word` (one edit away, the most widespread), for
     /// "did you mean". `None` when the archive holds `word` or nothing near it.
     pub fn suggest(&self, word: &str) -> Option<String> {
-        if word.chars().count() < 4 || self.doc_count(&stem(word)) > 0 {
+        let n = word.chars().count();
+        // Longer words are pasted codes or noise, not typos; each length costs look-ups.
+        if !(4..=MAX_SPELLED).contains(&n) || self.doc_count(&stem(word)) > 0 {
             return None;
         }
         let chars: Vec<char> = word.chars().collect();
@@ -216,7 +221,10 @@ impl Index {
 
     /// Splits a word the archive lacks into two it has (`ccmail` → `cc mail`).
     pub fn split(&self, word: &str) -> Option<(String, String)> {
-        if word.len() < 5 || !word.is_ascii() || self.doc_count(&stem(word)) > 0 {
+        if !(5..=MAX_SPELLED).contains(&word.len())
+            || !word.is_ascii()
+            || self.doc_count(&stem(word)) > 0
+        {
             return None;
         }
         (2..word.len() - 1)

@@ -50,8 +50,8 @@ const STOPWORDS: &[&str] = &[
     "doesnt",
     "doing",
     "don",
-    "dont",
     "done",
+    "dont",
     "each",
     "even",
     "every",
@@ -481,7 +481,10 @@ mod tests {
         assert_eq!(q.groups.len(), 3);
 
         let q = parse("\"blue screen\" on my NT4 box");
-        assert_eq!(q.groups[0].alternatives, [vec!["blue", "screen"]]);
+        assert_eq!(
+            q.groups[0].alternatives,
+            [vec![stem("blue"), stem("screen")]]
+        );
         assert!(q.groups[0].quoted);
         let nt4 = &q.groups[1];
         assert_eq!(nt4.text, "nt4");

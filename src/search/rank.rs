@@ -19,6 +19,7 @@ const RERANK: usize = 100;
 /// Second-stage weights.
 const PHRASE_BONUS: f32 = 0.3;
 const CATALOGUE_PENALTY: f32 = 0.5;
+const QUOTED_BONUS: f32 = 1.0;
 /// Unknown words per query given spelling help.
 const MAX_CORRECTIONS: usize = 8;
 /// Query words that ask for a catalogue article.
@@ -161,7 +162,12 @@ fn accumulate(ix: &Index, resolved: &[(usize, Resolved)], acc: &mut Acc) {
                     + W_SYMPTOMS * f32::from(p.symptoms)
                     + f32::from(p.body);
                 let norm = K1 * (1.0 - B + B * ix.docs[d].len as f32 / ix.avg_len);
-                let s = alt_idf * tf * (K1 + 1.0) / (tf + norm);
+                let mut s = alt_idf * tf * (K1 + 1.0) / (tf + norm);
+                // Several words standing for one ("blue screen" for bsod) count in full only
+                // where the title or symptoms say them together.
+                if ids.len() > 1 && !holds_phrase(&ix.heads[d], ids) {
+                    s *= 0.5;
+                }
                 if best[d] == 0.0 {
                     touched.push(p.doc);
                 }
@@ -202,6 +208,11 @@ fn phrase_hits(head: &[u32], pairs: &[(u32, u32)]) -> usize {
         .map(|w| (w[0], w[1]))
         .collect();
     pairs.iter().filter(|p| present.contains(p)).count()
+}
+
+/// Whether an article's head holds `phrase` word for word.
+fn holds_phrase(head: &[u32], phrase: &[u32]) -> bool {
+    !phrase.is_empty() && head.windows(phrase.len()).any(|w| w == phrase)
 }
 
 /// Ranks `query` over `ix`: the page at `offset`, `limit` long.
@@ -260,15 +271,15 @@ pub fn rank(ix: &Index, query: &Query, filters: &Filters, offset: usize, limit: 
             / total_idf
     };
     let seq: Vec<Option<u32>> = query.sequence.iter().map(|w| ix.term_id(w)).collect();
-    let mut pairs: Vec<(u32, u32)> = seq
+    let pairs: Vec<(u32, u32)> = seq
         .windows(2)
         .filter_map(|w| Some((w[0]?, w[1]?)))
         .collect();
-    for (gi, r) in &resolved {
-        if query.groups[*gi].quoted {
-            pairs.extend(r.alternatives[0].0.windows(2).map(|w| (w[0], w[1])));
-        }
-    }
+    let quoted: Vec<Vec<u32>> = resolved
+        .iter()
+        .filter(|(gi, r)| query.groups[*gi].quoted && !r.alternatives.is_empty())
+        .map(|(_, r)| r.alternatives[0].0.clone())
+        .collect();
     let wants_catalogue = query
         .sequence
         .iter()
@@ -286,6 +297,12 @@ pub fn rank(ix: &Index, query: &Query, filters: &Filters, offset: usize, limit: 
                 + covered(acc.head[i])
                 + covered(acc.any[i]);
             s += PHRASE_BONUS * phrase_hits(&ix.heads[i], &pairs).min(3) as f32 / 3.0;
+            // A quoted phrase said as such in the title or symptoms, not just its words.
+            let said = quoted
+                .iter()
+                .filter(|p| holds_phrase(&ix.heads[i], p))
+                .count();
+            s += QUOTED_BONUS * said as f32 / quoted.len().max(1) as f32;
             if ix.docs[i].catalogue && !wants_catalogue {
                 s -= CATALOGUE_PENALTY;
             }
@@ -321,7 +338,7 @@ mod tests {
             title: title.into(),
             symptoms: symptoms.into(),
             body: body.into(),
-            category: if id % 2 == 0 { "even" } else { "odd" }.into(),
+            category: if id.is_multiple_of(2) { "even" } else { "odd" }.into(),
             catalogue,
             product: String::new(),
             kind: String::new(),

@@ -70,10 +70,7 @@ mod tests {
 
     #[test]
     fn marks_the_best_window() {
-        let stems: HashSet<String> = ["outlook", "attach"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let stems: HashSet<String> = ["outlook", "attachment"].iter().map(|s| stem(s)).collect();
         let text = format!(
             "{} Outlook fails on an attachment, then.",
             "pad ".repeat(40)

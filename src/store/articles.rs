@@ -387,6 +387,7 @@ async fn write_batch(
     let mut facets = Vec::new();
     let mut fts = Vec::with_capacity(batch.len());
     let mut sources = Vec::with_capacity(batch.len());
+    let mut diagnoses = Vec::with_capacity(batch.len());
     for b in batch {
         let (a, hash) = (&b.article, &b.content_hash);
         let id = a.id.0;
@@ -450,11 +451,15 @@ async fn write_batch(
         for k in &a.keywords {
             add_facet("keyword", k);
         }
+        diagnoses.push(serde_json::json!([
+            id,
+            serde_json::to_string(&kb::diagnose(a))?
+        ]));
         let (symptoms, body) = fts_columns(a);
         fts.push(serde_json::json!([id, a.title, symptoms, body]));
     }
 
-    let statements: [(&str, Vec<serde_json::Value>); 6] = [
+    let statements: [(&str, Vec<serde_json::Value>); 7] = [
         (
             "INSERT INTO articles (id, title, date, category, product, versions, os, kind, \
              keywords, applies_to, query_words, technology, issue_type, trailer, content_hash, \
@@ -493,6 +498,11 @@ async fn write_batch(
             "INSERT INTO article_sources (article_id, text_gz) \
              SELECT value ->> 0, unhex(value ->> 1) FROM json_each(?1)",
             sources,
+        ),
+        (
+            "INSERT INTO diagnoses (article_id, body) \
+             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+            diagnoses,
         ),
     ];
     for (sql, rows) in statements {

@@ -178,3 +178,73 @@ impl Store {
         )
     }
 }
+
+/// An article's product line and versions, for weighing the product and version sent with
+/// an event.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ArticleProduct {
+    /// The article.
+    #[sqlx(try_from = "i64")]
+    pub id: ArticleId,
+    /// The `PRODUCT` line.
+    pub product: String,
+    /// The `PROD/VER` line, e.g. `winnt:5.0,5.5`.
+    pub versions: String,
+    /// The "applies to" lines as a JSON array.
+    pub applies_to: String,
+}
+
+/// How an article quotes an event: the source as written and the description.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct EventQuote {
+    /// The quoting article.
+    #[sqlx(try_from = "i64")]
+    pub article_id: ArticleId,
+    /// The source as written.
+    pub source: Option<String>,
+    /// The folded source; '' when none.
+    pub source_key: String,
+    /// The quoted description.
+    pub description: Option<String>,
+}
+
+impl Store {
+    /// The product and versions of each of `ids` that is in the archive.
+    pub async fn article_products(
+        &self,
+        ids: &[ArticleId],
+    ) -> Result<Vec<ArticleProduct>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<u32> = ids.iter().map(|id| id.0).collect();
+        Ok(sqlx::query_as(
+            "SELECT id, product, versions, applies_to FROM articles \
+             WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )
+        .bind(serde_json::to_string(&list)?)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Every quote of event `event_id` in the articles `ids`, in article and quote order.
+    pub async fn event_quotes(
+        &self,
+        event_id: i64,
+        ids: &[ArticleId],
+    ) -> Result<Vec<EventQuote>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<u32> = ids.iter().map(|id| id.0).collect();
+        Ok(sqlx::query_as(
+            "SELECT article_id, source, source_key, description FROM events \
+             WHERE event_id = ?1 AND article_id IN (SELECT value FROM json_each(?2)) \
+             ORDER BY article_id, ord",
+        )
+        .bind(event_id)
+        .bind(serde_json::to_string(&list)?)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -2,6 +2,7 @@
 
 mod articles;
 mod browse;
+mod diagnoses;
 mod error;
 mod events;
 mod search;
@@ -13,7 +14,9 @@ pub use articles::{
 };
 pub use browse::{CategoryCount, DatedSummary, KindCount};
 pub use error::StoreError;
-pub use events::{EventArticle, EventCandidate, EventIdCount, SourceCount};
+pub use events::{
+    ArticleProduct, EventArticle, EventCandidate, EventIdCount, EventQuote, SourceCount,
+};
 pub use search::{
     MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage, fts_query,
 };

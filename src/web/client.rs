@@ -43,7 +43,7 @@ impl Client {
 }
 
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get_all(name).iter().last()?.to_str().ok()
+    headers.get_all(name).iter().next_back()?.to_str().ok()
 }
 
 /// The last address of the last `X-Forwarded-For`: the one our proxy appended. Earlier
@@ -93,7 +93,9 @@ mod tests {
             ("x-forwarded-for", "6.6.6.6, 192.0.2.7"),
             ("x-forwarded-proto", "https"),
         ];
-        let cases: &[(Option<&str>, &[(&str, &str)], &str, bool)] = &[
+        /// Peer, headers, the client's address, whether over HTTPS.
+        type Case<'a> = (Option<&'a str>, &'a [(&'a str, &'a str)], &'a str, bool);
+        let cases: &[Case] = &[
             (Some("10.0.0.1:5000"), &fwd, "192.0.2.7", true),
             (Some("10.0.0.1:5000"), &[], "10.0.0.1", false),
             (

@@ -9,6 +9,7 @@ pub mod client;
 mod error;
 mod errors;
 mod events;
+mod eventviewer;
 mod extract;
 mod guard;
 mod limits;
@@ -21,6 +22,7 @@ mod state;
 mod wizard;
 
 pub use error::{ApiError, WebError};
+pub use eventviewer::{BadPublicUrl, PublicUrl};
 pub use server::{ServeOptions, serve};
 pub use staff::{StaffAuth, StaffSession, StaffSetupError};
 pub use state::{AppState, Config};
@@ -47,6 +49,8 @@ pub fn app(state: AppState) -> Router {
         .merge(articles::router())
         .merge(browse::router())
         .merge(events::router())
+        // Its Troubleshoot buttons start sessions: the wizard's guard applies.
+        .merge(guard::wizard(eventviewer::router(), &state))
         .merge(matching::router())
         .merge(guard::wizard(wizard::router(), &state))
         .merge(staff::router(&state))

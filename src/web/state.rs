@@ -3,6 +3,7 @@
 //! files import state from here, not from the file that imports them.
 
 use super::cache::PageCache;
+use super::eventviewer::PublicUrl;
 use super::limits::Limits;
 use super::staff::StaffAuth;
 use crate::matcher::Matcher;
@@ -24,6 +25,9 @@ pub struct Config {
     /// Wizard sessions one client may start per minute (a burst of as many, refilled
     /// evenly); 0 turns the limit off.
     pub sessions_per_minute: u32,
+    /// This server's address as users reach it, for Event Viewer's registry file; `None`
+    /// takes it from each request's `Host`.
+    pub public_url: Option<PublicUrl>,
 }
 
 impl Default for Config {
@@ -33,6 +37,7 @@ impl Default for Config {
             staff: None,
             trusted_proxies: Vec::new(),
             sessions_per_minute: 60,
+            public_url: None,
         }
     }
 }

@@ -5,7 +5,8 @@ use super::extract::{ApiJson, HtmlForm};
 use super::{ApiError, AppState, WebError};
 use crate::kb::ArticleId;
 use crate::wizard::{
-    CauseRef, HistoryStep, ItemKind, Session, SessionId, StepKind, Wizard, WizardError, WizardStep,
+    CauseRef, ChecklistItem, HistoryStep, ItemKind, Session, SessionId, StepKind, Wizard,
+    WizardError, WizardStep,
 };
 use askama::Template;
 use axum::extract::{Path, State};
@@ -321,6 +322,7 @@ struct OptionView {
 struct ItemView {
     kind: &'static str,
     number: String,
+    depth: u8,
     text: String,
 }
 
@@ -348,6 +350,14 @@ struct WizardPage {
     cause: Option<CauseRef>,
     section: String,
     items: Vec<ItemView>,
+    summary: String,
+    message: Option<String>,
+    explanation: String,
+    note: String,
+    branch: String,
+    /// Whether the answers are repeated above a long fix, so they are reachable without
+    /// scrolling past it on a phone.
+    answers_above: bool,
     options: Vec<OptionView>,
     can_back: bool,
     answer: String,
@@ -356,6 +366,21 @@ struct WizardPage {
     transcript: Option<String>,
     outcome: String,
     history: Vec<HistoryView>,
+}
+
+fn item_view(i: &ChecklistItem) -> ItemView {
+    ItemView {
+        kind: match i.kind {
+            ItemKind::Step => "step",
+            ItemKind::Bullet => "bullet",
+            ItemKind::Text => "text",
+            ItemKind::Pre => "pre",
+            ItemKind::Heading => "heading",
+        },
+        number: i.number.map(|n| format!("{n}.")).unwrap_or_default(),
+        depth: i.depth,
+        text: i.text.clone(),
+    }
 }
 
 fn render(session: &Session, shown: &HistoryStep) -> Result<String, WebError> {
@@ -386,19 +411,13 @@ fn render(session: &Session, shown: &HistoryStep) -> Result<String, WebError> {
         recognised: step.recognised.clone(),
         cause: step.cause.clone(),
         section: step.section.clone().unwrap_or_default(),
-        items: step
-            .items
-            .iter()
-            .map(|i| ItemView {
-                kind: match i.kind {
-                    ItemKind::Step => "step",
-                    ItemKind::Bullet => "bullet",
-                    ItemKind::Text => "text",
-                },
-                number: i.number.map(|n| format!("{n}.")).unwrap_or_default(),
-                text: i.text.clone(),
-            })
-            .collect(),
+        items: step.items.iter().map(item_view).collect(),
+        summary: step.summary.clone().unwrap_or_default(),
+        message: step.message.clone(),
+        explanation: step.explanation.clone().unwrap_or_default(),
+        note: step.note.clone().unwrap_or_default(),
+        branch: step.branch.clone().unwrap_or_default(),
+        answers_above: !step.items.is_empty(),
         options: step
             .options
             .iter()

@@ -1,12 +1,14 @@
 //! The walk itself: starting sessions, answering steps (validated, then stored in one
 //! transaction), going back, and reading sessions back with their history.
 
-use super::article::{causes, resolution_checklist, symptom};
+use super::article::symptom;
 use super::honest;
-use super::related::{Feedback, related_candidates};
+use super::plan::{self, Built, Ctx, RelatedWhy, Walk};
+use super::related::{Feedback, RelatedInputs, SIBLING_TIER, related_candidates};
+use super::steps::{back_option, empty as empty_step};
 use super::transcript::{self, Header};
-use super::{Answer, CauseRef, Known, SessionId, StepKind, StepOption, WizardError, WizardStep};
-use crate::kb::{self, Article, ArticleId};
+use super::{Answer, Known, SessionId, StepKind, StepOption, WizardError, WizardStep};
+use crate::kb::{self, Article, ArticleId, Diagnosis};
 use crate::matcher::{Matcher, describe_pasted};
 use crate::paste::PastedEvent;
 use crate::store::{Advance, NewSession, NewStep, SessionRow, Store};
@@ -15,31 +17,8 @@ use std::collections::HashMap;
 
 /// Candidates offered on a choose_article step.
 const CANDIDATES: usize = 8;
-/// Articles offered on a related step.
-const RELATED: usize = 10;
-
-/// What the walk has learnt so far, stored with each step so `back` restores it exactly.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Walk {
-    /// Articles chosen so far, in order (never offered again as related).
-    #[serde(default)]
-    considered: Vec<ArticleId>,
-    /// The current article's cause indexes in the order they are asked.
-    #[serde(default)]
-    causes: Vec<usize>,
-    /// Which of `causes` is being asked.
-    #[serde(default)]
-    position: usize,
-    /// Whether any cause of the current article was answered `unsure`.
-    #[serde(default)]
-    unsure: bool,
-    /// The step `back` returns to; `None` on the first step.
-    #[serde(default)]
-    back_to: Option<i64>,
-    /// What the session knows without asking: product, version, the recognised event.
-    #[serde(default)]
-    known: Known,
-}
+/// Articles offered on a related step beyond those the article cites.
+const RELATED_MORE: usize = 10;
 
 /// A step row's JSON: the step as shown and the walk behind it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -191,13 +170,12 @@ impl<'a> Wizard<'a> {
     ) -> Result<SessionId, WizardError> {
         let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
         let key = article_event_key(&article);
-        let feedback = self.feedback(key.as_deref()).await?;
         let recognised: Vec<String> = known.event.iter().cloned().collect();
         let walk = Walk {
             known,
             ..Walk::default()
         };
-        let next = enter_article(&article, walk, &feedback);
+        let next = self.enter(&article, walk, key.as_deref(), None).await?;
         let id_text = id.to_string();
         self.create_with_walk("article", &id_text, &recognised, key, next)
             .await
@@ -295,71 +273,114 @@ impl<'a> Wizard<'a> {
 
     async fn transition(&self, session: &Session, answer: Answer) -> Result<Next, WizardError> {
         let current = session.current();
-        let here = current.n;
         let mut walk = current.walk.clone();
-        walk.back_to = Some(here);
+        walk.back_to = Some(current.n);
         let key = session.row.event_key.clone();
         let step = &current.step;
-        let this_article = match step.article {
-            Some(id) => Some(self.article(id).await?.ok_or(WizardError::NoArticle(id))?),
-            None => None,
+        let invalid = || WizardError::InvalidAnswer {
+            answer: answer.value(),
+            valid: step.valid_answers(),
         };
-        let next = match (step.kind, answer, &this_article) {
-            (StepKind::ChooseArticle | StepKind::Related, Answer::Article(id), _) => {
+        match (step.kind, answer) {
+            (StepKind::ChooseArticle | StepKind::Related, Answer::Article(id)) => {
                 let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
                 let key = key.or_else(|| article_event_key(&article));
-                let feedback = self.feedback(key.as_deref()).await?;
-                enter_article(&article, walk, &feedback)
+                let confirmed = self.paste_confirms(session, &article);
+                self.enter(&article, walk, key.as_deref(), confirmed).await
             }
-            (StepKind::ChooseArticle | StepKind::Related, Answer::None, _) => {
-                let steps: Vec<(&WizardStep, Option<&str>)> = session
-                    .steps
-                    .iter()
-                    .map(|s| {
-                        let a = if s.n == here {
-                            Some("none")
-                        } else {
-                            s.answer.as_deref()
-                        };
-                        (&s.step, a)
-                    })
-                    .collect();
-                let text = transcript::transcript(&session.header(Some("escalated")), &steps);
-                Next {
+            (StepKind::ChooseArticle | StepKind::Related, Answer::None) => {
+                let text = escalation_transcript(session, current.n);
+                Ok(Next {
                     step: escalated_step(text),
                     walk,
+                })
+            }
+            (_, a) => {
+                let id = step.article.ok_or_else(invalid)?;
+                let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
+                let diag = self.diagnosis(&article).await?;
+                let ctx = Ctx {
+                    article: &article,
+                    diag: &diag,
+                };
+                if matches!(step.kind, StepKind::TryResolution | StepKind::TryWorkaround)
+                    && a == Answer::Fixed
+                {
+                    return Ok(Next {
+                        step: resolved_step(&article, step.cause.clone()),
+                        walk,
+                    });
                 }
+                let built = plan::answer(ctx, step, walk, a).ok_or_else(invalid)?;
+                self.finish(ctx, built, key.as_deref()).await
             }
-            (StepKind::CheckCause, Answer::Yes, Some(article)) => {
-                let index = step.cause.as_ref().map(|c| c.index);
-                resolution_step(article, index, walk)
-            }
-            (StepKind::CheckCause, Answer::No | Answer::Unsure, Some(article)) => {
-                walk.unsure |= answer == Answer::Unsure;
-                walk.position += 1;
-                if walk.position < walk.causes.len() {
-                    cause_step(article, walk)
-                } else if walk.unsure {
-                    resolution_step(article, None, walk)
-                } else {
-                    self.related_step(article, walk, key.as_deref()).await?
-                }
-            }
-            (StepKind::TryResolution, Answer::Fixed, Some(article)) => Next {
-                step: resolved_step(article, step.cause.clone()),
-                walk,
-            },
-            (StepKind::TryResolution, Answer::NotFixed, Some(article)) => {
-                self.related_step(article, walk, key.as_deref()).await?
-            }
-            _ => {
-                return Err(WizardError::InvalidAnswer {
-                    answer: answer.value(),
-                    valid: step.valid_answers(),
-                });
-            }
+        }
+    }
+
+    /// Enters an article: its plan, with the causes ordered by past outcomes.
+    async fn enter(
+        &self,
+        article: &Article,
+        walk: Walk,
+        key: Option<&str>,
+        confirmed: Option<String>,
+    ) -> Result<Next, WizardError> {
+        let diag = self.diagnosis(article).await?;
+        let feedback = self.feedback(key).await?;
+        let mut order: Vec<usize> = (0..diag.causes.len()).collect();
+        feedback.order_causes(article.id, &mut order);
+        let first = walk.considered.is_empty();
+        let ctx = Ctx {
+            article,
+            diag: &diag,
         };
-        Ok(next)
+        let built = plan::enter(ctx, walk, order, confirmed, first);
+        self.finish(ctx, built, key).await
+    }
+
+    /// A built step as is, or the related step it asks for.
+    async fn finish(
+        &self,
+        ctx: Ctx<'_>,
+        built: Built,
+        key: Option<&str>,
+    ) -> Result<Next, WizardError> {
+        match built {
+            Built::Step(step, walk) => Ok(Next { step, walk }),
+            Built::Related(walk, why) => self.related_step(ctx.article, walk, key, why).await,
+        }
+    }
+
+    /// "Your pasted event matches ..." when the session's paste quotes one of the article's
+    /// events verbatim (same id and source, and its description's words).
+    fn paste_confirms(&self, session: &Session, article: &Article) -> Option<String> {
+        // Only the first article chosen answers the paste (back to the start counts).
+        if session.row.origin != "paste" || !session.current().walk.considered.is_empty() {
+            return None;
+        }
+        let key = session.row.event_key.as_deref()?;
+        let flat = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let pasted = flat(&session.row.input);
+        article.events.iter().find_map(|e| {
+            let same = event_key(e.event_id, e.source.as_deref()) == key;
+            let described = e
+                .description
+                .as_deref()
+                .is_none_or(|d| pasted.contains(&flat(d).chars().take(60).collect::<String>()));
+            (same && described).then(|| {
+                format!(
+                    "Your pasted event {} from {} matches the one this article describes, so \
+                     the symptom is confirmed.",
+                    e.event_id,
+                    e.source.as_deref().unwrap_or("the same source")
+                )
+            })
+        })
     }
 
     async fn advance(
@@ -476,11 +497,11 @@ impl<'a> Wizard<'a> {
         article: &Article,
         walk: Walk,
         key: Option<&str>,
+        why: RelatedWhy,
     ) -> Result<Next, WizardError> {
         let key = key
             .map(str::to_string)
             .or_else(|| article_event_key(article));
-        let feedback = self.feedback(key.as_deref()).await?;
         let cited: Vec<ArticleId> = article.references.iter().map(|r| r.id).collect();
         let present: HashMap<ArticleId, String> = self
             .store
@@ -489,7 +510,6 @@ impl<'a> Wizard<'a> {
             .into_iter()
             .map(|s| (s.id, s.title))
             .collect();
-        let citing = self.store.referenced_by(article.id).await?;
         let source_key = key
             .as_deref()
             .and_then(|k| k.split_once(':'))
@@ -502,51 +522,52 @@ impl<'a> Wizard<'a> {
             ),
             None => (Vec::new(), None),
         };
-        let candidates = related_candidates(
-            article,
-            &present,
-            &citing,
-            &same_source,
-            source_name.as_deref(),
-            &walk.considered,
-            &feedback,
-        );
-        let mut options = Vec::new();
-        for c in candidates.into_iter().take(RELATED) {
-            options.push(StepOption {
+        let inputs = RelatedInputs {
+            present,
+            citing: self.store.referenced_by(article.id).await?,
+            siblings: self.store.same_title(article.id, 10).await?,
+            same_source,
+            source: source_name,
+        };
+        let feedback = self.feedback(key.as_deref()).await?;
+        let mut candidates = related_candidates(article, &inputs, &walk.considered, &feedback);
+        // Catalogue articles (bug-fix lists, READMEs) last: offered only when nothing else is.
+        let ids: Vec<ArticleId> = candidates.iter().map(|c| c.id).collect();
+        let catalogue = self.store.catalogue_ids(&ids).await?;
+        candidates.sort_by_key(|c| catalogue.contains(&c.id));
+        if why == RelatedWhy::OtherVersion {
+            // Other versions of the same problem first.
+            candidates.sort_by_key(|c| (catalogue.contains(&c.id), c.tier != SIBLING_TIER));
+        }
+        let cited_tiers = candidates.iter().filter(|c| c.tier <= 1).count();
+        let options: Vec<StepOption> = candidates
+            .into_iter()
+            .take(cited_tiers.max(RELATED_MORE))
+            .map(|c| StepOption {
                 value: c.id.to_string(),
                 label: format!("{}: {}", c.id, c.title),
                 article: Some(c.id),
                 detail: Some(c.why),
                 reasons: Vec::new(),
                 confidence: None,
-            });
-        }
-        let prompt = if options.is_empty() {
-            "The article names no other article to try. Hand this to the helpdesk?".to_string()
-        } else {
-            "That did not fix it. Which of these articles should we try next?".to_string()
-        };
-        options.push(StepOption::keyword(
-            "none",
-            "None of these: hand this to the helpdesk",
-        ));
-        options.push(back_option());
+            })
+            .collect();
         Ok(Next {
-            step: WizardStep {
-                kind: StepKind::Related,
-                article: Some(article.id),
-                title: Some(article.title.clone()),
-                prompt,
-                options,
-                ..empty_step(StepKind::Related)
-            },
+            step: related_step(article, options, &why),
             walk,
         })
     }
 
     async fn article(&self, id: ArticleId) -> Result<Option<Article>, WizardError> {
         Ok(self.store.article(id).await?.map(|s| s.article))
+    }
+
+    /// The article's stored diagnosis; read afresh only when the database predates them.
+    async fn diagnosis(&self, article: &Article) -> Result<Diagnosis, WizardError> {
+        Ok(match self.store.diagnosis(article.id).await? {
+            Some(d) => d,
+            None => kb::diagnose(article),
+        })
     }
 
     async fn symptom_of(&self, id: ArticleId) -> Result<Option<String>, WizardError> {
@@ -577,26 +598,6 @@ fn new_step(step: &WizardStep, walk: &Walk) -> Result<NewStep, WizardError> {
     })
 }
 
-fn back_option() -> StepOption {
-    StepOption::keyword("back", "Back")
-}
-
-fn empty_step(kind: StepKind) -> WizardStep {
-    WizardStep {
-        kind,
-        article: None,
-        title: None,
-        prompt: String::new(),
-        options: Vec::new(),
-        recognised: Vec::new(),
-        query: None,
-        cause: None,
-        section: None,
-        items: Vec::new(),
-        transcript: None,
-    }
-}
-
 /// The choose_article step over `options` (articles), with "none" and, when possible, back.
 fn choose_step(
     mut options: Vec<StepOption>,
@@ -625,118 +626,7 @@ fn choose_step(
     }
 }
 
-/// The first step about an article: its causes one by one when it lists several, else
-/// straight to its fix.
-fn enter_article(article: &Article, mut walk: Walk, feedback: &Feedback) -> Next {
-    if !walk.considered.contains(&article.id) {
-        walk.considered.push(article.id);
-    }
-    let listed = causes(article);
-    walk.position = 0;
-    walk.unsure = false;
-    walk.causes = Vec::new();
-    if listed.len() >= 2 {
-        let mut order: Vec<usize> = (0..listed.len()).collect();
-        feedback.order_causes(article.id, &mut order);
-        walk.causes = order;
-        cause_step(article, walk)
-    } else {
-        resolution_step(article, None, walk)
-    }
-}
-
-fn with_back(mut options: Vec<StepOption>, walk: &Walk) -> Vec<StepOption> {
-    if walk.back_to.is_some() {
-        options.push(back_option());
-    }
-    options
-}
-
-fn cause_step(article: &Article, walk: Walk) -> Next {
-    let listed = causes(article);
-    let index = walk.causes.get(walk.position).copied().unwrap_or(0);
-    let text = listed
-        .get(index)
-        .map(|c| c.text.clone())
-        .unwrap_or_default();
-    let options = with_back(
-        vec![
-            StepOption::keyword("yes", "Yes, this applies"),
-            StepOption::keyword("no", "No"),
-            StepOption::keyword("unsure", "Not sure"),
-        ],
-        &walk,
-    );
-    Next {
-        step: WizardStep {
-            article: Some(article.id),
-            title: Some(article.title.clone()),
-            prompt: "Does this apply?".into(),
-            options,
-            cause: Some(CauseRef {
-                index,
-                number: walk.position + 1,
-                total: listed.len(),
-                text,
-            }),
-            ..empty_step(StepKind::CheckCause)
-        },
-        walk,
-    }
-}
-
-/// The fix to try: the cause's own fix text when the article gives one right after it,
-/// else the article's RESOLUTION / WORKAROUND / MORE INFORMATION as a checklist.
-fn resolution_step(article: &Article, cause: Option<usize>, walk: Walk) -> Next {
-    let listed = causes(article);
-    let cause = cause.and_then(|i| listed.get(i));
-    let (section, items) = match cause.and_then(|c| c.fix.clone()) {
-        Some(fix) => (
-            None,
-            vec![super::ChecklistItem {
-                kind: super::ItemKind::Text,
-                number: None,
-                text: fix,
-            }],
-        ),
-        None => match resolution_checklist(article) {
-            Some((heading, items)) => (Some(heading), items),
-            None => (None, Vec::new()),
-        },
-    };
-    let prompt = if items.is_empty() {
-        "The article gives no steps to follow; read it, then: did it fix the problem?"
-    } else {
-        "Work through these steps. Did this fix it?"
-    };
-    let options = with_back(
-        vec![
-            StepOption::keyword("fixed", "Yes, it is fixed"),
-            StepOption::keyword("not_fixed", "No, it still fails"),
-        ],
-        &walk,
-    );
-    Next {
-        step: WizardStep {
-            article: Some(article.id),
-            title: Some(article.title.clone()),
-            prompt: prompt.into(),
-            options,
-            cause: cause.map(|c| CauseRef {
-                index: c.index,
-                number: walk.position + 1,
-                total: listed.len(),
-                text: c.text.clone(),
-            }),
-            section,
-            items,
-            ..empty_step(StepKind::TryResolution)
-        },
-        walk,
-    }
-}
-
-fn resolved_step(article: &Article, cause: Option<CauseRef>) -> WizardStep {
+fn resolved_step(article: &Article, cause: Option<super::CauseRef>) -> WizardStep {
     WizardStep {
         article: Some(article.id),
         title: Some(article.title.clone()),
@@ -757,6 +647,59 @@ fn escalated_step(transcript: String) -> WizardStep {
         transcript: Some(transcript),
         ..empty_step(StepKind::Escalated)
     }
+}
+
+/// The related step: the articles with why each is offered, "none" and back.
+fn related_step(article: &Article, mut options: Vec<StepOption>, why: &RelatedWhy) -> WizardStep {
+    let next = if options.is_empty() {
+        "The article names no other article to try. Hand this to the helpdesk?"
+    } else {
+        "Which of these articles should we try next?"
+    };
+    let prompt = match why {
+        RelatedWhy::NotFixed => format!("That did not fix it. {next}"),
+        RelatedWhy::OtherProblem => {
+            format!(
+                "Then {} is probably about another problem. {next}",
+                article.id
+            )
+        }
+        RelatedWhy::OtherVersion => format!(
+            "{} is about other versions. Articles on the same problem for other versions \
+             come first. {next}",
+            article.id
+        ),
+        RelatedWhy::NoFix(reason) => format!("{reason} {next}"),
+    };
+    options.push(StepOption::keyword(
+        "none",
+        "None of these: hand this to the helpdesk",
+    ));
+    options.push(back_option());
+    WizardStep {
+        article: Some(article.id),
+        title: Some(article.title.clone()),
+        prompt,
+        options,
+        ..empty_step(StepKind::Related)
+    }
+}
+
+/// The transcript as it stands when `here` is answered "none".
+fn escalation_transcript(session: &Session, here: i64) -> String {
+    let steps: Vec<(&WizardStep, Option<&str>)> = session
+        .steps
+        .iter()
+        .map(|s| {
+            let a = if s.n == here {
+                Some("none")
+            } else {
+                s.answer.as_deref()
+            };
+            (&s.step, a)
+        })
+        .collect();
+    transcript::transcript(&session.header(Some("escalated")), &steps)
 }
 
 /// "Event 68 from MSExchangeCCMC, Error (KB article layout)".

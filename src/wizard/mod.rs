@@ -8,10 +8,13 @@ pub mod article;
 pub mod flow;
 mod honest;
 pub mod known;
+pub mod plan;
 pub mod related;
+pub mod steps;
 pub mod transcript;
 
-pub use article::{Cause, ChecklistItem, ItemKind, causes, resolution_checklist, symptom};
+pub use crate::kb::diagnosis::{FixItem as ChecklistItem, ItemKind};
+pub use article::symptom;
 pub use flow::{HistoryStep, Session, Wizard};
 pub use known::Known;
 pub use related::{Feedback, RelatedCandidate, related_candidates};
@@ -67,10 +70,18 @@ impl FromStr for SessionId {
 pub enum StepKind {
     /// Which article describes the problem.
     ChooseArticle,
+    /// Is this the message you see?
+    CheckSymptom,
+    /// Are you running an affected version?
+    CheckVersion,
     /// Does this cause apply?
     CheckCause,
+    /// Which branch of the fix applies?
+    ChooseBranch,
     /// Did this fix it?
     TryResolution,
+    /// Did this workaround help?
+    TryWorkaround,
     /// Which article the current one names to try next.
     Related,
     /// Fixed: the end.
@@ -84,8 +95,12 @@ impl StepKind {
     pub fn as_str(self) -> &'static str {
         match self {
             StepKind::ChooseArticle => "choose_article",
+            StepKind::CheckSymptom => "check_symptom",
+            StepKind::CheckVersion => "check_version",
             StepKind::CheckCause => "check_cause",
+            StepKind::ChooseBranch => "choose_branch",
             StepKind::TryResolution => "try_resolution",
+            StepKind::TryWorkaround => "try_workaround",
             StepKind::Related => "related",
             StepKind::Resolved => "resolved",
             StepKind::Escalated => "escalated",
@@ -96,8 +111,12 @@ impl StepKind {
     pub fn label(self) -> &'static str {
         match self {
             StepKind::ChooseArticle => "choose an article",
+            StepKind::CheckSymptom => "confirm the symptom",
+            StepKind::CheckVersion => "check the version",
             StepKind::CheckCause => "check a cause",
+            StepKind::ChooseBranch => "choose what applies",
             StepKind::TryResolution => "try the fix",
+            StepKind::TryWorkaround => "try the workaround",
             StepKind::Related => "related articles",
             StepKind::Resolved => "resolved",
             StepKind::Escalated => "escalated",
@@ -118,6 +137,8 @@ pub enum Answer {
     No,
     /// Cannot tell whether the cause applies.
     Unsure,
+    /// This branch of the fix (0-based; written `branch_1` for the first).
+    Branch(usize),
     /// The fix worked.
     Fixed,
     /// The fix did not work.
@@ -135,6 +156,7 @@ impl Answer {
             Answer::Yes => "yes".into(),
             Answer::No => "no".into(),
             Answer::Unsure => "unsure".into(),
+            Answer::Branch(i) => format!("branch_{}", i + 1),
             Answer::Fixed => "fixed".into(),
             Answer::NotFixed => "not_fixed".into(),
             Answer::Back => "back".into(),
@@ -156,7 +178,16 @@ impl FromStr for Answer {
             "fixed" => Answer::Fixed,
             "not_fixed" | "not-fixed" => Answer::NotFixed,
             "back" => Answer::Back,
-            _ => Answer::Article(t.parse().map_err(|_| ())?),
+            _ => match t
+                .strip_prefix("branch_")
+                .or_else(|| t.strip_prefix("branch-"))
+            {
+                Some(n) => match n.parse::<usize>() {
+                    Ok(n) if n >= 1 => Answer::Branch(n - 1),
+                    _ => return Err(()),
+                },
+                None => Answer::Article(t.parse().map_err(|_| ())?),
+            },
         })
     }
 }
@@ -242,6 +273,24 @@ pub struct WizardStep {
     /// The helpdesk transcript (escalated).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub transcript: Option<String>,
+    /// The symptom in a sentence or two (check_symptom).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub summary: Option<String>,
+    /// The event or error message to recognise, line by line (check_symptom).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message: Option<String>,
+    /// Why the problem happens, when the article's cause is not something to check.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub explanation: Option<String>,
+    /// What was settled without asking ("Your pasted event matches the article's").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+    /// The index of the fix shown or chosen among (choose_branch, try_*).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fix: Option<usize>,
+    /// The branch chosen, by its label (try_*).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub branch: Option<String>,
 }
 
 impl WizardStep {
@@ -305,10 +354,13 @@ mod tests {
             ("none", Answer::None),
             ("back", Answer::Back),
             ("q168465", Answer::Article(ArticleId(168465))),
+            ("branch_2", Answer::Branch(1)),
         ] {
             assert_eq!(text.parse::<Answer>(), Ok(want), "{text}");
         }
         assert_eq!(Answer::Article(ArticleId(168465)).value(), "Q168465");
+        assert_eq!(Answer::Branch(0).value(), "branch_1");
+        assert!("branch_0".parse::<Answer>().is_err());
         assert!("maybe".parse::<Answer>().is_err());
         assert!("".parse::<Answer>().is_err());
     }

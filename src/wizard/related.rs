@@ -60,21 +60,40 @@ pub struct RelatedCandidate {
     pub tier: u8,
 }
 
-/// The articles to offer after `article`'s fix failed: the ones it says to troubleshoot "in
-/// the same way" as, then those it cites under MORE INFORMATION, then its other citations,
-/// then the articles citing it, then articles about the same event source. Only articles
-/// in `present` (id → title: those in the archive), none of `exclude`, each once; within a
-/// tier the ones that resolved more past sessions first, then the article's own order.
+/// What the store knows around an article, for [`related_candidates`].
+#[derive(Debug, Clone, Default)]
+pub struct RelatedInputs {
+    /// Cited articles that are in the archive: id → title.
+    pub present: HashMap<ArticleId, String>,
+    /// Articles citing this one.
+    pub citing: Vec<Summary>,
+    /// Articles with the same title: the same problem for other versions.
+    pub siblings: Vec<Summary>,
+    /// Articles about events from the same source.
+    pub same_source: Vec<Summary>,
+    /// That source's name.
+    pub source: Option<String>,
+}
+
+/// The tier of articles on the same problem for other versions.
+pub const SIBLING_TIER: u8 = 2;
+
+/// Sections whose citations are part of the fix.
+const FIX_SECTIONS: &[&str] = &["RESOLUTION", "WORKAROUND", "STATUS"];
+
+/// The articles to offer after `article`'s fix failed: those it says to troubleshoot "in
+/// the same way" as and those cited in its fix, then its other citations, then the same
+/// problem for other versions, then the articles citing it, then articles about the same
+/// event source. Only articles in the archive, none of `exclude`, each once; within a tier
+/// the ones that resolved more past sessions first, then the article's own order.
 pub fn related_candidates(
     article: &Article,
-    present: &HashMap<ArticleId, String>,
-    citing: &[Summary],
-    same_source: &[Summary],
-    source: Option<&str>,
+    inputs: &RelatedInputs,
     exclude: &[ArticleId],
     feedback: &Feedback,
 ) -> Vec<RelatedCandidate> {
     let mut out: Vec<RelatedCandidate> = Vec::new();
+    let present = &inputs.present;
     let mut offer = |id: ArticleId, title: Option<&str>, why: String, tier: u8| {
         if id == article.id || exclude.contains(&id) || out.iter().any(|c| c.id == id) {
             return;
@@ -90,44 +109,36 @@ pub fn related_candidates(
         });
     };
     for id in same_way_citations(article) {
-        if present.contains_key(&id) {
+        let why = format!("{} says to troubleshoot this in the same way", article.id);
+        offer(id, None, why, 0);
+    }
+    for r in &article.references {
+        if FIX_SECTIONS.iter().any(|s| r.section.contains(s)) {
             offer(
-                id,
+                r.id,
                 None,
-                format!("{} says to troubleshoot this in the same way", article.id),
+                format!("cited in {}'s {}", article.id, r.section),
                 0,
             );
         }
     }
-    for r in article
-        .references
-        .iter()
-        .filter(|r| r.section.contains("MORE INFORMATION"))
-    {
-        if present.contains_key(&r.id) {
-            offer(
-                r.id,
-                None,
-                format!("cited by {} under MORE INFORMATION", article.id),
-                1,
-            );
-        }
-    }
     for r in &article.references {
-        if present.contains_key(&r.id) {
-            offer(
-                r.id,
-                None,
-                format!("cited by {} under {}", article.id, r.section),
-                2,
-            );
-        }
+        offer(
+            r.id,
+            None,
+            format!("cited by {} under {}", article.id, r.section),
+            1,
+        );
     }
-    for s in citing {
+    for s in &inputs.siblings {
+        let why = "the same problem, written up for other versions".to_string();
+        offer(s.id, Some(&s.title), why, SIBLING_TIER);
+    }
+    for s in &inputs.citing {
         offer(s.id, Some(&s.title), format!("cites {}", article.id), 3);
     }
-    let source = source.unwrap_or("the same source");
-    for s in same_source {
+    let source = inputs.source.as_deref().unwrap_or("the same source");
+    for s in &inputs.same_source {
         offer(
             s.id,
             Some(&s.title),
@@ -169,7 +180,7 @@ mod tests {
                 Reference {
                     id: ArticleId(25),
                     title: None,
-                    section: "CAUSE".into(),
+                    section: "RESOLUTION".into(),
                 },
                 Reference {
                     id: ArticleId(30),
@@ -207,26 +218,25 @@ mod tests {
         let same = [summary(50), summary(10), summary(41)];
         let none = Feedback::default();
         let ids = |c: Vec<RelatedCandidate>| c.into_iter().map(|c| c.id.0).collect::<Vec<_>>();
-        let got = related_candidates(&article(), &present, &citing, &same, None, &[], &none);
-        assert_eq!(ids(got), [30, 20, 25, 40, 50, 41]);
-        let got = related_candidates(
-            &article(),
-            &present,
-            &citing,
-            &same,
-            None,
-            &[ArticleId(30)],
-            &none,
-        );
-        assert_eq!(ids(got), [20, 25, 40, 50, 41]);
-        // Q25 resolved past sessions: it moves ahead of Q20 within its tier, not beyond.
+        let inputs = RelatedInputs {
+            present,
+            citing: citing.to_vec(),
+            siblings: vec![summary(60)],
+            same_source: same.to_vec(),
+            source: None,
+        };
+        let got = related_candidates(&article(), &inputs, &[], &none);
+        assert_eq!(ids(got), [30, 25, 20, 60, 40, 50, 41]);
+        let got = related_candidates(&article(), &inputs, &[ArticleId(30)], &none);
+        assert_eq!(ids(got), [25, 20, 60, 40, 50, 41]);
+        // Q25 resolved past sessions: it moves ahead of Q30 within its tier, not beyond.
         let fb = Feedback::from_counts(&[ResolutionCount {
             article: 25,
             cause: None,
             sessions: 2,
         }]);
-        let got = related_candidates(&article(), &present, &citing, &same, None, &[], &fb);
-        assert_eq!(ids(got), [30, 25, 20, 40, 50, 41]);
+        let got = related_candidates(&article(), &inputs, &[], &fb);
+        assert_eq!(ids(got), [25, 30, 20, 60, 40, 50, 41]);
     }
 
     #[test]

@@ -29,6 +29,18 @@ fn option_label(step: &WizardStep, value: &str) -> String {
         .unwrap_or_else(|| value.to_string())
 }
 
+fn article_id(step: &WizardStep) -> String {
+    step.article.map(|a| a.to_string()).unwrap_or_default()
+}
+
+fn verdict(answer: &str) -> &'static str {
+    match answer {
+        "yes" => "ruled in",
+        "no" => "ruled out",
+        _ => "unsure",
+    }
+}
+
 fn article_name(step: &WizardStep) -> String {
     match (&step.article, &step.title) {
         (Some(id), Some(t)) => format!("{id} \"{t}\""),
@@ -99,32 +111,56 @@ pub fn transcript(h: &Header<'_>, steps: &[(&WizardStep, Option<&str>)]) -> Stri
                     format!("{offered} {from} offered; chose {label}")
                 }
             }
+            StepKind::CheckSymptom | StepKind::CheckVersion => {
+                let verdict = verdict(answer);
+                let what = match step.kind {
+                    StepKind::CheckSymptom => "symptom",
+                    _ => "version",
+                };
+                ruled.push(format!(
+                    "{verdict}: {} {what} \"{}\"",
+                    article_id(step),
+                    step.prompt
+                ));
+                format!(
+                    "{} {what}: {} {verdict} ({answer})",
+                    article_name(step),
+                    step.prompt
+                )
+            }
             StepKind::CheckCause => {
                 let (num, total, text) = step
                     .cause
                     .as_ref()
                     .map(|c| (c.number, c.total, c.text.as_str()))
                     .unwrap_or((0, 0, ""));
-                let verdict = match *answer {
-                    "yes" => "ruled in",
-                    "no" => "ruled out",
-                    _ => "unsure",
-                };
-                ruled.push(format!(
-                    "{verdict}: {} cause \"{text}\"",
-                    step.article.map(|a| a.to_string()).unwrap_or_default()
-                ));
+                let verdict = verdict(answer);
+                ruled.push(format!("{verdict}: {} cause \"{text}\"", article_id(step)));
                 format!(
                     "{} cause {num} of {total} \"{text}\": {verdict} ({answer})",
                     article_name(step)
                 )
             }
-            StepKind::TryResolution => {
-                let what = match (&step.section, &step.cause) {
+            StepKind::ChooseBranch => {
+                let label = option_label(step, answer);
+                ruled.push(format!(
+                    "branch chosen: {} \"{}\" -> {label}",
+                    article_id(step),
+                    step.prompt
+                ));
+                format!("{}: {} chose {label}", article_name(step), step.prompt)
+            }
+            StepKind::TryResolution | StepKind::TryWorkaround => {
+                let mut what = match (&step.section, &step.cause) {
+                    (Some(s), Some(c)) if c.number == 0 => {
+                        format!("{s}: the fix for cause \"{}\"", c.text)
+                    }
                     (Some(s), _) => format!("{s} ({} items)", step.items.len()),
-                    (None, Some(c)) => format!("the fix given with cause \"{}\"", c.text),
-                    (None, None) => "the article's advice".into(),
+                    (None, _) => "the article's advice".into(),
                 };
+                if let Some(b) = &step.branch {
+                    what.push_str(&format!(", branch \"{b}\""));
+                }
                 let result = if *answer == "fixed" {
                     "fixed"
                 } else {
@@ -136,6 +172,14 @@ pub fn transcript(h: &Header<'_>, steps: &[(&WizardStep, Option<&str>)]) -> Stri
             StepKind::Resolved | StepKind::Escalated => continue,
         };
         let _ = writeln!(out, "{n:>3}. {line}");
+    }
+    for (step, _) in steps {
+        if step.article.is_some() && !matches!(step.kind, StepKind::Related) {
+            let name = article_name(step);
+            if !considered.iter().any(|c| c.starts_with(&article_id(step))) {
+                considered.push(name);
+            }
+        }
     }
     for (title, list) in [
         ("Articles considered", &considered),

@@ -80,7 +80,7 @@ fn json_body(text: &str, bytes: &[u8], pick: u8) -> Vec<u8> {
 }
 
 fn request(sid: &str, route: usize, text: &str, bytes: &[u8], pick: u8) -> Request<Body> {
-    let part = if pick % 2 == 0 {
+    let part = if pick.is_multiple_of(2) {
         encode(text.as_bytes())
     } else {
         encode(bytes)

@@ -334,7 +334,11 @@ fn never_panics_on_odd_text() {
         "- \u{20ac}",
         "  \t\n\t-\t\u{1f600}",
         "a)",
+        "\u{a0}a;\n b;",
+        "\u{2003}\u{a0}x = 1;\n  y = 2;\n\u{3000}z;",
     ] {
         let _ = cut(src);
     }
+    // A no-break space in the indentation is kept or cut whole, never split.
+    assert_eq!(cut("\u{a0}a;\n b;"), [pre(&["\u{a0}a;", "b;"])]);
 }

@@ -1,0 +1,240 @@
+//! The symptom to confirm (the quoted event or error message, else the symptom's first
+//! sentences) and the products and versions an article applies to.
+
+use super::causes::sentences;
+use super::{ProductVersions, SymptomCheck, VersionCheck, section};
+use crate::kb::{Article, Block};
+
+/// Longest symptom summary, in characters.
+const SUMMARY_CHARS: usize = 240;
+/// Most quoted lines taken as the message.
+const MESSAGE_LINES: usize = 14;
+/// Products named in a version question before "or another".
+const PRODUCTS_ASKED: usize = 3;
+
+/// The symptom to confirm, from SYMPTOMS.
+pub fn symptom_check(article: &Article) -> Option<SymptomCheck> {
+    let s = section(article, "SYMPTOM")?;
+    let summary = summary(
+        s.blocks
+            .iter()
+            .find(|b| !matches!(b, Block::Heading { .. }))?,
+    );
+    if summary.is_empty() {
+        return None;
+    }
+    Some(SymptomCheck {
+        message: quoted_message(&s.text),
+        summary,
+    })
+}
+
+/// The first sentence or two of a block, cut to `SUMMARY_CHARS`.
+fn summary(block: &Block) -> String {
+    let first = match block {
+        Block::Paragraph { text } | Block::Heading { text } => text.clone(),
+        Block::Steps { items, .. } | Block::Bullets { items } => {
+            items.first().map(|i| i.text.clone()).unwrap_or_default()
+        }
+        Block::Preformatted { lines } => lines.join(" "),
+    };
+    let mut out = String::new();
+    for (i, sentence) in sentences(&first).into_iter().enumerate() {
+        if i == 2 || (i > 0 && out.len() + sentence.len() > SUMMARY_CHARS) {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&sentence);
+    }
+    if out.chars().count() > SUMMARY_CHARS {
+        out = out.chars().take(SUMMARY_CHARS - 1).collect::<String>() + "…";
+    }
+    out
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// The indented lines after a lead-in such as "you receive the following error message:".
+fn quoted_message(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let lead = line.trim_end();
+        if !lead.ends_with(':') || indent(line) > 2 {
+            continue;
+        }
+        let context = lines[i.saturating_sub(2)..=i].join(" ").to_lowercase();
+        let cue = [
+            "message",
+            "error",
+            "event",
+            "following",
+            "receive",
+            "display",
+            "appear",
+        ];
+        if !cue.iter().any(|w| context.contains(w)) {
+            continue;
+        }
+        let base = indent(line);
+        let quoted: Vec<&str> = lines[i + 1..]
+            .iter()
+            .take_while(|l| l.trim().is_empty() || indent(l) > base + 1)
+            .copied()
+            .collect();
+        let body: Vec<&str> = quoted
+            .iter()
+            .map(|l| l.trim())
+            .skip_while(|l| l.is_empty())
+            .collect();
+        let body: Vec<&str> = body
+            .iter()
+            .rev()
+            .skip_while(|l| l.is_empty())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .copied()
+            .collect();
+        if !body.is_empty() && body.len() <= MESSAGE_LINES {
+            return Some(body.join("\n"));
+        }
+    }
+    None
+}
+
+/// One "applies to" item as a product and its versions, when it names a version.
+fn product_versions(item: &str) -> Option<ProductVersions> {
+    let lower = item.to_lowercase();
+    if let Some(at) = lower.find(" version") {
+        let product = item[..at].trim().trim_end_matches(',').trim().to_string();
+        let rest = &item[at..];
+        let versions: Vec<String> = rest
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+            .map(|w| w.trim_end_matches('.').to_string())
+            .collect();
+        if !product.is_empty() && !versions.is_empty() {
+            return Some(ProductVersions { product, versions });
+        }
+    }
+    item.chars()
+        .any(|c| c.is_ascii_digit())
+        .then(|| ProductVersions {
+            product: item.trim().to_string(),
+            versions: Vec::new(),
+        })
+}
+
+/// "Microsoft Exchange Server 5.0 or 5.5".
+pub fn product_phrase(p: &ProductVersions) -> String {
+    match p.versions.as_slice() {
+        [] => p.product.clone(),
+        [one] => format!("{} {one}", p.product),
+        [init @ .., last] => format!("{} {} or {last}", p.product, init.join(", ")),
+    }
+}
+
+/// The version question, from "applies to".
+pub fn version_check(article: &Article) -> Option<VersionCheck> {
+    let mut products: Vec<ProductVersions> = Vec::new();
+    for p in article
+        .applies_to
+        .iter()
+        .filter_map(|i| product_versions(i))
+    {
+        // Several lines for one product ("SNA Server 2.11", "SNA Server 3.0") are one.
+        match products.iter_mut().find(|q| q.product == p.product) {
+            Some(q) => {
+                for v in p.versions {
+                    if !q.versions.contains(&v) {
+                        q.versions.push(v);
+                    }
+                }
+            }
+            None => products.push(p),
+        }
+    }
+    for p in &mut products {
+        let mut seen = Vec::new();
+        p.versions.retain(|v| {
+            let new = !seen.contains(v);
+            seen.push(v.clone());
+            new
+        });
+    }
+    let phrases: Vec<String> = products.iter().map(product_phrase).collect();
+    let question = match phrases.as_slice() {
+        [] => return None,
+        [one] => format!("Are you running {one}?"),
+        many if many.len() <= PRODUCTS_ASKED => {
+            format!("Are you running one of these: {}?", many.join("; "))
+        }
+        many => format!(
+            "Are you running one of these: {}; or another product the article lists?",
+            many[..PRODUCTS_ASKED].join("; ")
+        ),
+    };
+    Some(VersionCheck { products, question })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::article;
+    use super::*;
+
+    #[test]
+    fn versions_from_applies_to() {
+        let cases = [
+            (
+                "Microsoft Exchange Server, versions 5.0, 5.5",
+                Some("Are you running Microsoft Exchange Server 5.0 or 5.5?"),
+            ),
+            (
+                "Microsoft MS-DOS operating system versions 6.0, 6.2, 6.22",
+                Some("Are you running Microsoft MS-DOS operating system 6.0, 6.2 or 6.22?"),
+            ),
+            (
+                "Microsoft Word 97 for Windows",
+                Some("Are you running Microsoft Word 97 for Windows?"),
+            ),
+            ("Microsoft Mail for PC Networks", None),
+        ];
+        for (item, want) in cases {
+            let a = article(item, &[("SYMPTOMS", "It fails.")]);
+            assert_eq!(
+                version_check(&a).map(|v| v.question).as_deref(),
+                want,
+                "{item}"
+            );
+        }
+    }
+
+    #[test]
+    fn quoted_messages_and_summaries() {
+        let a = article(
+            "",
+            &[(
+                "SYMPTOMS",
+                "When you print, you receive the following error message:\n\n   \
+                 Error Writing Bad File Number\n\nIt happens often.",
+            )],
+        );
+        let s = symptom_check(&a).unwrap();
+        assert_eq!(s.message.as_deref(), Some("Error Writing Bad File Number"));
+        assert_eq!(
+            s.summary,
+            "When you print, you receive the following error message:"
+        );
+        let b = article(
+            "",
+            &[("SYMPTOMS", "The screen goes blank. Then it returns.")],
+        );
+        let s = symptom_check(&b).unwrap();
+        assert_eq!(s.message, None);
+        assert_eq!(s.summary, "The screen goes blank. Then it returns.");
+    }
+}

@@ -1,0 +1,472 @@
+//! The order a helpdesk lead walks one article in, as a plan of stages: confirm the symptom,
+//! check the version, ask the causes, then every way out (each cause's own fix, branches
+//! chosen before their steps), then related articles. Pure: the article's stored diagnosis
+//! and the walk so far in, the next step out.
+
+use super::steps;
+use super::{Answer, Known, WizardStep};
+use crate::kb::diagnosis::{Diagnosis, FixKind, ProductVersions};
+use crate::kb::{Article, ArticleId};
+use serde::{Deserialize, Serialize};
+
+/// One thing still to do for the current article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum Stage {
+    /// Ask whether the symptom matches.
+    Symptom,
+    /// Ask whether the user runs an affected version.
+    Version,
+    /// Ask whether a cause applies.
+    Cause {
+        /// The cause's index in the diagnosis.
+        index: usize,
+    },
+    /// Try the fix the article pairs with a cause.
+    CauseFix {
+        /// The cause's index.
+        index: usize,
+    },
+    /// Try a fix (asking its branch first when it has branches).
+    Fix {
+        /// The fix's index.
+        index: usize,
+    },
+    /// Try a fix's chosen branch (`None`: all of them, as alternatives).
+    Branch {
+        /// The fix's index.
+        index: usize,
+        /// The branch chosen.
+        branch: Option<usize>,
+    },
+    /// The fixes split among causes, whole, when no cause's part was tried.
+    General,
+}
+
+/// What the walk has learnt so far, stored with each step so `back` restores it exactly.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Walk {
+    /// Articles chosen so far, in order (never offered again as related).
+    #[serde(default)]
+    pub considered: Vec<ArticleId>,
+    /// The step `back` returns to; `None` on the first step.
+    #[serde(default)]
+    pub back_to: Option<i64>,
+    /// What the session knows without asking: product, version, the recognised event.
+    #[serde(default)]
+    pub known: Known,
+    /// What is left to do for the current article, in order.
+    #[serde(default)]
+    pub plan: Vec<Stage>,
+    /// Causes of the current article answered yes.
+    #[serde(default)]
+    pub ruled_in: Vec<usize>,
+    /// Causes of the current article answered no.
+    #[serde(default)]
+    pub ruled_out: Vec<usize>,
+    /// Whether any fix of the current article was shown.
+    #[serde(default)]
+    pub tried: bool,
+    /// A line to show on the next step ("Your pasted event matches ...").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Why a related step is offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelatedWhy {
+    /// The fixes did not work.
+    NotFixed,
+    /// The symptom is not the user's.
+    OtherProblem,
+    /// The user runs another version.
+    OtherVersion,
+    /// The article gives no fix; the reason.
+    NoFix(String),
+}
+
+/// The next thing to show.
+// Built once per answer and moved straight into the step it becomes: boxing the larger
+// variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Built {
+    /// A step, ready.
+    Step(WizardStep, Walk),
+    /// The related articles, which need the store.
+    Related(Walk, RelatedWhy),
+}
+
+/// The article being walked and its diagnosis.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The article.
+    pub article: &'a Article,
+    /// Its stored diagnosis.
+    pub diag: &'a Diagnosis,
+}
+
+/// Starts on an article: the plan for it, and its first step. `confirmed` says why the
+/// symptom need not be asked (a pasted event matched it); `first` is true for the session's
+/// first article, the only one whose symptom is asked.
+pub fn enter(
+    ctx: Ctx<'_>,
+    mut walk: Walk,
+    cause_order: Vec<usize>,
+    confirmed: Option<String>,
+    first: bool,
+) -> Built {
+    if !walk.considered.contains(&ctx.article.id) {
+        walk.considered.push(ctx.article.id);
+    }
+    let mut plan = Vec::new();
+    let known_event = first.then(|| walk.known.event.clone()).flatten();
+    let confirmed = confirmed.or(known_event.map(|e| format!("Recognised: {e}.")));
+    if first && confirmed.is_none() && ctx.diag.symptom.is_some() {
+        plan.push(Stage::Symptom);
+    }
+    if let Some(v) = &ctx.diag.version
+        && !settled(&walk.known, &v.products)
+    {
+        plan.push(Stage::Version);
+    }
+    plan.extend(cause_order.into_iter().map(|index| Stage::Cause { index }));
+    for (index, fix) in ctx.diag.fixes.iter().enumerate() {
+        if !fix.distributed {
+            plan.push(Stage::Fix { index });
+        }
+    }
+    if ctx.diag.fixes.iter().any(|f| f.distributed) {
+        plan.push(Stage::General);
+    }
+    walk.plan = plan;
+    walk.ruled_in.clear();
+    walk.ruled_out.clear();
+    walk.tried = false;
+    walk.note = confirmed;
+    proceed(ctx, walk)
+}
+
+/// Whether what is known settles the version question: a known product among the
+/// article's, with a known version among its versions (or a name that carries its version).
+pub fn settled(known: &Known, products: &[ProductVersions]) -> bool {
+    let Some(product) = &known.product else {
+        return false;
+    };
+    products.iter().any(|p| {
+        same_product(product, &p.product)
+            && (p.versions.is_empty()
+                || known
+                    .versions
+                    .iter()
+                    .any(|v| p.versions.iter().any(|w| same_version(v, w))))
+    })
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty() && w != "microsoft")
+        .collect()
+}
+
+/// Whether two product names name the same product (one's words all in the other's).
+pub fn same_product(a: &str, b: &str) -> bool {
+    let (a, b) = (words(a), words(b));
+    !a.is_empty()
+        && !b.is_empty()
+        && (a.iter().all(|w| b.contains(w)) || b.iter().all(|w| a.contains(w)))
+}
+
+/// "5.5" and "5.50" or "5.5.2650" are the same version at the precision both give.
+fn same_version(a: &str, b: &str) -> bool {
+    // "5.50" is "5.5"; "5.5" covers "5.5.2650"; "5" alone covers nothing finer.
+    let norm = |s: &str| match s.rsplit_once('.') {
+        Some((head, last)) if last.len() > 1 => {
+            format!("{head}.{}", last.trim_end_matches('0'))
+        }
+        _ => s.to_string(),
+    };
+    let (a, b) = (norm(a), norm(b));
+    let covers =
+        |short: &str, long: &str| short.contains('.') && long.starts_with(&format!("{short}."));
+    a == b || covers(&a, &b) || covers(&b, &a)
+}
+
+/// Applies an answer to the current step; `None` when the step does not take it.
+pub fn answer(ctx: Ctx<'_>, step: &WizardStep, mut walk: Walk, answer: Answer) -> Option<Built> {
+    use super::StepKind as K;
+    walk.note = None;
+    match (step.kind, answer) {
+        (K::CheckSymptom, Answer::No) => Some(Built::Related(walk, RelatedWhy::OtherProblem)),
+        (K::CheckVersion, Answer::No) => Some(Built::Related(walk, RelatedWhy::OtherVersion)),
+        (K::CheckVersion, Answer::Yes) => {
+            if let [only] = ctx.diag.version.as_ref()?.products.as_slice() {
+                walk.known.product = Some(only.product.clone());
+                walk.known.versions = only.versions.clone();
+            }
+            Some(proceed(ctx, walk))
+        }
+        (K::CheckSymptom | K::CheckVersion, Answer::Yes | Answer::Unsure) => {
+            Some(proceed(ctx, walk))
+        }
+        (K::CheckCause, a @ (Answer::Yes | Answer::No | Answer::Unsure)) => {
+            let index = step.cause.as_ref()?.index;
+            Some(cause_answered(ctx, walk, index, a))
+        }
+        (K::ChooseBranch, Answer::Branch(b)) => {
+            let index = step.fix?;
+            let fix = ctx.diag.fixes.get(index)?;
+            (b < fix.branches.len()).then_some(())?;
+            walk.plan.insert(
+                0,
+                Stage::Branch {
+                    index,
+                    branch: Some(b),
+                },
+            );
+            Some(proceed(ctx, walk))
+        }
+        (K::ChooseBranch, Answer::Unsure) => {
+            let index = step.fix?;
+            walk.plan.insert(
+                0,
+                Stage::Branch {
+                    index,
+                    branch: None,
+                },
+            );
+            Some(proceed(ctx, walk))
+        }
+        (K::TryResolution | K::TryWorkaround, Answer::NotFixed) => {
+            walk.tried = true;
+            Some(proceed(ctx, walk))
+        }
+        _ => None,
+    }
+}
+
+/// Yes: the cause's own fix next, else the article's fixes before the remaining causes.
+fn cause_answered(ctx: Ctx<'_>, mut walk: Walk, index: usize, a: Answer) -> Built {
+    match a {
+        Answer::Yes => {
+            walk.ruled_in.push(index);
+            let own = ctx
+                .diag
+                .causes
+                .get(index)
+                .is_some_and(|c| !c.fix.is_empty());
+            if own {
+                walk.plan.insert(0, Stage::CauseFix { index });
+            } else {
+                let (fixes, rest): (Vec<Stage>, Vec<Stage>) = walk
+                    .plan
+                    .iter()
+                    .partition(|s| matches!(s, Stage::Fix { .. } | Stage::General));
+                walk.plan = fixes.into_iter().chain(rest).collect();
+            }
+        }
+        Answer::No => walk.ruled_out.push(index),
+        _ => {}
+    }
+    proceed(ctx, walk)
+}
+
+/// Pops stages until one gives a step; related articles when none is left.
+pub fn proceed(ctx: Ctx<'_>, mut walk: Walk) -> Built {
+    while !walk.plan.is_empty() {
+        let stage = walk.plan.remove(0);
+        if let Some(step) = stage_step(ctx, &mut walk, stage) {
+            let mut step = step;
+            step.note = walk.note.take();
+            return Built::Step(step, walk);
+        }
+    }
+    let why = if walk.tried || !ctx.diag.fixes.is_empty() {
+        RelatedWhy::NotFixed
+    } else {
+        RelatedWhy::NoFix(
+            ctx.diag
+                .no_fix
+                .clone()
+                .unwrap_or_else(|| format!("{} gives no fix.", ctx.article.id)),
+        )
+    };
+    Built::Related(walk, why)
+}
+
+/// The step for a stage, or `None` when the stage has nothing to show now.
+fn stage_step(ctx: Ctx<'_>, walk: &mut Walk, stage: Stage) -> Option<WizardStep> {
+    let d = ctx.diag;
+    let back = walk.back_to.is_some();
+    let cause = walk.ruled_in.last().copied();
+    match stage {
+        Stage::Symptom => Some(steps::symptom(ctx, d.symptom.as_ref()?, back)),
+        Stage::Version => Some(steps::version(ctx, d.version.as_ref()?, back)),
+        Stage::Cause { index } => {
+            let left = walk
+                .plan
+                .iter()
+                .filter(|s| matches!(s, Stage::Cause { .. }))
+                .count();
+            let asked = d.causes.len().saturating_sub(left + 1);
+            Some(steps::cause(ctx, index, asked, back))
+        }
+        Stage::CauseFix { index } => {
+            walk.tried = true;
+            Some(steps::cause_fix(ctx, index, back))
+        }
+        Stage::Fix { index } => {
+            let fix = d.fixes.get(index)?;
+            if fix.branches.len() >= 2 {
+                return Some(steps::branch(ctx, index, back));
+            }
+            let all_out = !walk.ruled_out.is_empty() && walk.ruled_in.is_empty();
+            let first = !walk.tried;
+            walk.tried = true;
+            Some(steps::fix_for(
+                ctx,
+                index,
+                None,
+                all_out && first,
+                cause,
+                back,
+            ))
+        }
+        Stage::Branch { index, branch } => {
+            let all_out = !walk.ruled_out.is_empty() && walk.ruled_in.is_empty();
+            let first = !walk.tried;
+            walk.tried = true;
+            Some(steps::fix_for(
+                ctx,
+                index,
+                Some(branch),
+                all_out && first,
+                cause,
+                back,
+            ))
+        }
+        Stage::General => {
+            if walk.tried {
+                return None;
+            }
+            let index = d.fixes.iter().position(|f| f.distributed)?;
+            let all_out = !walk.ruled_out.is_empty() && walk.ruled_in.is_empty();
+            walk.tried = true;
+            Some(steps::fix(ctx, index, None, all_out, back))
+        }
+    }
+}
+
+/// Whether a fix is tried as a workaround.
+pub fn is_workaround(kind: FixKind) -> bool {
+    kind == FixKind::Workaround
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::diagnose;
+    use crate::kb::diagnosis::test_support::article;
+
+    /// Walks an article answering `reply` to questions and "not_fixed" to fixes: the kinds.
+    fn walk(a: &Article, reply: Answer) -> (Vec<WizardStep>, Option<RelatedWhy>) {
+        let diag = diagnose(a);
+        let ctx = Ctx {
+            article: a,
+            diag: &diag,
+        };
+        let order = (0..diag.causes.len()).collect();
+        let mut built = enter(ctx, Walk::default(), order, None, true);
+        let mut steps = Vec::new();
+        loop {
+            match built {
+                Built::Step(step, walk) => {
+                    let a = match step.kind {
+                        super::super::StepKind::TryResolution
+                        | super::super::StepKind::TryWorkaround => Answer::NotFixed,
+                        _ => reply,
+                    };
+                    steps.push(step.clone());
+                    assert!(steps.len() < 100, "endless");
+                    built = answer(ctx, &step, walk, a).expect("the step takes the answer");
+                }
+                Built::Related(_, why) => return (steps, Some(why)),
+            }
+        }
+    }
+
+    #[test]
+    fn bad_input_builds_sensible_steps() {
+        use super::super::StepKind as K;
+        // A cause and no fix: the cause is asked, then the article says it has no fix.
+        let a = article(
+            "",
+            &[
+                ("SYMPTOMS", "It fails."),
+                ("CAUSE", "You are using the wrong cable."),
+            ],
+        );
+        let (steps, why) = walk(&a, Answer::Yes);
+        let kinds: Vec<K> = steps.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [K::CheckSymptom, K::CheckCause]);
+        assert!(matches!(why, Some(RelatedWhy::NoFix(r)) if r.contains("no fix")));
+        // Sixty branches: one question with sixty options, "Not sure" and back-less start.
+        let mut res = String::new();
+        for i in 0..60 {
+            res.push_str(&format!(
+                "If you are using adapter model {i}, set the speed to {i}.\n\n"
+            ));
+        }
+        let a = article(
+            "",
+            &[("CAUSE", "The speed is wrong."), ("RESOLUTION", &res)],
+        );
+        let (steps, _) = walk(&a, Answer::Unsure);
+        let branch = steps
+            .iter()
+            .find(|s| s.kind == K::ChooseBranch)
+            .expect("a branch question");
+        assert_eq!(branch.options.len(), 61);
+        let tried = steps
+            .iter()
+            .find(|s| s.kind == K::TryResolution)
+            .expect("the fix");
+        assert_eq!(
+            tried
+                .items
+                .iter()
+                .filter(|i| i.kind == crate::kb::diagnosis::ItemKind::Heading)
+                .count(),
+            60
+        );
+        // A megabyte of text: the walk still ends.
+        let big = "You are using the wrong driver. ".repeat(33_000);
+        let a = article(
+            "Product, version 1.0",
+            &[("SYMPTOMS", &big), ("CAUSE", &big), ("RESOLUTION", &big)],
+        );
+        let (steps, why) = walk(&a, Answer::No);
+        assert!(!steps.is_empty() && why.is_some());
+    }
+
+    #[test]
+    fn versions_settle_by_product_and_number() {
+        let p = |product: &str, versions: &[&str]| ProductVersions {
+            product: product.into(),
+            versions: versions.iter().map(|v| v.to_string()).collect(),
+        };
+        let known = Known::product("Microsoft Exchange Server", "5.5");
+        let cases = [
+            (vec![p("Microsoft Exchange Server", &["5.0", "5.5"])], true),
+            (vec![p("Microsoft Exchange Server", &["5.0"])], false),
+            (vec![p("Exchange Server", &["5.50"])], true),
+            (vec![p("Microsoft Word for Windows", &["5.5"])], false),
+            (vec![p("Microsoft Exchange Server 5.5", &[])], true),
+        ];
+        for (products, want) in cases {
+            assert_eq!(settled(&known, &products), want, "{products:?}");
+        }
+        assert!(!settled(&Known::default(), &[p("X", &["1"])]));
+        assert!(same_version("5.5", "5.5.2650"));
+    }
+}
