@@ -143,6 +143,7 @@ fn main() {
     let (shows, mut seed) = (flag("--show").unwrap_or(0), flag("--seed").unwrap_or(1));
     let start = Instant::now();
     let mut t = Tally::default();
+    let mut slowest = (std::time::Duration::ZERO, String::new());
     let mut shown = 0;
     read_source(&path, &mut |f| {
         let Ok(a) = f
@@ -153,7 +154,11 @@ fn main() {
         else {
             return;
         };
+        let one = Instant::now();
         tally(&mut t, &a);
+        if one.elapsed() > slowest.0 {
+            slowest = (one.elapsed(), a.id.to_string());
+        }
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
@@ -175,6 +180,11 @@ fn main() {
     println!(
         "choose_branch where RESOLUTION has 2+ \"If you/your/the\" paragraphs: {}",
         pct(t.if_branch, t.if_paragraphs)
+    );
+    println!(
+        "slowest article (diagnosis and walk to the first fix): {} in {:.1} ms",
+        slowest.1,
+        slowest.0.as_secs_f64() * 1000.0
     );
     println!("({:.1} s)", start.elapsed().as_secs_f64());
 }

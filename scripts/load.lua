@@ -9,7 +9,8 @@
 --                                               session, 201 Created, counted with the 2xx)
 --   KIND=attack   hostile traffic in turn: a paste of thousands of events, a search of
 --                 thirty common words and an unknown one, and a wrong staff password
---                 (after fetching the login form's cookie and token); 401/403/429 expected
+--                 (after fetching the login form's cookie and token); 401/403/429 expected.
+--                 ATTACKS="paste search login" (the default) picks which of the three run
 local kind = os.getenv("KIND") or "search"
 
 local queries = {
@@ -38,6 +39,8 @@ local hostile_paste
 local ugly_query = "the+a+of+to+and+in+is+for+on+that+with+this+not+be+by+are+or+from+at+as+" ..
   "an+it+was+can+if+you+error+windows+server+file+message+zzqxjv"
 local login_cookie, login_token
+local attacks = {}
+for a in (os.getenv("ATTACKS") or "paste search login"):gmatch("%a+") do attacks[#attacks + 1] = a end
 
 local function json_string(s)
   s = s:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\r', '\\r'):gsub('\n', '\\n'):gsub('\t', '\\t')
@@ -90,10 +93,10 @@ function request()
     return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, body)
   end
   if kind == "attack" then
-    local turn = n % 3
-    if turn == 0 then
+    local turn = attacks[(n % #attacks) + 1]
+    if turn == "paste" then
       return wrk.format("POST", "/api/match", { ["Content-Type"] = "application/json" }, hostile_paste)
-    elseif turn == 1 then
+    elseif turn == "search" then
       return wrk.format("GET", "/search?q=" .. ugly_query)
     elseif login_token then
       return wrk.format("POST", "/staff/login", {

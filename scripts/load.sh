@@ -11,7 +11,8 @@
 #        CONNECTIONS=64  DURATION=30  ARCHIVE=../shared/corpus/kb-txt.tar.gz  PORT=3911
 #        IMPORT=0  baseline: no import, load the database the last run left complete
 #        KINDS="search article match wizard attack"  adds hostile traffic beside the normal
-#        kinds (the server then runs with a staff password, for the wrong logins)
+#        kinds (the server then runs with a staff password, for the wrong logins);
+#        ATTACKS="paste search login" picks the attack's requests
 # Needs wrk (apt-get install wrk). Output: target/load/summary.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,6 +4,7 @@
 
 mod common;
 mod fidelity;
+mod wizard_archive;
 
 use common::{Reply, TestApp, archive, spawn_app_from};
 use kbfix::import::{NoProgress, import_paths};
@@ -25,10 +26,13 @@ async fn whole_archive() {
     seed_pair(&app).await;
     odd_corners(&app).await;
     pages(&app).await;
+    event_viewer_link(&app).await;
     search(&app).await;
     matching(&app).await;
     wizard_seed_walk(&app).await;
-    event_viewer_link(&app).await;
+    wizard_archive::q94815_pairs_causes_with_fixes(&app).await;
+    wizard_archive::q177103_code_and_status(&app).await;
+    wizard_archive::whole_archive_walk(&app).await;
     fidelity::archive_ids(&app).await;
     fidelity::five_digit_citations(&app).await;
     fidelity::citation_coverage(&app).await;
@@ -300,28 +304,53 @@ async fn wizard_seed_walk(app: &TestApp) {
             reply.json()
         }
     };
-    let mut v = answer("Q168465").await;
-    while v["step"]["kind"] == "check_cause" {
-        v = answer("yes").await;
-    }
-    assert_eq!(v["step"]["kind"], "try_resolution", "{v}");
-    let steps = v["step"]["items"]
+    // The pasted event is the article's: no symptom question; the version is asked.
+    let v = answer("Q168465").await;
+    assert_eq!(v["step"]["kind"], "check_version", "{v}");
+    assert_eq!(
+        v["step"]["prompt"],
+        "Are you running Microsoft Exchange Server 5.0 or 5.5?"
+    );
+    // Both prose causes, one at a time.
+    let v = answer("yes").await;
+    assert_eq!(v["step"]["kind"], "check_cause", "{v}");
+    assert!(
+        v["step"]["prompt"].as_str().unwrap().contains("Import.exe"),
+        "{v}"
+    );
+    let v = answer("no").await;
+    assert_eq!(v["step"]["kind"], "check_cause", "{v}");
+    assert!(
+        v["step"]["prompt"].as_str().unwrap().contains("properties"),
+        "{v}"
+    );
+    // DB6 or DB8, then only that branch's requirement and the three steps, numbered 1-3.
+    let v = answer("unsure").await;
+    assert_eq!(v["step"]["kind"], "choose_branch", "{v}");
+    let labels: Vec<&str> = v["step"]["options"]
         .as_array()
         .unwrap()
+        .iter()
+        .map(|o| o["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels[..2], ["DB6", "DB8"], "{v}");
+    let v = answer("branch_2").await;
+    assert_eq!(v["step"]["kind"], "try_resolution", "{v}");
+    let items = v["step"]["items"].as_array().unwrap();
+    let text = |i: &Value| i["text"].as_str().unwrap().to_string();
+    assert!(text(&items[0]).contains("DB8"), "{items:?}");
+    assert!(!items.iter().any(|i| text(i).contains("DB6")), "{items:?}");
+    let numbers: Vec<u64> = items
         .iter()
         .filter(|i| i["kind"] == "step")
-        .count();
-    assert_eq!(steps, 3, "{}", v["step"]["items"]);
+        .map(|i| i["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2, 3], "{items:?}");
     let v = answer("not_fixed").await;
     assert_eq!(v["step"]["kind"], "related");
-    let first_three: Vec<&str> = v["step"]["options"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|o| o["article"].as_str())
-        .take(3)
-        .collect();
-    assert!(first_three.contains(&"Q166045"), "{first_three:?}");
+    let first = v["step"]["options"][0]["article"].as_str().unwrap();
+    assert_eq!(first, "Q166045", "{v}");
+    // Q166045: its causes one by one (the version is known by now).
     let mut v = answer("Q166045").await;
     let mut checks = 0;
     while v["step"]["kind"] == "check_cause" {
@@ -330,6 +359,11 @@ async fn wizard_seed_walk(app: &TestApp) {
         v = answer("no").await;
     }
     assert!(checks >= 4, "only {checks} cause checks");
+    assert!(
+        v["step"]["kind"].as_str().unwrap().starts_with("try_"),
+        "{v}"
+    );
+    let v = answer("not_fixed").await;
     assert_eq!(v["step"]["kind"], "related", "{v}");
     let v = answer("none").await;
     assert_eq!(v["step"]["kind"], "escalated");

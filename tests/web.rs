@@ -578,6 +578,14 @@ async fn troubleshoot_starts_the_wizard_at_the_article_with_the_event_recognised
         !kinds.contains(&"check_symptom") && !kinds.contains(&"check_version"),
         "{kinds:?}"
     );
+    // The control: the same article started with nothing known asks about them first.
+    let plain = app.post_form("/troubleshoot/article/Q900068", &[]).await;
+    let plain = app.get(&format!("/api{}", plain.location())).await.json();
+    let first = plain["step"]["kind"].as_str().unwrap();
+    assert!(
+        ["check_symptom", "check_version"].contains(&first),
+        "a plain start asks {first}"
+    );
     let transcript = app.get(&format!("/wizard/{id}/transcript.txt")).await.body;
     assert!(
         transcript.contains("Event 68 from MSExchangeCCMC"),

@@ -113,7 +113,10 @@ pub fn citations(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, Ar
             let before_ok = text[..start].chars().next_back().is_none_or(|c| !word(c));
             let decimal =
                 bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
-            let after_ok = text[end..].chars().next().is_none_or(|c| !word(c)) && !decimal;
+            let next = text[end..].chars().next();
+            // Some citation lines lost the space before the title (`Q70818BUG: ...`).
+            let glued = next.is_some_and(|c| c.is_ascii_uppercase()) && starts_line(text, start);
+            let after_ok = (next.is_none_or(|c| !word(c)) || glued) && !decimal;
             if (5..=6).contains(&digits) && before_ok && after_ok {
                 at = end;
                 match text[start + 1..end].parse::<u32>() {
@@ -126,13 +129,22 @@ pub fn citations(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, Ar
     })
 }
 
+/// Whether only spaces and tabs stand between the start of the line and `at`.
+fn starts_line(text: &str, at: usize) -> bool {
+    text[..at]
+        .bytes()
+        .rev()
+        .take_while(|&b| b != b'\n')
+        .all(|b| b == b' ' || b == b'\t')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn finds_citations() {
-        let cases: [(&str, &[u32]); 15] = [
+        let cases: [(&str, &[u32]); 17] = [
             ("see Q166045 XFOR: title", &[166045]),
             ("Q000001,Q123456.", &[1, 123456]),
             ("XQ123456 Q1234567 Q123", &[]),
@@ -148,6 +160,8 @@ mod tests {
             ("Qé Q", &[]),
             ("éQ12345 Q12345é", &[]),
             ("\u{201c}Q12345\u{201d}", &[12345]),
+            ("   Q70818BUG: Title glued to the number", &[70818]),
+            ("text\n  Q70818BUG: glued\nsee Q70819BUG", &[70818]),
         ];
         for (text, want) in cases {
             let got: Vec<u32> = citations(text).map(|(_, id)| id.0).collect();

@@ -133,6 +133,7 @@ mod tests {
             ),
             ("Q900070: Colon Title", None, Some("Colon Title")),
             ("Q900070 - Dash Title", None, Some("Dash Title")),
+            ("   Q900070BUG: Glued Title", None, Some("BUG: Glued Title")),
             ("   Q900070", None, None),
             ("see Q900070 for more", None, None),
             ("Q900070, Q900071", None, None),

@@ -184,7 +184,6 @@ impl Matcher {
         let mut events = paste::parse_paste(text);
         let index = self.index().await?;
         resolve::name_sources(&index, text, &mut events);
-        resolve::add_named_events(&index, text, &mut events);
         // Full-text words are worked out once per distinct text, and the word counts looked
         // up are bounded per paste: a paste of many events costs what one does.
         let mut searched: HashMap<String, Vec<String>> = HashMap::new();
@@ -386,10 +385,11 @@ fn add_same_source(index: &EventIndex, event: &PastedEvent, fits: &mut HashMap<A
 /// best and that verdict in words.
 fn outcome(per_event: Vec<HashMap<ArticleId, Fit>>, events: Vec<PastedEvent>) -> MatchOutcome {
     let results = combine(per_event);
-    let best = results.first().map(|r| r.relation);
-    let verdict = verdict::verdict_of(best);
+    let verdict = verdict::verdict_of(results.first().map(|r| r.relation));
+    // The sentence names the closest relation any listed article has.
+    let closest = results.iter().map(|r| r.relation).min();
     MatchOutcome {
-        summary: verdict::sentence(verdict, best, &events),
+        summary: verdict::sentence(verdict, closest, &events),
         verdict,
         results,
         events,
@@ -500,8 +500,10 @@ fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleI
 /// pasted to compare), the same id with no source pasted and the message alike, or the
 /// very message.
 fn relation_of(event: &PastedEvent, how: &str, sim: Option<Similarity>) -> Relation {
-    // Prose around an id is no message to compare with.
-    let comparable = sim.filter(|_| event.format != PasteFormat::Prose);
+    // Prose around an id is no message to compare with, nor are the insertion strings that
+    // a missing-description wrapper lists.
+    let comparable =
+        sim.filter(|_| !matches!(event.format, PasteFormat::Prose | PasteFormat::Wrapper));
     let alike = |at_least: f64| comparable.is_none_or(|s| s.score >= at_least);
     let about = match how {
         "exact" => alike(ABOUT_SAME_EVENT),
@@ -568,11 +570,15 @@ fn describe_text_fit(q: &QuoteEntry, sim: f64) -> String {
     )
 }
 
-/// Keeps the better of two fits of one article to one event.
-fn offer(fits: &mut HashMap<ArticleId, Fit>, id: ArticleId, fit: Fit) {
+/// Keeps the better of two fits of one article to one event, and the closer relation of
+/// the two (an article that shares the source and some words shares the source).
+fn offer(fits: &mut HashMap<ArticleId, Fit>, id: ArticleId, mut fit: Fit) {
     match fits.get_mut(&id) {
-        Some(old) if old.score >= fit.score => {}
-        Some(old) => *old = fit,
+        Some(old) if old.score >= fit.score => old.relation = old.relation.min(fit.relation),
+        Some(old) => {
+            fit.relation = fit.relation.min(old.relation);
+            *old = fit;
+        }
         None => {
             fits.insert(id, fit);
         }

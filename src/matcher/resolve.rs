@@ -44,38 +44,6 @@ pub fn name_sources(index: &EventIndex, text: &str, events: &mut [PastedEvent]) 
     }
 }
 
-/// Adds, to a paste of loose text, the events its numbers make with the sources it names
-/// ("‘rdr’ errors … error number 3013"): a number counts when a named source quotes it.
-pub fn add_named_events(index: &EventIndex, text: &str, events: &mut Vec<PastedEvent>) {
-    const MAX_ADDED: usize = 3;
-    let loose = events.iter().all(|e| {
-        matches!(
-            e.format,
-            PasteFormat::Prose | PasteFormat::Message | PasteFormat::Wrapper
-        )
-    });
-    if !loose || events.len() >= crate::paste::MAX_EVENTS {
-        return;
-    }
-    let lower = scanned(text).to_lowercase();
-    let description = events.first().and_then(|e| e.description.clone());
-    let mut added = 0;
-    for n in numbers(&lower) {
-        if added >= MAX_ADDED || events.iter().any(|e| e.event_id == Some(n)) {
-            continue;
-        }
-        if let Some(source) = named_source(index, &lower, n) {
-            let mut event = PastedEvent::message(text);
-            event.format = PasteFormat::Prose;
-            event.event_id = Some(n);
-            event.source = Some(source);
-            event.description = description.clone();
-            events.push(event);
-            added += 1;
-        }
-    }
-}
-
 /// The start of the text that is searched for names.
 fn scanned(text: &str) -> &str {
     let end = (0..=SCAN_BYTES.min(text.len()))

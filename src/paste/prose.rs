@@ -416,7 +416,9 @@ mod tests {
     #[test]
     fn ids_named_in_prose() {
         let s = |x: &str| Some(x.to_string());
-        let cases: Vec<(&str, Vec<(Option<u32>, Option<String>)>)> = vec![
+        /// A prose line and the (event id, source) pairs named in it.
+        type Case<'a> = (&'a str, Vec<(Option<u32>, Option<String>)>);
+        let cases: Vec<Case> = vec![
             (
                 "my exchange 5.5 box keeps logging event 68 from MSExchangeCCMC every night",
                 vec![(Some(68), s("MSExchangeCCMC"))],

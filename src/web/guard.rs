@@ -353,6 +353,104 @@ mod tests {
         }
     }
 
+    fn row(current_n: i64, outcome: Option<&str>) -> crate::store::SessionRow {
+        crate::store::SessionRow {
+            id: "0".repeat(32),
+            created_at: 0,
+            updated_at: 0,
+            origin: "paste".into(),
+            input: String::new(),
+            recognised: "[]".into(),
+            event_key: None,
+            current_n,
+            current_kind: "check_cause".into(),
+            outcome: outcome.map(str::to_string),
+            ended_kind: None,
+            resolved_article: None,
+            resolved_cause: None,
+        }
+    }
+
+    #[test]
+    fn changes_refused_by_session_state() {
+        let answer = |a: &str, step: Option<&str>| Fields {
+            answer: Some(a.into()),
+            step: step.map(str::to_string),
+            q: None,
+        };
+        let refine = Fields {
+            q: Some("mail".into()),
+            ..Fields::default()
+        };
+        let status = |r: Option<WebError>| r.map(|e| e.into_response().status());
+        let cases = [
+            (
+                row(3, None),
+                Route::Answer,
+                false,
+                answer("yes", Some("3")),
+                None,
+            ),
+            (row(3, None), Route::Answer, true, answer("yes", None), None),
+            (
+                row(3, None),
+                Route::Answer,
+                false,
+                answer("yes", None),
+                Some(StatusCode::UNPROCESSABLE_ENTITY),
+            ),
+            (
+                row(3, None),
+                Route::Answer,
+                false,
+                answer("yes", Some("2")),
+                Some(StatusCode::CONFLICT),
+            ),
+            (
+                row(3, Some("resolved")),
+                Route::Refine,
+                true,
+                refine,
+                Some(StatusCode::CONFLICT),
+            ),
+            (
+                row(3, Some("resolved")),
+                Route::Answer,
+                true,
+                answer("yes", None),
+                Some(StatusCode::CONFLICT),
+            ),
+            (
+                row(3, Some("escalated")),
+                Route::Answer,
+                false,
+                answer("back", Some("3")),
+                None,
+            ),
+            (
+                row(MAX_STEPS, None),
+                Route::Answer,
+                true,
+                answer("yes", None),
+                Some(StatusCode::CONFLICT),
+            ),
+            (
+                row(MAX_STEPS, None),
+                Route::Answer,
+                true,
+                answer("back", None),
+                None,
+            ),
+        ];
+        for (i, (row, route, api, fields, want)) in cases.into_iter().enumerate() {
+            assert_eq!(
+                status(refuse_change(&row, route, api, &fields)),
+                want,
+                "case {i}"
+            );
+        }
+    }
+
     #[test]
     fn long_input_is_cut_at_a_character_and_marked() {
         assert_eq!(cap_input("short"), None);

@@ -98,26 +98,6 @@ mod tests {
             .collect()
     }
 
-    fn bullet_list(items: &[&str]) -> Vec<Item> {
-        let mut items = list(items);
-        for i in &mut items {
-            i.number = None;
-        }
-        items
-    }
-
-    fn list(items: &[&str]) -> Vec<Item> {
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Item {
-                number: Some(i as u32 + 1),
-                text: (*t).into(),
-                blocks: vec![],
-            })
-            .collect()
-    }
-
     fn article(sections: Vec<(&str, &str, Vec<Block>)>) -> Article {
         Article {
             id: ArticleId(1),

@@ -531,9 +531,13 @@ impl<'a> Wizard<'a> {
         };
         let feedback = self.feedback(key.as_deref()).await?;
         let mut candidates = related_candidates(article, &inputs, &walk.considered, &feedback);
+        // Catalogue articles (bug-fix lists, READMEs) last: offered only when nothing else is.
+        let ids: Vec<ArticleId> = candidates.iter().map(|c| c.id).collect();
+        let catalogue = self.store.catalogue_ids(&ids).await?;
+        candidates.sort_by_key(|c| catalogue.contains(&c.id));
         if why == RelatedWhy::OtherVersion {
             // Other versions of the same problem first.
-            candidates.sort_by_key(|c| c.tier != SIBLING_TIER);
+            candidates.sort_by_key(|c| (catalogue.contains(&c.id), c.tier != SIBLING_TIER));
         }
         let cited_tiers = candidates.iter().filter(|c| c.tier <= 1).count();
         let options: Vec<StepOption> = candidates

@@ -86,6 +86,9 @@ pub enum RelatedWhy {
 }
 
 /// The next thing to show.
+// Built once per answer and moved straight into the step it becomes: boxing the larger
+// variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Built {
     /// A step, ready.
     Step(WizardStep, Walk),
@@ -121,10 +124,10 @@ pub fn enter(
     if first && confirmed.is_none() && ctx.diag.symptom.is_some() {
         plan.push(Stage::Symptom);
     }
-    if let Some(v) = &ctx.diag.version {
-        if !settled(&walk.known, &v.products) {
-            plan.push(Stage::Version);
-        }
+    if let Some(v) = &ctx.diag.version
+        && !settled(&walk.known, &v.products)
+    {
+        plan.push(Stage::Version);
     }
     plan.extend(cause_order.into_iter().map(|index| Stage::Cause { index }));
     for (index, fix) in ctx.diag.fixes.iter().enumerate() {
@@ -362,6 +365,89 @@ pub fn is_workaround(kind: FixKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kb::diagnose;
+    use crate::kb::diagnosis::test_support::article;
+
+    /// Walks an article answering `reply` to questions and "not_fixed" to fixes: the kinds.
+    fn walk(a: &Article, reply: Answer) -> (Vec<WizardStep>, Option<RelatedWhy>) {
+        let diag = diagnose(a);
+        let ctx = Ctx {
+            article: a,
+            diag: &diag,
+        };
+        let order = (0..diag.causes.len()).collect();
+        let mut built = enter(ctx, Walk::default(), order, None, true);
+        let mut steps = Vec::new();
+        loop {
+            match built {
+                Built::Step(step, walk) => {
+                    let a = match step.kind {
+                        super::super::StepKind::TryResolution
+                        | super::super::StepKind::TryWorkaround => Answer::NotFixed,
+                        _ => reply,
+                    };
+                    steps.push(step.clone());
+                    assert!(steps.len() < 100, "endless");
+                    built = answer(ctx, &step, walk, a).expect("the step takes the answer");
+                }
+                Built::Related(_, why) => return (steps, Some(why)),
+            }
+        }
+    }
+
+    #[test]
+    fn bad_input_builds_sensible_steps() {
+        use super::super::StepKind as K;
+        // A cause and no fix: the cause is asked, then the article says it has no fix.
+        let a = article(
+            "",
+            &[
+                ("SYMPTOMS", "It fails."),
+                ("CAUSE", "You are using the wrong cable."),
+            ],
+        );
+        let (steps, why) = walk(&a, Answer::Yes);
+        let kinds: Vec<K> = steps.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [K::CheckSymptom, K::CheckCause]);
+        assert!(matches!(why, Some(RelatedWhy::NoFix(r)) if r.contains("no fix")));
+        // Sixty branches: one question with sixty options, "Not sure" and back-less start.
+        let mut res = String::new();
+        for i in 0..60 {
+            res.push_str(&format!(
+                "If you are using adapter model {i}, set the speed to {i}.\n\n"
+            ));
+        }
+        let a = article(
+            "",
+            &[("CAUSE", "The speed is wrong."), ("RESOLUTION", &res)],
+        );
+        let (steps, _) = walk(&a, Answer::Unsure);
+        let branch = steps
+            .iter()
+            .find(|s| s.kind == K::ChooseBranch)
+            .expect("a branch question");
+        assert_eq!(branch.options.len(), 61);
+        let tried = steps
+            .iter()
+            .find(|s| s.kind == K::TryResolution)
+            .expect("the fix");
+        assert_eq!(
+            tried
+                .items
+                .iter()
+                .filter(|i| i.kind == crate::kb::diagnosis::ItemKind::Heading)
+                .count(),
+            60
+        );
+        // A megabyte of text: the walk still ends.
+        let big = "You are using the wrong driver. ".repeat(33_000);
+        let a = article(
+            "Product, version 1.0",
+            &[("SYMPTOMS", &big), ("CAUSE", &big), ("RESOLUTION", &big)],
+        );
+        let (steps, why) = walk(&a, Answer::No);
+        assert!(!steps.is_empty() && why.is_some());
+    }
 
     #[test]
     fn versions_settle_by_product_and_number() {

@@ -71,12 +71,12 @@ pub fn conditions(article: &Article) -> (Vec<String>, Vec<Condition>) {
     };
     let mut explanation = Vec::new();
     let mut causes: Vec<Condition> = Vec::new();
-    for (sentence, clause) in clauses {
+    for (sentence, clause, cued) in clauses {
         let (text, fix) = split_fix(&sentence);
         if !plausible(&clause) || causes.iter().any(|c| c.text == text) {
             continue;
         }
-        if checkable(&clause) && causes.len() < MAX_CAUSES {
+        if checkable(&clause, cued) && causes.len() < MAX_CAUSES {
             causes.push(Condition {
                 question: question(&clause),
                 text,
@@ -100,7 +100,7 @@ fn plausible(clause: &str) -> bool {
 }
 
 /// The top-level items of CAUSE's lists, or its "-or-" alternatives, as (sentence, clause).
-fn listed(items: &[FixItem]) -> Vec<(String, String)> {
+fn listed(items: &[FixItem]) -> Vec<(String, String, bool)> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < items.len() {
@@ -149,15 +149,15 @@ fn strip_or(text: &str) -> String {
 }
 
 /// A list item as a cause: its lead-in cue stripped for the question.
-fn one(text: &str) -> (String, String) {
+fn one(text: &str) -> (String, String, bool) {
     let first = sentences(text).into_iter().next().unwrap_or_default();
     let clause = after_cue(&first).unwrap_or(first);
-    (text.to_string(), clause)
+    (text.to_string(), clause, true)
 }
 
 /// Conditions from prose: clauses after the cues, split on "or"; without any cue (and
 /// only in CAUSE), the first sentence as stated.
-fn prose(items: &[FixItem], cues_only: bool) -> Vec<(String, String)> {
+fn prose(items: &[FixItem], cues_only: bool) -> Vec<(String, String, bool)> {
     let mut out = Vec::new();
     let paras = items
         .iter()
@@ -178,15 +178,16 @@ fn prose(items: &[FixItem], cues_only: bool) -> Vec<(String, String)> {
                     } else {
                         s.clone()
                     };
-                    out.push((text, part));
+                    out.push((text, part, true));
                 }
             }
         }
     }
-    if out.is_empty() && !cues_only {
-        if let Some(s) = first {
-            out.push((s.clone(), s));
-        }
+    if out.is_empty()
+        && !cues_only
+        && let Some(s) = first
+    {
+        out.push((s.clone(), s, false));
     }
     out
 }

@@ -243,7 +243,7 @@ mod tests {
     }
 
     #[test]
-    fn sixty_branches_and_a_megabyte_build_quickly() {
+    fn sixty_branches_and_a_megabyte() {
         let mut res = String::new();
         for i in 0..60 {
             res.push_str(&format!(

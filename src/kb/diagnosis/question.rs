@@ -140,13 +140,56 @@ const DEFECT: &[&str] = &[
     "mistakenly",
 ];
 
-/// Whether the user can check `clause` (rather than it explaining a defect).
-pub fn checkable(clause: &str) -> bool {
+/// Words about the user's own setup or actions: enough, without a cue such as "occurs
+/// when", to ask a stated cause.
+const USER_STATE: &[&str] = &[
+    "you ",
+    "your ",
+    "the user",
+    "is not installed",
+    "are not installed",
+    "configured",
+    "is set ",
+    "are set ",
+    " set to ",
+    "is enabled",
+    "is disabled",
+    "are enabled",
+    "are disabled",
+    "is selected",
+    "is not selected",
+    "is missing",
+    "are missing",
+    "is damaged",
+    "are damaged",
+    "is corrupt",
+    "are corrupt",
+    "is full",
+    "is stopped",
+    "is not running",
+    "has expired",
+    "is turned off",
+    "has been removed",
+    "has been deleted",
+    "has been renamed",
+    "has been installed",
+    "does not have permission",
+    "is not connected",
+];
+
+/// Whether the user can check `clause` (rather than it explaining a defect). `cued`: the
+/// article introduced it as a condition ("occurs when ..."); a bare statement must speak
+/// of the user's own setup.
+pub fn checkable(clause: &str, cued: bool) -> bool {
     let l = format!(" {} ", clause.to_lowercase());
     if l.len() > 400 || DEFECT.iter().any(|w| l.contains(w)) {
         return false;
     }
-    CHECKABLE.iter().any(|w| l.contains(w))
+    if cued {
+        CHECKABLE.iter().any(|w| l.contains(w))
+    } else {
+        USER_STATE.iter().any(|w| l.contains(w))
+    }
 }
 
 /// Past participles that make "has"/"have" an auxiliary rather than the main verb.
@@ -177,10 +220,30 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// "Does this apply to you? The disk is full." when no inversion fits.
+/// "Does this apply to you: the disk is full?" when no inversion fits; "Could this be the
+/// cause: a third-party program?" for a phrase without a verb.
 fn fallback(clause: &str) -> String {
-    format!("Does this apply to you: {}?", lower_first_char(clause))
+    let first = clause
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let verbless = (first.ends_with("ing") || first == "a" || first == "an")
+        && !clause
+            .split_whitespace()
+            .any(|w| AUX.contains(&w.to_lowercase().as_str()));
+    if verbless {
+        format!("Could this be the cause: {}?", lower_first_char(clause))
+    } else {
+        format!("Does this apply to you: {}?", lower_first_char(clause))
+    }
 }
+
+/// Verbs that make a clause a statement rather than a phrase.
+const AUX: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "can", "cannot", "does", "do", "did", "will",
+    "may", "might", "must",
+];
 
 fn lower_first_char(s: &str) -> String {
     let first = s.split_whitespace().next().unwrap_or("");
@@ -318,7 +381,7 @@ mod tests {
             ),
             (
                 "shutting down Windows improperly",
-                "Does this apply to you: shutting down Windows improperly?",
+                "Could this be the cause: shutting down Windows improperly?",
             ),
             (
                 "When the disk fills, the log stops",
@@ -328,6 +391,16 @@ mod tests {
         for (clause, want) in cases {
             assert_eq!(question(clause), want, "{clause}");
         }
+    }
+
+    #[test]
+    fn bare_statements_need_the_users_setup() {
+        assert!(!checkable("These cards have to be selected.", false));
+        assert!(checkable(
+            "The Ntconfig.pol option is enabled by default.",
+            false
+        ));
+        assert!(checkable("Your password has expired.", false));
     }
 
     #[test]
@@ -345,7 +418,7 @@ mod tests {
                 false,
             ),
         ] {
-            assert_eq!(checkable(clause), want, "{clause}");
+            assert_eq!(checkable(clause, true), want, "{clause}");
         }
     }
 }

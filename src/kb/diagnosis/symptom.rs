@@ -140,11 +140,32 @@ pub fn product_phrase(p: &ProductVersions) -> String {
 
 /// The version question, from "applies to".
 pub fn version_check(article: &Article) -> Option<VersionCheck> {
-    let products: Vec<ProductVersions> = article
+    let mut products: Vec<ProductVersions> = Vec::new();
+    for p in article
         .applies_to
         .iter()
         .filter_map(|i| product_versions(i))
-        .collect();
+    {
+        // Several lines for one product ("SNA Server 2.11", "SNA Server 3.0") are one.
+        match products.iter_mut().find(|q| q.product == p.product) {
+            Some(q) => {
+                for v in p.versions {
+                    if !q.versions.contains(&v) {
+                        q.versions.push(v);
+                    }
+                }
+            }
+            None => products.push(p),
+        }
+    }
+    for p in &mut products {
+        let mut seen = Vec::new();
+        p.versions.retain(|v| {
+            let new = !seen.contains(v);
+            seen.push(v.clone());
+            new
+        });
+    }
     let phrases: Vec<String> = products.iter().map(product_phrase).collect();
     let question = match phrases.as_slice() {
         [] => return None,
