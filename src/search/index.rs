@@ -48,6 +48,10 @@ pub(super) struct DocInfo {
     pub kind: u32,
 }
 
+/// A word in this many articles or fewer may be a typo the archive shares (`outlok`).
+pub(super) const RARE: usize = 2;
+/// A spelling offered for a rare word must be in this many times more articles.
+const RARE_RATIO: usize = 50;
 /// The longest word given spelling help or split in two.
 const MAX_SPELLED: usize = 24;
 
@@ -176,11 +180,12 @@ impl Index {
     }
 
     /// The archive's own word closest to `word` (one edit away, the most widespread), for
-    /// "did you mean". `None` when the archive holds `word` or nothing near it.
+    /// "did you mean". `None` when `word` is not rare in the archive or nothing is near it.
     pub fn suggest(&self, word: &str) -> Option<String> {
         let n = word.chars().count();
         // Longer words are pasted codes or noise, not typos; each length costs look-ups.
-        if !(4..=MAX_SPELLED).contains(&n) || self.doc_count(&stem(word)) > 0 {
+        let own = self.doc_count(&stem(word));
+        if !(4..=MAX_SPELLED).contains(&n) || own > RARE {
             return None;
         }
         let chars: Vec<char> = word.chars().collect();
@@ -188,7 +193,7 @@ impl Index {
         let mut consider = |cand: String| {
             if let Some(t) = self.term_id(&stem(&cand)) {
                 let n = self.postings[t as usize].len();
-                if n >= 2 && best.is_none_or(|(b, _)| n > b) {
+                if n >= 2 && n >= own * RARE_RATIO && best.is_none_or(|(b, _)| n > b) {
                     best = Some((n, t));
                 }
             }
@@ -272,6 +277,14 @@ mod tests {
         assert_eq!((p.title, p.symptoms, p.body), (1, 1, 0));
         assert_eq!(ix.suggest("outlok").as_deref(), Some("outlook"));
         assert_eq!(ix.suggest("outlook"), None);
+        // One article's typo is still a typo when the right spelling is everywhere.
+        let mut big = Index::new(2);
+        big.add(&doc(1, "outlok", "", ""));
+        for i in 2..120 {
+            big.add(&doc(i, "outlook", "", ""));
+        }
+        big.finish();
+        assert_eq!(big.suggest("outlok").as_deref(), Some("outlook"));
         assert_eq!(ix.suggest("zzzzzz"), None);
         assert!(ix.heads[0].contains(&HEAD_BREAK));
     }

@@ -256,7 +256,7 @@ fn note(query: &Query, r: &Ranking, shown: usize) -> Option<String> {
     for (word, fix) in &r.corrected {
         parts.push(match fix {
             Some(f) => format!(
-                "No article has \u{201c}{word}\u{201d}; searched for \u{201c}{f}\u{201d} instead."
+                "\u{201c}{word}\u{201d} is in few articles or none; searched for \u{201c}{f}\u{201d} too."
             ),
             None => format!("No article has \u{201c}{word}\u{201d}."),
         });

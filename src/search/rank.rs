@@ -2,7 +2,7 @@
 //! symptoms above the rest), then the best hundred re-ranked by how much of the query they
 //! cover, where, with phrase bonuses, and catalogue articles demoted. Pure.
 
-use super::index::{HEAD_BREAK, Index, Posting};
+use super::index::{HEAD_BREAK, Index, Posting, RARE};
 use super::query::{Group, MAX_GROUPS, Query, stem};
 use crate::kb::ArticleId;
 use std::collections::HashSet;
@@ -83,7 +83,19 @@ fn resolve(ix: &Index, groups: &[Group], out: &mut Ranking) -> Vec<(usize, Resol
     for (gi, g) in groups.iter().enumerate() {
         let mut alts: Vec<Vec<String>> = g.alternatives.clone();
         let known = |a: &Vec<String>| a.iter().all(|w| ix.term_id(w).is_some());
-        if !alts.iter().any(known) {
+        let rare = !g.quoted
+            && alts.iter().any(known)
+            && alts
+                .iter()
+                .all(|a| a.iter().any(|w| ix.doc_count(w) <= RARE));
+        if rare && attempts < MAX_CORRECTIONS {
+            // Known to a handful of articles only: perhaps a typo they share.
+            attempts += 1;
+            if let Some(f) = ix.suggest(&g.text) {
+                alts.push(vec![stem(&f)]);
+                out.corrected.push((g.text.clone(), Some(f)));
+            }
+        } else if !alts.iter().any(known) {
             // Spelling help costs a few hundred look-ups a word: only for the first few.
             attempts += 1;
             let fix = if g.quoted || attempts > MAX_CORRECTIONS {
