@@ -94,7 +94,13 @@ pub async fn spawn_app_from(paths: &[PathBuf]) -> (TestApp, ImportReport) {
     let report = import_paths(&store, paths, &mut NoProgress)
         .await
         .expect("import");
-    let state = AppState::new(store.clone(), web::Config::default());
+    // One test client stands in for every user (the whole-archive walk starts thousands of
+    // sessions), as load.sh does: the per-client limit has its own tests.
+    let config = web::Config {
+        sessions_per_minute: 0,
+        ..web::Config::default()
+    };
+    let state = AppState::new(store.clone(), config);
     (TestApp { store, state, dir }, report)
 }
 
