@@ -183,10 +183,8 @@ fn prose(items: &[FixItem], cues_only: bool) -> Vec<(String, String, bool)> {
             }
         }
     }
-    if out.is_empty() && !cues_only {
-        if let Some(s) = first {
-            out.push((s.clone(), s, false));
-        }
+    if let Some(s) = first.filter(|_| out.is_empty() && !cues_only) {
+        out.push((s.clone(), s, false));
     }
     out
 }
