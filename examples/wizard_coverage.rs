@@ -58,7 +58,7 @@ fn walk(a: &Article) -> Vec<WizardStep> {
     let mut built = plan::enter(ctx, Walk::default(), order, None, true);
     let mut out = Vec::new();
     while let Built::Step(step, walk) = built {
-        out.push(step.clone());
+        out.push((*step).clone());
         if out.len() > 40 || matches!(step.kind, StepKind::TryResolution | StepKind::TryWorkaround)
         {
             break;

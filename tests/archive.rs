@@ -24,15 +24,15 @@ async fn whole_archive() {
 
     counts(&app).await;
     seed_pair(&app).await;
-    odd_corners(&app).await;
-    pages(&app).await;
-    event_viewer_link(&app).await;
-    search(&app).await;
-    matching(&app).await;
     wizard_seed_walk(&app).await;
     wizard_archive::q94815_pairs_causes_with_fixes(&app).await;
     wizard_archive::q177103_code_and_status(&app).await;
     wizard_archive::whole_archive_walk(&app).await;
+    odd_corners(&app).await;
+    pages(&app).await;
+    search(&app).await;
+    matching(&app).await;
+    event_viewer_link(&app).await;
     fidelity::archive_ids(&app).await;
     fidelity::five_digit_citations(&app).await;
     fidelity::citation_coverage(&app).await;

@@ -346,7 +346,7 @@ impl<'a> Wizard<'a> {
         key: Option<&str>,
     ) -> Result<Next, WizardError> {
         match built {
-            Built::Step(step, walk) => Ok(Next { step, walk }),
+            Built::Step(step, walk) => Ok(Next { step: *step, walk }),
             Built::Related(walk, why) => self.related_step(ctx.article, walk, key, why).await,
         }
     }

@@ -86,12 +86,9 @@ pub enum RelatedWhy {
 }
 
 /// The next thing to show.
-// Built once per answer and moved straight into the step it becomes: boxing the larger
-// variant would buy nothing.
-#[allow(clippy::large_enum_variant)]
 pub enum Built {
     /// A step, ready.
-    Step(WizardStep, Walk),
+    Step(Box<WizardStep>, Walk),
     /// The related articles, which need the store.
     Related(Walk, RelatedWhy),
 }
@@ -124,9 +121,8 @@ pub fn enter(
     if first && confirmed.is_none() && ctx.diag.symptom.is_some() {
         plan.push(Stage::Symptom);
     }
-    if let Some(v) = &ctx.diag.version
-        && !settled(&walk.known, &v.products)
-    {
+    let version = ctx.diag.version.as_ref();
+    if version.is_some_and(|v| !settled(&walk.known, &v.products)) {
         plan.push(Stage::Version);
     }
     plan.extend(cause_order.into_iter().map(|index| Stage::Cause { index }));
@@ -278,7 +274,7 @@ pub fn proceed(ctx: Ctx<'_>, mut walk: Walk) -> Built {
         if let Some(step) = stage_step(ctx, &mut walk, stage) {
             let mut step = step;
             step.note = walk.note.take();
-            return Built::Step(step, walk);
+            return Built::Step(Box::new(step), walk);
         }
     }
     let why = if walk.tried || !ctx.diag.fixes.is_empty() {
@@ -386,7 +382,7 @@ mod tests {
                         | super::super::StepKind::TryWorkaround => Answer::NotFixed,
                         _ => reply,
                     };
-                    steps.push(step.clone());
+                    steps.push((*step).clone());
                     assert!(steps.len() < 100, "endless");
                     built = answer(ctx, &step, walk, a).expect("the step takes the answer");
                 }

@@ -183,10 +183,7 @@ fn prose(items: &[FixItem], cues_only: bool) -> Vec<(String, String, bool)> {
             }
         }
     }
-    if out.is_empty()
-        && !cues_only
-        && let Some(s) = first
-    {
+    if let Some(s) = first.filter(|_| out.is_empty() && !cues_only) {
         out.push((s.clone(), s, false));
     }
     out
