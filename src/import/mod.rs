@@ -92,7 +92,7 @@ pub async fn import_paths(
         for path in &paths {
             let mut emit = |file: SourceFile| {
                 let result = file.bytes.and_then(|bytes| {
-                    let article = kb::parse_article(&bytes).map_err(|e| e.to_string())?;
+                    let article = parse_guarded(&bytes)?;
                     Ok(ImportedArticle {
                         article,
                         content_hash: content_hash(&bytes),
@@ -146,10 +146,24 @@ pub async fn import_paths(
     flush(store, &mut batch, &mut report).await?;
     progress.advance(done);
     progress.finish();
-    // The thread has finished sending once the channel closed; joining only reaps it.
-    let _ = reader.join();
+    // The thread has finished sending once the channel closed; joining reaps it, and a
+    // reader that died (outside any one file's parse) must not pass for a complete import.
+    if reader.join().is_err() {
+        report.failures.push(ImportFailure {
+            path: "(reader)".to_string(),
+            reason: "reading the sources stopped early on an internal error".to_string(),
+        });
+    }
     report.seconds = start.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Parses one file; a parser bug (a panic) fails that file, named in the report, instead of
+/// silently ending the reader thread and with it the import.
+fn parse_guarded(bytes: &[u8]) -> Result<kb::Article, String> {
+    std::panic::catch_unwind(|| kb::parse_article(bytes))
+        .map_err(|_| "the parser failed on this file (an internal error)".to_string())?
+        .map_err(|e| e.to_string())
 }
 
 async fn flush(
