@@ -895,3 +895,41 @@ async fn an_older_database_reads_and_is_upgraded_by_reimport() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn troubleshooting_an_event_without_an_article_keeps_the_version_sent() {
+    let app = spawn_app().await;
+    let fields = [
+        ("id", "68"),
+        ("source", "MSExchangeCCMC"),
+        ("product", "Microsoft Exchange"),
+        ("version", "5.5"),
+    ];
+    let reply = app.post_form("/troubleshoot/event", &fields).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let id = reply.location().trim_start_matches("/wizard/").to_string();
+    let v = app.get(&format!("/api/wizard/{id}")).await.json();
+    assert_eq!(v["step"]["kind"], "choose_article", "{v}");
+
+    // Choosing the article carries the product and version into its walk: once the
+    // symptom is confirmed, the next question is not the version.
+    let mut answer = "Q900068";
+    let mut kinds = Vec::new();
+    for _ in 0..3 {
+        let next = app
+            .post_json(
+                &format!("/api/wizard/{id}/answer"),
+                &serde_json::json!({ "answer": answer }),
+            )
+            .await;
+        assert_eq!(next.status, StatusCode::OK, "{}", next.body);
+        let step = next.json()["step"].clone();
+        kinds.push(step["kind"].as_str().unwrap_or_default().to_string());
+        if step["kind"] != "check_symptom" {
+            break;
+        }
+        answer = "yes";
+    }
+    assert!(!kinds.iter().any(|k| k == "check_version"), "{kinds:?}");
+    assert_ne!(kinds.last().map(String::as_str), Some("choose_article"));
+}

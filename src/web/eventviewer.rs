@@ -227,20 +227,21 @@ fn event_paste(q: &EventQuery) -> String {
 /// Starts a wizard for the event. With an article chosen, the session starts at that
 /// article knowing the product and version sent and, when the article quotes this event
 /// from this source, the event as its symptom: the wizard asks none of them again. Without
-/// one, it starts as a paste of the event would, from its candidates.
+/// one, it starts as a paste of the event would, from its candidates, still knowing the
+/// product and version.
 async fn start_wizard(
     state: &AppState,
     q: &EventQuery,
     article: Option<ArticleId>,
 ) -> Result<SessionId, WebError> {
     let w = Wizard::new(&state.store, &state.matcher);
-    let Some(article) = article else {
-        return Ok(w.start_paste(&event_paste(q)).await?);
-    };
     let mut known = Known::product(
         q.product.as_deref().unwrap_or_default(),
         q.version.as_deref().unwrap_or_default(),
     );
+    let Some(article) = article else {
+        return Ok(w.start_paste_with(&event_paste(q), known).await?);
+    };
     let key = kb::fold_source(&q.source);
     let quotes = state
         .store

@@ -110,6 +110,17 @@ impl<'a> Wizard<'a> {
 
     /// Starts a session from pasted text: the matcher's candidates to choose from.
     pub async fn start_paste(&self, text: &str) -> Result<SessionId, WizardError> {
+        self.start_paste_with(text, Known::default()).await
+    }
+
+    /// Starts a session from pasted text with facts already known (the product and version
+    /// Event Viewer's link sends): they travel with the walk into whichever article the user
+    /// chooses, so its version check is not asked.
+    pub async fn start_paste_with(
+        &self,
+        text: &str,
+        known: Known,
+    ) -> Result<SessionId, WizardError> {
         if text.trim().is_empty() {
             return Err(WizardError::EmptyInput(
                 "The text is empty: paste the event or error message.".into(),
@@ -141,7 +152,13 @@ impl<'a> Wizard<'a> {
         }
         let mut step = choose_step(options, recognised.clone(), text, None);
         honest::put_verdict(&mut step, verdict, &summary);
-        self.create("paste", text, &recognised, key, step).await
+        let walk = Walk {
+            known,
+            ..Walk::default()
+        };
+        let next = Next { step, walk };
+        self.create_with_walk("paste", text, &recognised, key, next)
+            .await
     }
 
     /// Starts a session from search words: the full-text results to choose from.
