@@ -13,7 +13,7 @@ mod text;
 pub use diagnosis::{Diagnosis, diagnose};
 pub use facts::{citations, is_catalogue, mentioned_event_ids, title_kind};
 pub use model::*;
-pub use text::{decode_text, fold_source};
+pub use text::{decode_text, fold_source, sentences};
 
 /// Cuts a stored section text (as in [`Section::text`]) into blocks, as the import does:
 /// for databases written by an older parser whose stored blocks no longer deserialize.
@@ -36,7 +36,7 @@ pub fn event_field(line: &str) -> Option<(EventLabel, &str, &str)> {
 
 /// Changes whenever the parser reads the same bytes into a different article, so imports
 /// re-parse what an older parser stored. Bump it with every such change.
-pub const PARSER_VERSION: u32 = 6;
+pub const PARSER_VERSION: u32 = 7;
 
 /// Why bytes are not an article; the caller adds the file path.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

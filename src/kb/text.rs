@@ -63,9 +63,77 @@ pub fn lines(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Cuts running text after each `. `, `? ` or `! ` followed by a capital letter. A period
+/// closing an initialism ("U.S. Service Pack", "e.g. Windows") or a lone capital ("drive A.")
+/// ends no sentence: cutting there lost the release a STATUS names.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for i in 0..bytes.len() {
+        let ends = matches!(bytes[i], b'.' | b'?' | b'!')
+            && bytes.get(i + 1) == Some(&b' ')
+            && bytes.get(i + 2).is_some_and(|b| b.is_ascii_uppercase())
+            && !(bytes[i] == b'.' && is_abbreviation(&text[start..i]));
+        if ends {
+            out.push(text[start..=i].trim());
+            start = i + 1;
+        }
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// Whether the last word of `before` (the text up to a period) is an initialism ("U.S",
+/// "e.g") or a lone letter, whose period is not a full stop; "4.0" is a version, and is.
+fn is_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or_default();
+    let word = word.trim_start_matches(['(', '"', '\'']);
+    // Initialisms have a letter or two between dots; "Import.exe" is a file name and ends
+    // a sentence like any word.
+    let short =
+        |w: &str| (1..=2).contains(&w.chars().count()) && w.chars().all(char::is_alphabetic);
+    (word.contains('.') && word.split('.').all(short)) || (word.chars().count() == 1 && short(word))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_end_at_full_stops_only() {
+        let cases: &[(&str, &[&str])] = &[
+            ("One. Two? Three! Four", &["One.", "Two?", "Three!", "Four"]),
+            (
+                "Fixed in the latest U.S. Service Pack. Install it.",
+                &["Fixed in the latest U.S. Service Pack.", "Install it."],
+            ),
+            (
+                "Use a tool (e.g. Regedit) first. Then restart.",
+                &["Use a tool (e.g. Regedit) first.", "Then restart."],
+            ),
+            (
+                "Copy it to drive A. Then run it.",
+                &["Copy it to drive A. Then run it."],
+            ),
+            ("Windows NT 4.0. Next", &["Windows NT 4.0.", "Next"]),
+            (
+                "Run Import.exe. It fails.",
+                &["Run Import.exe.", "It fails."],
+            ),
+            ("no capital. after", &["no capital. after"]),
+            ("", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sentences(text), *want, "{text:?}");
+        }
+    }
 
     #[test]
     fn decodes_utf8_and_1252() {

@@ -29,7 +29,7 @@ pub fn symptom(article: &Article) -> String {
         })
         .unwrap_or_default();
     let mut out = String::new();
-    for (i, sentence) in sentences(&first).into_iter().enumerate() {
+    for (i, sentence) in kb::sentences(&first).into_iter().enumerate() {
         if i == 2 || (i > 0 && out.len() + sentence.len() > SYMPTOM_CHARS) {
             break;
         }
@@ -40,27 +40,6 @@ pub fn symptom(article: &Article) -> String {
     }
     if out.chars().count() > SYMPTOM_CHARS {
         out = out.chars().take(SYMPTOM_CHARS - 1).collect::<String>() + "…";
-    }
-    out
-}
-
-/// Cuts running text after each `. `, `? ` or `! ` that ends a sentence.
-fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for i in 0..bytes.len() {
-        let ends = matches!(bytes[i], b'.' | b'?' | b'!')
-            && bytes.get(i + 1) == Some(&b' ')
-            && bytes.get(i + 2).is_some_and(|b| b.is_ascii_uppercase());
-        if ends {
-            out.push(text[start..=i].trim());
-            start = i + 1;
-        }
-    }
-    let rest = text[start..].trim();
-    if !rest.is_empty() {
-        out.push(rest);
     }
     out
 }

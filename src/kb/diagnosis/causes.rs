@@ -244,25 +244,12 @@ fn split_or(clause: &str) -> Vec<String> {
     vec![clause.trim().to_string()]
 }
 
-/// Cuts running text after each `. `, `? ` or `! ` that ends a sentence.
+/// The sentences of running text, owned (see [`crate::kb::sentences`]).
 pub fn sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for i in 0..bytes.len() {
-        let ends = matches!(bytes[i], b'.' | b'?' | b'!')
-            && bytes.get(i + 1) == Some(&b' ')
-            && bytes.get(i + 2).is_some_and(|b| b.is_ascii_uppercase());
-        if ends {
-            out.push(text[start..=i].trim().to_string());
-            start = i + 1;
-        }
-    }
-    let rest = text[start..].trim();
-    if !rest.is_empty() {
-        out.push(rest.to_string());
-    }
-    out
+    crate::kb::sentences(text)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Splits "cause. To resolve this, do X." into the cause and its own fix.
