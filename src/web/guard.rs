@@ -15,12 +15,9 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-/// The longest search text kept for one step; longer is cut and marked so.
-pub const MAX_STORED_INPUT: usize = 16 * 1024;
+pub use crate::wizard::{CUT_MARK, MAX_STORED_INPUT, cap_input};
 /// The most steps one session may have: each answer appends one.
 pub const MAX_STEPS: i64 = 200;
-/// What ends a cut text.
-const CUT_MARK: &str = " …";
 
 fn answer_as(api: bool, e: WebError) -> Response {
     if api {
@@ -197,18 +194,6 @@ fn read_fields(api: bool, bytes: &[u8]) -> Fields {
         }
     }
     f
-}
-
-/// `text` cut to at most `MAX_STORED_INPUT` bytes at a character boundary, marked as cut.
-pub fn cap_input(text: &str) -> Option<String> {
-    if text.len() <= MAX_STORED_INPUT {
-        return None;
-    }
-    let mut end = MAX_STORED_INPUT - CUT_MARK.len();
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    Some(format!("{}{CUT_MARK}", &text[..end]))
 }
 
 /// The body with its search text cut, when it was too long.

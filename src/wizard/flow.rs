@@ -150,14 +150,17 @@ impl<'a> Wizard<'a> {
                 confidence: Some(r.confidence),
             });
         }
-        let mut step = choose_step(options, recognised.clone(), text, None);
+        // The whole paste was matched; the session keeps a bounded copy of it.
+        let kept = super::cap_input(text);
+        let kept = kept.as_deref().unwrap_or(text);
+        let mut step = choose_step(options, recognised.clone(), kept, None);
         honest::put_verdict(&mut step, verdict, &summary);
         let walk = Walk {
             known,
             ..Walk::default()
         };
         let next = Next { step, walk };
-        self.create_with_walk("paste", text, &recognised, key, next)
+        self.create_with_walk("paste", kept, &recognised, key, next)
             .await
     }
 

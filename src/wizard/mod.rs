@@ -25,6 +25,25 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// The longest text (a paste, a search) kept for one step; longer is cut and marked so.
+/// Matching still reads the whole paste: only the stored copy is cut.
+pub const MAX_STORED_INPUT: usize = 16 * 1024;
+/// What ends a cut text.
+pub const CUT_MARK: &str = " …";
+
+/// `text` cut to at most `MAX_STORED_INPUT` bytes at a character boundary, marked as cut;
+/// `None` when it fits.
+pub fn cap_input(text: &str) -> Option<String> {
+    if text.len() <= MAX_STORED_INPUT {
+        return None;
+    }
+    let mut end = MAX_STORED_INPUT - CUT_MARK.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(format!("{}{CUT_MARK}", &text[..end]))
+}
+
 /// A session's id: 128 random bits as 32 lower-case hex digits, so ids cannot be guessed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SessionId(String);

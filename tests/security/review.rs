@@ -504,6 +504,42 @@ async fn f10_stored_search_text_is_capped_and_marked() {
     assert!(page.body.len() < 200 * 1024, "{} bytes", page.body.len());
 }
 
+/// Finding 10 (pastes): a long paste is matched whole, but the session stores a bounded,
+/// marked copy of it.
+#[tokio::test]
+async fn f10_stored_paste_is_capped_and_still_matched() {
+    let app = spawn_app().await;
+    let paste = format!(
+        "Event ID: 68\r\nSource: MSExchangeCCMC\r\n{}",
+        "filler words here ".repeat(10 * 1024)
+    );
+    let reply = app
+        .post_json("/api/wizard", &json!({ "text": paste }))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let v = reply.json();
+    let id = v["id"].as_str().unwrap().to_string();
+    let offered: Vec<&str> = v["step"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["value"].as_str())
+        .collect();
+    assert!(
+        offered.contains(&"Q900068"),
+        "the paste was matched: {offered:?}"
+    );
+    let row = app.store.session(&id).await.unwrap().unwrap();
+    assert!(row.input.len() <= 16 * 1024, "{} bytes", row.input.len());
+    assert!(row.input.ends_with('…'), "marked as cut");
+    let steps = app.store.session_steps(&id).await.unwrap();
+    assert!(
+        steps[0].step.len() < 40 * 1024,
+        "{} bytes",
+        steps[0].step.len()
+    );
+}
+
 /// Finding 12 (the other half) and 13: every response carries the new headers, and the
 /// JSON 500 a panic becomes is checked beside `web::errors`.
 #[tokio::test]
