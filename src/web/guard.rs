@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-pub use crate::wizard::{CUT_MARK, MAX_STORED_INPUT, cap_input};
+use crate::wizard::cap_input;
 /// The most steps one session may have: each answer appends one.
 pub const MAX_STEPS: i64 = 200;
 
@@ -294,6 +294,7 @@ async fn change(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wizard::{CUT_MARK, MAX_STORED_INPUT};
 
     #[test]
     fn cross_site_by_fetch_metadata_then_origin() {
