@@ -1,5 +1,5 @@
 //! Prints how the parser cuts articles into blocks, for checking the layout rules by eye:
-//! `cargo run --example show_blocks -- /tmp/kbtxt/txt/177/Q177103.TXT [...]`.
+//! `cargo run --example show_blocks -- txt/177/Q177103.TXT [...]`.
 
 use kbfix::kb::{Block, parse_article};
 
