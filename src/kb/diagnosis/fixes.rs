@@ -176,6 +176,16 @@ fn method_starts(items: &[FixItem]) -> Option<Split> {
         })
         .map(|(n, _)| n)
         .collect();
+    split_at(
+        items,
+        &starts,
+        "The article gives several methods. Which one do you want to try?",
+    )
+}
+
+/// Branches starting at each of `starts` (two or more), each running to the next, labelled
+/// by its first item.
+fn split_at(items: &[FixItem], starts: &[usize], question: &str) -> Option<Split> {
     if starts.len() < 2 {
         return None;
     }
@@ -188,7 +198,7 @@ fn method_starts(items: &[FixItem]) -> Option<Split> {
     Some(Split {
         bounds,
         labels,
-        question: "The article gives several methods. Which one do you want to try?".into(),
+        question: question.into(),
     })
 }
 
@@ -214,22 +224,12 @@ fn heading_starts(items: &[FixItem]) -> Option<Split> {
         .filter(|(_, i)| i.depth == 0 && i.kind == ItemKind::Heading)
         .map(|(n, _)| n)
         .collect();
-    if starts.len() < 2 {
-        return None;
-    }
-    let bounds: Vec<(usize, usize)> = starts
-        .iter()
-        .enumerate()
-        .map(|(k, &at)| (at, starts.get(k + 1).copied().unwrap_or(items.len())))
-        .collect();
-    let labels = starts.iter().map(|&at| cut(&items[at].text)).collect();
-    Some(Split {
-        bounds,
-        labels,
-        question: "The article gives these alternatives. Which one applies to you, or do you \
-                   want to try first?"
-            .into(),
-    })
+    split_at(
+        items,
+        &starts,
+        "The article gives these alternatives. Which one applies to you, or do you want to \
+         try first?",
+    )
 }
 
 /// Alternatives separated by "-or-" paragraphs: the unit before each separator and the one
