@@ -8,6 +8,7 @@
 //! [--show N] [--seed S]` (`--show` prints N articles' dialogues, drawn with the seed).
 
 use kbfix::import::read_source;
+use kbfix::kb::diagnosis::{has_if_paragraphs, is_troubleshooting};
 use kbfix::kb::{Article, diagnose, parse_article};
 use kbfix::wizard::plan::{self, Built, Ctx, Walk};
 use kbfix::wizard::{Answer, StepKind, WizardStep};
@@ -22,29 +23,6 @@ struct Tally {
     asks_cause: usize,
     if_paragraphs: usize,
     if_branch: usize,
-}
-
-/// Whether a section has two or more paragraphs opening "If you/your/the".
-fn has_if_paragraphs(a: &Article, word: &str) -> bool {
-    let Some(s) = a.sections.iter().find(|s| s.heading.contains(word)) else {
-        return false;
-    };
-    let n = s
-        .text
-        .split("\n\n")
-        .map(str::trim_start)
-        .filter(|p| {
-            ["If you ", "If your ", "If the "]
-                .iter()
-                .any(|w| p.starts_with(w))
-        })
-        .count();
-    n >= 2
-}
-
-fn is_troubleshooting(a: &Article) -> bool {
-    let has = |w: &str| a.sections.iter().any(|s| s.heading.contains(w));
-    has("CAUSE") && (has("RESOLUTION") || has("WORKAROUND"))
 }
 
 /// Walks an article answering "unsure" to every check, up to the first fix; the steps.

@@ -4,6 +4,7 @@
 //! through the JSON API as well; and the seed walk Q168465 → Q166045, Q94815 and Q177103.
 
 use crate::common::TestApp;
+use kbfix::kb::diagnosis::{has_if_paragraphs, is_troubleshooting};
 use kbfix::kb::{Article, ArticleId};
 use kbfix::wizard::plan::{self, Built, Ctx, Walk};
 use kbfix::wizard::{Answer, StepKind};
@@ -11,28 +12,6 @@ use serde_json::{Value, json};
 
 /// Every this-many troubleshooting article is also walked through the JSON API.
 const API_SAMPLE: usize = 60;
-
-fn is_troubleshooting(a: &Article) -> bool {
-    let has = |w: &str| a.sections.iter().any(|s| s.heading.contains(w));
-    has("CAUSE") && (has("RESOLUTION") || has("WORKAROUND"))
-}
-
-fn if_paragraphs(a: &Article) -> bool {
-    let Some(s) = a.sections.iter().find(|s| s.heading.contains("RESOLUTION")) else {
-        return false;
-    };
-    let n = s
-        .text
-        .split("\n\n")
-        .map(str::trim_start)
-        .filter(|p| {
-            ["If you ", "If your ", "If the "]
-                .iter()
-                .any(|w| p.starts_with(w))
-        })
-        .count();
-    n >= 2
-}
 
 /// The step kinds up to the first fix, answering "unsure" to every question.
 fn kinds_before_fix(a: &Article, diag: &kbfix::kb::Diagnosis) -> Vec<StepKind> {
@@ -119,7 +98,7 @@ pub async fn whole_archive_walk(app: &TestApp) {
                     .any(|k| question(k) && *k != StepKind::CheckSymptom),
             );
             cause += usize::from(kinds.contains(&StepKind::CheckCause));
-            if if_paragraphs(&a) {
+            if has_if_paragraphs(&a, "RESOLUTION") {
                 with_ifs += 1;
                 branched += usize::from(kinds.contains(&StepKind::ChooseBranch));
             }

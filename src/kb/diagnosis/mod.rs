@@ -167,6 +167,32 @@ pub(crate) fn section<'a>(article: &'a Article, word: &str) -> Option<&'a Sectio
     article.sections.iter().find(|s| s.heading.contains(word))
 }
 
+/// A troubleshooting article, as the issue and the coverage figures count them: one with
+/// a CAUSE and a RESOLUTION or WORKAROUND.
+pub fn is_troubleshooting(article: &Article) -> bool {
+    let has = |w: &str| article.sections.iter().any(|s| s.heading.contains(w));
+    has("CAUSE") && (has("RESOLUTION") || has("WORKAROUND"))
+}
+
+/// Whether the section headed `word` has two or more paragraphs opening "If you/your/the"
+/// (the articles the choose_branch floor is counted over).
+pub fn has_if_paragraphs(article: &Article, word: &str) -> bool {
+    let Some(s) = article.sections.iter().find(|s| s.heading.contains(word)) else {
+        return false;
+    };
+    let opens = |p: &&str| {
+        ["If you ", "If your ", "If the "]
+            .iter()
+            .any(|w| p.starts_with(w))
+    };
+    s.text
+        .split("\n\n")
+        .map(str::trim_start)
+        .filter(opens)
+        .count()
+        >= 2
+}
+
 /// Reads an article into its diagnosis.
 pub fn diagnose(article: &Article) -> Diagnosis {
     let (explanation, mut causes) = causes::conditions(article);
