@@ -2,7 +2,7 @@
 //! message to compare, so the quotes of that (source, id) rank as they do for a paste whose
 //! message is unknown, and the product and version sent with the event steer among them.
 
-use super::{EventIndex, Fit, MatchOutcome, Matcher, outcome, words};
+use super::{EventIndex, Fit, FullText, MatchOutcome, Matcher, outcome};
 use crate::kb::ArticleId;
 use crate::paste::{PasteFormat, PastedEvent};
 use crate::store::{ArticleProduct, StoreError};
@@ -54,12 +54,10 @@ impl Matcher {
         let index: std::sync::Arc<EventIndex> = self.index().await?;
         // Should nothing quote the event, full-text search looks for the source and product.
         let text = format!("{} {}", q.source, q.product.as_deref().unwrap_or(""));
-        let (mut searched, mut budget) = (HashMap::new(), words::LOOKUPS_PER_PASTE);
-        let mut fits = self
-            .fits_for(&index, &event, &text, &mut searched, &mut budget)
-            .await?;
+        let mut work = FullText::default();
+        let mut fits = self.fits_for(&index, &event, &text, &mut work).await?;
         self.steer(&mut fits, q).await?;
-        Ok(outcome(vec![fits], vec![event]))
+        Ok(work.noted(outcome(vec![fits], vec![event])))
     }
 
     /// Raises the articles written for the product and version sent.

@@ -38,6 +38,41 @@ const FTS_WORDS: usize = 8;
 /// make every request rebuild it.
 const RECHECK: Duration = Duration::from_secs(1);
 
+/// Said after the verdict when a full-text search was stopped at the store's read limit.
+const CUT_SHORT: &str = " The search of the articles' text took too long and was stopped, \
+                         so there may be fewer results than usual.";
+
+/// The full-text fallback's work for one paste. Words are worked out once per distinct
+/// text, and the word counts looked up are bounded per paste: a paste of many events costs
+/// what one does.
+#[derive(Debug)]
+struct FullText {
+    searched: HashMap<String, Vec<String>>,
+    budget: usize,
+    /// A full-text search was stopped at the store's read limit.
+    cut_short: bool,
+}
+
+impl Default for FullText {
+    fn default() -> Self {
+        Self {
+            searched: HashMap::new(),
+            budget: words::LOOKUPS_PER_PASTE,
+            cut_short: false,
+        }
+    }
+}
+
+impl FullText {
+    /// `outcome` with a word on the text search when it was cut short.
+    fn noted(&self, mut outcome: MatchOutcome) -> MatchOutcome {
+        if self.cut_short {
+            outcome.summary.push_str(CUT_SHORT);
+        }
+        outcome
+    }
+}
+
 /// One ranked article for a paste.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchResult {
@@ -184,25 +219,19 @@ impl Matcher {
         let mut events = paste::parse_paste(text);
         let index = self.index().await?;
         resolve::name_sources(&index, text, &mut events);
-        // Full-text words are worked out once per distinct text, and the word counts looked
-        // up are bounded per paste: a paste of many events costs what one does.
-        let mut searched: HashMap<String, Vec<String>> = HashMap::new();
-        let mut budget = words::LOOKUPS_PER_PASTE;
+        let mut work = FullText::default();
         let mut per_event: Vec<HashMap<ArticleId, Fit>> = Vec::with_capacity(events.len());
         for event in &events {
-            per_event.push(
-                self.fits_for(&index, event, text, &mut searched, &mut budget)
-                    .await?,
-            );
+            per_event.push(self.fits_for(&index, event, text, &mut work).await?);
         }
         if events.is_empty() && !text.trim().is_empty() {
             let mut fits = HashMap::new();
             let message = PastedEvent::message(text);
-            self.add_full_text(&mut fits, text, &message, &mut searched, &mut budget)
+            self.add_full_text(&mut fits, text, &message, &mut work)
                 .await?;
             per_event.push(fits);
         }
-        Ok(outcome(per_event, events))
+        Ok(work.noted(outcome(per_event, events)))
     }
 
     /// How each candidate article fits one event: its quotes, articles naming its id and
@@ -213,8 +242,7 @@ impl Matcher {
         index: &EventIndex,
         event: &PastedEvent,
         text: &str,
-        searched: &mut HashMap<String, Vec<String>>,
-        budget: &mut usize,
+        work: &mut FullText,
     ) -> Result<HashMap<ArticleId, Fit>, StoreError> {
         let mut fits = fits_from_quotes(index, event);
         if let Some(id) = event.event_id {
@@ -223,8 +251,7 @@ impl Matcher {
         add_same_source(index, event, &mut fits);
         if fits.values().all(|f| f.score < 0.5) {
             let words = event.description.as_deref().unwrap_or(text);
-            self.add_full_text(&mut fits, words, event, searched, budget)
-                .await?;
+            self.add_full_text(&mut fits, words, event, work).await?;
         }
         Ok(fits)
     }
@@ -251,24 +278,34 @@ impl Matcher {
 
     /// The rarest `FTS_WORDS` of `words`, in their order, leaving out words most articles
     /// hold: an OR query costs what its words' posting lists cost, and a word in half the
-    /// archive ranks nothing. Counts not yet known are looked up while `budget` lasts.
+    /// archive ranks nothing. Counts not yet known are looked up while the paste's budget
+    /// lasts.
     async fn rarest(
         &self,
         mut words: Vec<String>,
-        budget: &mut usize,
+        work: &mut FullText,
     ) -> Result<Vec<String>, StoreError> {
         let articles = self.index().await?.articles.max(1);
         let mut counted = Vec::with_capacity(words.len());
         for w in &words {
             let n = match self.doc_counts.get(w) {
                 Some(n) => n,
-                None if *budget > 0 => {
-                    *budget -= 1;
+                None if work.budget > 0 => {
+                    work.budget -= 1;
                     self.lookups
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let n = self.store.term_documents(w).await?;
-                    self.doc_counts.insert(w, n);
-                    n
+                    match self.store.term_documents(w).await {
+                        Ok(n) => {
+                            self.doc_counts.insert(w, n);
+                            n
+                        }
+                        // Too common to count within the read limit: left out of the search.
+                        Err(StoreError::Interrupted) => {
+                            work.cut_short = true;
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 None => continue,
             };
@@ -292,26 +329,34 @@ impl Matcher {
         fits: &mut HashMap<ArticleId, Fit>,
         text: &str,
         event: &PastedEvent,
-        searched: &mut HashMap<String, Vec<String>>,
-        budget: &mut usize,
+        work: &mut FullText,
     ) -> Result<(), StoreError> {
         // The source name is a strong word to search with when the event index had nothing.
         let mut words = significant_words(event.source.as_deref().unwrap_or(""));
         words.extend(significant_words(text));
         words.dedup();
         let key = words.join(" ");
-        let words = match searched.get(&key) {
+        let words = match work.searched.get(&key) {
             Some(w) => w.clone(),
             None => {
-                let w = self.rarest(words, budget).await?;
-                searched.insert(key, w.clone());
+                let w = self.rarest(words, work).await?;
+                work.searched.insert(key, w.clone());
                 w
             }
         };
         let Some(q) = fts_query(&words.join(" "), " OR ", FTS_WORDS) else {
             return Ok(());
         };
-        let hits = self.store.search_ids(&q, MAX_RESULTS as i64).await?;
+        let hits = match self.store.search_ids(&q, MAX_RESULTS as i64).await {
+            Ok(hits) => hits,
+            // Stopped at the store's read limit: the paste's other candidates stand, and
+            // the summary says the text search was cut short.
+            Err(StoreError::Interrupted) => {
+                work.cut_short = true;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
         let Some(best) = hits.first().map(|h| h.1).filter(|b| *b > 0.0) else {
             return Ok(());
         };

@@ -20,6 +20,10 @@ const RERANK: usize = 100;
 const PHRASE_BONUS: f32 = 0.3;
 const CATALOGUE_PENALTY: f32 = 0.5;
 const QUOTED_BONUS: f32 = 1.0;
+/// Postings one ranking walks at most: beyond them the most common words are left out, as
+/// beyond [`MAX_GROUPS`]. The longest own-words dev query walks 266,000; sixteen words
+/// every article holds would walk 900,000.
+pub const MAX_POSTINGS: usize = 300_000;
 /// Unknown words per query given spelling help.
 const MAX_CORRECTIONS: usize = 8;
 /// Query words that ask for a catalogue article.
@@ -227,18 +231,45 @@ fn holds_phrase(head: &[u32], phrase: &[u32]) -> bool {
     !phrase.is_empty() && head.windows(phrase.len()).any(|w| w == phrase)
 }
 
+/// Sorts `resolved` rarest first and says how many to keep: the rarest words (the most
+/// common say least about which article is meant), at most `max_groups` of them and at
+/// most `max_postings` postings walked in all; the rarest is always kept.
+fn keep_rarest(
+    ix: &Index,
+    resolved: &mut [(usize, Resolved)],
+    max_groups: usize,
+    max_postings: usize,
+) -> usize {
+    resolved.sort_by(|a, b| b.1.idf.total_cmp(&a.1.idf));
+    let mut walked = 0;
+    let mut keep = 0;
+    for (_, r) in resolved.iter() {
+        let postings: usize = r
+            .alternatives
+            .iter()
+            .flat_map(|(ids, _)| ids)
+            .map(|&t| ix.postings[t as usize].len())
+            .sum();
+        if keep == max_groups || (keep > 0 && walked + postings > max_postings) {
+            break;
+        }
+        walked += postings;
+        keep += 1;
+    }
+    keep
+}
+
 /// Ranks `query` over `ix`: the page at `offset`, `limit` long.
 pub fn rank(ix: &Index, query: &Query, filters: &Filters, offset: usize, limit: usize) -> Ranking {
     let mut out = Ranking::default();
     let mut resolved = resolve(ix, &query.groups, &mut out);
-    if resolved.len() > MAX_GROUPS {
-        // Keep the rarest words: the most common say least about which article is meant.
-        resolved.sort_by(|a, b| b.1.idf.total_cmp(&a.1.idf));
-        for (gi, _) in resolved.drain(MAX_GROUPS..) {
+    let keep = keep_rarest(ix, &mut resolved, MAX_GROUPS, MAX_POSTINGS);
+    if keep < resolved.len() {
+        for (gi, _) in resolved.drain(keep..) {
             out.dropped.push(query.groups[gi].text.clone());
         }
-        resolved.sort_by_key(|(gi, _)| *gi);
     }
+    resolved.sort_by_key(|(gi, _)| *gi);
     if resolved.is_empty() || ix.is_empty() {
         return out;
     }
@@ -443,5 +474,38 @@ mod tests {
         let many: String = (0..40).map(|i| format!("w{i} ")).collect::<String>() + "outlook";
         let r = rank(&ix, &parse(&many), &Filters::default(), 0, 10);
         assert_eq!(r.total, 3);
+    }
+
+    #[test]
+    fn work_is_capped_in_words_and_postings_rarest_kept() {
+        let ix = index();
+        // "outlook" is in 3 articles, "attachment" in 2, "blue" in 2 (one posting each).
+        let q = parse("outlook attachment blue");
+        let walk = |max_groups, max_postings| {
+            let mut resolved = resolve(&ix, &q.groups, &mut Ranking::default());
+            let keep = keep_rarest(&ix, &mut resolved, max_groups, max_postings);
+            let mut kept: Vec<&str> = resolved[..keep]
+                .iter()
+                .map(|(gi, _)| q.groups[*gi].text.as_str())
+                .collect();
+            kept.sort_unstable();
+            kept
+        };
+        assert_eq!(walk(16, 100), ["attachment", "blue", "outlook"]);
+        assert_eq!(
+            walk(2, 100),
+            ["attachment", "blue"],
+            "the commonest goes first"
+        );
+        assert_eq!(
+            walk(16, 4),
+            ["attachment", "blue"],
+            "7 postings > 4: outlook goes"
+        );
+        assert_eq!(
+            walk(16, 1),
+            ["attachment"],
+            "the rarest stays, whatever the cap"
+        );
     }
 }

@@ -24,7 +24,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A query failed.
     #[error("database error: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
+    /// A bounded read ran past its time limit and SQLite stopped it (see `store::bounded`).
+    #[error("a database read ran past its time limit and was stopped")]
+    Interrupted,
     /// A JSON column held something that does not decode.
     #[error("corrupt stored JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -34,6 +37,18 @@ pub enum StoreError {
     /// A write running on its own task stopped before finishing.
     #[error("a database write stopped: {0}")]
     Task(#[from] tokio::task::JoinError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            // SQLITE_INTERRUPT: the progress handler of a bounded read said stop.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("9") => {
+                StoreError::Interrupted
+            }
+            _ => StoreError::Sqlx(e),
+        }
+    }
 }
 
 impl StoreError {

@@ -1,6 +1,7 @@
 //! The SQLite store: the only place SQL lives. Opening, migrating, and typed queries.
 
 mod articles;
+mod bounded;
 mod browse;
 mod diagnoses;
 mod error;
@@ -12,6 +13,7 @@ pub use articles::{
     ArchiveStats, ArticleRow, ExistingArticle, ImportedArticle, StoredArticle, Summary,
     WriteOutcome, deflate_source,
 };
+pub use bounded::{HOLD_LIMIT, HoldStats, READ_LIMIT};
 pub use browse::{CategoryCount, DatedSummary, KindCount};
 pub use error::StoreError;
 pub use events::{
@@ -28,12 +30,16 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A handle on the database: a connection pool, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// How long a bounded read may run (see [`bounded`]).
+    read_limit: Duration,
+    meter: Arc<bounded::HoldMeter>,
 }
 
 impl Store {
@@ -74,15 +80,29 @@ impl Store {
     }
 
     async fn connect(options: SqliteConnectOptions, max: u32) -> Result<Self, StoreError> {
+        let meter = Arc::new(bounded::HoldMeter::default());
+        let (on_connect, on_acquire, on_release) = (meter.clone(), meter.clone(), meter.clone());
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            // Every hold is metered, acquire to release: a new connection is handed out
+            // straight after connecting, an idle one after this check.
+            .after_connect(move |conn, _| {
+                let meter = on_connect.clone();
+                Box::pin(async move { meter.acquired(conn).await })
+            })
+            .before_acquire(move |conn, _| {
+                let meter = on_acquire.clone();
+                Box::pin(async move { meter.acquired(conn).await.map(|()| true) })
+            })
             // A connection must come back to the pool outside any transaction, whatever
             // happened to the request that used it; ending one that is not open fails
             // harmlessly.
-            .after_release(|conn, _| {
+            .after_release(move |conn, meta| {
+                let meter = on_release.clone();
                 Box::pin(async move {
+                    meter.released(conn, meta).await;
                     let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
                     Ok(true)
                 })
@@ -90,7 +110,11 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            read_limit: bounded::READ_LIMIT,
+            meter,
+        })
     }
 
     /// The underlying pool, for the domain modules that keep their own tables in `store`.

@@ -175,7 +175,8 @@ impl Store {
             .collect())
     }
 
-    /// One page of articles matching an FTS5 `query` (built by [`fts_query`]), best first.
+    /// One page of articles matching an FTS5 `query` (built by [`fts_query`]), best first. A
+    /// bounded read: [`StoreError::Interrupted`] past the read limit.
     pub async fn search(
         &self,
         query: &str,
@@ -198,12 +199,14 @@ impl Store {
              AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
                 .to_string()
         };
+        // Both statements on one bounded connection: together they stop at the read limit.
+        let mut bounded = self.bounded().await?;
         let total: i64 = sqlx::query_scalar(&count_sql)
             .bind(query)
             .bind(&filters.category)
             .bind(&filters.product)
             .bind(&filters.kind)
-            .fetch_one(&self.pool)
+            .fetch_one(bounded.conn())
             .await?;
         if total == 0 || offset >= total {
             return Ok(SearchPage {
@@ -242,25 +245,28 @@ impl Store {
             .bind(&filters.kind)
             .bind(limit)
             .bind(offset)
-            .fetch_all(&self.pool)
+            .fetch_all(bounded.conn())
             .await?;
         Ok(SearchPage { total, results })
     }
 
-    /// How many articles hold `word` (one word, as the full-text index folds it).
+    /// How many articles hold `word` (one word, as the full-text index folds it). A bounded
+    /// read: [`StoreError::Interrupted`] past the read limit.
     pub async fn term_documents(&self, word: &str) -> Result<i64, StoreError> {
         let Some(q) = fts_query(word, " ", 1) else {
             return Ok(0);
         };
+        let mut bounded = self.bounded().await?;
         Ok(
             sqlx::query_scalar("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1")
                 .bind(q)
-                .fetch_one(&self.pool)
+                .fetch_one(bounded.conn())
                 .await?,
         )
     }
 
-    /// The best `limit` articles for an FTS5 query, ids and scores only (for the matcher).
+    /// The best `limit` articles for an FTS5 query, ids and scores only (for the matcher). A
+    /// bounded read: [`StoreError::Interrupted`] past the read limit.
     pub async fn search_ids(
         &self,
         query: &str,
@@ -270,10 +276,11 @@ impl Store {
             "SELECT rowid, -{WEIGHTS} FROM articles_fts WHERE articles_fts MATCH ?1 \
              ORDER BY {WEIGHTS} LIMIT ?2"
         );
+        let mut bounded = self.bounded().await?;
         let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
             .bind(query)
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(bounded.conn())
             .await?;
         Ok(rows
             .into_iter()

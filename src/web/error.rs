@@ -79,7 +79,16 @@ impl WebError {
 
 impl From<crate::store::StoreError> for WebError {
     fn from(e: crate::store::StoreError) -> Self {
-        WebError::Internal(e.into())
+        match e {
+            // A bounded read stopped at its limit where no caller had a smaller answer:
+            // nothing is broken, the server is busy.
+            crate::store::StoreError::Interrupted => WebError::Refused {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: "The server is busy with long searches; please try again in a moment."
+                    .into(),
+            },
+            e => WebError::Internal(e.into()),
+        }
     }
 }
 
@@ -104,6 +113,7 @@ impl From<crate::wizard::WizardError> for WebError {
             W::Conflict => WebError::Conflict(
                 "This step was already answered; the session has moved on.".into(),
             ),
+            W::Store(e) => e.into(),
             other => WebError::Internal(other.into()),
         }
     }

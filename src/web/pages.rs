@@ -55,7 +55,11 @@ async fn healthz(
     State(state): State<AppState>,
 ) -> Result<Json<serde_json::Value>, super::ApiError> {
     let articles = state.store.article_count().await?;
-    Ok(Json(json!({ "status": "ok", "articles": articles })))
+    // How long pooled connections were held, for the load script's check of the bound.
+    let pool = state.store.hold_stats();
+    Ok(Json(
+        json!({ "status": "ok", "articles": articles, "pool": pool }),
+    ))
 }
 
 async fn style() -> Response {

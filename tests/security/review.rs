@@ -557,3 +557,37 @@ async fn f13_permissions_policy_and_coop_on_errors_too() {
     let r = app.post_form("/search", &[]).await;
     assert_secure("405", &r);
 }
+
+/// Finding 5: the store's full-text reads (the matcher's any-word fallback) stop at the
+/// read limit; the paste still gets its answer, with fewer results and a note saying so,
+/// never a 500. Here the limit is zero, so every full-text read is stopped.
+#[tokio::test]
+async fn f5_full_text_reads_stop_at_the_read_limit_and_say_so() {
+    let app = spawn_app().await;
+    let paste = json!({ "text": "the ruler shows a double border in draft view" });
+    let normal = app.post_json("/api/match", &paste).await;
+    assert_eq!(normal.status, StatusCode::OK, "{}", normal.body);
+    let normal = normal.json();
+    let found = normal["results"].as_array().unwrap().len();
+    assert!(found > 0, "{normal}");
+    assert!(!normal["summary"].as_str().unwrap().contains("stopped"));
+
+    let store = app.store.clone().with_read_limit(std::time::Duration::ZERO);
+    let config = Config {
+        sessions_per_minute: 0,
+        ..Config::default()
+    };
+    let limited = TestApp {
+        state: kbfix::web::AppState::new(store.clone(), config),
+        store: store.clone(),
+        dir: app.dir,
+    };
+    let before = store.hold_stats().interrupted;
+    let reply = limited.post_json("/api/match", &paste).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let v = reply.json();
+    let summary = v["summary"].as_str().unwrap();
+    assert!(summary.contains("took too long and was stopped"), "{v}");
+    assert!(v["results"].as_array().unwrap().len() < found, "{v}");
+    assert!(store.hold_stats().interrupted > before);
+}
