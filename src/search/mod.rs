@@ -23,6 +23,9 @@ const CHUNK: i64 = 100;
 /// Below this many articles a stale index is rebuilt before answering, not behind it.
 const INLINE_REBUILD: usize = 5000;
 
+/// Said while the server builds its search index.
+const BUILDING: &str = "The server is still building its search index (it does so at start).";
+
 /// One result, ready to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
@@ -184,7 +187,9 @@ impl Searcher {
         if query.groups.is_empty() {
             return Ok(Results::default());
         }
-        let ix = self.index().await?;
+        let Some(ix) = self.ready_index().await? else {
+            return self.while_building(text, filters, offset, limit).await;
+        };
         // Expensive queries wait for the slow lane and rank off the runtime's workers.
         let ticket = self.admission.admit(&ix, &query).await;
         let (q, f) = (query.clone(), filters.clone());
@@ -203,6 +208,70 @@ impl Searcher {
             results,
             note: note(&query, &ranking, offset + limit),
             suggestions: suggestions(text, &ranking),
+        })
+    }
+
+    /// The index to search, or `None` while the first one is being built behind (the
+    /// server's start): searches then answer from the store's full-text index rather than
+    /// wait for it.
+    async fn ready_index(&self) -> Result<Option<Arc<Index>>, StoreError> {
+        if self.installed().is_none() && self.building.try_lock().is_err() {
+            return Ok(None);
+        }
+        self.index().await.map(Some)
+    }
+
+    /// A plain full-text answer (any of the words, bm25) while the index is being built: a
+    /// bounded read, so an expensive query gets a note instead of holding a connection.
+    async fn while_building(
+        &self,
+        text: &str,
+        filters: &Filters,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Results, StoreError> {
+        let Some(q) = crate::store::fts_query(text, " OR ", query::MAX_GROUPS) else {
+            return Ok(Results::default());
+        };
+        let f = crate::store::SearchFilters {
+            category: filters.category.clone(),
+            product: filters.product.clone(),
+            kind: filters.kind.clone(),
+        };
+        let page = match self.store.search(&q, &f, limit as i64, offset as i64).await {
+            Ok(page) => page,
+            Err(StoreError::Interrupted) => {
+                return Ok(Results {
+                    note: Some(format!(
+                        "{BUILDING} This search took too long meanwhile; please try again in a few seconds."
+                    )),
+                    ..Results::default()
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let total = usize::try_from(page.total).unwrap_or(0);
+        Ok(Results {
+            total,
+            exact: total,
+            results: page
+                .results
+                .into_iter()
+                .map(|h| Found {
+                    id: h.id,
+                    title: h.title,
+                    date: h.date,
+                    category: h.category,
+                    snippet: h.snippet,
+                    matched: Vec::new(),
+                    score: h.score,
+                    all_words: false,
+                })
+                .collect(),
+            note: Some(format!(
+                "{BUILDING} These are plain full-text results for any of the words."
+            )),
+            suggestions: Vec::new(),
         })
     }
 
