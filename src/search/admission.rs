@@ -162,7 +162,8 @@ mod tests {
         assert_eq!(slow.lane(), Lane::Slow);
         assert_eq!(slow.run(|| 6 * 7).await, 42);
         // The one permit is taken: a second expensive query waits, a cheap one does not.
-        let second = lanes.admit(&ix, &parse("printer problem"));
+        let printer = parse("printer problem");
+        let second = lanes.admit(&ix, &printer);
         tokio::pin!(second);
         let waited = tokio::time::timeout(Duration::from_millis(50), &mut second).await;
         assert!(waited.is_err(), "a second slow query ran beside the first");

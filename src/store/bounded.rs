@@ -196,13 +196,13 @@ mod tests {
         drop(conn);
         // The release hook runs on its own task.
         for _ in 0..100 {
-            if store.hold_stats().holds >= before.holds + 2 {
+            if store.hold_stats().over_limit > before.over_limit {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         let after = store.hold_stats();
-        assert_eq!(after.holds, before.holds + 2, "{after:?}");
+        assert!(after.holds >= before.holds + 2, "{after:?}");
         assert_eq!(after.over_limit, before.over_limit + 1, "{after:?}");
         assert!(after.max_hold_us >= 120_000, "{after:?}");
     }
