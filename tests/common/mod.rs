@@ -2,6 +2,8 @@
 //! and small helpers to send requests in-process.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -88,9 +90,16 @@ pub async fn spawn_app() -> TestApp {
 /// A fresh database with `paths` imported, the app over it, and the import's report.
 pub async fn spawn_app_from(paths: &[PathBuf]) -> (TestApp, ImportReport) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("test.db"))
-        .await
-        .expect("open store");
+    let store = if pg::backend_is_postgres() {
+        let server = pg::server().expect("KBFIX_TEST_BACKEND=postgres needs KBFIX_TEST_PG");
+        Store::open_postgres(&pg::fresh_database(&server).await)
+            .await
+            .expect("open store")
+    } else {
+        Store::open(&dir.path().join("test.db"))
+            .await
+            .expect("open store")
+    };
     let report = import_paths(&store, paths, &mut NoProgress)
         .await
         .expect("import");
