@@ -2,6 +2,8 @@
 //! and small helpers to send requests in-process.
 #![allow(dead_code)]
 
+pub mod hostile;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
