@@ -2,7 +2,7 @@
 //! JSON API and through the HTML forms, and every edge around it (invalid answers, unknown
 //! sessions, back, outcomes and what they teach later sessions, step URLs, escaping).
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Reply, TestApp, spawn_app};

@@ -2,7 +2,7 @@
 //! login, CSRF on every form, throttled logins, and the sessions, transcripts and insights
 //! they show.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

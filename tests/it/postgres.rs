@@ -3,9 +3,7 @@
 //! and the servers start, migrate and answer `/healthz` together. Skipped with a note when
 //! `KBFIX_TEST_PG` is not set (it must be in CI; see tests/common/pg.rs).
 
-mod common;
-
-use common::pg;
+use crate::common::{self, pg};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::Path;

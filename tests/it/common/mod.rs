@@ -2,6 +2,7 @@
 //! and small helpers to send requests in-process.
 #![allow(dead_code)]
 
+pub mod hostile;
 pub mod pg;
 
 use axum::Router;
