@@ -1,7 +1,7 @@
 //! Several servers over one PostgreSQL database (issue 14): a wizard session outlives the
 //! server that started it, an import made elsewhere shows on every server within a second,
 //! and the servers start, migrate and answer `/healthz` together. Skipped with a note when
-//! `KBFIX_TEST_PG` is not set (it must be in CI; see tests/common/pg.rs).
+//! `KBFIX_TEST_PG` is not set (it must be in CI; see tests/it/common/pg.rs).
 
 use crate::common::{self, pg};
 use serde_json::{Value, json};

@@ -17,7 +17,12 @@ pub fn server() -> Option<String> {
                 std::env::var_os("CI").is_none(),
                 "CI is set but KBFIX_TEST_PG is not: the PostgreSQL tests must run in CI"
             );
-            eprintln!("note: KBFIX_TEST_PG is not set; skipping a PostgreSQL test");
+            // Straight to stderr, past the test harness's capture, so a local run shows it.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: KBFIX_TEST_PG is not set; skipping a PostgreSQL test"
+            );
             None
         }
     }
