@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use sqlx::{Connection, PgConnection};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The server URL without a database (`postgres://postgres@127.0.0.1:5461`), or `None`
 /// with a note on stderr when it is not configured. Under CI (`CI` set) a missing server
@@ -49,10 +50,33 @@ pub async fn fresh_database(server: &str) -> String {
     let mut admin = PgConnection::connect(&format!("{server}/postgres"))
         .await
         .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {server}: {e}"));
+    drop_stale(&mut admin).await;
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await
         .expect("create a test database");
     let _ = admin.close().await;
     format!("{server}/{name}")
+}
+
+/// Drops the databases earlier test runs left (their process is gone), once a run: each
+/// test's database outlives it so that a failure can be looked at, but not the next run.
+async fn drop_stale(admin: &mut PgConnection) {
+    static DONE: AtomicBool = AtomicBool::new(false);
+    if DONE.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'kbfix\\_t%'")
+            .fetch_all(&mut *admin)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let pid = name["kbfix_t".len()..].split('_').next().unwrap_or("");
+        if !pid.is_empty() && !Path::new("/proc").join(pid).exists() {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut *admin)
+                .await;
+        }
+    }
 }
