@@ -233,3 +233,24 @@ fn a_wrong_postgres_url_is_one_clear_error_line() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_database_gone_away_answers_503_as_page_and_json() {
+    // Backend-independent: a closed pool is what a server meets while the database is away.
+    let app = common::spawn_app().await;
+    app.store.close().await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status, 503, "{}", health.body);
+    assert!(
+        health.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not answering"))
+    );
+    let page = app.get("/browse").await;
+    assert_eq!(page.status, 503);
+    assert!(
+        page.body.contains("<h1>") && page.body.contains("not answering"),
+        "{}",
+        page.body
+    );
+}
