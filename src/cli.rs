@@ -15,8 +15,15 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub struct Cli {
-    /// The SQLite database file.
-    #[arg(long, global = true, env = "KBFIX_DB", default_value = "kbfix.db")]
+    /// The SQLite database file, or a PostgreSQL URL (postgres://user:password@host/db) that
+    /// several servers may share.
+    #[arg(
+        long,
+        global = true,
+        env = "KBFIX_DB",
+        default_value = "kbfix.db",
+        hide_env_values = true
+    )]
     pub db: PathBuf,
     /// What to do.
     #[command(subcommand)]
@@ -231,10 +238,10 @@ async fn match_stdin(db: &Path, json: bool) -> anyhow::Result<()> {
 async fn show(db: &Path, id: &str) -> anyhow::Result<()> {
     let id: ArticleId = id.parse()?;
     let store = open(db).await?;
-    let article = store
-        .article(id)
-        .await?
-        .with_context(|| format!("article {id} is not in the database {}", db.display()))?;
+    let article = store.article(id).await?.with_context(|| {
+        let db = crate::store::describe(db);
+        format!("article {id} is not in the database {db}")
+    })?;
     println!("{}", serde_json::to_string_pretty(&article)?);
     Ok(())
 }
@@ -255,9 +262,9 @@ fn check_paths(paths: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens the database, naming the file in any error.
+/// Opens the database (a SQLite file or a PostgreSQL URL), naming it in any error.
 pub async fn open(db: &Path) -> anyhow::Result<Store> {
-    Ok(Store::open(db).await?)
+    Ok(Store::open_any(db).await?)
 }
 
 /// Imports `paths` with a progress display, prints failures and the summary line.

@@ -19,6 +19,14 @@ pub enum StoreError {
         /// A short human reason.
         reason: String,
     },
+    /// The PostgreSQL database could not be reached, logged into or migrated.
+    #[error("cannot open the database {url}: {reason}")]
+    OpenUrl {
+        /// The URL, its password hidden.
+        url: String,
+        /// A short human reason.
+        reason: String,
+    },
     /// The schema could not be brought up to date.
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
