@@ -531,7 +531,7 @@ async fn resolved_records_article_and_cause() {
     assert_eq!(v["outcome"], "resolved");
     assert_eq!(v["step"]["article"], "Q900070");
     let row = app.store.session(&id).await.unwrap().unwrap();
-    assert_eq!(row.outcome.as_deref(), Some("resolved"));
+    assert_eq!(row.outcome, Some(kbfix::store::Outcome::Resolved));
     assert_eq!(row.resolved_article, Some(900070));
     assert_eq!(row.resolved_cause, Some(1));
     assert_eq!(row.event_key.as_deref(), Some("70:msexchangeccmc"));

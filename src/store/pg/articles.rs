@@ -14,7 +14,7 @@ use std::collections::HashSet;
 /// Any number, the same in every server: writers of article batches take this advisory
 /// lock for their transaction, so two imports at once queue like they do on SQLite instead
 /// of racing to insert the same new article.
-const WRITE_LOCK: i64 = 0x6b62_6669_78;
+const WRITE_LOCK: i64 = 0x006b_6266_6978;
 
 /// PostgreSQL text cannot hold NUL; SQLite keeps it. No article has one, but a file could.
 fn text(s: &str) -> String {
@@ -117,6 +117,8 @@ async fn insert_articles(
 }
 
 /// The rows of every table hanging off an article, one array per column.
+// Each tuple is one table's columns, bound as arrays in one INSERT ... UNNEST.
+#[allow(clippy::type_complexity)]
 #[derive(Default)]
 struct Children {
     sections: (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<String>),
