@@ -45,7 +45,7 @@ pub use search::{
     MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage, fts_query,
 };
 pub use sessions::{
-    Advance, LabelCount, NewSession, NewStep, ResolutionCount, SessionRow, StepRow,
+    Advance, LabelCount, NewSession, NewStep, Origin, Outcome, ResolutionCount, SessionRow, StepRow,
 };
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

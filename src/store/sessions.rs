@@ -2,7 +2,134 @@
 //! back, the outcome counts that order future candidates, and the staff's listings.
 
 use super::{BeginWrite, Store, StoreError};
+use crate::clock::unix_now as now;
+use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
+use std::fmt;
+use std::str::FromStr;
+
+/// How a session ended. Stored as the same snake_case TEXT serde writes (`resolved`,
+/// `escalated`); `NULL` while it is in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A fix worked.
+    Resolved,
+    /// Nothing the articles offer worked: handed to the helpdesk.
+    Escalated,
+}
+
+impl Outcome {
+    /// The stored and serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::Escalated => "escalated",
+        }
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Outcome::Resolved, Outcome::Escalated]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not a session outcome"))
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a session started from. Stored as snake_case TEXT (`paste`, `search`, `article`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Pasted event or error text.
+    Paste,
+    /// Search words.
+    Search,
+    /// An article, as if chosen (the Troubleshoot button, Event Viewer's link).
+    Article,
+}
+
+impl Origin {
+    /// The stored and serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Paste => "paste",
+            Origin::Search => "search",
+            Origin::Article => "article",
+        }
+    }
+}
+
+impl FromStr for Origin {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Origin::Paste, Origin::Search, Origin::Article]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not a session origin"))
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Stores a word enum as its name in a TEXT column, on SQLite and PostgreSQL alike (a
+/// derived `sqlx::Type` would look for a PostgreSQL enum type of that name).
+macro_rules! text_column {
+    ($t:ty) => {
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $t
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
+            }
+
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $t
+        where
+            &'q str: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<'q, DB>>::encode_by_ref(&self.as_str(), buf)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $t
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                Ok(<&str as sqlx::Decode<'r, DB>>::decode(value)?.parse::<$t>()?)
+            }
+        }
+    };
+}
+
+text_column!(Outcome);
+text_column!(Origin);
 
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -13,8 +140,8 @@ pub struct SessionRow {
     pub created_at: i64,
     /// Unix seconds of the last change.
     pub updated_at: i64,
-    /// How it started: `paste`, `article` or `search`.
-    pub origin: String,
+    /// What it started from.
+    pub origin: Origin,
     /// The pasted text, search words or article id it started from.
     pub input: String,
     /// JSON array of lines describing what the paste was recognised as.
@@ -25,8 +152,8 @@ pub struct SessionRow {
     pub current_n: i64,
     /// The current step's kind.
     pub current_kind: String,
-    /// `resolved`, `escalated`, or `None` while in progress.
-    pub outcome: Option<String>,
+    /// How it ended; `None` while in progress.
+    pub outcome: Option<Outcome>,
     /// The kind of the step whose answer ended the session.
     pub ended_kind: Option<String>,
     /// The article that fixed it.
@@ -74,8 +201,8 @@ pub struct NewStep {
 pub struct NewSession {
     /// The id, 32 hex digits.
     pub id: String,
-    /// `paste`, `article` or `search`.
-    pub origin: String,
+    /// What it started from.
+    pub origin: Origin,
     /// What it started from.
     pub input: String,
     /// JSON lines of what was recognised.
@@ -96,7 +223,7 @@ pub struct Advance {
     /// The step that follows.
     pub next: NewStep,
     /// The outcome after this answer (`None` clears a previous one, e.g. after `back`).
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     /// The kind of the answered step, kept when an outcome is set.
     pub ended_kind: Option<String>,
     /// The article that fixed it.
@@ -150,13 +277,6 @@ macro_rules! insert_step {
     }};
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// Runs a write transaction on a task of its own, so that a request cancelled half-way (the
 /// client went away) cannot drop it between `BEGIN` and `COMMIT` and hand the pool a
 /// connection still inside a transaction.
@@ -184,7 +304,7 @@ impl Store {
             )
             .bind(&s.id)
             .bind(t)
-            .bind(&s.origin)
+            .bind(s.origin)
             .bind(&s.input)
             .bind(&s.recognised)
             .bind(&s.event_key)
@@ -259,7 +379,7 @@ impl Store {
             .bind(t)
             .bind(n)
             .bind(&a.next.kind)
-            .bind(&a.outcome)
+            .bind(a.outcome)
             .bind(&a.ended_kind)
             .bind(a.resolved_article)
             .bind(a.resolved_cause)
@@ -294,11 +414,42 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT resolved_article AS article, resolved_cause AS cause, \
                count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
-             FROM wizard_sessions WHERE event_key = $1 AND outcome = 'resolved' \
+             FROM wizard_sessions WHERE event_key = $1 AND outcome = $2 \
                AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause",
         )
         .bind(event_key)
+        .bind(Outcome::Resolved)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Files a search session under its words' key (`search::Query::key`): the latest search
+    /// of the session, whose results the resolving article was chosen from.
+    pub async fn set_search_key(&self, id: &str, key: &str) -> Result<(), StoreError> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE wizard_sessions SET search_key = $2 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(key)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// How many past sessions filed under the search key `key` each article resolved,
+    /// counting one client's resolutions once a day, as [`Store::resolution_counts`] does.
+    pub async fn search_resolutions(&self, key: &str) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT resolved_article, \
+               count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) \
+             FROM wizard_sessions WHERE search_key = $1 AND outcome = $2 \
+               AND resolved_article IS NOT NULL \
+             GROUP BY resolved_article",
+        )
+        .bind(key)
+        .bind(Outcome::Resolved)
         .fetch_all(pool)
         .await)?)
     }
@@ -313,11 +464,12 @@ impl Store {
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
              current_kind, outcome, ended_kind, resolved_article, resolved_cause \
-             FROM wizard_sessions WHERE (NOT $1 OR outcome IS NULL OR outcome != 'resolved') \
+             FROM wizard_sessions WHERE (NOT $1 OR outcome IS NULL OR outcome != $3) \
              ORDER BY updated_at DESC, created_at DESC LIMIT $2",
         )
         .bind(unresolved)
         .bind(limit)
+        .bind(Outcome::Resolved)
         .fetch_all(pool)
         .await)?)
     }
@@ -328,11 +480,12 @@ impl Store {
             "SELECT CAST(resolved_article AS TEXT) AS label, \
                CAST(resolved_cause AS TEXT) AS detail, \
                count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
-             FROM wizard_sessions WHERE outcome = 'resolved' AND resolved_article IS NOT NULL \
+             FROM wizard_sessions WHERE outcome = $2 AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause \
              ORDER BY sessions DESC, resolved_article, resolved_cause LIMIT $1",
         )
         .bind(limit)
+        .bind(Outcome::Resolved)
         .fetch_all(pool)
         .await)?)
     }
@@ -342,7 +495,7 @@ impl Store {
     pub async fn give_ups(&self, idle_before: i64) -> Result<Vec<LabelCount>, StoreError> {
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT coalesce(ended_kind, current_kind) AS label, 'escalated' AS detail, \
-               count(*) AS sessions FROM wizard_sessions WHERE outcome = 'escalated' \
+               count(*) AS sessions FROM wizard_sessions WHERE outcome = $2 \
              GROUP BY label \
              UNION ALL \
              SELECT current_kind AS label, 'abandoned' AS detail, count(*) AS sessions \
@@ -350,6 +503,7 @@ impl Store {
              ORDER BY sessions DESC, label, detail",
         )
         .bind(idle_before)
+        .bind(Outcome::Escalated)
         .fetch_all(pool)
         .await)?)
     }

@@ -51,6 +51,14 @@ pub enum WebError {
 }
 
 impl WebError {
+    /// A 422 with `message` and no fixed set of acceptable values.
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        WebError::Unprocessable {
+            message: message.into(),
+            valid: Vec::new(),
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -112,10 +120,7 @@ impl From<crate::wizard::WizardError> for WebError {
                 message: format!("{answer:?} is not an answer to this step."),
                 valid,
             },
-            W::EmptyInput(message) => WebError::Unprocessable {
-                message,
-                valid: Vec::new(),
-            },
+            W::EmptyInput(message) => WebError::unprocessable(message),
             W::Conflict => WebError::Conflict(
                 "This step was already answered; the session has moved on.".into(),
             ),

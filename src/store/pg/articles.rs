@@ -128,6 +128,8 @@ type RefColumns = (
 );
 
 /// The rows of every table hanging off an article, one array per column.
+// Each tuple is one table's columns, bound as arrays in one INSERT ... UNNEST.
+#[allow(clippy::type_complexity)]
 #[derive(Default)]
 struct Children {
     sections: SectionColumns,

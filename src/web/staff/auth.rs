@@ -5,6 +5,8 @@
 use super::super::client::Client;
 use super::super::state::AppState;
 use super::super::{WebError, pages};
+use crate::clock::unix_now;
+use crate::hex;
 use argon2::{Argon2, Block, Params};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -16,7 +18,7 @@ use sha2::Sha256;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 /// The staff session cookie.
@@ -24,9 +26,9 @@ pub(super) const COOKIE: &str = "kbfix_staff";
 /// The cookie that ties the login form's CSRF token to one browser.
 pub(super) const LOGIN_COOKIE: &str = "kbfix_staff_login";
 /// How long a staff login lasts.
-pub(super) const SESSION_SECS: u64 = 8 * 3600;
+pub(super) const SESSION_SECS: i64 = 8 * 3600;
 /// How long a login form's token pair stays good.
-pub(super) const LOGIN_FORM_SECS: u64 = 3600;
+pub(super) const LOGIN_FORM_SECS: i64 = 3600;
 /// Failed logins a client may make back to back before each next one must wait.
 const FREE_FAILURES: u32 = 5;
 /// The wait after the first failure beyond the free ones; it doubles with each further one.
@@ -55,7 +57,7 @@ pub struct StaffAuth {
     /// that each check does not allocate 19 MiB afresh on whichever thread runs it.
     memory: Arc<Mutex<Vec<Vec<Block>>>>,
     /// Logged-out sessions' nonces, with the time their cookie would have expired.
-    revoked: Mutex<HashMap<String, u64>>,
+    revoked: Mutex<HashMap<String, i64>>,
 }
 
 /// A client's recent failed logins (one account: the staff password).
@@ -193,12 +195,14 @@ impl StaffAuth {
         m.update(purpose.as_bytes());
         m.update(b"\0");
         m.update(value.as_bytes());
-        hex(&m.finalize().into_bytes())
+        hex::encode(&m.finalize().into_bytes())
     }
 
     /// Compares in constant time, so a forged tag cannot be found byte by byte.
     pub(super) fn check(&self, purpose: &str, value: &str, tag: &str) -> bool {
-        let Some(tag) = unhex(tag) else { return false };
+        let Some(tag) = hex::decode(tag) else {
+            return false;
+        };
         let mut m = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
         m.update(purpose.as_bytes());
         m.update(b"\0");
@@ -218,7 +222,7 @@ impl StaffAuth {
     pub(super) fn valid_session<'c>(&self, cookie: &'c str) -> Option<&'c str> {
         let (value, tag) = cookie.rsplit_once('.')?;
         let (expires, nonce) = value.split_once('.')?;
-        let expires: u64 = expires.parse().ok()?;
+        let expires: i64 = expires.parse().ok()?;
         let revoked = || {
             self.revoked
                 .lock()
@@ -233,7 +237,7 @@ impl StaffAuth {
         let Some((expires, nonce)) = session.split_once('.') else {
             return;
         };
-        let expires = expires.parse().unwrap_or(u64::MAX);
+        let expires = expires.parse().unwrap_or(i64::MAX);
         let now = unix_now();
         let mut revoked = self.revoked.lock().unwrap_or_else(|p| p.into_inner());
         // Expired cookies are refused anyway: forget them so the map stays small.
@@ -252,7 +256,7 @@ impl StaffAuth {
     pub(super) fn valid_login_pair(&self, cookie: &str, token: &str) -> bool {
         let fresh = cookie
             .split_once('.')
-            .and_then(|(e, _)| e.parse::<u64>().ok())
+            .and_then(|(e, _)| e.parse::<i64>().ok())
             .is_some_and(|e| e > unix_now());
         fresh && self.check("login", cookie, token)
     }
@@ -296,31 +300,10 @@ impl StaffAuth {
     }
 }
 
-pub(super) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 fn nonce() -> Result<String, WebError> {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(hex(&b))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || !s.is_ascii() {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
-        .collect()
+    Ok(hex::encode(&b))
 }
 
 pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
@@ -334,7 +317,7 @@ pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> 
         .map(|(_, v)| v)
 }
 
-pub(super) fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> HeaderValue {
+pub(super) fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let s = format!(
         "{name}={value}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
