@@ -5,7 +5,7 @@
 //! The callers hand over the FTS5 query [`fts_query`](super::super::fts_query) builds
 //! (quoted words joined by spaces or `OR`); [`tsquery`] turns it into the same query in
 //! tsquery syntax, so the matcher and the wizard need not know which engine answers. The
-//! search pages rank in the in-memory index of `crate::search` on either backend; it reads
+//! search pages rank in the search module's in-memory index on either backend; it reads
 //! its documents from `article_text` here through [`search_documents`].
 
 use super::super::{
