@@ -79,6 +79,11 @@ pub struct ServeArgs {
     /// The password of the staff pages (/staff); without one they do not exist.
     #[arg(long, env = "KBFIX_STAFF_PASSWORD", hide_env_values = true)]
     staff_password: Option<String>,
+    /// The secret the staff cookies are signed with, the same on every server sharing a
+    /// database; required with a PostgreSQL database when the staff pages are on.
+    /// Without it (SQLite), each start draws a random key.
+    #[arg(long, env = "KBFIX_SECRET", hide_env_values = true)]
+    secret: Option<String>,
     /// Mark staff cookies Secure on every response (behind a TLS proxy that does not
     /// send X-Forwarded-Proto).
     #[arg(long, env = "KBFIX_SECURE_COOKIES")]
@@ -145,8 +150,15 @@ async fn import_cmd(db: &Path, paths: &[PathBuf], strict: bool) -> anyhow::Resul
 /// `kbfix serve`: imports what it is asked to, then serves until a shutdown signal.
 async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
     // Hashed once here; only the argon2 hash is kept in memory.
+    let secret = args.secret.as_deref().filter(|s| !s.is_empty());
     let staff = match args.staff_password.as_deref().filter(|p| !p.is_empty()) {
-        Some(pw) => Some(web::StaffAuth::new(pw, args.secure_cookies)?),
+        Some(_) if secret.is_none() && crate::store::postgres_url(db).is_some() => {
+            bail!(
+                "--secret (or KBFIX_SECRET) is required with a PostgreSQL database and \
+                 a staff password: every server must sign staff cookies with the same key"
+            )
+        }
+        Some(pw) => Some(web::StaffAuth::with_secret(pw, args.secure_cookies, secret)?),
         None => None,
     };
     check_paths(&args.import)?;

@@ -30,6 +30,7 @@ mod events;
 mod pg;
 mod search;
 mod sessions;
+mod staff;
 
 pub use articles::{
     ArchiveStats, ArticleRow, ExistingArticle, ImportedArticle, StoredArticle, Summary,

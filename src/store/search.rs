@@ -96,6 +96,8 @@ pub struct SearchDocRow {
     pub symptoms: String,
     /// The rest of the searchable text.
     pub body: String,
+    /// The "applies to" items, space-separated.
+    pub applies: String,
 }
 
 /// What a results page shows of one article, and the text its snippet is cut from.
@@ -134,7 +136,9 @@ impl Store {
         };
         Ok(sqlx::query_as(
             "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, \
-             coalesce(c.c1, '') AS symptoms, coalesce(c.c2, '') AS body \
+             coalesce(c.c1, '') AS symptoms, coalesce(c.c2, '') AS body, \
+             coalesce((SELECT group_concat(value, ' ') FROM json_each(a.applies_to)), '') \
+               AS applies \
              FROM articles a JOIN articles_fts_content c ON c.id = a.id \
              WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
         )

@@ -424,6 +424,36 @@ impl Store {
         .await)?)
     }
 
+    /// Files a search session under its words' key (`search::Query::key`): the latest search
+    /// of the session, whose results the resolving article was chosen from.
+    pub async fn set_search_key(&self, id: &str, key: &str) -> Result<(), StoreError> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE wizard_sessions SET search_key = $2 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(key)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// How many past sessions filed under the search key `key` each article resolved,
+    /// counting one client's resolutions once a day, as [`Store::resolution_counts`] does.
+    pub async fn search_resolutions(&self, key: &str) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT resolved_article, \
+               count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) \
+             FROM wizard_sessions WHERE search_key = $1 AND outcome = $2 \
+               AND resolved_article IS NOT NULL \
+             GROUP BY resolved_article",
+        )
+        .bind(key)
+        .bind(Outcome::Resolved)
+        .fetch_all(pool)
+        .await)?)
+    }
+
     /// The most recently active sessions; only those without a resolution when
     /// `unresolved` is set.
     pub async fn recent_sessions(

@@ -69,6 +69,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Refused { status, .. } => *status,
+            WebError::Internal(cause) if database_away(cause) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,6 +77,11 @@ impl WebError {
     /// The message a person sees; internal causes are logged here, not shown.
     fn public_message(&self) -> String {
         match self {
+            WebError::Internal(cause) if database_away(cause) => {
+                tracing::warn!(error = %format!("{cause:#}"), "the database is not answering");
+                "The database is not answering at the moment. Please try again in a minute."
+                    .to_string()
+            }
             WebError::Internal(cause) => {
                 tracing::error!(error = %format!("{cause:#}"), "request failed");
                 "Something went wrong on our side. Please try again.".to_string()
@@ -83,6 +89,15 @@ impl WebError {
             other => other.to_string(),
         }
     }
+}
+
+/// Whether an internal failure is the database being away (a 503, not a 500), wherever in
+/// the chain of causes the store's error sits.
+fn database_away(cause: &anyhow::Error) -> bool {
+    cause.chain().any(|e| {
+        e.downcast_ref::<crate::store::StoreError>()
+            .is_some_and(crate::store::StoreError::is_unavailable)
+    })
 }
 
 impl From<crate::store::StoreError> for WebError {

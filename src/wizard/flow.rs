@@ -105,7 +105,9 @@ impl<'a> Wizard<'a> {
             ));
         }
         let step = self.search_step(q, None).await?;
-        self.create(Origin::Search, q, &[], None, step).await
+        let id = self.create(Origin::Search, q, &[], None, step).await?;
+        self.file_search(&id, q).await?;
+        Ok(id)
     }
 
     /// Starts a session from an article, as if it had been chosen.
@@ -221,6 +223,7 @@ impl<'a> Wizard<'a> {
         };
         let given = Given::Search(q.trim().to_string());
         self.advance(&session, &given, Next { step, walk }).await?;
+        self.file_search(id, q).await?;
         self.load(id).await
     }
 
@@ -386,6 +389,13 @@ impl<'a> Wizard<'a> {
             })
             .await?;
         Ok(id)
+    }
+
+    /// Files the session under the words searched, so that a resolution it reaches raises
+    /// its article for the next search with the same words (`Searcher::learnt`).
+    async fn file_search(&self, id: &SessionId, q: &str) -> Result<(), WizardError> {
+        let key = crate::search::parse(q).key();
+        Ok(self.store.set_search_key(&id.to_string(), &key).await?)
     }
 
     async fn search_step(&self, q: &str, back: Option<i64>) -> Result<WizardStep, WizardError> {

@@ -13,6 +13,7 @@ mod common;
 mod crash;
 mod fixtures;
 mod pastes;
+mod postgres;
 mod props;
 mod search;
 mod security;

@@ -57,7 +57,9 @@ pub(in super::super) async fn search_documents(
     limit: i64,
 ) -> Result<Vec<SearchDocRow>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, t.symptoms, t.body \
+        "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, t.symptoms, t.body, \
+         coalesce((SELECT string_agg(value, ' ') \
+                   FROM json_array_elements_text(a.applies_to::json)), '') AS applies \
          FROM articles a JOIN article_text t ON t.article_id = a.id \
          WHERE a.id > $1 ORDER BY a.id LIMIT $2",
     )
@@ -73,7 +75,7 @@ pub(in super::super) async fn result_rows(
     ids: &[ArticleId],
 ) -> Result<Vec<ResultRow>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT a.id, a.title, a.date, a.category, t.symptoms, substr(t.body, 1, $2) AS body \
+        "SELECT a.id, a.title, a.date, a.category, t.symptoms, substr(t.body, 1, $2::int) AS body \
          FROM UNNEST($1::bigint[]) WITH ORDINALITY j (id, ord) \
          JOIN articles a ON a.id = j.id JOIN article_text t ON t.article_id = a.id \
          ORDER BY j.ord",
@@ -143,7 +145,7 @@ pub(in super::super) async fn search(
            FROM q, article_text t JOIN articles a ON a.id = t.article_id \
            WHERE t.tsv @@ q.q AND {filter_sql} ORDER BY score DESC, a.id LIMIT $5 OFFSET $6) \
          SELECT a.id, a.title, a.date, a.category, \
-           ts_headline('english', t.symptoms || E'\\n' || substr(t.body, 1, $8), q.q, $7) \
+           ts_headline('english', t.symptoms || E'\\n' || substr(t.body, 1, $8::int), q.q, $7) \
              AS snippet, top.score \
          FROM top JOIN articles a ON a.id = top.id JOIN article_text t ON t.article_id = top.id, q \
          ORDER BY top.score DESC, a.id"

@@ -99,6 +99,14 @@ fn argon2_hash(password: &[u8], salt: &[u8], memory: &mut [Block]) -> Option<[u8
     Some(out)
 }
 
+/// The cookie-signing key of a configured secret: HMAC-SHA256 keyed by the secret over a
+/// fixed label, so the secret itself is never used as a key for anything else.
+fn derive_key(secret: &str) -> [u8; 32] {
+    let mut m = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    m.update(b"kbfix staff cookie signing key v1");
+    m.finalize().into_bytes().into()
+}
+
 /// Compares without stopping at the first difference.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -118,13 +126,29 @@ impl StaffAuth {
     /// Hashes `password` with argon2 and draws a fresh signing key. `secure_cookies` marks
     /// cookies Secure on every response (behind a TLS proxy that does not say so).
     pub fn new(password: &str, secure_cookies: bool) -> Result<Self, StaffSetupError> {
+        Self::with_secret(password, secure_cookies, None)
+    }
+
+    /// As [`StaffAuth::new`], but when `secret` is given the signing key is derived from
+    /// it, so that every server configured with the same secret accepts the others'
+    /// cookies and CSRF tokens (several servers over one database).
+    pub fn with_secret(
+        password: &str,
+        secure_cookies: bool,
+        secret: Option<&str>,
+    ) -> Result<Self, StaffSetupError> {
         if password.is_empty() {
             return Err(StaffSetupError::EmptyPassword);
         }
         let mut salt = [0u8; 16];
         let mut key = [0u8; 32];
         getrandom::fill(&mut salt).map_err(|e| StaffSetupError::Random(e.to_string()))?;
-        getrandom::fill(&mut key).map_err(|e| StaffSetupError::Random(e.to_string()))?;
+        match secret {
+            Some(secret) => key = derive_key(secret),
+            None => {
+                getrandom::fill(&mut key).map_err(|e| StaffSetupError::Random(e.to_string()))?
+            }
+        }
         let mut memory = vec![Block::default(); Params::DEFAULT.block_count()];
         let hash = argon2_hash(password.as_bytes(), &salt, &mut memory)
             .ok_or_else(|| StaffSetupError::Hash("argon2 refused the input".into()))?;
@@ -343,9 +367,23 @@ impl StaffSession {
         self.auth.check("csrf", &self.session, token)
     }
 
-    /// Logs this session out on the server.
-    pub fn revoke(&self) {
+    /// Logs this session out on the server, and in the database for every other server
+    /// that shares it.
+    pub async fn revoke(&self, store: &crate::store::Store) -> Result<(), WebError> {
         self.auth.revoke(&self.session);
+        if let Some((expires, nonce)) = self.session.split_once('.') {
+            let expires = expires.parse().unwrap_or(i64::MAX);
+            store
+                .revoke_staff_session(nonce, expires, unix_now() as i64)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Whether another server logged this session out (the database's record of logouts).
+    async fn revoked_elsewhere(&self, store: &crate::store::Store) -> Result<bool, WebError> {
+        let nonce = self.session.split_once('.').map_or("", |(_, n)| n);
+        Ok(store.staff_session_revoked(nonce).await?)
     }
 
     /// The session of a request's cookies, when it is valid.
@@ -363,8 +401,13 @@ impl FromRequestParts<AppState> for StaffSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let auth = auth(state).map_err(IntoResponse::into_response)?;
-        StaffSession::from_headers(auth, &parts.headers)
-            .ok_or_else(|| Redirect::to("/staff/login").into_response())
+        let session = StaffSession::from_headers(auth, &parts.headers)
+            .ok_or_else(|| Redirect::to("/staff/login").into_response())?;
+        match session.revoked_elsewhere(&state.store).await {
+            Ok(false) => Ok(session),
+            Ok(true) => Err(Redirect::to("/staff/login").into_response()),
+            Err(e) => Err(e.into_response()),
+        }
     }
 }
 
@@ -372,6 +415,18 @@ impl FromRequestParts<AppState> for StaffSession {
 mod tests {
     use super::*;
     use std::net::Ipv4Addr;
+
+    #[test]
+    fn servers_with_the_same_secret_accept_each_others_cookies() {
+        let a = StaffAuth::with_secret("pw", false, Some("shared secret")).unwrap();
+        let b = StaffAuth::with_secret("pw", false, Some("shared secret")).unwrap();
+        let c = StaffAuth::with_secret("pw", false, Some("another secret")).unwrap();
+        let cookie = a.new_session().unwrap();
+        assert!(b.valid_session(&cookie).is_some());
+        assert!(c.valid_session(&cookie).is_none());
+        let value = a.valid_session(&cookie).unwrap();
+        assert!(b.check("csrf", value, &a.mac("csrf", value)));
+    }
 
     #[test]
     fn session_cookies_are_signed_expire_and_can_be_revoked() {

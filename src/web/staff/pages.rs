@@ -151,6 +151,7 @@ struct CsrfForm {
 }
 
 async fn logout(
+    State(state): State<AppState>,
     staff: StaffSession,
     client: Client,
     HtmlForm(form): HtmlForm<CsrfForm>,
@@ -162,7 +163,7 @@ async fn logout(
     }
     // The cookie is cleared in the browser and refused on the server, so a copy kept
     // elsewhere is worthless too.
-    staff.revoke();
+    staff.revoke(&state.store).await?;
     let mut res = to_login();
     res.headers_mut().append(
         header::SET_COOKIE,
