@@ -158,7 +158,11 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
                  a staff password: every server must sign staff cookies with the same key"
             )
         }
-        Some(pw) => Some(web::StaffAuth::with_secret(pw, args.secure_cookies, secret)?),
+        Some(pw) => Some(web::StaffAuth::with_secret(
+            pw,
+            args.secure_cookies,
+            secret,
+        )?),
         None => None,
     };
     check_paths(&args.import)?;

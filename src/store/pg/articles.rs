@@ -116,19 +116,24 @@ async fn insert_articles(
     Ok(())
 }
 
+/// Sections' columns: article, ord, heading, text, blocks.
+type SectionColumns = (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<String>);
+/// Citations' columns: from, ord, to, title, section.
+type RefColumns = (
+    Vec<i64>,
+    Vec<i64>,
+    Vec<i64>,
+    Vec<Option<String>>,
+    Vec<String>,
+);
+
 /// The rows of every table hanging off an article, one array per column.
 // Each tuple is one table's columns, bound as arrays in one INSERT ... UNNEST.
 #[allow(clippy::type_complexity)]
 #[derive(Default)]
 struct Children {
-    sections: (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<String>),
-    refs: (
-        Vec<i64>,
-        Vec<i64>,
-        Vec<i64>,
-        Vec<Option<String>>,
-        Vec<String>,
-    ),
+    sections: SectionColumns,
+    refs: RefColumns,
     events: EventColumns,
     mentions: (Vec<i64>, Vec<i64>),
     facets: (Vec<String>, Vec<String>, Vec<i64>),

@@ -374,7 +374,7 @@ impl StaffSession {
         if let Some((expires, nonce)) = self.session.split_once('.') {
             let expires = expires.parse().unwrap_or(i64::MAX);
             store
-                .revoke_staff_session(nonce, expires, unix_now() as i64)
+                .revoke_staff_session(nonce, expires, unix_now())
                 .await?;
         }
         Ok(())
