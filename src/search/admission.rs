@@ -138,6 +138,7 @@ mod tests {
                 body: body.into(),
                 category: String::new(),
                 product: String::new(),
+                products: String::new(),
                 kind: String::new(),
                 catalogue: false,
             });

@@ -6,11 +6,12 @@ pub mod admission;
 pub mod index;
 pub mod query;
 pub mod rank;
+mod rerank;
 pub mod snippet;
 
 pub use index::{Index, IndexDoc};
 pub use query::{Query, parse};
-pub use rank::{Filters, Ranking, rank};
+pub use rank::{Filters, Learnt, Ranking, Weights, rank, rank_with};
 
 use crate::kb::ArticleId;
 use crate::store::{Store, StoreError};
@@ -89,6 +90,7 @@ async fn build(store: &Store) -> Result<Index, StoreError> {
                     symptoms: r.symptoms,
                     body: r.body,
                     category: r.category,
+                    products: format!("{} {}", r.product, r.applies),
                     product: r.product,
                     kind: r.kind,
                     catalogue: r.catalogue,
@@ -190,10 +192,14 @@ impl Searcher {
         let Some(ix) = self.ready_index().await? else {
             return self.while_building(text, filters, offset, limit).await;
         };
+        // Read before admission: a search waiting for the slow lane holds no connection.
+        let learnt = self.learnt(&query).await?;
         // Expensive queries wait for the slow lane and rank off the runtime's workers.
         let ticket = self.admission.admit(&ix, &query).await;
         let (q, f) = (query.clone(), filters.clone());
-        let ranking = ticket.run(move || rank(&ix, &q, &f, offset, limit)).await;
+        let ranking = ticket
+            .run(move || rank_with(&ix, &q, &f, (offset, limit), &Weights::default(), &learnt))
+            .await;
         let ids: Vec<ArticleId> = ranking.page.iter().map(|r| r.id).collect();
         let rows = self.store.result_rows(&ids).await?;
         let (ranking, results) = ticket
@@ -273,6 +279,19 @@ impl Searcher {
             )),
             suggestions: Vec::new(),
         })
+    }
+
+    /// The articles that resolved past wizard sessions started from the same words.
+    pub async fn learnt(&self, query: &Query) -> Result<Vec<Learnt>, StoreError> {
+        let key = query.key();
+        if key.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.store.search_resolutions(&key).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, n)| Some((ArticleId::try_from(id).ok()?, n)))
+            .collect())
     }
 
     /// The answer to a query that is an article number: that article, when stored.

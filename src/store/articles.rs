@@ -1,7 +1,7 @@
 //! Articles: writing parsed articles (with their sections, citations, events, facets and
 //! full-text row) and reading them back whole.
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError, pg};
 use crate::kb::{self, Article, ArticleId, Block, EventQuote, Reference, Section, TrailerField};
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
@@ -117,8 +117,21 @@ pub struct StoredArticle {
     pub kind: String,
 }
 
+/// The four reads of [`Store::articles_between`], shared by both backends: the header rows
+/// of ids `$1..=$2` (at most `$3`), then their sections, citations and quoted events.
+pub(super) const READ_ARTICLES: &str = "SELECT id, title, date, category, product, versions, \
+     os, kind, keywords, applies_to, query_words, technology, issue_type, trailer \
+     FROM articles WHERE id BETWEEN $1 AND $2 ORDER BY id LIMIT $3";
+pub(super) const READ_SECTIONS: &str = "SELECT article_id, heading, text, blocks FROM sections \
+     WHERE article_id BETWEEN $1 AND $2 ORDER BY article_id, ord";
+pub(super) const READ_REFS: &str = "SELECT from_id, to_id, title, section FROM article_refs \
+     WHERE from_id BETWEEN $1 AND $2 ORDER BY from_id, ord";
+pub(super) const READ_EVENTS: &str = "SELECT article_id, event_id, source, type, category, \
+     description, description_labelled, inline_fields FROM events \
+     WHERE article_id BETWEEN $1 AND $2 ORDER BY article_id, ord";
+
 #[derive(FromRow)]
-struct SectionRow {
+pub(super) struct SectionRow {
     article_id: i64,
     heading: String,
     text: String,
@@ -126,7 +139,7 @@ struct SectionRow {
 }
 
 #[derive(FromRow)]
-struct RefRow {
+pub(super) struct RefRow {
     from_id: i64,
     to_id: i64,
     title: Option<String>,
@@ -134,7 +147,7 @@ struct RefRow {
 }
 
 #[derive(FromRow)]
-struct EventRow {
+pub(super) struct EventRow {
     article_id: i64,
     event_id: i64,
     source: Option<String>,
@@ -151,10 +164,11 @@ impl Store {
     pub async fn existing_articles(
         &self,
     ) -> Result<HashMap<ArticleId, ExistingArticle>, StoreError> {
-        let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, date, content_hash FROM articles")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<(i64, String, String)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, date, content_hash FROM articles"
+        )
+        .fetch_all(pool)
+        .await)?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, date, content_hash)| {
@@ -173,7 +187,11 @@ impl Store {
         // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
         // deferred transaction that reads first (FTS5 reads its own structure) and writes
         // second fails at once with SQLITE_BUSY when another writer committed in between.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::write_articles(pool, batch).await,
+        };
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let outcomes = write_batch(&mut tx, batch).await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
             .execute(&mut *tx)
@@ -185,11 +203,12 @@ impl Store {
     /// The original text of an article, or `None` when it is not in the archive or was
     /// imported before the text was kept.
     pub async fn article_source(&self, id: ArticleId) -> Result<Option<String>, StoreError> {
-        let gz: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT text_gz FROM article_sources WHERE article_id = ?1")
-                .bind(i64::from(id.0))
-                .fetch_optional(&self.pool)
-                .await?;
+        let gz: Option<Vec<u8>> = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT text_gz FROM article_sources WHERE article_id = $1"
+        )
+        .bind(i64::from(id.0))
+        .fetch_optional(pool)
+        .await)?;
         let Some(gz) = gz else {
             return Ok(None);
         };
@@ -202,21 +221,25 @@ impl Store {
 
     /// How many articles the archive holds.
     pub async fn article_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM articles")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT count(*) FROM articles"
+        )
+        .fetch_one(pool)
+        .await)?)
     }
 
     /// What the archive holds, in numbers.
     pub async fn archive_stats(&self) -> Result<ArchiveStats, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT (SELECT count(*) FROM articles) AS articles, \
              (SELECT count(*) FROM events) AS events, \
              (SELECT count(*) FROM article_refs) AS references_, \
              (SELECT count(DISTINCT source_key) FROM events WHERE source_key != '') AS event_sources",
         )
-        .fetch_one(&self.pool)
-        .await?)
+        .fetch_one(pool)
+        .await
+        })?)
     }
 
     /// One article, whole, or `None` when it is not in the archive.
@@ -233,49 +256,39 @@ impl Store {
         last: i64,
         limit: i64,
     ) -> Result<Vec<StoredArticle>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::articles_between(pool, first, last, limit).await,
+        };
+        let mut conn = pool.acquire().await?;
         // One read transaction so the four queries see the same snapshot during an import.
         sqlx::query("BEGIN").execute(&mut *conn).await?;
         let result = async {
-            let rows: Vec<ArticleRow> = sqlx::query_as(
-                "SELECT id, title, date, category, product, versions, os, kind, keywords, \
-                 applies_to, query_words, technology, issue_type, trailer \
-                 FROM articles WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3",
-            )
-            .bind(first)
-            .bind(last)
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?;
+            let rows: Vec<ArticleRow> = sqlx::query_as(READ_ARTICLES)
+                .bind(first)
+                .bind(last)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await?;
             let Some(end) = rows.last().map(|r| r.id) else {
                 return Ok(Vec::new());
             };
             let start = rows[0].id;
-            let sections: Vec<SectionRow> = sqlx::query_as(
-                "SELECT article_id, heading, text, blocks FROM sections \
-                 WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, ord",
-            )
-            .bind(start)
-            .bind(end)
-            .fetch_all(&mut *conn)
-            .await?;
-            let refs: Vec<RefRow> = sqlx::query_as(
-                "SELECT from_id, to_id, title, section FROM article_refs \
-                 WHERE from_id BETWEEN ?1 AND ?2 ORDER BY from_id, ord",
-            )
-            .bind(start)
-            .bind(end)
-            .fetch_all(&mut *conn)
-            .await?;
-            let events: Vec<EventRow> = sqlx::query_as(
-                "SELECT article_id, event_id, source, type, category, description, \
-                 description_labelled, inline_fields FROM events \
-                 WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, ord",
-            )
-            .bind(start)
-            .bind(end)
-            .fetch_all(&mut *conn)
-            .await?;
+            let sections: Vec<SectionRow> = sqlx::query_as(READ_SECTIONS)
+                .bind(start)
+                .bind(end)
+                .fetch_all(&mut *conn)
+                .await?;
+            let refs: Vec<RefRow> = sqlx::query_as(READ_REFS)
+                .bind(start)
+                .bind(end)
+                .fetch_all(&mut *conn)
+                .await?;
+            let events: Vec<EventRow> = sqlx::query_as(READ_EVENTS)
+                .bind(start)
+                .bind(end)
+                .fetch_all(&mut *conn)
+                .await?;
             assemble(rows, sections, refs, events)
         }
         .await;
@@ -288,25 +301,29 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::summaries(pool, ids).await,
+        };
         let list: Vec<u32> = ids.iter().map(|id| id.0).collect();
         Ok(sqlx::query_as(
             "SELECT id, title FROM articles \
              WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
         )
         .bind(serde_json::to_string(&list)?)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
     }
 
     /// The articles that cite `id`, in id order.
     pub async fn referenced_by(&self, id: ArticleId) -> Result<Vec<Summary>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT a.id, a.title FROM article_refs r JOIN articles a ON a.id = r.from_id \
-             WHERE r.to_id = ?1 ORDER BY a.id",
+             WHERE r.to_id = $1 ORDER BY a.id",
         )
         .bind(i64::from(id.0))
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Articles related to `id`: sharing a quoted event, a citation, or keywords, best first.
@@ -315,8 +332,9 @@ impl Store {
         id: ArticleId,
         limit: i64,
     ) -> Result<Vec<(Summary, String)>, StoreError> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "WITH mine AS (SELECT ?1 AS id), \
+        let rows: Vec<(i64, String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+            "WITH mine AS (SELECT $1 AS id), \
              ev AS ( \
                SELECT DISTINCT e2.article_id AS id, 3.0 AS w, 'same event' AS why \
                FROM events e1 JOIN events e2 \
@@ -338,14 +356,15 @@ impl Store {
                  (SELECT why FROM (SELECT * FROM ev UNION ALL SELECT * FROM rf UNION ALL SELECT * FROM kw) x \
                   WHERE x.id = u.id ORDER BY w DESC LIMIT 1) AS why \
                FROM (SELECT * FROM ev UNION ALL SELECT * FROM rf UNION ALL SELECT * FROM kw) u \
-               GROUP BY id ORDER BY score DESC, id LIMIT ?2) \
+               GROUP BY id ORDER BY score DESC, id LIMIT $2) \
              SELECT a.id, a.title, s.why FROM scored s JOIN articles a ON a.id = s.id \
              ORDER BY s.score DESC, a.id",
         )
         .bind(i64::from(id.0))
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(pool)
+        .await
+        })?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, title, why)| {
@@ -553,7 +572,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Splits an article's text into the full-text columns: the symptoms (what users describe,
 /// weighted above the rest) and everything else searchable.
-fn fts_columns(a: &Article) -> (String, String) {
+pub(super) fn fts_columns(a: &Article) -> (String, String) {
     let mut symptoms = String::new();
     let mut body = String::new();
     for s in &a.sections {
@@ -574,7 +593,7 @@ fn fts_columns(a: &Article) -> (String, String) {
     (symptoms, body)
 }
 
-fn assemble(
+pub(super) fn assemble(
     rows: Vec<ArticleRow>,
     sections: Vec<SectionRow>,
     refs: Vec<RefRow>,

@@ -1,10 +1,15 @@
 //! Bounded work on the pool: a SQLite progress handler stops a read that runs past its time
 //! limit, and a meter records how long each pooled connection is held (acquire to release),
 //! so that the bound can be checked under load rather than assumed.
+//!
+//! On PostgreSQL the same bound is the server's `statement_timeout`, set for the read's own
+//! transaction only; a stopped statement (SQLSTATE 57014) is the same
+//! [`StoreError::Interrupted`]. The hold meter is SQLite-only: its pool hooks tell
+//! connections apart by their SQLite handle, which a PostgreSQL connection does not have.
 
 use super::{Store, StoreError};
 use sqlx::pool::{PoolConnection, PoolConnectionMetadata};
-use sqlx::{Sqlite, SqliteConnection};
+use sqlx::{PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -114,8 +119,8 @@ impl Store {
     /// A connection for a read that may be expensive (full-text queries over user words):
     /// SQLite stops its statements after [`Store::read_limit`], and they fail with
     /// [`StoreError::Interrupted`], which callers turn into fewer results and a note.
-    pub(super) async fn bounded(&self) -> Result<Bounded, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+    pub(super) async fn bounded(&self, pool: &SqlitePool) -> Result<Bounded, StoreError> {
+        let mut conn = pool.acquire().await?;
         let armed = Arc::new(AtomicBool::new(true));
         let deadline = Instant::now() + self.read_limit;
         let (flag, meter) = (armed.clone(), self.meter.clone());
@@ -138,6 +143,37 @@ impl Store {
         Ok(Bounded { conn, armed })
     }
 
+    /// A transaction for a bounded read on PostgreSQL: each of its statements stops after
+    /// [`Store::read_limit`] (`statement_timeout`, local to the transaction, so the
+    /// connection's next user is not bounded) and fails with [`StoreError::Interrupted`].
+    /// The read only reads: dropping the transaction rolls it back.
+    pub(super) async fn pg_bounded(
+        &self,
+        pool: &PgPool,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        // 0 would mean "no limit" to PostgreSQL, and 1 ms lets a small read through: a zero
+        // limit (tests) stops the read before its first statement, as on SQLite.
+        if self.read_limit.is_zero() {
+            return self.count_stopped(Err(StoreError::Interrupted));
+        }
+        let mut tx = pool.begin().await?;
+        let ms = self.read_limit.as_millis().clamp(1, i32::MAX as u128);
+        // SET takes no bind parameters; `ms` is a number.
+        sqlx::query(&format!("SET LOCAL statement_timeout = {ms}"))
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// Passes `result` on, counting a read the database stopped (PostgreSQL's reads; the
+    /// SQLite progress handler counts its own).
+    pub(super) fn count_stopped<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if matches!(result, Err(StoreError::Interrupted)) {
+            self.meter.interrupted.fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
+
     /// The time limit of bounded reads ([`READ_LIMIT`] unless set otherwise).
     pub fn read_limit(&self) -> Duration {
         self.read_limit
@@ -150,7 +186,8 @@ impl Store {
         self
     }
 
-    /// How long pooled connections have been held so far, and how many reads were stopped.
+    /// How long pooled connections have been held so far (SQLite only: zero holds on
+    /// PostgreSQL), and how many reads were stopped.
     pub fn hold_stats(&self) -> HoldStats {
         self.meter.stats()
     }
@@ -175,14 +212,14 @@ mod tests {
             .await
             .unwrap()
             .with_read_limit(Duration::from_millis(5));
-        let mut b = store.bounded().await.unwrap();
+        let mut b = store.bounded(store.pool()).await.unwrap();
         assert_eq!(count_to(b.conn(), 10).await.unwrap(), 10);
         let long = count_to(b.conn(), 100_000_000).await;
         assert!(matches!(long, Err(StoreError::Interrupted)), "{long:?}");
         drop(b);
         assert_eq!(store.hold_stats().interrupted, 1);
         // Well past the limit, on the same connection: no longer bounded.
-        let mut conn = store.pool.acquire().await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
         assert_eq!(count_to(&mut conn, 300_000).await.unwrap(), 300_000);
     }
 
@@ -191,7 +228,7 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let before = store.hold_stats();
         store.article_count().await.unwrap();
-        let conn = store.pool.acquire().await.unwrap();
+        let conn = store.pool().acquire().await.unwrap();
         tokio::time::sleep(HOLD_LIMIT + Duration::from_millis(20)).await;
         drop(conn);
         // The release hook runs on its own task.

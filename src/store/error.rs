@@ -19,13 +19,22 @@ pub enum StoreError {
         /// A short human reason.
         reason: String,
     },
+    /// The PostgreSQL database could not be reached, logged into or migrated.
+    #[error("cannot open the database {url}: {reason}")]
+    OpenUrl {
+        /// The URL, its password hidden.
+        url: String,
+        /// A short human reason.
+        reason: String,
+    },
     /// The schema could not be brought up to date.
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A query failed.
     #[error("database error: {0}")]
     Sqlx(sqlx::Error),
-    /// A bounded read ran past its time limit and SQLite stopped it (see `store::bounded`).
+    /// A bounded read ran past its time limit and the database stopped it (see
+    /// `store::bounded`).
     #[error("a database read ran past its time limit and was stopped")]
     Interrupted,
     /// A JSON column held something that does not decode.
@@ -43,7 +52,8 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             // SQLITE_INTERRUPT: the progress handler of a bounded read said stop.
-            sqlx::Error::Database(db) if db.code().as_deref() == Some("9") => {
+            // 57014 (query_canceled): PostgreSQL's statement_timeout did, on a bounded read.
+            sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("9" | "57014")) => {
                 StoreError::Interrupted
             }
             _ => StoreError::Sqlx(e),
@@ -52,6 +62,26 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl StoreError {
+    /// Whether the database is away (unreachable, restarting, out of connections) rather
+    /// than the request wrong: worth a 503 and a retry, and the pool reconnects by itself
+    /// once it is back.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Sqlx(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // PostgreSQL's connection exceptions (class 08) and shutdown / starting-up.
+            sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+            _ => false,
+        }
+    }
+
     /// Wraps an error met while opening `path` with a reason a person can act on.
     pub(crate) fn open(path: &Path, err: StoreError) -> StoreError {
         let reason = match &err {

@@ -1,7 +1,7 @@
 //! The staff-facing pages over the fixtures: links both ways, escaping, 404s, hostile
 //! queries, pagination edges, and the JSON beside each page.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::spawn_app;

@@ -379,7 +379,7 @@ async fn f9_finished_sessions_stay_finished_and_count_once_per_client() {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let row = app.store.session(&id).await.unwrap().unwrap();
-    assert_eq!(row.outcome.as_deref(), Some("resolved"));
+    assert_eq!(row.outcome, Some(kbfix::store::Outcome::Resolved));
 
     // A form answer must say which step it answers; a huge number is a stale page.
     let open = a_session(&app).await;
@@ -581,6 +581,7 @@ async fn f5_full_text_reads_stop_at_the_read_limit_and_say_so() {
         state: kbfix::web::AppState::new(store.clone(), config),
         store: store.clone(),
         dir: app.dir,
+        db: app.db,
     };
     let before = store.hold_stats().interrupted;
     let reply = limited.post_json("/api/match", &paste).await;
