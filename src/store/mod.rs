@@ -5,35 +5,45 @@ mod browse;
 mod diagnoses;
 mod error;
 mod events;
+mod packed;
+mod queue;
 mod search;
 mod sessions;
+mod write;
 
-pub use articles::{
-    ArchiveStats, ArticleRow, ExistingArticle, ImportedArticle, StoredArticle, Summary,
-    WriteOutcome, deflate_source,
-};
+pub use articles::{ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary};
 pub use browse::{CategoryCount, DatedSummary, KindCount};
 pub use error::StoreError;
 pub use events::{
     ArticleProduct, EventArticle, EventCandidate, EventIdCount, EventQuote, SourceCount,
 };
+pub use packed::Packed;
 pub use search::{
     MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage, fts_query,
 };
 pub use sessions::{
     Advance, LabelCount, NewSession, NewStep, ResolutionCount, SessionRow, StepRow,
 };
+pub use write::{ImportedArticle, WriteOutcome};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A handle on the database: a connection pool, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Held by every write transaction this process starts: writers queue here, in order,
+    /// instead of polling for SQLite's lock in its busy handler (which sleeps up to 100 ms
+    /// a try). Another process's writer (an import beside the server) still meets the
+    /// busy handler.
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Session writes waiting for the writer's turn (`queue`).
+    pending: queue::Pending,
 }
 
 impl Store {
@@ -90,7 +100,11 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writer: Arc::default(),
+            pending: queue::Pending::default(),
+        })
     }
 
     /// The underlying pool, for the domain modules that keep their own tables in `store`.

@@ -1,6 +1,7 @@
 //! Wizard sessions and their steps: creating, answering (one transaction each), reading
 //! back, the outcome counts that order future candidates, and the staff's listings.
 
+use super::queue::SessionWrite;
 use super::{Store, StoreError};
 use sqlx::FromRow;
 
@@ -129,7 +130,7 @@ pub struct LabelCount {
     pub sessions: i64,
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -146,32 +147,10 @@ async fn detached<T: Send + 'static>(
 }
 
 impl Store {
-    /// Creates a session with its first step, in one transaction.
+    /// Creates a session with its first step, in one transaction (shared with the session
+    /// writes queued beside it: `store::queue`).
     pub async fn create_session(&self, s: &NewSession) -> Result<(), StoreError> {
-        let (store, s) = (self.clone(), s.clone());
-        detached(async move { store.write_new_session(&s).await }).await
-    }
-
-    async fn write_new_session(&self, s: &NewSession) -> Result<(), StoreError> {
-        let t = now();
-        // IMMEDIATE: wait for the write lock rather than fail beside a running import.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
-            "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
-             event_key, current_n, current_kind) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
-        )
-        .bind(&s.id)
-        .bind(t)
-        .bind(&s.origin)
-        .bind(&s.input)
-        .bind(&s.recognised)
-        .bind(&s.event_key)
-        .bind(&s.first.kind)
-        .execute(&mut *tx)
-        .await?;
-        insert_step(&mut tx, &s.id, 1, &s.first, t).await?;
-        tx.commit().await?;
-        Ok(())
+        self.queued(SessionWrite::Create(s.clone())).await
     }
 
     /// A session, or `None` when there is none with this id.
@@ -206,6 +185,7 @@ impl Store {
     }
 
     async fn write_advance(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
+        let _turn = self.writer.lock().await;
         let t = now();
         // IMMEDIATE: wait for the write lock rather than fail beside a running import.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -249,12 +229,11 @@ impl Store {
 
     /// Records which client started a session (a short hash, see `web::guard`).
     pub async fn set_session_client(&self, id: &str, client: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE wizard_sessions SET client = ?2 WHERE id = ?1")
-            .bind(id)
-            .bind(client)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.queued(SessionWrite::Client {
+            id: id.into(),
+            client: client.into(),
+        })
+        .await
     }
 
     /// How many past sessions about `event_key` each article and cause resolved, counting
@@ -326,6 +305,28 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// Inserts a new session's row and its first step.
+pub(super) async fn insert_session(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    s: &NewSession,
+    t: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
+         event_key, current_n, current_kind) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
+    )
+    .bind(&s.id)
+    .bind(t)
+    .bind(&s.origin)
+    .bind(&s.input)
+    .bind(&s.recognised)
+    .bind(&s.event_key)
+    .bind(&s.first.kind)
+    .execute(&mut **tx)
+    .await?;
+    insert_step(tx, &s.id, 1, &s.first, t).await
 }
 
 async fn insert_step(
