@@ -221,9 +221,9 @@ const MENTIONS_SQL: &str = "INSERT OR IGNORE INTO event_mentions (event_id, arti
 const LARGE_ROWS: usize = 250;
 
 /// The full-text rows and the packed texts, bound as parameters.
-async fn insert_large<'q>(
+async fn insert_large(
     tx: &mut Transaction<'_, Sqlite>,
-    batch: &'q [ImportedArticle],
+    batch: &[ImportedArticle],
 ) -> Result<(), StoreError> {
     for chunk in batch.chunks(LARGE_ROWS) {
         let mut fts = SqliteArguments::default();
