@@ -2,7 +2,7 @@
 //! paste (the largest body the server accepts), each parsed many times; prints per-parse
 //! figures. `cargo bench --bench parse`
 
-#[path = "../tests/common/hostile.rs"]
+#[path = "../tests/it/common/hostile.rs"]
 mod hostile;
 
 use kbfix::kb::parse_article;

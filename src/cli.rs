@@ -6,7 +6,7 @@ use crate::matcher::{EvalCase, Matcher, evaluate};
 use crate::store::Store;
 use crate::web::{self, AppState};
 use anyhow::{Context, bail};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -15,8 +15,15 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub struct Cli {
-    /// The SQLite database file.
-    #[arg(long, global = true, env = "KBFIX_DB", default_value = "kbfix.db")]
+    /// The SQLite database file, or a PostgreSQL URL (postgres://user:password@host/db) that
+    /// several servers may share.
+    #[arg(
+        long,
+        global = true,
+        env = "KBFIX_DB",
+        default_value = "kbfix.db",
+        hide_env_values = true
+    )]
     pub db: PathBuf,
     /// What to do.
     #[command(subcommand)]
@@ -38,38 +45,7 @@ pub enum Command {
     /// Write every article as one JSON object a line to stdout.
     Export,
     /// Serve the web application.
-    Serve {
-        /// The address to listen on.
-        #[arg(long, env = "KBFIX_ADDR", default_value = "127.0.0.1:3000")]
-        addr: String,
-        /// Import these paths before serving (unchanged articles are skipped quickly).
-        #[arg(long = "import", value_name = "PATH")]
-        import: Vec<PathBuf>,
-        /// The password of the staff pages (/staff); without one they do not exist.
-        #[arg(long, env = "KBFIX_STAFF_PASSWORD", hide_env_values = true)]
-        staff_password: Option<String>,
-        /// Mark staff cookies Secure on every response (behind a TLS proxy that does not
-        /// send X-Forwarded-Proto).
-        #[arg(long, env = "KBFIX_SECURE_COOKIES")]
-        secure_cookies: bool,
-        /// This server's address as users' machines reach it (https://kb.example.com), for
-        /// the Event Viewer registry file; without it, each request's Host is used.
-        #[arg(long, env = "KBFIX_PUBLIC_URL", value_name = "URL")]
-        public_url: Option<web::PublicUrl>,
-        /// The address of a reverse proxy in front of the server (repeatable). Only from
-        /// it are X-Forwarded-For (the client's address, for per-client limits) and
-        /// X-Forwarded-Proto believed; from anyone else they are ignored.
-        #[arg(
-            long = "trusted-proxy",
-            value_name = "IP",
-            env = "KBFIX_TRUSTED_PROXY",
-            value_delimiter = ','
-        )]
-        trusted_proxies: Vec<std::net::IpAddr>,
-        /// Wizard sessions one client may start per minute; 0 for no limit.
-        #[arg(long, env = "KBFIX_SESSIONS_PER_MINUTE", default_value_t = 60)]
-        sessions_per_minute: u32,
-    },
+    Serve(ServeArgs),
     /// Score paste matching on labelled pastes (one JSON object a line) and time it.
     Eval {
         /// The pastes file, e.g. ../shared/eval/dev-pastes.jsonl.
@@ -91,138 +67,199 @@ pub enum Command {
     },
 }
 
+/// The options of `kbfix serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "KBFIX_ADDR", default_value = "127.0.0.1:3000")]
+    addr: String,
+    /// Import these paths before serving (unchanged articles are skipped quickly).
+    #[arg(long = "import", value_name = "PATH")]
+    import: Vec<PathBuf>,
+    /// The password of the staff pages (/staff); without one they do not exist.
+    #[arg(long, env = "KBFIX_STAFF_PASSWORD", hide_env_values = true)]
+    staff_password: Option<String>,
+    /// The secret the staff cookies are signed with, the same on every server sharing a
+    /// database; required with a PostgreSQL database when the staff pages are on.
+    /// Without it (SQLite), each start draws a random key.
+    #[arg(long, env = "KBFIX_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// Mark staff cookies Secure on every response (behind a TLS proxy that does not
+    /// send X-Forwarded-Proto).
+    #[arg(long, env = "KBFIX_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// This server's address as users' machines reach it (https://kb.example.com), for
+    /// the Event Viewer registry file; without it, each request's Host is used.
+    #[arg(long, env = "KBFIX_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<web::PublicUrl>,
+    /// The address of a reverse proxy in front of the server (repeatable). Only from
+    /// it are X-Forwarded-For (the client's address, for per-client limits) and
+    /// X-Forwarded-Proto believed; from anyone else they are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "IP",
+        env = "KBFIX_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Wizard sessions one client may start per minute; 0 for no limit.
+    #[arg(long, env = "KBFIX_SESSIONS_PER_MINUTE", default_value_t = 60)]
+    sessions_per_minute: u32,
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = cli.db.as_path();
     match cli.command {
-        Command::Import { paths, strict } => {
-            check_paths(&paths)?;
-            let store = open(&cli.db).await?;
-            let report = run_import(&store, &paths).await?;
-            store.close().await;
-            let written = report.imported + report.replaced + report.unchanged;
-            if let Some(first) = report.failures.first()
-                && (strict || written == 0)
-            {
-                // Name the first failure in the error line itself: with one bad file, that
-                // line alone says what to fix.
-                let why = if strict {
-                    "--strict"
-                } else {
-                    "no article imported"
-                };
-                bail!(
-                    "{} file(s) failed to import ({why}); first: {}: {}",
-                    report.failures.len(),
-                    first.path,
-                    first.reason
-                );
-            }
-            Ok(())
+        Command::Import { paths, strict } => import_cmd(db, &paths, strict).await,
+        Command::Serve(args) => serve(db, args).await,
+        Command::Eval { pastes, misses } => eval(db, &pastes, misses).await,
+        Command::Match { json } => match_stdin(db, json).await,
+        Command::Export => export(&open(db).await?).await,
+        Command::Show { id } => show(db, &id).await,
+    }
+}
+
+/// `kbfix import`: fails when every file failed, or any did under `--strict`.
+async fn import_cmd(db: &Path, paths: &[PathBuf], strict: bool) -> anyhow::Result<()> {
+    check_paths(paths)?;
+    let store = open(db).await?;
+    let report = run_import(&store, paths).await?;
+    store.close().await;
+    let written = report.imported + report.replaced + report.unchanged;
+    if let Some(first) = report.failures.first()
+        && (strict || written == 0)
+    {
+        // Name the first failure in the error line itself: with one bad file, that
+        // line alone says what to fix.
+        let why = if strict {
+            "--strict"
+        } else {
+            "no article imported"
+        };
+        bail!(
+            "{} file(s) failed to import ({why}); first: {}: {}",
+            report.failures.len(),
+            first.path,
+            first.reason
+        );
+    }
+    Ok(())
+}
+
+/// `kbfix serve`: imports what it is asked to, then serves until a shutdown signal.
+async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
+    // Hashed once here; only the argon2 hash is kept in memory.
+    let secret = args.secret.as_deref().filter(|s| !s.is_empty());
+    let staff = match args.staff_password.as_deref().filter(|p| !p.is_empty()) {
+        Some(_) if secret.is_none() && crate::store::postgres_url(db).is_some() => {
+            bail!(
+                "--secret (or KBFIX_SECRET) is required with a PostgreSQL database and \
+                 a staff password: every server must sign staff cookies with the same key"
+            )
         }
-        Command::Serve {
-            addr,
-            import,
-            staff_password,
-            secure_cookies,
-            public_url,
-            trusted_proxies,
-            sessions_per_minute,
-        } => {
-            // Hashed once here; only the argon2 hash is kept in memory.
-            let staff = match staff_password.as_deref().filter(|p| !p.is_empty()) {
-                Some(pw) => Some(web::StaffAuth::new(pw, secure_cookies)?),
-                None => None,
-            };
-            check_paths(&import)?;
-            let store = open(&cli.db).await?;
-            if !import.is_empty() {
-                run_import(&store, &import).await?;
-            }
-            let listener = tokio::net::TcpListener::bind(&addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
-            let articles = store.article_count().await?;
-            println!(
-                "kbfix: serving {articles} articles at http://{}/",
-                listener.local_addr()?
-            );
-            let config = web::Config {
-                staff: staff.map(std::sync::Arc::new),
-                trusted_proxies,
-                sessions_per_minute,
-                public_url,
-                ..web::Config::default()
-            };
-            let state = AppState::new(store.clone(), config);
-            state.matcher.searcher().warm();
-            web::serve(listener, state, web::ServeOptions::default()).await?;
-            store.close().await;
-            Ok(())
+        Some(pw) => Some(web::StaffAuth::with_secret(
+            pw,
+            args.secure_cookies,
+            secret,
+        )?),
+        None => None,
+    };
+    check_paths(&args.import)?;
+    let store = open(db).await?;
+    if !args.import.is_empty() {
+        run_import(&store, &args.import).await?;
+    }
+    let addr = &args.addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let articles = store.article_count().await?;
+    println!(
+        "kbfix: serving {articles} articles at http://{}/",
+        listener.local_addr()?
+    );
+    let config = web::Config {
+        staff: staff.map(std::sync::Arc::new),
+        trusted_proxies: args.trusted_proxies,
+        sessions_per_minute: args.sessions_per_minute,
+        public_url: args.public_url,
+        ..web::Config::default()
+    };
+    let state = AppState::new(store.clone(), config);
+    state.matcher.searcher().warm();
+    web::serve(listener, state, web::ServeOptions::default()).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// `kbfix eval`: scores the matcher on labelled pastes and prints the table.
+async fn eval(db: &Path, pastes: &Path, misses: bool) -> anyhow::Result<()> {
+    let cases = read_cases(pastes)?;
+    let store = open(db).await?;
+    let report = evaluate(&Matcher::new(store), &cases).await?;
+    if misses {
+        for (case, format, first) in &report.misses {
+            let first = first
+                .map(|id| id.to_string())
+                .unwrap_or_else(|| "nothing".into());
+            println!("miss {case} ({format}): first was {first}");
         }
-        Command::Eval { pastes, misses } => {
-            let text = std::fs::read_to_string(&pastes)
-                .with_context(|| format!("cannot read {}", pastes.display()))?;
-            let cases = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, l)| {
-                    serde_json::from_str::<EvalCase>(l).with_context(|| {
-                        format!("{}:{}: not a paste case", pastes.display(), i + 1)
-                    })
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let store = open(&cli.db).await?;
-            let report = evaluate(&Matcher::new(store), &cases).await?;
-            if misses {
-                for (case, format, first) in &report.misses {
-                    let first = first
-                        .map(|id| id.to_string())
-                        .unwrap_or_else(|| "nothing".into());
-                    println!("miss {case} ({format}): first was {first}");
-                }
-                for (case, what) in &report.wrong {
-                    println!("wrong {case}: {what}");
-                }
-                if let Some((case, ms)) = &report.slowest {
-                    println!("slowest: {case} in {ms:.2} ms");
-                }
-            }
-            print!("{}", report.table());
-            Ok(())
+        for (case, what) in &report.wrong {
+            println!("wrong {case}: {what}");
         }
-        Command::Match { json } => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("cannot read the paste from stdin")?;
-            if text.trim().is_empty() {
-                bail!("stdin is empty: pipe the event text in, e.g. kbfix match < event.txt");
-            }
-            let store = open(&cli.db).await?;
-            let outcome = Matcher::new(store.clone()).match_text(&text).await?;
-            store.close().await;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&outcome)?);
-            } else {
-                print!("{}", outcome.to_text());
-            }
-            Ok(())
-        }
-        Command::Export => {
-            let store = open(&cli.db).await?;
-            export(&store).await
-        }
-        Command::Show { id } => {
-            let id: ArticleId = id.parse()?;
-            let store = open(&cli.db).await?;
-            let article = store.article(id).await?.with_context(|| {
-                format!("article {id} is not in the database {}", cli.db.display())
-            })?;
-            println!("{}", serde_json::to_string_pretty(&article)?);
-            Ok(())
+        if let Some((case, ms)) = &report.slowest {
+            println!("slowest: {case} in {ms:.2} ms");
         }
     }
+    print!("{}", report.table());
+    Ok(())
+}
+
+/// The labelled pastes, one JSON object a line; a bad line is named by its number.
+fn read_cases(pastes: &Path) -> anyhow::Result<Vec<EvalCase>> {
+    let text = std::fs::read_to_string(pastes)
+        .with_context(|| format!("cannot read {}", pastes.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str::<EvalCase>(l)
+                .with_context(|| format!("{}:{}: not a paste case", pastes.display(), i + 1))
+        })
+        .collect()
+}
+
+/// `kbfix match`: the paste on stdin, matched and printed as text or JSON.
+async fn match_stdin(db: &Path, json: bool) -> anyhow::Result<()> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read the paste from stdin")?;
+    if text.trim().is_empty() {
+        bail!("stdin is empty: pipe the event text in, e.g. kbfix match < event.txt");
+    }
+    let store = open(db).await?;
+    let outcome = Matcher::new(store.clone()).match_text(&text).await?;
+    store.close().await;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&outcome)?);
+    } else {
+        print!("{}", outcome.to_text());
+    }
+    Ok(())
+}
+
+/// `kbfix show`: one article as JSON.
+async fn show(db: &Path, id: &str) -> anyhow::Result<()> {
+    let id: ArticleId = id.parse()?;
+    let store = open(db).await?;
+    let article = store.article(id).await?.with_context(|| {
+        let db = crate::store::describe(db);
+        format!("article {id} is not in the database {db}")
+    })?;
+    println!("{}", serde_json::to_string_pretty(&article)?);
+    Ok(())
 }
 
 /// Fails on the first path that cannot be read at all: a mistyped argument is a mistake to
@@ -241,9 +278,9 @@ fn check_paths(paths: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens the database, naming the file in any error.
+/// Opens the database (a SQLite file or a PostgreSQL URL), naming it in any error.
 pub async fn open(db: &Path) -> anyhow::Result<Store> {
-    Ok(Store::open(db).await?)
+    Ok(Store::open_any(db).await?)
 }
 
 /// Imports `paths` with a progress display, prints failures and the summary line.

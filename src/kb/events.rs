@@ -273,94 +273,130 @@ impl Group {
 
 /// Collects quoted events from body lines, in order, exact duplicates dropped.
 pub fn find_events(lines: &[&str]) -> Vec<EventQuote> {
-    let mut out: Vec<EventQuote> = Vec::new();
-    let mut push = |g: Group| {
-        if let Some(q) = g.finish()
-            && !out.contains(&q)
-        {
-            out.push(q);
-        }
+    let mut f = Finder {
+        out: Vec::new(),
+        group: None,
+        prev_blank: true,
+        prev_field: false,
+        blank_run: 0,
     };
-    let mut group: Option<Group> = None;
-    let mut prev_blank = true;
-    // Whether the last non-blank line was a field line, and how many blanks followed it.
-    let mut prev_field = false;
-    let mut blank_run = 0;
     for &line in lines {
         if is_blank(line) {
-            blank_run += 1;
-            if let Some(g) = group.as_mut() {
-                if g.desc == Desc::Open {
-                    g.desc = Desc::Closed;
-                }
-                g.in_data = false;
-            }
-            prev_blank = true;
-            continue;
+            f.blank();
+        } else {
+            f.line(line);
         }
-        let after_fields = prev_field && blank_run <= 1;
-        blank_run = 0;
+    }
+    if let Some(g) = f.group.take() {
+        f.push(g);
+    }
+    f.out
+}
+
+/// The walk over a section's lines: the events found and the one being read.
+struct Finder {
+    out: Vec<EventQuote>,
+    group: Option<Group>,
+    prev_blank: bool,
+    /// Whether the last non-blank line was a field line, and how many blanks followed it.
+    prev_field: bool,
+    blank_run: usize,
+}
+
+impl Finder {
+    fn push(&mut self, g: Group) {
+        if let Some(q) = g.finish()
+            && !self.out.contains(&q)
+        {
+            self.out.push(q);
+        }
+    }
+
+    /// A blank line closes an open description and any hex dump.
+    fn blank(&mut self) {
+        self.blank_run += 1;
+        if let Some(g) = self.group.as_mut() {
+            if g.desc == Desc::Open {
+                g.desc = Desc::Closed;
+            }
+            g.in_data = false;
+        }
+        self.prev_blank = true;
+    }
+
+    fn line(&mut self, line: &str) {
+        let after_fields = self.prev_field && self.blank_run <= 1;
+        self.blank_run = 0;
         let ind = indent(line);
         let fields = field_line(line);
         // `Description: Logon Failed.` / `Explanation: Connection request failed ...`:
         // SNA Server's messages carry their explanation as part of the text.
-        if let Some(g) = group.as_mut()
+        if let Some(g) = self.group.as_mut()
             && g.desc == Desc::Open
-            && !prev_blank
+            && !self.prev_blank
             && matches!(fields.as_deref(), Some([(Label::Explanation, _), ..]))
         {
             push_words(&mut g.desc_text, line);
-            prev_blank = false;
-            prev_field = false;
-            continue;
+            self.prev_blank = false;
+            self.prev_field = false;
+            return;
         }
-        if let Some(fields) = fields {
-            let inline = fields.len() > 1;
-            for (label, value) in fields {
-                let g = group.get_or_insert_with(|| Group::new(ind));
-                if !g.add(label, value) {
-                    push(group.take().expect("group exists"));
-                    let mut fresh = Group::new(ind);
-                    fresh.add(label, value);
-                    group = Some(fresh);
-                }
-                if inline && let Some(g) = group.as_mut() {
-                    g.quote.inline_fields = true;
-                }
+        match fields {
+            Some(fields) => {
+                self.fields(fields, ind);
+                self.prev_blank = false;
+                self.prev_field = true;
             }
-            prev_blank = false;
-            prev_field = true;
-            continue;
+            None => self.text(line, ind, after_fields),
         }
-        if let Some(g) = group.as_mut() {
+    }
+
+    /// Field lines join the current group, or start a new one where a field repeats.
+    fn fields(&mut self, fields: Vec<(Label, &str)>, ind: usize) {
+        let inline = fields.len() > 1;
+        for (label, value) in fields {
+            let g = self.group.get_or_insert_with(|| Group::new(ind));
+            if !g.add(label, value) {
+                let done = self.group.take().expect("group exists");
+                self.push(done);
+                let mut fresh = Group::new(ind);
+                fresh.add(label, value);
+                self.group = Some(fresh);
+            }
+            if inline && let Some(g) = self.group.as_mut() {
+                g.quote.inline_fields = true;
+            }
+        }
+    }
+
+    /// Unlabelled text: the group's description, a hex dump inside it, or the end of it.
+    fn text(&mut self, line: &str, ind: usize, after_fields: bool) {
+        if let Some(g) = self.group.as_mut() {
             let desc_goes_on = match g.desc {
                 Desc::Waiting => ind >= g.indent,
-                Desc::Open => !prev_blank && ind >= g.indent,
+                Desc::Open => !self.prev_blank && ind >= g.indent,
                 // Unlabelled indented text right under an indented block (or one blank line
                 // below it) is its description: `Event ID: 9405` / `Category: ...` / blank / text.
                 Desc::None => after_fields && g.indent > 0 && ind >= g.indent && g.has_id(),
                 Desc::Closed => false,
             };
-            if g.in_data && !prev_blank && is_hex_line(line) {
-                prev_blank = false;
-                continue;
+            if g.in_data && !self.prev_blank && is_hex_line(line) {
+                self.prev_blank = false;
+                return;
             }
             if desc_goes_on && !is_hex_line(line) {
                 push_words(&mut g.desc_text, line);
                 g.desc = Desc::Open;
-                prev_blank = false;
-                prev_field = false;
-                continue;
+                self.prev_blank = false;
+                self.prev_field = false;
+                return;
             }
-            push(group.take().expect("group exists"));
+            let done = self.group.take().expect("group exists");
+            self.push(done);
         }
-        prev_blank = false;
-        prev_field = false;
+        self.prev_blank = false;
+        self.prev_field = false;
     }
-    if let Some(g) = group {
-        push(g);
-    }
-    out
 }
 
 #[cfg(test)]

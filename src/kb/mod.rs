@@ -73,21 +73,58 @@ pub fn parse_article(bytes: &[u8]) -> Result<Article, ParseError> {
     let disclaimer = layout::disclaimer_start(&lines).max(header_end);
     let (body_end, trailer_lines) = layout::split_trailer(&lines, disclaimer);
     let body_end = body_end.max(header_end);
-    let mut body_start = header_end;
-    // Skip the blank line and the `=` rule that close the header.
-    while body_start < body_end && text::is_blank(lines[body_start]) {
-        body_start += 1;
-    }
-    if body_start < body_end && text::is_rule(lines[body_start], '=', 20) {
-        body_start += 1;
-    }
+    let body_start = body_start(&lines[..body_end], header_end);
     let (body_lines, tail) = layout::take_tail(&lines[body_start..body_end]);
     let body = layout::split_body(&body_lines);
+    let read = read_sections(id, &body.sections);
+    let mut trailer = read_trailer(&trailer_lines, header.keywords);
+    trailer.fields.extend(tail.fields);
 
-    let mut sections = Vec::with_capacity(body.sections.len());
+    Ok(Article {
+        id,
+        title: header.title,
+        date: header.date,
+        category: header.category,
+        product: header.product,
+        versions: header.versions,
+        os: header.os,
+        keywords: trailer.keywords,
+        applies_to: body.applies_to,
+        sections: read.sections,
+        references: read.references,
+        events: read.events,
+        query_words: tail.query_words,
+        technology: trailer.technology,
+        issue_type: trailer.issue_type,
+        trailer: trailer.fields,
+    })
+}
+
+/// Where the body starts: past the blank lines and the `=` rule that close the header.
+fn body_start(lines: &[&str], header_end: usize) -> usize {
+    let mut start = header_end;
+    while start < lines.len() && text::is_blank(lines[start]) {
+        start += 1;
+    }
+    if start < lines.len() && text::is_rule(lines[start], '=', 20) {
+        start += 1;
+    }
+    start
+}
+
+/// What the body's sections hold: the sections themselves, what they cite and the events
+/// they quote (each once, in order).
+struct Read {
+    sections: Vec<Section>,
+    references: Vec<Reference>,
+    events: Vec<EventQuote>,
+}
+
+fn read_sections(id: ArticleId, body: &[(String, Vec<&str>)]) -> Read {
+    let mut sections = Vec::with_capacity(body.len());
     let mut references = refs::RefCollector::new(id);
     let mut events = Vec::new();
-    for (heading, lines) in &body.sections {
+    for (heading, lines) in body {
         references.add_section(heading, lines);
         for e in events::find_events(lines) {
             if !events.contains(&e) {
@@ -100,47 +137,45 @@ pub fn parse_article(bytes: &[u8]) -> Result<Article, ParseError> {
             blocks: blocks::split_blocks(lines),
         });
     }
+    Read {
+        sections,
+        references: references.finish(),
+        events,
+    }
+}
 
-    let mut keywords = header.keywords;
-    let mut technology = Vec::new();
-    let mut issue_type = None;
-    let mut trailer = Vec::new();
-    for (label, value) in trailer_lines {
+/// The trailer's fields: its keywords (only when the header has none: it repeats them),
+/// technology, issue type, and any other `Label : value` lines.
+struct Trailer {
+    keywords: Vec<String>,
+    technology: Vec<String>,
+    issue_type: Option<String>,
+    fields: Vec<TrailerField>,
+}
+
+fn read_trailer(lines: &[(&str, &str)], header_keywords: Vec<String>) -> Trailer {
+    let mut t = Trailer {
+        keywords: header_keywords,
+        technology: Vec::new(),
+        issue_type: None,
+        fields: Vec::new(),
+    };
+    for &(label, value) in lines {
         match label {
-            // The trailer repeats the header's keywords; use them only when the header has none.
             "Keywords" => {
-                if keywords.is_empty() {
-                    keywords = layout::words(value);
+                if t.keywords.is_empty() {
+                    t.keywords = layout::words(value);
                 }
             }
-            "Technology" => technology.extend(layout::words(value)),
-            "Issue type" => issue_type = (!value.is_empty()).then(|| value.to_string()),
-            _ => trailer.push(TrailerField {
+            "Technology" => t.technology.extend(layout::words(value)),
+            "Issue type" => t.issue_type = (!value.is_empty()).then(|| value.to_string()),
+            _ => t.fields.push(TrailerField {
                 label: label.to_string(),
                 value: value.to_string(),
             }),
         }
     }
-    trailer.extend(tail.fields);
-
-    Ok(Article {
-        id,
-        title: header.title,
-        date: header.date,
-        category: header.category,
-        product: header.product,
-        versions: header.versions,
-        os: header.os,
-        keywords,
-        applies_to: body.applies_to,
-        sections,
-        references: references.finish(),
-        events,
-        query_words: tail.query_words,
-        technology,
-        issue_type,
-        trailer,
-    })
+    t
 }
 
 #[cfg(test)]

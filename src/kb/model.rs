@@ -116,6 +116,31 @@ pub struct Article {
     pub trailer: Vec<TrailerField>,
 }
 
+impl Article {
+    /// An article with an id and a title and nothing else (no sections, citations or
+    /// events): what hand-built articles, test fixtures above all, start from.
+    pub fn titled(id: ArticleId, title: &str) -> Article {
+        Article {
+            id,
+            title: title.into(),
+            date: String::new(),
+            category: String::new(),
+            product: String::new(),
+            versions: String::new(),
+            os: String::new(),
+            keywords: Vec::new(),
+            applies_to: Vec::new(),
+            sections: Vec::new(),
+            references: Vec::new(),
+            events: Vec::new(),
+            query_words: Vec::new(),
+            technology: Vec::new(),
+            issue_type: None,
+            trailer: Vec::new(),
+        }
+    }
+}
+
 /// One `Label : value` line of the trailer block that has no field of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrailerField {

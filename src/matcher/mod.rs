@@ -4,6 +4,8 @@
 mod eval;
 mod index;
 mod lookup;
+mod quotes;
+mod rank;
 mod resolve;
 mod similarity;
 mod verdict;
@@ -15,9 +17,11 @@ pub use lookup::EventQuery;
 pub use similarity::{Shape, Similarity, Token, is_variable, precision_bound, shape, similarity};
 pub use verdict::{Relation, Verdict};
 
-use crate::kb::{self, ArticleId};
+use crate::kb::ArticleId;
 use crate::paste::{self, PasteFormat, PastedEvent};
 use crate::store::{Store, StoreError, fts_query};
+use quotes::{add_same_source, fits_from_quotes};
+use rank::{Fit, offer, outcome};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,6 +36,9 @@ const SAME_MESSAGE: f64 = 0.5;
 /// A quote of the pasted id and source is about the pasted event when its message is at
 /// least this alike: the same event with other insertion strings, not another problem.
 const ABOUT_SAME_EVENT: f64 = 0.5;
+/// Full-text hits looked at for the articles that fit prose: enough to reach the few
+/// candidates of an event among the many articles sharing a word or two.
+const PROSE_HITS: usize = 200;
 /// Words of a paste sent to full-text search.
 const FTS_WORDS: usize = 8;
 /// The index is checked for staleness at most this often, so a running import does not
@@ -112,15 +119,6 @@ pub fn describe_pasted(event: &PastedEvent) -> String {
         s.push_str(level);
     }
     s
-}
-
-/// How one article fits one pasted event.
-#[derive(Debug, Clone)]
-struct Fit {
-    title: String,
-    score: f64,
-    reason: String,
-    relation: Relation,
 }
 
 /// Matches pastes against the archive, keeping the quoted events in memory.
@@ -226,6 +224,17 @@ impl Matcher {
             self.add_full_text(&mut fits, words, event, searched, budget)
                 .await?;
         }
+        if event.format == PasteFormat::Prose {
+            // Prose names an event and tells its story around it: the articles titled for
+            // the event, and those holding the story's rarest words, fit it best.
+            if let Some(id) = event.event_id {
+                rank::favour_titles(&mut fits, id);
+            }
+            let hits = self
+                .full_text_hits(text, event, searched, budget, PROSE_HITS)
+                .await?;
+            rank::favour_words(&mut fits, &hits);
+        }
         Ok(fits)
     }
 
@@ -287,6 +296,8 @@ impl Matcher {
         Ok(words)
     }
 
+    /// Articles found by full-text search for the rarest words of `text` (and the event's
+    /// source), at most `MAX_RESULTS`, as weak fits.
     async fn add_full_text(
         &self,
         fits: &mut HashMap<ArticleId, Fit>,
@@ -295,6 +306,41 @@ impl Matcher {
         searched: &mut HashMap<String, Vec<String>>,
         budget: &mut usize,
     ) -> Result<(), StoreError> {
+        let hits = self
+            .full_text_hits(text, event, searched, budget, MAX_RESULTS)
+            .await?;
+        let Some(best) = hits.first().map(|h| h.1).filter(|b| *b > 0.0) else {
+            return Ok(());
+        };
+        let titles: HashMap<ArticleId, String> = self
+            .store
+            .summaries(&hits.iter().map(|h| h.0).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.title))
+            .collect();
+        for (id, score) in hits {
+            let fit = Fit {
+                title: titles.get(&id).cloned().unwrap_or_default(),
+                score: 0.25 * score / best,
+                reason: "words of the paste found in the article".into(),
+                relation: Relation::Words,
+            };
+            offer(fits, id, fit);
+        }
+        Ok(())
+    }
+
+    /// Full-text hits for the rarest words of `text` and the event's source, best first,
+    /// at most `limit`.
+    async fn full_text_hits(
+        &self,
+        text: &str,
+        event: &PastedEvent,
+        searched: &mut HashMap<String, Vec<String>>,
+        budget: &mut usize,
+        limit: usize,
+    ) -> Result<Vec<(ArticleId, f64)>, StoreError> {
         // The source name is a strong word to search with when the event index had nothing.
         let mut words = significant_words(event.source.as_deref().unwrap_or(""));
         words.extend(significant_words(text));
@@ -309,32 +355,9 @@ impl Matcher {
             }
         };
         let Some(q) = fts_query(&words.join(" "), " OR ", FTS_WORDS) else {
-            return Ok(());
+            return Ok(Vec::new());
         };
-        let hits = self.store.search_ids(&q, MAX_RESULTS as i64).await?;
-        let Some(best) = hits.first().map(|h| h.1).filter(|b| *b > 0.0) else {
-            return Ok(());
-        };
-        let titles: HashMap<ArticleId, String> = self
-            .store
-            .summaries(&hits.iter().map(|h| h.0).collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.title))
-            .collect();
-        for (id, score) in hits {
-            offer(
-                fits,
-                id,
-                Fit {
-                    title: titles.get(&id).cloned().unwrap_or_default(),
-                    score: 0.25 * score / best,
-                    reason: "words of the paste found in the article".into(),
-                    relation: Relation::Words,
-                },
-            );
-        }
-        Ok(())
+        self.store.search_ids(&q, limit as i64).await
     }
 
     /// How many word counts were looked up in the store since this matcher was made.
@@ -346,289 +369,4 @@ impl Matcher {
     pub fn remembered_words(&self) -> usize {
         self.doc_counts.len()
     }
-}
-
-/// Articles quoting other events of the pasted source: related, never about this event.
-fn add_same_source(index: &EventIndex, event: &PastedEvent, fits: &mut HashMap<ArticleId, Fit>) {
-    const SAME_SOURCE: usize = 8;
-    let Some(source) = event.source.as_deref() else {
-        return;
-    };
-    let key = kb::fold_source(source);
-    if key.is_empty() {
-        return;
-    }
-    let mut added = 0;
-    for q in index.by_source(&key) {
-        if Some(q.event_id) == event.event_id || fits.contains_key(&q.article) {
-            continue;
-        }
-        let name = q.source.as_deref().unwrap_or(source);
-        offer(
-            fits,
-            q.article,
-            Fit {
-                title: q.title.clone(),
-                score: 0.05 + 0.01 * f64::from(q.support).ln(),
-                reason: format!("quotes event {} from {name}, not this event", q.event_id),
-                relation: Relation::SameSource,
-            },
-        );
-        added += 1;
-        if added >= SAME_SOURCE {
-            break;
-        }
-    }
-}
-
-/// The outcome for `events` from how articles fit each: the ranking, the verdict on the
-/// best and that verdict in words.
-fn outcome(per_event: Vec<HashMap<ArticleId, Fit>>, events: Vec<PastedEvent>) -> MatchOutcome {
-    let results = combine(per_event);
-    let verdict = verdict::verdict_of(results.first().map(|r| r.relation));
-    // The sentence names the closest relation any listed article has.
-    let closest = results.iter().map(|r| r.relation).min();
-    MatchOutcome {
-        summary: verdict::sentence(verdict, closest, &events),
-        verdict,
-        results,
-        events,
-    }
-}
-
-/// Candidates from the quoted events: by (id, source), else by id alone, else (no id) by
-/// description over every quote.
-fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashMap<ArticleId, Fit> {
-    // An event's XML holds no message, only its insertion strings: they cannot be compared
-    // with a quoted message, but the quote that contains them is the likelier one. Event
-    // Viewer's help link holds neither: its message is unknown, not empty.
-    let xml = matches!(event.format, PasteFormat::Xml | PasteFormat::Link);
-    let pasted = event.description.as_deref().filter(|_| !xml).map(shape);
-    let inserts = event.description.as_deref().filter(|_| xml).map(shape);
-    let key = event
-        .source
-        .as_deref()
-        .map(kb::fold_source)
-        .filter(|k| !k.is_empty());
-    let mut fits = HashMap::new();
-    let (candidates, base, how): (Vec<&QuoteEntry>, f64, &str) = match (event.event_id, &key) {
-        (Some(id), Some(k)) if index.has(k, id) => (index.by_event(k, id), 0.6, "exact"),
-        (Some(id), _) => (index.by_id(id), 0.35, "id"),
-        (None, _) => (text_candidates(index, pasted.as_ref()), 0.0, "text"),
-    };
-    for q in candidates {
-        let sim = pasted.as_ref().map(|p| similarity(p, &q.shape));
-        let (score, why) = match (how, sim) {
-            ("text", Some(s)) if s.score >= SAME_MESSAGE => (
-                0.2 + 0.6 * s.score + clarity(q),
-                describe_text_fit(q, s.score),
-            ),
-            ("text", _) => continue,
-            (_, Some(s)) => (
-                base + 0.4 * s.score + clarity(q) + no_source_bonus(event, q),
-                describe_event_fit(q, how, Some(s.score)),
-            ),
-            // No description pasted: the id and source decide, and among their quotes the
-            // most typical one (most articles quote it alike). XML never carries the text;
-            // any other layout with an empty description matches quotes without one.
-            (_, None) => {
-                let empty_fits = !xml && (q.shape.tokens.is_empty() || !q.labelled);
-                let holds_inserts = inserts
-                    .as_ref()
-                    .map_or(0.0, |d| similarity(d, &q.shape).precision);
-                (
-                    base + if empty_fits { 0.1 } else { 0.0 }
-                        + 0.02 * f64::from(q.support).ln()
-                        + 0.02 * holds_inserts
-                        + if q.inline { 0.0 } else { 0.004 }
-                        + no_source_bonus(event, q),
-                    describe_event_fit(q, how, None),
-                )
-            }
-        };
-        let relation = relation_of(event, how, sim);
-        // Tie-breakers between quotes that fit equally well: values the paste shares
-        // verbatim (an error code, a file name), then how many articles quote the very same
-        // message (a message many articles quote is the likelier one to be pasted).
-        let score =
-            score + 0.01 * sim.map_or(0.0, |s| s.exact_values) + 0.003 * f64::from(q.twins).ln();
-        let mut reason = why;
-        if let Some(p) = &pasted {
-            let vars: Vec<String> = p
-                .variables
-                .iter()
-                .take(3)
-                .map(|v| format!("\"{v}\""))
-                .collect();
-            if !vars.is_empty() && score > 0.5 {
-                reason.push_str(&format!("; {} treated as variable", vars.join(", ")));
-            }
-        }
-        // A type that agrees is a small tie-breaker between otherwise equal quotes.
-        let agrees =
-            matches!((&event.level, &q.kind), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
-        if let Some(nt) = q
-            .written_for
-            .as_deref()
-            .filter(|_| from_later_windows(event))
-        {
-            reason.push_str(&format!("; article written for {nt}"));
-        }
-        offer(
-            &mut fits,
-            q.article,
-            Fit {
-                title: q.title.clone(),
-                score: score + if agrees { 0.01 } else { 0.0 },
-                reason,
-                relation,
-            },
-        );
-    }
-    fits
-}
-
-/// The quotes that may hold a pasted message: those whose cheap bound allows it, at most
-/// `ALIGNED` of them, best bound first (a paste of mostly variable values passes the bound
-/// for thousands of quotes, and aligning each would cost more than the rest of a match).
-fn text_candidates<'a>(index: &'a EventIndex, pasted: Option<&Shape>) -> Vec<&'a QuoteEntry> {
-    const ALIGNED: usize = 300;
-    const LONG_PASTE: usize = 120;
-    let Some(p) = pasted else {
-        return index.all().collect();
-    };
-    let mut bounded: Vec<(f64, &QuoteEntry)> = index
-        .all()
-        .map(|q| (precision_bound(p, &q.shape), q))
-        .filter(|(b, _)| *b >= SAME_MESSAGE)
-        .collect();
-    // Short messages align cheaply, and many quotes tie on the bound: keep them all.
-    if bounded.len() > ALIGNED && p.tokens.len() > LONG_PASTE {
-        bounded.sort_by(|a, b| b.0.total_cmp(&a.0));
-        bounded.truncate(ALIGNED);
-    }
-    bounded.into_iter().map(|(_, q)| q).collect()
-}
-
-/// Whether a quote found by `how` ("exact": id and source; "id": id alone; "text": the
-/// message) is about the pasted event: the same id and source with a message alike (or none
-/// pasted to compare), the same id with no source pasted and the message alike, or the
-/// very message.
-fn relation_of(event: &PastedEvent, how: &str, sim: Option<Similarity>) -> Relation {
-    // Prose around an id is no message to compare with, nor are the insertion strings that
-    // a missing-description wrapper lists.
-    let comparable =
-        sim.filter(|_| !matches!(event.format, PasteFormat::Prose | PasteFormat::Wrapper));
-    let alike = |at_least: f64| comparable.is_none_or(|s| s.score >= at_least);
-    let about = match how {
-        "exact" => alike(ABOUT_SAME_EVENT),
-        "id" => event.source.is_none() && comparable.is_some_and(|s| s.score >= SAME_MESSAGE),
-        _ => sim.is_some_and(|s| s.score >= SAME_MESSAGE),
-    };
-    if about {
-        Relation::About
-    } else {
-        Relation::SameId
-    }
-}
-
-/// Whether the paste comes from Windows Vista or later: its layout, a log name, or a year
-/// after 2003 in its time.
-fn from_later_windows(event: &PastedEvent) -> bool {
-    let late_year = event.time.as_deref().is_some_and(|t| {
-        t.split(|c: char| !c.is_ascii_digit())
-            .filter(|d| d.len() == 4)
-            .filter_map(|d| d.parse::<u32>().ok())
-            .any(|y| (2004..2100).contains(&y))
-    });
-    event.format.is_vista_or_later() || late_year
-}
-
-/// A tie-breaker for how cleanly the article quotes the event: a description that followed
-/// its `Description:` label is exactly the quoted text (unlabelled lines under a block may
-/// be prose), and one field a line is a quote copied whole (fields run together on one line
-/// are often a summary written by hand).
-fn clarity(q: &QuoteEntry) -> f64 {
-    (if q.labelled { 0.004 } else { 0.0 }) + if q.inline { 0.0 } else { 0.004 }
-}
-
-/// A paste without a source agrees a little better with quotes that name none either.
-fn no_source_bonus(event: &PastedEvent, q: &QuoteEntry) -> f64 {
-    if event.source.is_none() && q.source.is_none() {
-        0.02
-    } else {
-        0.0
-    }
-}
-
-fn describe_event_fit(q: &QuoteEntry, how: &str, sim: Option<f64>) -> String {
-    let source = q.source.as_deref().unwrap_or("an unnamed source");
-    let mut s = match how {
-        "exact" => format!("event {} from {source}", q.event_id),
-        _ => format!(
-            "event {} (quoted from {source}, not the pasted source)",
-            q.event_id
-        ),
-    };
-    if let Some(sim) = sim {
-        s.push_str(&format!("; description {:.0}% alike", sim * 100.0));
-    }
-    s
-}
-
-fn describe_text_fit(q: &QuoteEntry, sim: f64) -> String {
-    let source = q.source.as_deref().unwrap_or("an unnamed source");
-    format!(
-        "message {:.0}% alike to event {} from {source} quoted in the article",
-        sim * 100.0,
-        q.event_id
-    )
-}
-
-/// Keeps the better of two fits of one article to one event, and the closer relation of
-/// the two (an article that shares the source and some words shares the source).
-fn offer(fits: &mut HashMap<ArticleId, Fit>, id: ArticleId, mut fit: Fit) {
-    match fits.get_mut(&id) {
-        Some(old) if old.score >= fit.score => old.relation = old.relation.min(fit.relation),
-        Some(old) => {
-            fit.relation = fit.relation.min(old.relation);
-            *old = fit;
-        }
-        None => {
-            fits.insert(id, fit);
-        }
-    }
-}
-
-/// Sums each article's fits over the pasted events (covering more events ranks higher),
-/// best first, ties by article number for a stable order.
-fn combine(per_event: Vec<HashMap<ArticleId, Fit>>) -> Vec<MatchResult> {
-    let n = per_event.len().max(1) as f64;
-    let mut total: HashMap<ArticleId, MatchResult> = HashMap::new();
-    for fits in per_event {
-        for (id, fit) in fits {
-            let r = total.entry(id).or_insert_with(|| MatchResult {
-                id,
-                title: fit.title.clone(),
-                score: 0.0,
-                confidence: 0.0,
-                reasons: Vec::new(),
-                relation: fit.relation,
-            });
-            r.relation = r.relation.min(fit.relation);
-            r.score += fit.score;
-            r.confidence += fit.score.min(1.0) / n;
-            if !r.reasons.contains(&fit.reason) {
-                r.reasons.push(fit.reason);
-            }
-        }
-    }
-    let mut results: Vec<MatchResult> = total.into_values().collect();
-    results.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
-    results.truncate(MAX_RESULTS);
-    for r in &mut results {
-        r.score = (r.score * 1000.0).round() / 1000.0;
-        r.confidence = (r.confidence * 100.0).round() / 100.0;
-    }
-    results
 }

@@ -48,49 +48,7 @@ pub struct Similarity {
 
 /// Cuts a description into its shape.
 pub fn shape(text: &str) -> Shape {
-    let mut tokens = Vec::new();
-    let mut variables = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let trimmed = rest.trim_start();
-        if trimmed.is_empty() {
-            break;
-        }
-        // Bracketed placeholders and quoted names may hold spaces: take them whole.
-        if let Some(len) = enclosed_len(trimmed) {
-            push_var(&mut tokens);
-            variables.push(trimmed[..len].to_string());
-            rest = &trimmed[len..];
-            continue;
-        }
-        let mut end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-        // A placeholder inside a word, as in `((<Process ID>)` or `'<DATABASE.EDB>'`: the
-        // part before it is a word of its own, the placeholder is taken on the next round.
-        if let Some(lt) = trimmed[..end].find('<')
-            && lt > 0
-            && enclosed_len(&trimmed[lt..]).is_some()
-        {
-            end = lt;
-        }
-        let raw = &trimmed[..end];
-        rest = &trimmed[end..];
-        let word = raw
-            .trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '\\' | '{' | '}'));
-        if word.is_empty() {
-            continue;
-        }
-        if is_variable(word) {
-            push_var(&mut tokens);
-            variables.push(word.to_string());
-        } else {
-            for part in word
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|p| !p.is_empty())
-            {
-                tokens.push(Token::Word(part.to_lowercase()));
-            }
-        }
-    }
+    let (tokens, variables) = tokens_of(text);
     let hashes: Vec<u64> = tokens
         .iter()
         .map(|t| match t {
@@ -111,6 +69,58 @@ pub fn shape(text: &str) -> Shape {
         hashes,
         sorted_words,
         values,
+    }
+}
+
+/// The words of `text` with its variable parts folded to wildcards, and those parts as
+/// written.
+fn tokens_of(text: &str) -> (Vec<Token>, Vec<String>) {
+    let mut tokens = Vec::new();
+    let mut variables = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let trimmed = rest.trim_start();
+        if trimmed.is_empty() {
+            break;
+        }
+        // Bracketed placeholders and quoted names may hold spaces: take them whole.
+        if let Some(len) = enclosed_len(trimmed) {
+            push_var(&mut tokens);
+            variables.push(trimmed[..len].to_string());
+            rest = &trimmed[len..];
+            continue;
+        }
+        let end = word_end(trimmed);
+        let raw = &trimmed[..end];
+        rest = &trimmed[end..];
+        let word = raw
+            .trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '\\' | '{' | '}'));
+        if word.is_empty() {
+            continue;
+        }
+        if is_variable(word) {
+            push_var(&mut tokens);
+            variables.push(word.to_string());
+        } else {
+            let parts = word.split(|c: char| !c.is_alphanumeric());
+            tokens.extend(
+                parts
+                    .filter(|p| !p.is_empty())
+                    .map(|p| Token::Word(p.to_lowercase())),
+            );
+        }
+    }
+    (tokens, variables)
+}
+
+/// Where the word that `text` starts with ends: at whitespace, or before a placeholder
+/// inside it, as in `((<Process ID>)` or `'<DATABASE.EDB>'` (the part before it is a word
+/// of its own, the placeholder is taken on the next round).
+fn word_end(text: &str) -> usize {
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    match text[..end].find('<') {
+        Some(lt) if lt > 0 && enclosed_len(&text[lt..]).is_some() => lt,
+        _ => end,
     }
 }
 

@@ -2,7 +2,7 @@
 //! often in the title, the symptoms and the rest; per article, its head (title and symptoms)
 //! as word ids for phrase checks. Pure: built from documents the caller reads.
 
-use super::query::{stem, tokens};
+use super::query::{is_stopword, stem, tokens};
 use crate::kb::ArticleId;
 use std::collections::HashMap;
 
@@ -23,6 +23,8 @@ pub struct IndexDoc {
     pub product: String,
     /// The title kind (`XFOR`), `""` when none.
     pub kind: String,
+    /// The products it is about: its product line and "applies to" items, as text.
+    pub products: String,
     /// A catalogue article (bug list, README...): ranked after single-problem articles.
     pub catalogue: bool,
 }
@@ -69,6 +71,11 @@ pub struct Index {
     pub(super) surface: Vec<String>,
     pub(super) docs: Vec<DocInfo>,
     pub(super) heads: Vec<Vec<u32>>,
+    /// Per article, the sorted word ids of its product lines.
+    pub(super) products: Vec<Vec<u32>>,
+    /// Per word, whether it is a stopword (left out of title shares).
+    pub(super) stop: Vec<bool>,
+    by_id: HashMap<ArticleId, u32>,
     pub(super) labels: Vec<String>,
     label_ids: HashMap<String, u32>,
     pub(super) avg_len: f32,
@@ -109,6 +116,7 @@ impl Index {
         }
         let t = self.postings.len() as u32;
         self.postings.push(Vec::new());
+        self.stop.push(is_stopword(surface));
         self.surface.push(surface.to_string());
         self.terms.insert(stemmed, t);
         t
@@ -154,6 +162,14 @@ impl Index {
             product: self.label(&d.product),
             kind: self.label(&d.kind),
         };
+        let mut products: Vec<u32> = tokens(&d.products)
+            .iter()
+            .map(|w| self.term(stem(w), w))
+            .collect();
+        products.sort_unstable();
+        products.dedup();
+        self.products.push(products);
+        self.by_id.insert(d.id, doc);
         self.docs.push(info);
         self.heads.push(head);
     }
@@ -171,6 +187,11 @@ impl Index {
     /// The id of a stemmed word, when the archive holds it.
     pub(super) fn term_id(&self, stemmed: &str) -> Option<u32> {
         self.terms.get(stemmed).copied()
+    }
+
+    /// The index's number for an article, when indexed.
+    pub(super) fn doc_of(&self, id: ArticleId) -> Option<u32> {
+        self.by_id.get(&id).copied()
     }
 
     /// How many articles hold a stemmed word.
@@ -253,6 +274,7 @@ mod tests {
             category: "win95".into(),
             product: String::new(),
             kind: String::new(),
+            products: String::new(),
             catalogue: false,
         }
     }

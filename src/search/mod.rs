@@ -5,11 +5,12 @@
 pub mod index;
 pub mod query;
 pub mod rank;
+mod rerank;
 pub mod snippet;
 
 pub use index::{Index, IndexDoc};
 pub use query::{Query, parse};
-pub use rank::{Filters, Ranking, rank};
+pub use rank::{Filters, Learnt, Ranking, Weights, rank, rank_with};
 
 use crate::kb::ArticleId;
 use crate::store::{Store, StoreError};
@@ -82,6 +83,7 @@ async fn build(store: &Store) -> Result<Index, StoreError> {
                     symptoms: r.symptoms,
                     body: r.body,
                     category: r.category,
+                    products: format!("{} {}", r.product, r.applies),
                     product: r.product,
                     kind: r.kind,
                     catalogue: r.catalogue,
@@ -180,7 +182,15 @@ impl Searcher {
             return Ok(Results::default());
         }
         let ix = self.index().await?;
-        let ranking = rank(&ix, &query, filters, offset, limit);
+        let learnt = self.learnt(&query).await?;
+        let ranking = rank_with(
+            &ix,
+            &query,
+            filters,
+            (offset, limit),
+            &Weights::default(),
+            &learnt,
+        );
         let ids: Vec<ArticleId> = ranking.page.iter().map(|r| r.id).collect();
         let rows = self.store.result_rows(&ids).await?;
         let results = ranking
@@ -215,6 +225,19 @@ impl Searcher {
             note: note(&query, &ranking, offset + limit),
             suggestions: suggestions(text, &ranking),
         })
+    }
+
+    /// The articles that resolved past wizard sessions started from the same words.
+    pub async fn learnt(&self, query: &Query) -> Result<Vec<Learnt>, StoreError> {
+        let key = query.key();
+        if key.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.store.search_resolutions(&key).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, n)| Some((ArticleId::try_from(id).ok()?, n)))
+            .collect())
     }
 
     /// The answer to a query that is an article number: that article, when stored.

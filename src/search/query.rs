@@ -248,6 +248,35 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("gray", &["grey", "unavailable"]),
     ("garbage", &["garbled"]),
     ("garbled", &["garbage"]),
+    // Everyday words for the articles' words.
+    ("boot", &["startup", "start"]),
+    ("boots", &["startup", "starts"]),
+    ("booting", &["startup", "starting"]),
+    ("machine", &["computer"]),
+    ("machines", &["computers"]),
+    ("see", &["view"]),
+    ("show", &["display", "appear"]),
+    ("shows", &["displays", "appears"]),
+    ("switched", &["turned"]),
+    ("wrong", &["incorrect"]),
+    ("strange", &["unexpected"]),
+    ("weird", &["unexpected", "strange"]),
+    ("bigger", &["larger", "increases"]),
+    ("slow", &["performance", "slowly"]),
+    ("disappear", &["missing", "lost"]),
+    ("disappears", &["missing", "lost"]),
+    ("vanish", &["missing", "lost"]),
+    ("recover", &["restore"]),
+    ("restore", &["recover"]),
+    ("folder", &["directory"]),
+    ("folders", &["directories"]),
+    ("directory", &["folder"]),
+    ("app", &["application", "program"]),
+    ("apps", &["applications", "programs"]),
+    ("program", &["application"]),
+    ("programs", &["applications"]),
+    ("broken", &["corrupted", "damaged"]),
+    ("randomly", &["intermittently"]),
 ];
 
 /// One thing the user asked for: a word (or quoted phrase) and what else means the same.
@@ -259,6 +288,9 @@ pub struct Group {
     pub alternatives: Vec<Vec<String>>,
     /// Typed in quotes: its words must be adjacent.
     pub quoted: bool,
+    /// The word glued to the word typed after it, as typed and stemmed (`locked out` gives
+    /// `lockedout` and `lockout`): an alternative where the archive writes it as one word.
+    pub joined: Vec<String>,
 }
 
 /// A query understood.
@@ -272,6 +304,23 @@ pub struct Query {
     pub article: Option<ArticleId>,
     /// Every word was a stopword, so they were searched for anyway.
     pub only_stopwords: bool,
+}
+
+impl Query {
+    /// The words as past sessions are filed under: every searched word's stem, sorted, once
+    /// each, so that "Outlook crashes" and "crashes in outlook" meet. `""` when none.
+    pub fn key(&self) -> String {
+        let mut words: Vec<&str> = self
+            .groups
+            .iter()
+            .filter_map(|g| g.alternatives.first())
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words.join(" ")
+    }
 }
 
 /// Splits text into lower-case tokens: letters and digits, with a dot kept between digits
@@ -379,6 +428,21 @@ fn alternatives(word: &str, after_stop: bool) -> Vec<Vec<String>> {
     alts
 }
 
+/// `word` glued to `next`, stemmed, as typed and from the word's stem (`locked out` gives
+/// `lockedout` and `lockout`); none when either is a number (`windows 95` is no word).
+fn joined(word: &str, next: &str) -> Vec<String> {
+    let letters = |w: &str| w.bytes().all(|b| b.is_ascii_lowercase());
+    if !letters(word) || !letters(next) {
+        return Vec::new();
+    }
+    let mut out = vec![stem(&format!("{word}{next}"))];
+    let from_stem = stem(&format!("{}{next}", stem(word)));
+    if !out.contains(&from_stem) {
+        out.push(from_stem);
+    }
+    out
+}
+
 /// Understands a query: quoted phrases, then the other words less stopwords (all of them
 /// when nothing else is left), each with its alternatives, duplicates dropped.
 pub fn parse(text: &str) -> Query {
@@ -399,6 +463,7 @@ pub fn parse(text: &str) -> Query {
                 text: words.join(" "),
                 alternatives: vec![words.iter().map(|w| stem(w)).collect()],
                 quoted: true,
+                joined: Vec::new(),
             });
             loose.push(' ');
         } else {
@@ -410,7 +475,7 @@ pub fn parse(text: &str) -> Query {
     let only_stopwords = groups.is_empty() && words.iter().all(|w| is_stopword(w));
     let mut sequence = Vec::new();
     let mut prev = "";
-    for w in &words {
+    for (i, w) in words.iter().enumerate() {
         if only_stopwords || !is_stopword(w) {
             sequence.push(stem(w));
             if groups.len() < MAX_WORDS && !groups.iter().any(|g| !g.quoted && g.text == *w) {
@@ -418,6 +483,9 @@ pub fn parse(text: &str) -> Query {
                     text: w.clone(),
                     alternatives: alternatives(w, prev == "stop"),
                     quoted: false,
+                    joined: words
+                        .get(i + 1)
+                        .map_or_else(Vec::new, |next| joined(w, next)),
                 });
             }
         }
@@ -521,5 +589,37 @@ mod tests {
         assert_eq!(parse(" kb 168465").article, Some(ArticleId(168465)));
         assert!(parse("\"").groups.is_empty());
         assert!(parse("outlook outlook OUTLOOK").groups.len() == 1);
+    }
+
+    #[test]
+    fn words_glued_to_the_next_are_offered() {
+        let cases: &[(&str, &[&str])] = &[
+            ("locked out", &["lockedout", "lockout"]),
+            ("log on fails", &["logon"]),
+            ("work group", &["workgroup"]),
+            ("windows 95", &[]),
+            ("setup", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text).groups[0].joined, *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn keys_ignore_order_case_stopwords_and_endings() {
+        let cases = [
+            ("Outlook crashes", "crash outlook"),
+            ("crashed in OUTLOOK", "crash outlook"),
+            ("the outlook crash, outlook", "crash outlook"),
+            ("\"blue screen\" nt4", "blue nt4 screen"),
+            ("", ""),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text).key(), want, "{text}");
+        }
+        assert_ne!(
+            parse("outlook crash").key(),
+            parse("outlook attachment").key()
+        );
     }
 }

@@ -2,28 +2,79 @@
 //! symptoms above the rest), then the best hundred re-ranked by how much of the query they
 //! cover, where, with phrase bonuses, and catalogue articles demoted. Pure.
 
-use super::index::{HEAD_BREAK, Index, Posting, RARE};
+use super::index::{Index, Posting, RARE};
 use super::query::{Group, MAX_GROUPS, Query, stem};
+use super::rerank::{holds_phrase, rerank};
 use crate::kb::ArticleId;
 use std::collections::HashSet;
 
-/// Part weights inside the BM25 term frequency: title, symptoms, the rest.
-const W_TITLE: f32 = 10.0;
-const W_SYMPTOMS: f32 = 4.0;
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
-/// Alternatives other than the word typed (synonyms, split words) count for less.
-const ALTERNATIVE: f32 = 0.8;
 /// Articles re-ranked by the second stage.
-const RERANK: usize = 100;
-/// Second-stage weights.
-const PHRASE_BONUS: f32 = 0.3;
-const CATALOGUE_PENALTY: f32 = 0.5;
-const QUOTED_BONUS: f32 = 1.0;
+pub(super) const RERANK: usize = 100;
+/// Articles a glued pair of query words must be in to count as the same words.
+const JOINED_MIN: usize = 20;
 /// Unknown words per query given spelling help.
 const MAX_CORRECTIONS: usize = 8;
-/// Query words that ask for a catalogue article.
-const CATALOGUE_WORDS: &[&str] = &["readme", "list", "buglist", "fixlist", "release"];
+
+/// The ranking's weights: the first stage's BM25F and the second stage's signals. The
+/// defaults are the ones searches use; the `search_eval` example tries others.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    /// Part weights inside the BM25 term frequency: title, symptoms (the rest counts 1).
+    pub title_tf: f32,
+    /// See `title_tf`.
+    pub symptoms_tf: f32,
+    /// BM25 saturation.
+    pub k1: f32,
+    /// BM25 length normalisation.
+    pub b: f32,
+    /// Alternatives other than the word typed (synonyms, split words) count for this much.
+    pub alternative: f32,
+    /// The first-stage score, scaled to the best candidate's.
+    pub first: f32,
+    /// Share of the query (by idf) in the title, in title or symptoms, anywhere.
+    pub in_title: f32,
+    /// See `in_title`.
+    pub in_head: f32,
+    /// See `in_title`.
+    pub in_any: f32,
+    /// Adjacent query words adjacent in the head (up to three pairs).
+    pub phrase: f32,
+    /// Quoted phrases said as such in the head.
+    pub quoted: f32,
+    /// Taken from catalogue articles unless the query asks for one.
+    pub catalogue: f32,
+    /// Share of the title's words (by idf) that the query holds: a title about something
+    /// else loses to one that is all about what was asked.
+    pub title_share: f32,
+    /// Share of the query (by idf) in the article's product lines ("applies to").
+    pub product: f32,
+    /// Per unit of ln(1 + sessions) this article resolved for the same query words.
+    pub learnt: f32,
+}
+
+impl Default for Weights {
+    /// Found by `search_eval --tune` on the odd half of the dev queries, each step checked
+    /// on the even half; `product` set by hand below a phrase pair, a tie-breaker.
+    fn default() -> Self {
+        Self {
+            title_tf: 0.0,
+            symptoms_tf: 4.0,
+            k1: 1.2,
+            b: 1.0,
+            alternative: 0.8,
+            first: 2.9,
+            in_title: 1.0,
+            in_head: 1.0,
+            in_any: 1.0,
+            phrase: 0.3,
+            quoted: 1.0,
+            catalogue: 0.5,
+            title_share: 0.0,
+            product: 0.25,
+            learnt: 1.0,
+        }
+    }
+}
 
 /// Filters on a ranking (exact values, as the browse pages show them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,19 +116,24 @@ pub struct Ranking {
 }
 
 /// A group resolved against the index: alternatives as term-id sequences.
-struct Resolved {
-    alternatives: Vec<(Vec<u32>, f32)>,
-    idf: f32,
+pub(super) struct Resolved {
+    pub alternatives: Vec<(Vec<u32>, f32)>,
+    pub idf: f32,
 }
 
-fn idf(n: usize, df: usize) -> f32 {
+pub(super) fn idf(n: usize, df: usize) -> f32 {
     let (n, df) = (n as f32, df as f32);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(1e-6)
 }
 
 /// Resolves groups, correcting or splitting words the archive lacks; returns them with the
 /// stems to highlight.
-fn resolve(ix: &Index, groups: &[Group], out: &mut Ranking) -> Vec<(usize, Resolved)> {
+fn resolve(
+    ix: &Index,
+    groups: &[Group],
+    alternative: f32,
+    out: &mut Ranking,
+) -> Vec<(usize, Resolved)> {
     let mut resolved = Vec::new();
     let mut attempts = 0;
     for (gi, g) in groups.iter().enumerate() {
@@ -112,6 +168,13 @@ fn resolve(ix: &Index, groups: &[Group], out: &mut Ranking) -> Vec<(usize, Resol
                 continue;
             }
         }
+        // Written as one word in the archive ("lockout" for "locked out"), often enough
+        // that it is a word and no accident.
+        for j in &g.joined {
+            if ix.doc_count(j) >= JOINED_MIN && !alts.iter().any(|a| a.len() == 1 && a[0] == *j) {
+                alts.push(vec![j.clone()]);
+            }
+        }
         let mut r = Resolved {
             alternatives: Vec::new(),
             idf: 0.0,
@@ -129,7 +192,7 @@ fn resolve(ix: &Index, groups: &[Group], out: &mut Ranking) -> Vec<(usize, Resol
                 .map(|&t| ix.postings[t as usize].len())
                 .min()
                 .unwrap_or(0);
-            let weight = if ai == 0 { 1.0 } else { ALTERNATIVE };
+            let weight = if ai == 0 { 1.0 } else { alternative };
             r.idf = r.idf.max(idf(ix.len(), df) * weight);
             out.highlight.extend(a.iter().cloned());
             r.alternatives.push((ids, weight));
@@ -152,15 +215,16 @@ fn alternative_postings(ix: &Index, ids: &[u32]) -> Vec<Posting> {
     acc
 }
 
-/// Per-article accumulators of the first stage.
-struct Acc {
-    score: Vec<f32>,
-    any: Vec<u32>,
-    head: Vec<u32>,
-    title: Vec<u32>,
+/// Per-article accumulators of the first stage: its score and, per query group (a bit
+/// each), whether the article holds it anywhere, in title or symptoms, in the title.
+pub(super) struct Acc {
+    pub score: Vec<f32>,
+    pub any: Vec<u32>,
+    pub head: Vec<u32>,
+    pub title: Vec<u32>,
 }
 
-fn accumulate(ix: &Index, resolved: &[(usize, Resolved)], acc: &mut Acc) {
+fn accumulate(ix: &Index, resolved: &[(usize, Resolved)], w: &Weights, acc: &mut Acc) {
     let mut best = vec![0f32; ix.len()];
     let mut touched: Vec<u32> = Vec::new();
     for (bit, (_, r)) in resolved.iter().enumerate() {
@@ -170,11 +234,11 @@ fn accumulate(ix: &Index, resolved: &[(usize, Resolved)], acc: &mut Acc) {
             let alt_idf = idf(ix.len(), postings.len()) * weight;
             for p in postings {
                 let d = p.doc as usize;
-                let tf = W_TITLE * f32::from(p.title)
-                    + W_SYMPTOMS * f32::from(p.symptoms)
+                let tf = w.title_tf * f32::from(p.title)
+                    + w.symptoms_tf * f32::from(p.symptoms)
                     + f32::from(p.body);
-                let norm = K1 * (1.0 - B + B * ix.docs[d].len as f32 / ix.avg_len);
-                let mut s = alt_idf * tf * (K1 + 1.0) / (tf + norm);
+                let norm = w.k1 * (1.0 - w.b + w.b * ix.docs[d].len as f32 / ix.avg_len);
+                let mut s = alt_idf * tf * (w.k1 + 1.0) / (tf + norm);
                 // Several words standing for one ("blue screen" for bsod) count in full only
                 // where the title or symptoms say them together.
                 if ids.len() > 1 && !holds_phrase(&ix.heads[d], ids) {
@@ -209,28 +273,34 @@ fn passes(ix: &Index, d: usize, f: &Filters) -> bool {
     is(&f.category, info.category) && is(&f.product, info.product) && is(&f.kind, info.kind)
 }
 
-/// Adjacent pairs of the query's words found adjacent in an article's head.
-fn phrase_hits(head: &[u32], pairs: &[(u32, u32)]) -> usize {
-    if pairs.is_empty() {
-        return 0;
-    }
-    let present: HashSet<(u32, u32)> = head
-        .windows(2)
-        .filter(|w| w[0] != HEAD_BREAK && w[1] != HEAD_BREAK)
-        .map(|w| (w[0], w[1]))
-        .collect();
-    pairs.iter().filter(|p| present.contains(p)).count()
-}
+/// What past sessions learnt: an article and how many sessions it resolved for the same
+/// query words (see `query::Query::key`).
+pub type Learnt = (ArticleId, i64);
 
-/// Whether an article's head holds `phrase` word for word.
-fn holds_phrase(head: &[u32], phrase: &[u32]) -> bool {
-    !phrase.is_empty() && head.windows(phrase.len()).any(|w| w == phrase)
-}
-
-/// Ranks `query` over `ix`: the page at `offset`, `limit` long.
+/// Ranks `query` over `ix` with the default weights: the page at `offset`, `limit` long.
 pub fn rank(ix: &Index, query: &Query, filters: &Filters, offset: usize, limit: usize) -> Ranking {
+    rank_with(
+        ix,
+        query,
+        filters,
+        (offset, limit),
+        &Weights::default(),
+        &[],
+    )
+}
+
+/// Ranks `query` over `ix` with weights `w`, the articles in `learnt` raised: the page
+/// `(offset, limit)`.
+pub fn rank_with(
+    ix: &Index,
+    query: &Query,
+    filters: &Filters,
+    (offset, limit): (usize, usize),
+    w: &Weights,
+    learnt: &[Learnt],
+) -> Ranking {
     let mut out = Ranking::default();
-    let mut resolved = resolve(ix, &query.groups, &mut out);
+    let mut resolved = resolve(ix, &query.groups, w.alternative, &mut out);
     if resolved.len() > MAX_GROUPS {
         // Keep the rarest words: the most common say least about which article is meant.
         resolved.sort_by(|a, b| b.1.idf.total_cmp(&a.1.idf));
@@ -249,7 +319,7 @@ pub fn rank(ix: &Index, query: &Query, filters: &Filters, offset: usize, limit: 
         head: vec![0; n],
         title: vec![0; n],
     };
-    accumulate(ix, &resolved, &mut acc);
+    accumulate(ix, &resolved, w, &mut acc);
     let full = if resolved.len() == 32 {
         u32::MAX
     } else {
@@ -272,55 +342,19 @@ pub fn rank(ix: &Index, query: &Query, filters: &Filters, offset: usize, limit: 
         hits.select_nth_unstable_by(keep - 1, by_first);
         hits.truncate(keep);
     }
-    let idfs: Vec<f32> = resolved.iter().map(|(_, r)| r.idf).collect();
-    let total_idf: f32 = idfs.iter().sum::<f32>().max(1e-6);
-    let covered = |mask: u32| -> f32 {
-        idfs.iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, w)| w)
-            .sum::<f32>()
-            / total_idf
-    };
-    let seq: Vec<Option<u32>> = query.sequence.iter().map(|w| ix.term_id(w)).collect();
-    let pairs: Vec<(u32, u32)> = seq
-        .windows(2)
-        .filter_map(|w| Some((w[0]?, w[1]?)))
+    // Articles that resolved past sessions for these words are candidates wherever the
+    // first stage put them, as long as they hold some of the words and pass the filters.
+    let learnt: Vec<(u32, f32)> = learnt
+        .iter()
+        .filter_map(|&(id, sessions)| Some((ix.doc_of(id)?, (1.0 + sessions.max(0) as f32).ln())))
+        .filter(|&(d, _)| acc.any[d as usize] != 0 && passes(ix, d as usize, filters))
         .collect();
-    let quoted: Vec<Vec<u32>> = resolved
-        .iter()
-        .filter(|(gi, r)| query.groups[*gi].quoted && !r.alternatives.is_empty())
-        .map(|(_, r)| r.alternatives[0].0.clone())
-        .collect();
-    let wants_catalogue = query
-        .sequence
-        .iter()
-        .any(|w| CATALOGUE_WORDS.contains(&w.as_str()));
-    let max_first = hits
-        .iter()
-        .map(|&d| acc.score[d as usize])
-        .fold(1e-6f32, f32::max);
-    let mut ranked: Vec<(f32, u32)> = hits
-        .iter()
-        .map(|&d| {
-            let i = d as usize;
-            let mut s = acc.score[i] / max_first
-                + covered(acc.title[i])
-                + covered(acc.head[i])
-                + covered(acc.any[i]);
-            s += PHRASE_BONUS * phrase_hits(&ix.heads[i], &pairs).min(3) as f32 / 3.0;
-            // A quoted phrase said as such in the title or symptoms, not just its words.
-            let said = quoted
-                .iter()
-                .filter(|p| holds_phrase(&ix.heads[i], p))
-                .count();
-            s += QUOTED_BONUS * said as f32 / quoted.len().max(1) as f32;
-            if ix.docs[i].catalogue && !wants_catalogue {
-                s -= CATALOGUE_PENALTY;
-            }
-            (s, d)
-        })
-        .collect();
+    for &(d, _) in &learnt {
+        if !hits.contains(&d) {
+            hits.push(d);
+        }
+    }
+    let mut ranked = rerank(ix, query, &resolved, &acc, &hits, w, &learnt);
     ranked.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
             .then(ix.docs[a.1 as usize].id.cmp(&ix.docs[b.1 as usize].id))
@@ -354,6 +388,7 @@ mod tests {
             catalogue,
             product: String::new(),
             kind: String::new(),
+            products: String::new(),
         }
     }
 
@@ -415,6 +450,25 @@ mod tests {
         }
         let r = rank(&ix, &parse("readme list exchange"), &none, 0, 10);
         assert_eq!(ids(&r)[0], 1, "asked for, the catalogue comes first");
+    }
+
+    #[test]
+    fn learnt_articles_rise_among_those_holding_the_words() {
+        let ix = index();
+        let q = parse("outlook attachment");
+        let none = Filters::default();
+        let plain = rank(&ix, &q, &none, 0, 10);
+        let second = plain.page[1].id;
+        let w = Weights::default();
+        let r = rank_with(&ix, &q, &none, (0, 10), &w, &[(second, 20)]);
+        assert_eq!(r.page[0].id, second, "{:?}", ids(&r));
+        assert_eq!(r.total, plain.total);
+        // One past session counts for less than a better match.
+        let r = rank_with(&ix, &q, &none, (0, 10), &w, &[(ArticleId(5), 1)]);
+        assert_eq!(ids(&r)[0], ids(&plain)[0]);
+        // An article holding none of the words is not brought in.
+        let r = rank_with(&ix, &q, &none, (0, 10), &w, &[(ArticleId(3), 20)]);
+        assert!(!ids(&r).contains(&3), "{:?}", ids(&r));
     }
 
     #[test]

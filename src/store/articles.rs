@@ -2,8 +2,8 @@
 //! events), their summaries and related articles. Writing them is `store::write`.
 
 use super::packed::Packed;
-use super::{Store, StoreError};
-use crate::kb::{Article, ArticleId, EventQuote, Reference, TrailerField};
+use super::{Db, Store, StoreError, pg};
+use crate::kb::{self, Article, ArticleId, Block, EventQuote, Reference, Section, TrailerField};
 use serde::Serialize;
 use sqlx::FromRow;
 use std::collections::HashMap;
@@ -84,6 +84,29 @@ pub struct StoredArticle {
     pub kind: String,
 }
 
+/// The reads of [`Store::articles_between`]: the header rows of ids `$1..=$2` (at most
+/// `$3`), then their sections, citations and quoted events. The sections' table is
+/// PostgreSQL's; SQLite unpacks them from `article_texts` (`store::packed`).
+pub(super) const READ_ARTICLES: &str = "SELECT id, title, date, category, product, versions, \
+     os, kind, keywords, applies_to, query_words, technology, issue_type, trailer \
+     FROM articles WHERE id BETWEEN $1 AND $2 ORDER BY id LIMIT $3";
+pub(super) const READ_SECTIONS: &str = "SELECT article_id, heading, text, blocks FROM sections \
+     WHERE article_id BETWEEN $1 AND $2 ORDER BY article_id, ord";
+pub(super) const READ_REFS: &str = "SELECT from_id, to_id, title, section FROM article_refs \
+     WHERE from_id BETWEEN $1 AND $2 ORDER BY from_id, ord";
+pub(super) const READ_EVENTS: &str = "SELECT article_id, event_id, source, type, category, \
+     description, description_labelled, inline_fields FROM events \
+     WHERE article_id BETWEEN $1 AND $2 ORDER BY article_id, ord";
+
+#[derive(FromRow)]
+pub(super) struct SectionRow {
+    article_id: i64,
+    heading: String,
+    text: String,
+    blocks: String,
+}
+
+/// A SQLite article's packed text (`store::packed`).
 #[derive(FromRow)]
 struct BodyRow {
     article_id: i64,
@@ -91,7 +114,7 @@ struct BodyRow {
 }
 
 #[derive(FromRow)]
-struct RefRow {
+pub(super) struct RefRow {
     from_id: i64,
     to_id: i64,
     title: Option<String>,
@@ -99,7 +122,7 @@ struct RefRow {
 }
 
 #[derive(FromRow)]
-struct EventRow {
+pub(super) struct EventRow {
     article_id: i64,
     event_id: i64,
     source: Option<String>,
@@ -116,10 +139,11 @@ impl Store {
     pub async fn existing_articles(
         &self,
     ) -> Result<HashMap<ArticleId, ExistingArticle>, StoreError> {
-        let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, date, content_hash FROM articles")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<(i64, String, String)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, date, content_hash FROM articles"
+        )
+        .fetch_all(pool)
+        .await)?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, date, content_hash)| {
@@ -131,21 +155,25 @@ impl Store {
 
     /// How many articles the archive holds.
     pub async fn article_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM articles")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT count(*) FROM articles"
+        )
+        .fetch_one(pool)
+        .await)?)
     }
 
     /// What the archive holds, in numbers.
     pub async fn archive_stats(&self) -> Result<ArchiveStats, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT (SELECT count(*) FROM articles) AS articles, \
              (SELECT count(*) FROM events) AS events, \
              (SELECT count(*) FROM article_refs) AS references_, \
              (SELECT count(DISTINCT source_key) FROM events WHERE source_key != '') AS event_sources",
         )
-        .fetch_one(&self.pool)
-        .await?)
+        .fetch_one(pool)
+        .await
+        })?)
     }
 
     /// One article, whole, or `None` when it is not in the archive.
@@ -162,50 +190,43 @@ impl Store {
         last: i64,
         limit: i64,
     ) -> Result<Vec<StoredArticle>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::articles_between(pool, first, last, limit).await,
+        };
+        let mut conn = pool.acquire().await?;
         // One read transaction so the four queries see the same snapshot during an import.
         sqlx::query("BEGIN").execute(&mut *conn).await?;
         let result = async {
-            let rows: Vec<ArticleRow> = sqlx::query_as(
-                "SELECT id, title, date, category, product, versions, os, kind, keywords, \
-                 applies_to, query_words, technology, issue_type, trailer \
-                 FROM articles WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3",
-            )
-            .bind(first)
-            .bind(last)
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?;
+            let rows: Vec<ArticleRow> = sqlx::query_as(READ_ARTICLES)
+                .bind(first)
+                .bind(last)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await?;
             let Some(end) = rows.last().map(|r| r.id) else {
                 return Ok(Vec::new());
             };
             let start = rows[0].id;
-            let sections: Vec<BodyRow> = sqlx::query_as(
+            let bodies: Vec<BodyRow> = sqlx::query_as(
                 "SELECT article_id, packed FROM article_texts \
-                 WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id",
+                 WHERE article_id BETWEEN $1 AND $2 ORDER BY article_id",
             )
             .bind(start)
             .bind(end)
             .fetch_all(&mut *conn)
             .await?;
-            let refs: Vec<RefRow> = sqlx::query_as(
-                "SELECT from_id, to_id, title, section FROM article_refs \
-                 WHERE from_id BETWEEN ?1 AND ?2 ORDER BY from_id, ord",
-            )
-            .bind(start)
-            .bind(end)
-            .fetch_all(&mut *conn)
-            .await?;
-            let events: Vec<EventRow> = sqlx::query_as(
-                "SELECT article_id, event_id, source, type, category, description, \
-                 description_labelled, inline_fields FROM events \
-                 WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, ord",
-            )
-            .bind(start)
-            .bind(end)
-            .fetch_all(&mut *conn)
-            .await?;
-            assemble(rows, sections, refs, events)
+            let refs: Vec<RefRow> = sqlx::query_as(READ_REFS)
+                .bind(start)
+                .bind(end)
+                .fetch_all(&mut *conn)
+                .await?;
+            let events: Vec<EventRow> = sqlx::query_as(READ_EVENTS)
+                .bind(start)
+                .bind(end)
+                .fetch_all(&mut *conn)
+                .await?;
+            assemble(rows, unpack_sections(bodies)?, refs, events)
         }
         .await;
         sqlx::query("COMMIT").execute(&mut *conn).await?;
@@ -217,25 +238,29 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::summaries(pool, ids).await,
+        };
         let list: Vec<u32> = ids.iter().map(|id| id.0).collect();
         Ok(sqlx::query_as(
             "SELECT id, title FROM articles \
              WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
         )
         .bind(serde_json::to_string(&list)?)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
     }
 
     /// The articles that cite `id`, in id order.
     pub async fn referenced_by(&self, id: ArticleId) -> Result<Vec<Summary>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT a.id, a.title FROM article_refs r JOIN articles a ON a.id = r.from_id \
-             WHERE r.to_id = ?1 ORDER BY a.id",
+             WHERE r.to_id = $1 ORDER BY a.id",
         )
         .bind(i64::from(id.0))
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Articles related to `id`: sharing a quoted event, a citation, or keywords, best first.
@@ -244,8 +269,9 @@ impl Store {
         id: ArticleId,
         limit: i64,
     ) -> Result<Vec<(Summary, String)>, StoreError> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "WITH mine AS (SELECT ?1 AS id), \
+        let rows: Vec<(i64, String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+            "WITH mine AS (SELECT $1 AS id), \
              ev AS ( \
                SELECT DISTINCT e2.article_id AS id, 3.0 AS w, 'same event' AS why \
                FROM events e1 JOIN events e2 \
@@ -267,14 +293,15 @@ impl Store {
                  (SELECT why FROM (SELECT * FROM ev UNION ALL SELECT * FROM rf UNION ALL SELECT * FROM kw) x \
                   WHERE x.id = u.id ORDER BY w DESC LIMIT 1) AS why \
                FROM (SELECT * FROM ev UNION ALL SELECT * FROM rf UNION ALL SELECT * FROM kw) u \
-               GROUP BY id ORDER BY score DESC, id LIMIT ?2) \
+               GROUP BY id ORDER BY score DESC, id LIMIT $2) \
              SELECT a.id, a.title, s.why FROM scored s JOIN articles a ON a.id = s.id \
              ORDER BY s.score DESC, a.id",
         )
         .bind(i64::from(id.0))
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(pool)
+        .await
+        })?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, title, why)| {
@@ -285,9 +312,43 @@ impl Store {
     }
 }
 
-fn assemble(
+/// The sections of each SQLite article, unpacked from its stored text.
+fn unpack_sections(bodies: Vec<BodyRow>) -> Result<Vec<(i64, Vec<Section>)>, StoreError> {
+    bodies
+        .into_iter()
+        .map(|b| {
+            let id = ArticleId::try_from(b.article_id)
+                .map_err(|_| StoreError::Corrupt(format!("article id {}", b.article_id)))?;
+            Ok((b.article_id, Packed(b.packed).sections(id)?))
+        })
+        .collect()
+}
+
+/// The sections of each PostgreSQL article, grouped from their rows (in article order).
+pub(super) fn group_sections(rows: Vec<SectionRow>) -> Vec<(i64, Vec<Section>)> {
+    let mut out: Vec<(i64, Vec<Section>)> = Vec::new();
+    for s in rows {
+        // Blocks stored by an older parser may not read as today's kinds; cut them again
+        // from the text until the next import re-parses the article.
+        let blocks = serde_json::from_str::<Vec<Block>>(&s.blocks)
+            .unwrap_or_else(|_| kb::blocks_of_text(&s.text));
+        let section = Section {
+            heading: s.heading,
+            text: s.text,
+            blocks,
+        };
+        match out.last_mut() {
+            Some((id, list)) if *id == s.article_id => list.push(section),
+            _ => out.push((s.article_id, vec![section])),
+        }
+    }
+    out
+}
+
+/// Builds whole articles from the header rows and their parts (each list in article order).
+pub(super) fn assemble(
     rows: Vec<ArticleRow>,
-    sections: Vec<BodyRow>,
+    sections: Vec<(i64, Vec<Section>)>,
     refs: Vec<RefRow>,
     events: Vec<EventRow>,
 ) -> Result<Vec<StoredArticle>, StoreError> {
@@ -314,8 +375,8 @@ fn assemble(
             issue_type: row.issue_type,
             trailer: serde_json::from_str::<Vec<TrailerField>>(&row.trailer)?,
         };
-        if let Some(b) = sections.next_if(|b| b.article_id == row.id) {
-            article.sections = Packed(b.packed).sections(article.id)?;
+        if let Some((_, s)) = sections.next_if(|(id, _)| *id == row.id) {
+            article.sections = s;
         }
         while let Some(r) = refs.next_if(|r| r.from_id == row.id) {
             article.references.push(Reference {

@@ -38,12 +38,12 @@ pub struct DatedSummary {
 impl Store {
     /// Every category with its count and up to `products` product names.
     pub async fn categories(&self, products: usize) -> Result<Vec<CategoryCount>, StoreError> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        let rows: Vec<(String, String, i64)> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT category, product, count(*) AS n FROM articles \
              GROUP BY category, product ORDER BY category, n DESC, product",
         )
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(pool)
+        .await)?;
         let mut out: Vec<CategoryCount> = Vec::new();
         for (category, product, n) in rows {
             match out.last_mut() {
@@ -69,13 +69,13 @@ impl Store {
 
     /// The kinds of a category's articles with counts, most common first.
     pub async fn category_kinds(&self, category: &str) -> Result<Vec<KindCount>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT kind, count(*) AS count FROM articles WHERE category = ?1 AND kind != '' \
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT kind, count(*) AS count FROM articles WHERE category = $1 AND kind != '' \
              GROUP BY kind ORDER BY count DESC, kind",
         )
         .bind(category)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// A page of a category's articles, newest first, optionally of one kind; with the total.
@@ -86,23 +86,25 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(i64, Vec<DatedSummary>), StoreError> {
-        let total: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM articles WHERE category = ?1 AND (?2 IS NULL OR kind = ?2)",
+        let total: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT count(*) FROM articles WHERE category = $1 AND ($2 IS NULL OR kind = $2)",
         )
         .bind(category)
         .bind(kind)
-        .fetch_one(&self.pool)
-        .await?;
-        let rows = sqlx::query_as(
-            "SELECT id, title, date FROM articles WHERE category = ?1 AND (?2 IS NULL OR kind = ?2) \
-             ORDER BY date DESC, id DESC LIMIT ?3 OFFSET ?4",
+        .fetch_one(pool)
+        .await)?;
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as(
+            "SELECT id, title, date FROM articles WHERE category = $1 AND ($2 IS NULL OR kind = $2) \
+             ORDER BY date DESC, id DESC LIMIT $3 OFFSET $4",
         )
         .bind(category)
         .bind(kind)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(pool)
+        .await
+        })?;
         Ok((total, rows))
     }
 }

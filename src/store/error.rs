@@ -19,6 +19,14 @@ pub enum StoreError {
         /// A short human reason.
         reason: String,
     },
+    /// The PostgreSQL database could not be reached, logged into or migrated.
+    #[error("cannot open the database {url}: {reason}")]
+    OpenUrl {
+        /// The URL, its password hidden.
+        url: String,
+        /// A short human reason.
+        reason: String,
+    },
     /// The schema could not be brought up to date.
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -37,6 +45,26 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database is away (unreachable, restarting, out of connections) rather
+    /// than the request wrong: worth a 503 and a retry, and the pool reconnects by itself
+    /// once it is back.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Sqlx(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // PostgreSQL's connection exceptions (class 08) and shutdown / starting-up.
+            sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+            _ => false,
+        }
+    }
+
     /// Wraps an error met while opening `path` with a reason a person can act on.
     pub(crate) fn open(path: &Path, err: StoreError) -> StoreError {
         let reason = match &err {

@@ -1,6 +1,6 @@
 //! Quoted events: browsing by source and id, and the candidates the matcher ranks.
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError, pg};
 use crate::kb::ArticleId;
 use serde::Serialize;
 use sqlx::FromRow;
@@ -69,37 +69,37 @@ pub struct EventCandidate {
 impl Store {
     /// Every event source with its counts, alphabetical.
     pub async fn event_sources(&self) -> Result<Vec<SourceCount>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT source_key AS key, \
                (SELECT source FROM events e2 WHERE e2.source_key = e.source_key \
                 GROUP BY source ORDER BY count(*) DESC, source LIMIT 1) AS source, \
                count(DISTINCT event_id) AS event_ids, count(DISTINCT article_id) AS articles \
              FROM events e WHERE source_key != '' GROUP BY source_key ORDER BY source_key",
         )
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// A source's display spelling, or `None` when no article quotes it.
     pub async fn source_name(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT source FROM events WHERE source_key = ?1 \
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT source FROM events WHERE source_key = $1 \
              GROUP BY source ORDER BY count(*) DESC, source LIMIT 1",
         )
         .bind(key)
-        .fetch_optional(&self.pool)
-        .await?)
+        .fetch_optional(pool)
+        .await)?)
     }
 
     /// The event ids quoted from a source, with article counts.
     pub async fn source_event_ids(&self, key: &str) -> Result<Vec<EventIdCount>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT event_id, count(DISTINCT article_id) AS articles FROM events \
-             WHERE source_key = ?1 GROUP BY event_id ORDER BY event_id",
+             WHERE source_key = $1 GROUP BY event_id ORDER BY event_id",
         )
         .bind(key)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// The articles quoting event `event_id` of a source.
@@ -108,15 +108,15 @@ impl Store {
         key: &str,
         event_id: i64,
     ) -> Result<Vec<EventArticle>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT a.id, a.title, min(e.description) AS description \
              FROM events e JOIN articles a ON a.id = e.article_id \
-             WHERE e.source_key = ?1 AND e.event_id = ?2 GROUP BY a.id ORDER BY a.id",
+             WHERE e.source_key = $1 AND e.event_id = $2 GROUP BY a.id ORDER BY a.id",
         )
         .bind(key)
         .bind(event_id)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Articles quoting any event of the folded source `key`, by article number, for the
@@ -126,26 +126,28 @@ impl Store {
         key: &str,
         limit: i64,
     ) -> Result<Vec<super::Summary>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT a.id, a.title FROM articles a \
-             WHERE a.id IN (SELECT article_id FROM events WHERE source_key = ?1) \
-             ORDER BY a.id LIMIT ?2",
+             WHERE a.id IN (SELECT article_id FROM events WHERE source_key = $1) \
+             ORDER BY a.id LIMIT $2",
         )
         .bind(key)
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Every quoted event of the archive (about two thousand rows), for the matcher's index.
     pub async fn all_event_quotes(&self) -> Result<Vec<EventCandidate>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT e.article_id, a.title, e.event_id, e.source, e.source_key, e.type, e.description, \
              e.description_labelled, e.inline_fields, a.applies_to \
              FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.article_id, e.ord",
         )
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await
+        })?)
     }
 
     /// Articles naming event `event_id` in prose or title, not as a quoted block.
@@ -154,14 +156,14 @@ impl Store {
         event_id: i64,
         limit: i64,
     ) -> Result<Vec<(ArticleId, String)>, StoreError> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
+        let rows: Vec<(i64, String)> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT a.id, a.title FROM event_mentions m JOIN articles a ON a.id = m.article_id \
-             WHERE m.event_id = ?1 ORDER BY a.id LIMIT ?2",
+             WHERE m.event_id = $1 ORDER BY a.id LIMIT $2",
         )
         .bind(event_id)
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(pool)
+        .await)?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, t)| Some((ArticleId::try_from(id).ok()?, t)))
@@ -171,11 +173,11 @@ impl Store {
     /// A number bumped by every committed write batch, from any process, so in-memory
     /// indexes know when to rebuild.
     pub async fn generation(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'generation'")
-                .fetch_one(&self.pool)
-                .await?,
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT value FROM meta WHERE key = 'generation'"
         )
+        .fetch_one(pool)
+        .await)?)
     }
 }
 
@@ -217,13 +219,17 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::article_products(pool, ids).await,
+        };
         let list: Vec<u32> = ids.iter().map(|id| id.0).collect();
         Ok(sqlx::query_as(
             "SELECT id, product, versions, applies_to FROM articles \
-             WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+             WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id",
         )
         .bind(serde_json::to_string(&list)?)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
     }
 
@@ -236,15 +242,19 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::event_quotes(pool, event_id, ids).await,
+        };
         let list: Vec<u32> = ids.iter().map(|id| id.0).collect();
         Ok(sqlx::query_as(
             "SELECT article_id, source, source_key, description FROM events \
-             WHERE event_id = ?1 AND article_id IN (SELECT value FROM json_each(?2)) \
+             WHERE event_id = $1 AND article_id IN (SELECT value FROM json_each($2)) \
              ORDER BY article_id, ord",
         )
         .bind(event_id)
         .bind(serde_json::to_string(&list)?)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
     }
 }

@@ -1,4 +1,26 @@
-//! The SQLite store: the only place SQL lives. Opening, migrating, and typed queries.
+//! The store: the only place SQL lives. Opening, migrating, and typed queries, over SQLite
+//! (one file, the embedded default) or PostgreSQL (shared by any number of servers).
+//!
+//! One `Store` type hides which database it talks to: the domain code calls its methods and
+//! never sees a pool. Inside, [`Db`] is an enum of the two pools and each method picks its
+//! arm. Why not sqlx's `Any` driver: it decodes only a few primitive types (no `FromRow`
+//! structs with `try_from`, no `bool` on SQLite's integers, no `BYTEA`/`tsvector`), and it
+//! would hide the places the dialects differ. Instead a query the two share is written once
+//! with `$1`-style parameters (sqlx's SQLite driver binds `$N` by number too) and run on
+//! either pool by [`on_pool!`], which expands the same expression once per backend; the
+//! queries that differ (bulk writes, full-text search, JSON lists) live side by side, the
+//! PostgreSQL ones in [`pg`].
+
+/// Runs the same query expression on whichever pool the store holds: `$pool` is bound to
+/// a `&SqlitePool` or a `&PgPool` and `$body` is type-checked for each.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Pg($pool) => $body,
+        }
+    };
+}
 
 mod articles;
 mod browse;
@@ -6,9 +28,11 @@ mod diagnoses;
 mod error;
 mod events;
 mod packed;
+mod pg;
 mod queue;
 mod search;
 mod sessions;
+mod staff;
 mod write;
 
 pub use articles::{ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary};
@@ -22,12 +46,12 @@ pub use search::{
     MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage, fts_query,
 };
 pub use sessions::{
-    Advance, LabelCount, NewSession, NewStep, ResolutionCount, SessionRow, StepRow,
+    Advance, LabelCount, NewSession, NewStep, Origin, Outcome, ResolutionCount, SessionRow, StepRow,
 };
 pub use write::{ImportedArticle, WriteOutcome};
 
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -36,7 +60,7 @@ use std::time::Duration;
 /// A handle on the database: a connection pool, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    db: Db,
     /// Held by every write transaction this process starts: writers queue here, in order,
     /// instead of polling for SQLite's lock in its busy handler (which sleeps up to 100 ms
     /// a try). Another process's writer (an import beside the server) still meets the
@@ -44,6 +68,55 @@ pub struct Store {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// Session writes waiting for the writer's turn (`queue`).
     pending: queue::Pending,
+}
+
+/// The pool behind a store, one arm per backend.
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    /// A SQLite file (or memory).
+    Sqlite(SqlitePool),
+    /// A PostgreSQL database.
+    Pg(PgPool),
+}
+
+/// How to name the database `db` in messages: the path, or the URL without its password.
+pub fn describe(db: &Path) -> String {
+    match postgres_url(db) {
+        Some(url) => pg::redact(url),
+        None => db.display().to_string(),
+    }
+}
+
+/// Opening a write transaction, the way each backend wants it.
+pub(crate) trait BeginWrite {
+    /// The backend.
+    type Db: sqlx::Database;
+    /// Begins a transaction that will write.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
+        // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout, rather
+        // than fail beside a running import when a read inside turns into a write.
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
+        // Row locks order concurrent writers; nothing to take up front.
+        self.begin().await
+    }
+}
+
+/// The PostgreSQL URL `db` names, when it names one (`postgres://` or `postgresql://`);
+/// anything else is a SQLite file path.
+pub fn postgres_url(db: &Path) -> Option<&str> {
+    let s = db.to_str()?;
+    (s.starts_with("postgres://") || s.starts_with("postgresql://")).then_some(s)
 }
 
 impl Store {
@@ -101,19 +174,59 @@ impl Store {
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self {
-            pool,
+            db: Db::Sqlite(pool),
             writer: Arc::default(),
             pending: queue::Pending::default(),
         })
     }
 
-    /// The underlying pool, for the domain modules that keep their own tables in `store`.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// Opens the database `db` names: a PostgreSQL URL (see [`postgres_url`]) or a SQLite
+    /// file path.
+    pub async fn open_any(db: &Path) -> Result<Self, StoreError> {
+        match postgres_url(db) {
+            Some(url) => Self::open_postgres(url).await,
+            None => Self::open(db).await,
+        }
     }
 
-    /// Closes every connection, checkpointing the WAL.
+    /// Connects to the PostgreSQL database at `url` and brings its schema up to date (under
+    /// an advisory lock, so servers starting together migrate once).
+    pub async fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        let pool = pg::connect(url).await?;
+        Ok(Self {
+            db: Db::Pg(pool),
+            writer: Arc::default(),
+            pending: queue::Pending::default(),
+        })
+    }
+
+    /// Whether this store is on PostgreSQL (several servers may share it).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.db, Db::Pg(_))
+    }
+
+    /// The SQLite pool, for tests and tools that inspect the file's tables directly.
+    ///
+    /// # Panics
+    /// On a PostgreSQL store: such callers are SQLite-only by nature.
+    pub fn pool(&self) -> &SqlitePool {
+        match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(_) => panic!("Store::pool is the SQLite pool; this store is PostgreSQL"),
+        }
+    }
+
+    /// Checks that the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(drop))?;
+        Ok(())
+    }
+
+    /// Closes every connection (on SQLite, checkpointing the WAL).
     pub async fn close(&self) {
-        self.pool.close().await;
+        on_pool!(self, |pool| pool.close().await);
     }
 }

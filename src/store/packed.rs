@@ -3,11 +3,12 @@
 //! the original almost word for word, so deflated after it they add little: one copy of
 //! the text where there were four. Encoded on the import's reader thread, read back whole.
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError, pg};
 use crate::kb::{self, ArticleId, Diagnosis, Section};
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
+use sqlx::SqlitePool;
 use std::io::{Read, Write};
 
 /// An article's original text, sections and diagnosis, deflated together.
@@ -81,25 +82,37 @@ struct Unpacked {
 }
 
 impl Store {
-    async fn packed(&self, id: ArticleId) -> Result<Option<Packed>, StoreError> {
+    async fn packed(pool: &SqlitePool, id: ArticleId) -> Result<Option<Packed>, StoreError> {
         let packed: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT packed FROM article_texts WHERE article_id = ?1")
+            sqlx::query_scalar("SELECT packed FROM article_texts WHERE article_id = $1")
                 .bind(i64::from(id.0))
-                .fetch_optional(&self.pool)
+                .fetch_optional(pool)
                 .await?;
         Ok(packed.map(Packed))
     }
 
-    /// The stored diagnosis of an article; `None` when the article is not stored (or not
-    /// yet rewritten by an import since migration 0050).
+    /// The stored diagnosis of an article; `None` when the article is not stored (or, on
+    /// SQLite, not yet rewritten by an import since migration 0052).
     pub async fn diagnosis(&self, id: ArticleId) -> Result<Option<Diagnosis>, StoreError> {
-        self.packed(id).await?.map(|p| p.diagnosis(id)).transpose()
+        match &self.db {
+            Db::Sqlite(pool) => Self::packed(pool, id)
+                .await?
+                .map(|p| p.diagnosis(id))
+                .transpose(),
+            Db::Pg(pool) => pg::diagnosis(pool, id).await,
+        }
     }
 
-    /// The original text of an article, or `None` when it is not in the archive (or not yet
-    /// rewritten by an import since migration 0050).
+    /// The original text of an article, or `None` when it is not in the archive (or, on
+    /// SQLite, not yet rewritten by an import since migration 0052).
     pub async fn article_source(&self, id: ArticleId) -> Result<Option<String>, StoreError> {
-        self.packed(id).await?.map(|p| p.text(id)).transpose()
+        match &self.db {
+            Db::Sqlite(pool) => Self::packed(pool, id)
+                .await?
+                .map(|p| p.text(id))
+                .transpose(),
+            Db::Pg(pool) => pg::article_source(pool, id).await,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! turn; whoever gets the turn writes everything queued so far, so under load one commit
 //! serves many requests and none sleeps in SQLite's busy handler.
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
@@ -82,14 +82,20 @@ impl Store {
     }
 
     async fn write_all(&self, writes: &[&SessionWrite]) -> Result<(), StoreError> {
-        let t = super::sessions::now();
+        let t = crate::clock::unix_now();
         // IMMEDIATE: wait for the write lock rather than fail beside a running import.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Only SQLite's session writes are queued (see `Store::create_session`).
+        let Db::Sqlite(pool) = &self.db else {
+            return Err(StoreError::Corrupt(
+                "a queued session write on PostgreSQL".into(),
+            ));
+        };
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         for write in writes {
             match write {
                 SessionWrite::Create(s) => super::sessions::insert_session(&mut tx, s, t).await?,
                 SessionWrite::Client { id, client } => {
-                    sqlx::query("UPDATE wizard_sessions SET client = ?2 WHERE id = ?1")
+                    sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
                         .bind(id)
                         .bind(client)
                         .execute(&mut *tx)

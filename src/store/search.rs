@@ -1,6 +1,6 @@
 //! Full-text search over the FTS5 index, with bm25 column weights and filters.
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError, pg};
 use crate::kb::ArticleId;
 use serde::Serialize;
 use sqlx::FromRow;
@@ -96,6 +96,8 @@ pub struct SearchDocRow {
     pub symptoms: String,
     /// The rest of the searchable text.
     pub body: String,
+    /// The "applies to" items, space-separated.
+    pub applies: String,
 }
 
 /// What a results page shows of one article, and the text its snippet is cut from.
@@ -128,20 +130,30 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<SearchDocRow>, StoreError> {
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::search_documents(pool, after, limit).await,
+        };
         Ok(sqlx::query_as(
             "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, \
-             coalesce(c.c1, '') AS symptoms, coalesce(c.c2, '') AS body \
+             coalesce(c.c1, '') AS symptoms, coalesce(c.c2, '') AS body, \
+             coalesce((SELECT group_concat(value, ' ') FROM json_each(a.applies_to)), '') \
+               AS applies \
              FROM articles a JOIN articles_fts_content c ON c.id = a.id \
              WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
         )
         .bind(after)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
     }
 
     /// The rows of a results page, in the order of `ids` (ids no longer stored are left out).
     pub async fn result_rows(&self, ids: &[ArticleId]) -> Result<Vec<ResultRow>, StoreError> {
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::result_rows(pool, ids).await,
+        };
         let json = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>())?;
         Ok(sqlx::query_as(
             "SELECT a.id, a.title, a.date, a.category, coalesce(c.c1, '') AS symptoms, \
@@ -151,7 +163,7 @@ impl Store {
         )
         .bind(json)
         .bind(SNIPPET_SOURCE)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?)
     }
 
@@ -161,13 +173,17 @@ impl Store {
         &self,
         ids: &[ArticleId],
     ) -> Result<std::collections::HashSet<ArticleId>, StoreError> {
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::catalogue_ids(pool, ids).await,
+        };
         let json = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>())?;
         let rows: Vec<(i64,)> = sqlx::query_as(
             "SELECT a.id FROM json_each(?1) j JOIN articles a ON a.id = j.value \
              WHERE a.catalogue",
         )
         .bind(json)
-        .fetch_all(&self.pool)
+        .fetch_all(pool)
         .await?;
         Ok(rows
             .into_iter()
@@ -183,6 +199,10 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<SearchPage, StoreError> {
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::search(pool, query, filters, limit, offset).await,
+        };
         let filtered =
             filters.category.is_some() || filters.product.is_some() || filters.kind.is_some();
         let filter_sql = "(?2 IS NULL OR a.category = ?2) AND (?3 IS NULL OR a.product = ?3) \
@@ -203,7 +223,7 @@ impl Store {
             .bind(&filters.category)
             .bind(&filters.product)
             .bind(&filters.kind)
-            .fetch_one(&self.pool)
+            .fetch_one(pool)
             .await?;
         if total == 0 || offset >= total {
             return Ok(SearchPage {
@@ -242,20 +262,24 @@ impl Store {
             .bind(&filters.kind)
             .bind(limit)
             .bind(offset)
-            .fetch_all(&self.pool)
+            .fetch_all(pool)
             .await?;
         Ok(SearchPage { total, results })
     }
 
     /// How many articles hold `word` (one word, as the full-text index folds it).
     pub async fn term_documents(&self, word: &str) -> Result<i64, StoreError> {
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::term_documents(pool, word).await,
+        };
         let Some(q) = fts_query(word, " ", 1) else {
             return Ok(0);
         };
         Ok(
             sqlx::query_scalar("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1")
                 .bind(q)
-                .fetch_one(&self.pool)
+                .fetch_one(pool)
                 .await?,
         )
     }
@@ -266,6 +290,10 @@ impl Store {
         query: &str,
         limit: i64,
     ) -> Result<Vec<(ArticleId, f64)>, StoreError> {
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::search_ids(pool, query, limit).await,
+        };
         let sql = format!(
             "SELECT rowid, -{WEIGHTS} FROM articles_fts WHERE articles_fts MATCH ?1 \
              ORDER BY {WEIGHTS} LIMIT ?2"
@@ -273,7 +301,7 @@ impl Store {
         let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
             .bind(query)
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(pool)
             .await?;
         Ok(rows
             .into_iter()

@@ -2,8 +2,135 @@
 //! back, the outcome counts that order future candidates, and the staff's listings.
 
 use super::queue::SessionWrite;
-use super::{Store, StoreError};
+use super::{BeginWrite, Db, Store, StoreError};
+use crate::clock::unix_now as now;
+use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
+use std::fmt;
+use std::str::FromStr;
+
+/// How a session ended. Stored as the same snake_case TEXT serde writes (`resolved`,
+/// `escalated`); `NULL` while it is in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A fix worked.
+    Resolved,
+    /// Nothing the articles offer worked: handed to the helpdesk.
+    Escalated,
+}
+
+impl Outcome {
+    /// The stored and serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::Escalated => "escalated",
+        }
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Outcome::Resolved, Outcome::Escalated]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not a session outcome"))
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a session started from. Stored as snake_case TEXT (`paste`, `search`, `article`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Pasted event or error text.
+    Paste,
+    /// Search words.
+    Search,
+    /// An article, as if chosen (the Troubleshoot button, Event Viewer's link).
+    Article,
+}
+
+impl Origin {
+    /// The stored and serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Paste => "paste",
+            Origin::Search => "search",
+            Origin::Article => "article",
+        }
+    }
+}
+
+impl FromStr for Origin {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Origin::Paste, Origin::Search, Origin::Article]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not a session origin"))
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Stores a word enum as its name in a TEXT column, on SQLite and PostgreSQL alike (a
+/// derived `sqlx::Type` would look for a PostgreSQL enum type of that name).
+macro_rules! text_column {
+    ($t:ty) => {
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $t
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
+            }
+
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $t
+        where
+            &'q str: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<'q, DB>>::encode_by_ref(&self.as_str(), buf)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $t
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                Ok(<&str as sqlx::Decode<'r, DB>>::decode(value)?.parse::<$t>()?)
+            }
+        }
+    };
+}
+
+text_column!(Outcome);
+text_column!(Origin);
 
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -14,8 +141,8 @@ pub struct SessionRow {
     pub created_at: i64,
     /// Unix seconds of the last change.
     pub updated_at: i64,
-    /// How it started: `paste`, `article` or `search`.
-    pub origin: String,
+    /// What it started from.
+    pub origin: Origin,
     /// The pasted text, search words or article id it started from.
     pub input: String,
     /// JSON array of lines describing what the paste was recognised as.
@@ -26,8 +153,8 @@ pub struct SessionRow {
     pub current_n: i64,
     /// The current step's kind.
     pub current_kind: String,
-    /// `resolved`, `escalated`, or `None` while in progress.
-    pub outcome: Option<String>,
+    /// How it ended; `None` while in progress.
+    pub outcome: Option<Outcome>,
     /// The kind of the step whose answer ended the session.
     pub ended_kind: Option<String>,
     /// The article that fixed it.
@@ -75,8 +202,8 @@ pub struct NewStep {
 pub struct NewSession {
     /// The id, 32 hex digits.
     pub id: String,
-    /// `paste`, `article` or `search`.
-    pub origin: String,
+    /// What it started from.
+    pub origin: Origin,
     /// What it started from.
     pub input: String,
     /// JSON lines of what was recognised.
@@ -97,7 +224,7 @@ pub struct Advance {
     /// The step that follows.
     pub next: NewStep,
     /// The outcome after this answer (`None` clears a previous one, e.g. after `back`).
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     /// The kind of the answered step, kept when an outcome is set.
     pub ended_kind: Option<String>,
     /// The article that fixed it.
@@ -130,11 +257,25 @@ pub struct LabelCount {
     pub sessions: i64,
 }
 
-pub(super) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+/// Appends a step inside the write transaction `$tx` (a macro: the transaction's type is
+/// one per backend).
+macro_rules! insert_step {
+    ($tx:ident, $id:expr, $n:expr, $step:expr, $t:expr) => {{
+        let step: &NewStep = $step;
+        sqlx::query(
+            "INSERT INTO wizard_steps (session_id, n, kind, article, cause_index, step, shown_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($id)
+        .bind($n)
+        .bind(&step.kind)
+        .bind(step.article)
+        .bind(step.cause_index)
+        .bind(&step.step)
+        .bind($t)
+        .execute(&mut *$tx)
+        .await?;
+    }};
 }
 
 /// Runs a write transaction on a task of its own, so that a request cancelled half-way (the
@@ -150,30 +291,61 @@ impl Store {
     /// Creates a session with its first step, in one transaction (shared with the session
     /// writes queued beside it: `store::queue`).
     pub async fn create_session(&self, s: &NewSession) -> Result<(), StoreError> {
-        self.queued(SessionWrite::Create(s.clone())).await
+        match &self.db {
+            // SQLite: group-committed with the session writes queued beside it.
+            Db::Sqlite(_) => self.queued(SessionWrite::Create(s.clone())).await,
+            Db::Pg(_) => {
+                let (store, s) = (self.clone(), s.clone());
+                detached(async move { store.write_new_session(&s).await }).await
+            }
+        }
+    }
+
+    async fn write_new_session(&self, s: &NewSession) -> Result<(), StoreError> {
+        let t = now();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, \
+                 recognised, event_key, current_n, current_kind) \
+                 VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7)",
+            )
+            .bind(&s.id)
+            .bind(t)
+            .bind(s.origin)
+            .bind(&s.input)
+            .bind(&s.recognised)
+            .bind(&s.event_key)
+            .bind(&s.first.kind)
+            .execute(&mut *tx)
+            .await?;
+            insert_step!(tx, &s.id, 1i64, &s.first, t);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// A session, or `None` when there is none with this id.
     pub async fn session(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
              current_kind, outcome, ended_kind, resolved_article, resolved_cause \
-             FROM wizard_sessions WHERE id = ?1",
+             FROM wizard_sessions WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        .fetch_optional(pool)
+        .await)?)
     }
 
     /// Every step of a session, in order.
     pub async fn session_steps(&self, id: &str) -> Result<Vec<StepRow>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT n, kind, article, cause_index, step, shown_at, answer, answered_at \
-             FROM wizard_steps WHERE session_id = ?1 ORDER BY n",
+             FROM wizard_steps WHERE session_id = $1 ORDER BY n",
         )
         .bind(id)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Records the answer to the current step and appends the next one, in one
@@ -187,53 +359,66 @@ impl Store {
     async fn write_advance(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
         let _turn = self.writer.lock().await;
         let t = now();
-        // IMMEDIATE: wait for the write lock rather than fail beside a running import.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let claimed = sqlx::query(
-            "UPDATE wizard_steps SET answer = ?3, answered_at = ?4 \
-             WHERE session_id = ?1 AND n = ?2 AND answer IS NULL \
-               AND n = (SELECT current_n FROM wizard_sessions WHERE id = ?1)",
-        )
-        .bind(id)
-        .bind(a.answered_n)
-        .bind(&a.answer)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed != 1 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        let n = a.answered_n + 1;
-        insert_step(&mut tx, id, n, &a.next, t).await?;
-        sqlx::query(
-            "UPDATE wizard_sessions SET updated_at = ?2, current_n = ?3, current_kind = ?4, \
-             outcome = ?5, ended_kind = ?6, resolved_article = ?7, resolved_cause = ?8, \
-             event_key = coalesce(event_key, ?9) WHERE id = ?1",
-        )
-        .bind(id)
-        .bind(t)
-        .bind(n)
-        .bind(&a.next.kind)
-        .bind(&a.outcome)
-        .bind(&a.ended_kind)
-        .bind(a.resolved_article)
-        .bind(a.resolved_cause)
-        .bind(&a.event_key)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let claimed = sqlx::query(
+                "UPDATE wizard_steps SET answer = $3, answered_at = $4 \
+             WHERE session_id = $1 AND n = $2 AND answer IS NULL \
+               AND n = (SELECT current_n FROM wizard_sessions WHERE id = $1)",
+            )
+            .bind(id)
+            .bind(a.answered_n)
+            .bind(&a.answer)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            let n = a.answered_n + 1;
+            insert_step!(tx, id, n, &a.next, t);
+            sqlx::query(
+                "UPDATE wizard_sessions SET updated_at = $2, current_n = $3, current_kind = $4, \
+             outcome = $5, ended_kind = $6, resolved_article = $7, resolved_cause = $8, \
+             event_key = coalesce(event_key, $9) WHERE id = $1",
+            )
+            .bind(id)
+            .bind(t)
+            .bind(n)
+            .bind(&a.next.kind)
+            .bind(a.outcome)
+            .bind(&a.ended_kind)
+            .bind(a.resolved_article)
+            .bind(a.resolved_cause)
+            .bind(&a.event_key)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 
     /// Records which client started a session (a short hash, see `web::guard`).
     pub async fn set_session_client(&self, id: &str, client: &str) -> Result<(), StoreError> {
-        self.queued(SessionWrite::Client {
-            id: id.into(),
-            client: client.into(),
-        })
-        .await
+        match &self.db {
+            Db::Sqlite(_) => {
+                self.queued(SessionWrite::Client {
+                    id: id.into(),
+                    client: client.into(),
+                })
+                .await
+            }
+            Db::Pg(pool) => {
+                sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(client)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+        }
     }
 
     /// How many past sessions about `event_key` each article and cause resolved, counting
@@ -243,16 +428,47 @@ impl Store {
         &self,
         event_key: &str,
     ) -> Result<Vec<ResolutionCount>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT resolved_article AS article, resolved_cause AS cause, \
                count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
-             FROM wizard_sessions WHERE event_key = ?1 AND outcome = 'resolved' \
+             FROM wizard_sessions WHERE event_key = $1 AND outcome = $2 \
                AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause",
         )
         .bind(event_key)
-        .fetch_all(&self.pool)
-        .await?)
+        .bind(Outcome::Resolved)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Files a search session under its words' key (`search::Query::key`): the latest search
+    /// of the session, whose results the resolving article was chosen from.
+    pub async fn set_search_key(&self, id: &str, key: &str) -> Result<(), StoreError> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE wizard_sessions SET search_key = $2 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(key)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// How many past sessions filed under the search key `key` each article resolved,
+    /// counting one client's resolutions once a day, as [`Store::resolution_counts`] does.
+    pub async fn search_resolutions(&self, key: &str) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(on_pool!(self, |pool| sqlx::query_as(
+            "SELECT resolved_article, \
+               count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) \
+             FROM wizard_sessions WHERE search_key = $1 AND outcome = $2 \
+               AND resolved_article IS NOT NULL \
+             GROUP BY resolved_article",
+        )
+        .bind(key)
+        .bind(Outcome::Resolved)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// The most recently active sessions; only those without a resolution when
@@ -262,48 +478,51 @@ impl Store {
         unresolved: bool,
         limit: i64,
     ) -> Result<Vec<SessionRow>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
              current_kind, outcome, ended_kind, resolved_article, resolved_cause \
-             FROM wizard_sessions WHERE (?1 = 0 OR outcome IS NOT 'resolved') \
-             ORDER BY updated_at DESC, created_at DESC LIMIT ?2",
+             FROM wizard_sessions WHERE (NOT $1 OR outcome IS NULL OR outcome != $3) \
+             ORDER BY updated_at DESC, created_at DESC LIMIT $2",
         )
         .bind(unresolved)
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        .bind(Outcome::Resolved)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// The articles and causes that resolved the most sessions, most first.
     pub async fn top_resolutions(&self, limit: i64) -> Result<Vec<LabelCount>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT CAST(resolved_article AS TEXT) AS label, \
                CAST(resolved_cause AS TEXT) AS detail, \
                count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
-             FROM wizard_sessions WHERE outcome = 'resolved' AND resolved_article IS NOT NULL \
+             FROM wizard_sessions WHERE outcome = $2 AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause \
-             ORDER BY sessions DESC, resolved_article, resolved_cause LIMIT ?1",
+             ORDER BY sessions DESC, resolved_article, resolved_cause LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        .bind(Outcome::Resolved)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Where users give up: escalations by the kind of step they escalated from, and
     /// sessions idle since before `idle_before` (unix seconds) by the step they left.
     pub async fn give_ups(&self, idle_before: i64) -> Result<Vec<LabelCount>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT coalesce(ended_kind, current_kind) AS label, 'escalated' AS detail, \
-               count(*) AS sessions FROM wizard_sessions WHERE outcome = 'escalated' \
+               count(*) AS sessions FROM wizard_sessions WHERE outcome = $2 \
              GROUP BY label \
              UNION ALL \
              SELECT current_kind AS label, 'abandoned' AS detail, count(*) AS sessions \
-             FROM wizard_sessions WHERE outcome IS NULL AND updated_at < ?1 GROUP BY label \
+             FROM wizard_sessions WHERE outcome IS NULL AND updated_at < $1 GROUP BY label \
              ORDER BY sessions DESC, label, detail",
         )
         .bind(idle_before)
-        .fetch_all(&self.pool)
-        .await?)
+        .bind(Outcome::Escalated)
+        .fetch_all(pool)
+        .await)?)
     }
 }
 
@@ -315,11 +534,11 @@ pub(super) async fn insert_session(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
-         event_key, current_n, current_kind) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
+         event_key, current_n, current_kind) VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7)",
     )
     .bind(&s.id)
     .bind(t)
-    .bind(&s.origin)
+    .bind(s.origin)
     .bind(&s.input)
     .bind(&s.recognised)
     .bind(&s.event_key)
@@ -338,7 +557,7 @@ async fn insert_step(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO wizard_steps (session_id, n, kind, article, cause_index, step, shown_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id)
     .bind(n)

@@ -2,7 +2,7 @@
 //! transaction, with as few statements (and as little re-encoding) as SQLite allows.
 
 use super::packed::Packed;
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError, pg};
 use crate::kb::{self, Article};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, Sqlite, Transaction};
@@ -47,11 +47,15 @@ impl Store {
         &self,
         batch: &[ImportedArticle],
     ) -> Result<Vec<WriteOutcome>, StoreError> {
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::write_articles(pool, batch).await,
+        };
         let _turn = self.writer.lock().await;
         // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
         // deferred transaction that reads first (FTS5 reads its own structure) and writes
         // second fails at once with SQLITE_BUSY when another writer committed in between.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let outcomes = write_batch(&mut tx, batch).await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
             .execute(&mut *tx)
@@ -270,7 +274,7 @@ fn multi_row_insert(table: &str, columns: &str, rows: usize) -> String {
 
 /// Splits an article's text into the full-text columns: the symptoms (what users describe,
 /// weighted above the rest) and everything else searchable.
-fn fts_columns(a: &Article) -> (String, String) {
+pub(super) fn fts_columns(a: &Article) -> (String, String) {
     let mut symptoms = String::new();
     let mut body = String::new();
     for s in &a.sections {

@@ -93,6 +93,100 @@ struct ArticleTemplate {
     related: Vec<RelatedView>,
 }
 
+impl From<&kb::EventQuote> for EventView {
+    /// The event with links to its source's and its own page, when it names a source.
+    fn from(e: &kb::EventQuote) -> Self {
+        let key = e
+            .source
+            .as_deref()
+            .map(kb::fold_source)
+            .filter(|k| !k.is_empty());
+        EventView {
+            event_id: e.event_id,
+            source_url: key.as_ref().map(|k| format!("/events/{k}")),
+            url: key.as_ref().map(|k| format!("/events/{k}/{}", e.event_id)),
+            source: e.source.clone(),
+            kind: e.kind.clone(),
+            category: e.category.clone(),
+            description: e.description.clone(),
+        }
+    }
+}
+
+impl ArticleTemplate {
+    /// The page of `a`: `present` says which cited articles exist (live links),
+    /// `referenced_by` and `related` are what the store knows around it.
+    fn new(
+        a: kb::Article,
+        present: &HashSet<ArticleId>,
+        referenced_by: Vec<Summary>,
+        related: Vec<(Summary, String)>,
+    ) -> Self {
+        let links = Links { present };
+        let anchors = article_html::anchors(a.sections.iter().map(|s| s.heading.as_str()));
+        ArticleTemplate {
+            id: a.id,
+            sections: a
+                .sections
+                .iter()
+                .zip(anchors)
+                .map(|(s, anchor)| SectionView {
+                    heading: s.heading.clone(),
+                    anchor,
+                    html: article_html::render_blocks(&s.blocks, &links),
+                })
+                .collect(),
+            events: a.events.iter().map(EventView::from).collect(),
+            references: a
+                .references
+                .iter()
+                .map(|r| RefView {
+                    id: r.id,
+                    title: r.title.clone().unwrap_or_default(),
+                    present: present.contains(&r.id),
+                })
+                .collect(),
+            referenced_by,
+            related: related
+                .into_iter()
+                .map(|(s, why)| RelatedView {
+                    id: s.id,
+                    title: s.title,
+                    why,
+                })
+                .collect(),
+            title: a.title,
+            date: a.date,
+            product: a.product,
+            versions: a.versions,
+            os: a.os,
+            category: a.category,
+            keywords: a.keywords,
+            applies_to: a.applies_to,
+            query_words: a.query_words,
+        }
+    }
+}
+
+/// Every Q-number written anywhere in the article that is in the archive, to tell live
+/// links from dead ones.
+async fn present_citations(
+    state: &AppState,
+    a: &kb::Article,
+) -> Result<HashSet<ArticleId>, WebError> {
+    let mut cited: Vec<ArticleId> = a.references.iter().map(|r| r.id).collect();
+    for s in &a.sections {
+        cited.extend(kb::citations(&s.text).map(|(_, id)| id));
+    }
+    Ok(state
+        .store
+        .summaries(&cited)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect())
+}
+
 async fn article_page(
     State(state): State<AppState>,
     Path(raw): Path<String>,
@@ -109,84 +203,11 @@ async fn article_page(
     }
     // The generation before reading: a page read during an import is not kept past it.
     let generation = state.pages.generation().await;
-    let stored = load(&state, id).await?;
-    let a = stored.article;
-    // Every Q-number written anywhere in the text, to tell live links from dead ones.
-    let mut cited: Vec<ArticleId> = a.references.iter().map(|r| r.id).collect();
-    for s in &a.sections {
-        cited.extend(kb::citations(&s.text).map(|(_, id)| id));
-    }
-    let present: HashSet<ArticleId> = state
-        .store
-        .summaries(&cited)
-        .await?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+    let a = load(&state, id).await?.article;
+    let present = present_citations(&state, &a).await?;
     let referenced_by = state.store.referenced_by(id).await?;
     let related = state.store.related(id, 10).await?;
-    let links = Links { present: &present };
-    let anchors = article_html::anchors(a.sections.iter().map(|s| s.heading.as_str()));
-    let page = ArticleTemplate {
-        id,
-        sections: a
-            .sections
-            .iter()
-            .zip(anchors)
-            .map(|(s, anchor)| SectionView {
-                heading: s.heading.clone(),
-                anchor,
-                html: article_html::render_blocks(&s.blocks, &links),
-            })
-            .collect(),
-        events: a
-            .events
-            .iter()
-            .map(|e| {
-                let key = e
-                    .source
-                    .as_deref()
-                    .map(kb::fold_source)
-                    .filter(|k| !k.is_empty());
-                EventView {
-                    event_id: e.event_id,
-                    source_url: key.as_ref().map(|k| format!("/events/{k}")),
-                    url: key.as_ref().map(|k| format!("/events/{k}/{}", e.event_id)),
-                    source: e.source.clone(),
-                    kind: e.kind.clone(),
-                    category: e.category.clone(),
-                    description: e.description.clone(),
-                }
-            })
-            .collect(),
-        references: a
-            .references
-            .iter()
-            .map(|r| RefView {
-                id: r.id,
-                title: r.title.clone().unwrap_or_default(),
-                present: present.contains(&r.id),
-            })
-            .collect(),
-        referenced_by,
-        related: related
-            .into_iter()
-            .map(|(s, why)| RelatedView {
-                id: s.id,
-                title: s.title,
-                why,
-            })
-            .collect(),
-        title: a.title,
-        date: a.date,
-        product: a.product,
-        versions: a.versions,
-        os: a.os,
-        category: a.category,
-        keywords: a.keywords,
-        applies_to: a.applies_to,
-        query_words: a.query_words,
-    };
+    let page = ArticleTemplate::new(a, &present, referenced_by, related);
     let html = Bytes::from(page.render()?);
     if let Some(generation) = generation {
         state.pages.put(id, generation, html.clone()).await;

@@ -51,6 +51,14 @@ pub enum WebError {
 }
 
 impl WebError {
+    /// A 422 with `message` and no fixed set of acceptable values.
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        WebError::Unprocessable {
+            message: message.into(),
+            valid: Vec::new(),
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -61,6 +69,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Refused { status, .. } => *status,
+            WebError::Internal(cause) if database_away(cause) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,6 +77,11 @@ impl WebError {
     /// The message a person sees; internal causes are logged here, not shown.
     fn public_message(&self) -> String {
         match self {
+            WebError::Internal(cause) if database_away(cause) => {
+                tracing::warn!(error = %format!("{cause:#}"), "the database is not answering");
+                "The database is not answering at the moment. Please try again in a minute."
+                    .to_string()
+            }
             WebError::Internal(cause) => {
                 tracing::error!(error = %format!("{cause:#}"), "request failed");
                 "Something went wrong on our side. Please try again.".to_string()
@@ -75,6 +89,15 @@ impl WebError {
             other => other.to_string(),
         }
     }
+}
+
+/// Whether an internal failure is the database being away (a 503, not a 500), wherever in
+/// the chain of causes the store's error sits.
+fn database_away(cause: &anyhow::Error) -> bool {
+    cause.chain().any(|e| {
+        e.downcast_ref::<crate::store::StoreError>()
+            .is_some_and(crate::store::StoreError::is_unavailable)
+    })
 }
 
 impl From<crate::store::StoreError> for WebError {
@@ -97,10 +120,7 @@ impl From<crate::wizard::WizardError> for WebError {
                 message: format!("{answer:?} is not an answer to this step."),
                 valid,
             },
-            W::EmptyInput(message) => WebError::Unprocessable {
-                message,
-                valid: Vec::new(),
-            },
+            W::EmptyInput(message) => WebError::unprocessable(message),
             W::Conflict => WebError::Conflict(
                 "This step was already answered; the session has moved on.".into(),
             ),

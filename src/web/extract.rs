@@ -22,13 +22,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(r: JsonRejection) -> WebError {
     match r {
-        JsonRejection::JsonDataError(e) => WebError::Unprocessable {
-            message: format!(
-                "the JSON body does not have the expected fields: {}",
-                e.body_text()
-            ),
-            valid: Vec::new(),
-        },
+        JsonRejection::JsonDataError(e) => WebError::unprocessable(format!(
+            "the JSON body does not have the expected fields: {}",
+            e.body_text()
+        )),
         JsonRejection::JsonSyntaxError(_) => {
             WebError::BadRequest("the request body is not valid JSON".into())
         }
@@ -56,13 +53,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
             Err(
                 r @ (FormRejection::FailedToDeserializeForm(_)
                 | FormRejection::FailedToDeserializeFormBody(_)),
-            ) => Err(WebError::Unprocessable {
-                message: format!(
-                    "the form is missing a field or has a wrong one: {}",
-                    r.body_text()
-                ),
-                valid: Vec::new(),
-            }),
+            ) => Err(WebError::unprocessable(format!(
+                "the form is missing a field or has a wrong one: {}",
+                r.body_text()
+            ))),
             Err(other) => Err(WebError::BadRequest(format!(
                 "the form could not be read: {}",
                 other.body_text()

@@ -5,7 +5,7 @@
 use super::client::Client;
 use super::state::AppState;
 use super::{ApiError, MAX_BODY, WebError};
-use crate::wizard::SessionId;
+use crate::wizard::{Answer, SessionId};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{MatchedPath, Request, State};
@@ -109,7 +109,7 @@ async fn wizard_guard(State(state): State<AppState>, req: Request, next: Next) -
 /// A short, stable name for a client, kept with its sessions; not the address itself.
 fn client_key(client: &Client) -> String {
     let digest = Sha256::digest(client.ip.to_string().as_bytes());
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&digest[..8])
 }
 
 fn too_many(wait: Duration) -> WebError {
@@ -226,7 +226,7 @@ fn refuse_change(
     let back = f
         .answer
         .as_deref()
-        .is_some_and(|a| a.trim().eq_ignore_ascii_case("back"));
+        .is_some_and(|a| a.parse::<Answer>() == Ok(Answer::Back));
     if let Some(outcome) = &row.outcome
         && (route == Route::Refine || !back)
     {
@@ -244,12 +244,10 @@ fn refuse_change(
         // The step number is what stops an answer from a stale page landing on a later step.
         match f.step.as_deref().map(str::trim) {
             None | Some("") => {
-                return Some(WebError::Unprocessable {
-                    message: "The form does not say which step it answers: reload the page \
-                              and answer again."
-                        .into(),
-                    valid: Vec::new(),
-                });
+                return Some(WebError::unprocessable(
+                    "The form does not say which step it answers: reload the page \
+                     and answer again.",
+                ));
             }
             Some(n) if n.parse::<i64>().ok() != Some(row.current_n) => {
                 return Some(WebError::Conflict(
@@ -294,7 +292,7 @@ async fn change(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wizard::{CUT_MARK, MAX_STORED_INPUT};
+    use crate::wizard::{CUT_MARK, MAX_STORED_INPUT, Origin, Outcome};
 
     #[test]
     fn cross_site_by_fetch_metadata_then_origin() {
@@ -339,18 +337,18 @@ mod tests {
         }
     }
 
-    fn row(current_n: i64, outcome: Option<&str>) -> crate::store::SessionRow {
+    fn row(current_n: i64, outcome: Option<Outcome>) -> crate::store::SessionRow {
         crate::store::SessionRow {
             id: "0".repeat(32),
             created_at: 0,
             updated_at: 0,
-            origin: "paste".into(),
+            origin: Origin::Paste,
             input: String::new(),
             recognised: "[]".into(),
             event_key: None,
             current_n,
             current_kind: "check_cause".into(),
-            outcome: outcome.map(str::to_string),
+            outcome,
             ended_kind: None,
             resolved_article: None,
             resolved_cause: None,
@@ -393,21 +391,21 @@ mod tests {
                 Some(StatusCode::CONFLICT),
             ),
             (
-                row(3, Some("resolved")),
+                row(3, Some(Outcome::Resolved)),
                 Route::Refine,
                 true,
                 refine,
                 Some(StatusCode::CONFLICT),
             ),
             (
-                row(3, Some("resolved")),
+                row(3, Some(Outcome::Resolved)),
                 Route::Answer,
                 true,
                 answer("yes", None),
                 Some(StatusCode::CONFLICT),
             ),
             (
-                row(3, Some("escalated")),
+                row(3, Some(Outcome::Escalated)),
                 Route::Answer,
                 false,
                 answer("back", Some("3")),

@@ -24,10 +24,9 @@ async fn match_api(
     ApiJson(req): ApiJson<MatchRequest>,
 ) -> Result<Json<MatchOutcome>, ApiError> {
     if req.text.trim().is_empty() {
-        return Err(ApiError(WebError::Unprocessable {
-            message: "the text is empty: paste the event or error message".into(),
-            valid: Vec::new(),
-        }));
+        return Err(ApiError(WebError::unprocessable(
+            "the text is empty: paste the event or error message",
+        )));
     }
     Ok(Json(state.matcher.match_text(&req.text).await?))
 }

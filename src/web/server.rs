@@ -3,15 +3,17 @@
 //! nothing, held its connection forever), and a graceful shutdown on Ctrl-C or SIGTERM.
 
 use super::state::AppState;
+use axum::Router;
 use axum::extract::connect_info::ConnectInfo;
 use axum::http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tower::ServiceExt;
 
 /// How the server treats connections.
@@ -68,37 +70,50 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        // The peer address reaches handlers for per-client limits.
-        let service = app.clone().map_request(move |mut req: Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(peer));
-            req
-        });
-        let mut closing = close_rx.clone();
-        tokio::spawn(async move {
-            let _permit = permit;
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(options.header_timeout)
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
-            tokio::pin!(conn);
-            tokio::select! {
-                result = conn.as_mut() => {
-                    if let Err(e) = result {
-                        tracing::debug!(error = %e, %peer, "connection ended");
-                    }
-                }
-                _ = closing.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
-            }
-        });
+        let closing = close_rx.clone();
+        spawn_connection(&app, stream, peer, permit, options.header_timeout, closing);
     }
     drop(close_tx);
     // Every connection holds a permit until it is done.
     let all = u32::try_from(options.max_connections).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(DRAIN, permits.acquire_many(all)).await;
     Ok(())
+}
+
+/// Serves one connection until it ends or `closing` changes, then lets it finish
+/// gracefully; `permit` is held until then.
+fn spawn_connection(
+    app: &Router,
+    stream: TcpStream,
+    peer: SocketAddr,
+    permit: OwnedSemaphorePermit,
+    header_timeout: Duration,
+    mut closing: watch::Receiver<()>,
+) {
+    // The peer address reaches handlers for per-client limits.
+    let service = app.clone().map_request(move |mut req: Request<Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(peer));
+        req
+    });
+    tokio::spawn(async move {
+        let _permit = permit;
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        tokio::pin!(conn);
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, %peer, "connection ended");
+                }
+            }
+            _ = closing.changed() => {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -5,8 +5,8 @@ use super::extract::{ApiJson, HtmlForm};
 use super::{ApiError, AppState, WebError};
 use crate::kb::ArticleId;
 use crate::wizard::{
-    CauseRef, ChecklistItem, HistoryStep, ItemKind, Session, SessionId, StepKind, Wizard,
-    WizardError, WizardStep,
+    Answer, CauseRef, ChecklistItem, HistoryStep, ItemKind, Outcome, Session, SessionId, StepKind,
+    StepOption, Wizard, WizardError, WizardStep,
 };
 use askama::Template;
 use axum::extract::{Path, State};
@@ -200,7 +200,7 @@ struct RefineRequest {
 struct StepJson<'a> {
     id: &'a str,
     n: i64,
-    outcome: Option<&'a str>,
+    outcome: Option<Outcome>,
     step: &'a WizardStep,
 }
 
@@ -222,7 +222,7 @@ fn step_json(session: &Session) -> serde_json::Value {
     serde_json::to_value(StepJson {
         id: session.id.as_str(),
         n: current.n,
-        outcome: session.row.outcome.as_deref(),
+        outcome: session.row.outcome,
         step: &current.step,
     })
     .unwrap_or_default()
@@ -236,23 +236,17 @@ async fn start_api(
     let id = match (req.text, req.article, req.q) {
         (Some(text), None, None) => w.start_paste(&text).await?,
         (None, Some(article), None) => {
-            let id: ArticleId =
-                article
-                    .parse()
-                    .map_err(|e: crate::kb::BadArticleId| WebError::Unprocessable {
-                        message: e.to_string(),
-                        valid: Vec::new(),
-                    })?;
+            let id: ArticleId = article
+                .parse()
+                .map_err(|e: crate::kb::BadArticleId| WebError::unprocessable(e.to_string()))?;
             w.start_article(id).await?
         }
         (None, None, Some(q)) => w.start_search(&q).await?,
         _ => {
-            return Err(ApiError(WebError::Unprocessable {
-                message: "send exactly one of \"text\" (pasted event), \"article\" (an id such \
-                          as Q168465) or \"q\" (search words)"
-                    .into(),
-                valid: Vec::new(),
-            }));
+            return Err(ApiError(WebError::unprocessable(
+                "send exactly one of \"text\" (pasted event), \"article\" (an id such \
+                 as Q168465) or \"q\" (search words)",
+            )));
         }
     };
     let session = w.load(&id).await?;
@@ -368,91 +362,118 @@ struct WizardPage {
     history: Vec<HistoryView>,
 }
 
-fn item_view(i: &ChecklistItem) -> ItemView {
-    ItemView {
-        kind: match i.kind {
-            ItemKind::Step => "step",
-            ItemKind::Bullet => "bullet",
-            ItemKind::Text => "text",
-            ItemKind::Pre => "pre",
-            ItemKind::Heading => "heading",
-        },
-        number: i.number.map(|n| format!("{n}.")).unwrap_or_default(),
-        depth: i.depth,
-        text: i.text.clone(),
+impl From<&ChecklistItem> for ItemView {
+    fn from(i: &ChecklistItem) -> Self {
+        ItemView {
+            kind: match i.kind {
+                ItemKind::Step => "step",
+                ItemKind::Bullet => "bullet",
+                ItemKind::Text => "text",
+                ItemKind::Pre => "pre",
+                ItemKind::Heading => "heading",
+            },
+            number: i.number.map(|n| format!("{n}.")).unwrap_or_default(),
+            depth: i.depth,
+            text: i.text.clone(),
+        }
+    }
+}
+
+impl From<&StepOption> for OptionView {
+    fn from(o: &StepOption) -> Self {
+        OptionView {
+            value: o.value.clone(),
+            label: o.label.clone(),
+            article: o.article.map(|a| a.to_string()),
+            detail: o.detail.clone().unwrap_or_default(),
+            reasons: o.reasons.clone(),
+            confidence: o
+                .confidence
+                .map(|c| format!("{:.0}%", c * 100.0))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The label of the option a step was answered with (the answer itself when none has it);
+/// empty while unanswered.
+fn answer_label(s: &HistoryStep) -> String {
+    match &s.answer {
+        None => String::new(),
+        Some(a) => s
+            .step
+            .options
+            .iter()
+            .find(|o| o.value.eq_ignore_ascii_case(a))
+            .map(|o| o.label.clone())
+            .unwrap_or_else(|| a.clone()),
+    }
+}
+
+/// The history links, step `shown` marked.
+fn history_views(session: &Session, shown: i64) -> Vec<HistoryView> {
+    session
+        .steps
+        .iter()
+        .map(|s| HistoryView {
+            n: s.n,
+            label: match (s.step.kind, s.step.article) {
+                (k, Some(a)) => format!("{} ({a})", k.label()),
+                (k, None) => k.label().to_string(),
+            },
+            answer: answer_label(s),
+            shown: s.n == shown,
+        })
+        .collect()
+}
+
+impl WizardPage {
+    /// Step `shown` of `session` (the current one or one from its history).
+    fn new(session: &Session, shown: &HistoryStep) -> Self {
+        let step = &shown.step;
+        let current = session.current();
+        let back = Answer::Back.value();
+        WizardPage {
+            id: session.id.to_string(),
+            n: shown.n,
+            current_n: current.n,
+            is_current: shown.n == current.n,
+            kind: step.kind.as_str(),
+            kind_label: step.kind.label(),
+            prompt: step.prompt.clone(),
+            article: step.article.map(|a| a.to_string()),
+            title: step.title.clone().unwrap_or_default(),
+            recognised: step.recognised.clone(),
+            cause: step.cause.clone(),
+            section: step.section.clone().unwrap_or_default(),
+            items: step.items.iter().map(ItemView::from).collect(),
+            summary: step.summary.clone().unwrap_or_default(),
+            message: step.message.clone(),
+            explanation: step.explanation.clone().unwrap_or_default(),
+            note: step.note.clone().unwrap_or_default(),
+            branch: step.branch.clone().unwrap_or_default(),
+            answers_above: !step.items.is_empty(),
+            options: step
+                .options
+                .iter()
+                .filter(|o| o.value != back)
+                .map(OptionView::from)
+                .collect(),
+            can_back: step.can_go_back(),
+            answer: answer_label(shown),
+            query: step.query.clone().unwrap_or_default(),
+            choosing: step.kind == StepKind::ChooseArticle,
+            transcript: step.transcript.clone(),
+            outcome: session
+                .row
+                .outcome
+                .map(|o| o.to_string())
+                .unwrap_or_default(),
+            history: history_views(session, shown.n),
+        }
     }
 }
 
 fn render(session: &Session, shown: &HistoryStep) -> Result<String, WebError> {
-    let step = &shown.step;
-    let current = session.current();
-    let answer_label = |s: &HistoryStep| -> String {
-        match &s.answer {
-            None => String::new(),
-            Some(a) => s
-                .step
-                .options
-                .iter()
-                .find(|o| o.value.eq_ignore_ascii_case(a))
-                .map(|o| o.label.clone())
-                .unwrap_or_else(|| a.clone()),
-        }
-    };
-    let page = WizardPage {
-        id: session.id.to_string(),
-        n: shown.n,
-        current_n: current.n,
-        is_current: shown.n == current.n,
-        kind: step.kind.as_str(),
-        kind_label: step.kind.label(),
-        prompt: step.prompt.clone(),
-        article: step.article.map(|a| a.to_string()),
-        title: step.title.clone().unwrap_or_default(),
-        recognised: step.recognised.clone(),
-        cause: step.cause.clone(),
-        section: step.section.clone().unwrap_or_default(),
-        items: step.items.iter().map(item_view).collect(),
-        summary: step.summary.clone().unwrap_or_default(),
-        message: step.message.clone(),
-        explanation: step.explanation.clone().unwrap_or_default(),
-        note: step.note.clone().unwrap_or_default(),
-        branch: step.branch.clone().unwrap_or_default(),
-        answers_above: !step.items.is_empty(),
-        options: step
-            .options
-            .iter()
-            .filter(|o| o.value != "back")
-            .map(|o| OptionView {
-                value: o.value.clone(),
-                label: o.label.clone(),
-                article: o.article.map(|a| a.to_string()),
-                detail: o.detail.clone().unwrap_or_default(),
-                reasons: o.reasons.clone(),
-                confidence: o
-                    .confidence
-                    .map(|c| format!("{:.0}%", c * 100.0))
-                    .unwrap_or_default(),
-            })
-            .collect(),
-        can_back: step.can_go_back(),
-        answer: answer_label(shown),
-        query: step.query.clone().unwrap_or_default(),
-        choosing: step.kind == StepKind::ChooseArticle,
-        transcript: step.transcript.clone(),
-        outcome: session.row.outcome.clone().unwrap_or_default(),
-        history: session
-            .steps
-            .iter()
-            .map(|s| HistoryView {
-                n: s.n,
-                label: match (s.step.kind, s.step.article) {
-                    (k, Some(a)) => format!("{} ({a})", k.label()),
-                    (k, None) => k.label().to_string(),
-                },
-                answer: answer_label(s),
-                shown: s.n == shown.n,
-            })
-            .collect(),
-    };
-    Ok(page.render()?)
+    Ok(WizardPage::new(session, shown).render()?)
 }

@@ -79,15 +79,6 @@ mod tests {
 
     fn article(sections: Vec<(&str, &str, Vec<Block>)>) -> Article {
         Article {
-            id: ArticleId(1),
-            title: "T".into(),
-            date: "1999-01-01".into(),
-            category: "c".into(),
-            product: String::new(),
-            versions: String::new(),
-            os: String::new(),
-            keywords: vec![],
-            applies_to: vec![],
             sections: sections
                 .into_iter()
                 .map(|(h, t, blocks)| Section {
@@ -96,12 +87,7 @@ mod tests {
                     blocks,
                 })
                 .collect(),
-            references: vec![],
-            events: vec![],
-            query_words: vec![],
-            technology: vec![],
-            issue_type: None,
-            trailer: vec![],
+            ..Article::titled(ArticleId(1), "T")
         }
     }
 

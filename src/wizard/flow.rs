@@ -1,94 +1,27 @@
-//! The walk itself: starting sessions, answering steps (validated, then stored in one
-//! transaction), going back, and reading sessions back with their history.
+//! The walk over the store: starting sessions, answering steps (validated, then stored in
+//! one transaction), going back, and reading sessions back with their history. The steps
+//! themselves are built by the pure [`super::plan`], [`super::steps`] and
+//! [`super::choices`].
 
 use super::article::symptom;
+use super::choices::{
+    article_event_key, choose_step, escalated_step, paste_confirms, paste_event_key,
+    recognised_line, related_options, related_step, resolved_step,
+};
 use super::honest;
 use super::plan::{self, Built, Ctx, RelatedWhy, Walk};
-use super::related::{Feedback, RelatedInputs, SIBLING_TIER, related_candidates};
-use super::steps::{back_option, empty as empty_step};
-use super::transcript::{self, Header};
-use super::{Answer, Known, SessionId, StepKind, StepOption, WizardError, WizardStep};
+use super::related::{Feedback, RelatedInputs, related_candidates};
+use super::session::{HistoryStep, Session, Stored};
+use super::{
+    Answer, Given, Known, Origin, Outcome, SessionId, StepKind, StepOption, WizardError, WizardStep,
+};
 use crate::kb::{self, Article, ArticleId, Diagnosis};
-use crate::matcher::{Matcher, describe_pasted};
-use crate::paste::PastedEvent;
-use crate::store::{Advance, NewSession, NewStep, SessionRow, Store};
-use serde::{Deserialize, Serialize};
+use crate::matcher::Matcher;
+use crate::store::{Advance, NewSession, NewStep, Store};
 use std::collections::HashMap;
 
 /// Candidates offered on a choose_article step.
 const CANDIDATES: usize = 8;
-/// Articles offered on a related step beyond those the article cites.
-const RELATED_MORE: usize = 10;
-
-/// A step row's JSON: the step as shown and the walk behind it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Stored {
-    step: WizardStep,
-    walk: Walk,
-}
-
-/// One step of a session's history.
-#[derive(Debug, Clone)]
-pub struct HistoryStep {
-    /// Its number, from 1.
-    pub n: i64,
-    /// The step as shown.
-    pub step: WizardStep,
-    /// The answer given, `None` for the current step.
-    pub answer: Option<String>,
-    /// Unix seconds it was shown.
-    pub shown_at: i64,
-    /// Unix seconds of the answer.
-    pub answered_at: Option<i64>,
-    walk: Walk,
-}
-
-/// A session with its whole history.
-#[derive(Debug, Clone)]
-pub struct Session {
-    /// The id.
-    pub id: SessionId,
-    /// The stored session.
-    pub row: SessionRow,
-    /// What the paste was recognised as.
-    pub recognised: Vec<String>,
-    /// Every step shown, in order; the last is the current one.
-    pub steps: Vec<HistoryStep>,
-}
-
-impl Session {
-    /// The current step.
-    pub fn current(&self) -> &HistoryStep {
-        // A session is created with its first step in the same transaction.
-        self.steps.last().expect("a session has at least one step")
-    }
-
-    /// Step `n` of the history.
-    pub fn step(&self, n: i64) -> Option<&HistoryStep> {
-        self.steps.iter().find(|s| s.n == n)
-    }
-
-    /// The plain-text transcript of everything so far.
-    pub fn transcript(&self) -> String {
-        let steps: Vec<(&WizardStep, Option<&str>)> = self
-            .steps
-            .iter()
-            .map(|s| (&s.step, s.answer.as_deref()))
-            .collect();
-        transcript::transcript(&self.header(self.row.outcome.as_deref()), &steps)
-    }
-
-    fn header<'s>(&'s self, outcome: Option<&'s str>) -> Header<'s> {
-        Header {
-            id: self.id.as_str(),
-            origin: &self.row.origin,
-            input: &self.row.input,
-            recognised: &self.recognised,
-            started: self.row.created_at,
-            outcome,
-        }
-    }
-}
 
 /// Drives sessions over the store and the matcher.
 pub struct Wizard<'a> {
@@ -160,7 +93,7 @@ impl<'a> Wizard<'a> {
             ..Walk::default()
         };
         let next = Next { step, walk };
-        self.create_with_walk("paste", kept, &recognised, key, next)
+        self.create_with_walk(Origin::Paste, kept, &recognised, key, next)
             .await
     }
 
@@ -172,7 +105,9 @@ impl<'a> Wizard<'a> {
             ));
         }
         let step = self.search_step(q, None).await?;
-        self.create("search", q, &[], None, step).await
+        let id = self.create(Origin::Search, q, &[], None, step).await?;
+        self.file_search(&id, q).await?;
+        Ok(id)
     }
 
     /// Starts a session from an article, as if it had been chosen.
@@ -197,7 +132,7 @@ impl<'a> Wizard<'a> {
         };
         let next = self.enter(&article, walk, key.as_deref(), None).await?;
         let id_text = id.to_string();
-        self.create_with_walk("article", &id_text, &recognised, key, next)
+        self.create_with_walk(Origin::Article, &id_text, &recognised, key, next)
             .await
     }
 
@@ -266,7 +201,7 @@ impl<'a> Wizard<'a> {
         } else {
             self.transition(&session, answer).await?
         };
-        self.advance(&session, &answer.value(), next).await?;
+        self.advance(&session, &Given::Answer(answer), next).await?;
         self.load(id).await
     }
 
@@ -286,8 +221,9 @@ impl<'a> Wizard<'a> {
             back_to: Some(current.n),
             ..Walk::default()
         };
-        let answer = format!("search: {}", q.trim());
-        self.advance(&session, &answer, Next { step, walk }).await?;
+        let given = Given::Search(q.trim().to_string());
+        self.advance(&session, &given, Next { step, walk }).await?;
+        self.file_search(id, q).await?;
         self.load(id).await
     }
 
@@ -305,11 +241,11 @@ impl<'a> Wizard<'a> {
             (StepKind::ChooseArticle | StepKind::Related, Answer::Article(id)) => {
                 let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
                 let key = key.or_else(|| article_event_key(&article));
-                let confirmed = self.paste_confirms(session, &article);
+                let confirmed = paste_confirms(session, &article);
                 self.enter(&article, walk, key.as_deref(), confirmed).await
             }
             (StepKind::ChooseArticle | StepKind::Related, Answer::None) => {
-                let text = escalation_transcript(session, current.n);
+                let text = session.escalation_transcript(current.n);
                 Ok(Next {
                     step: escalated_step(text),
                     walk,
@@ -371,52 +307,20 @@ impl<'a> Wizard<'a> {
         }
     }
 
-    /// "Your pasted event matches ..." when the session's paste quotes one of the article's
-    /// events verbatim (same id and source, and its description's words).
-    fn paste_confirms(&self, session: &Session, article: &Article) -> Option<String> {
-        // Only the first article chosen answers the paste (back to the start counts).
-        if session.row.origin != "paste" || !session.current().walk.considered.is_empty() {
-            return None;
-        }
-        let key = session.row.event_key.as_deref()?;
-        let flat = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        let pasted = flat(&session.row.input);
-        article.events.iter().find_map(|e| {
-            let same = event_key(e.event_id, e.source.as_deref()) == key;
-            let described = e
-                .description
-                .as_deref()
-                .is_none_or(|d| pasted.contains(&flat(d).chars().take(60).collect::<String>()));
-            (same && described).then(|| {
-                format!(
-                    "Your pasted event {} from {} matches the one this article describes, so \
-                     the symptom is confirmed.",
-                    e.event_id,
-                    e.source.as_deref().unwrap_or("the same source")
-                )
-            })
-        })
-    }
-
     async fn advance(
         &self,
         session: &Session,
-        answer: &str,
+        given: &Given,
         next: Next,
     ) -> Result<(), WizardError> {
         let current = session.current();
         let (outcome, resolved_article, resolved_cause) = match next.step.kind {
             StepKind::Resolved => (
-                Some("resolved".to_string()),
+                Some(Outcome::Resolved),
                 next.step.article.map(|a| i64::from(a.0)),
                 next.step.cause.as_ref().map(|c| c.index as i64),
             ),
-            StepKind::Escalated => (Some("escalated".to_string()), None, None),
+            StepKind::Escalated => (Some(Outcome::Escalated), None, None),
             _ => (None, None, None),
         };
         // The event an article-less paste was about is learnt from the first article chosen.
@@ -428,7 +332,7 @@ impl<'a> Wizard<'a> {
         };
         let advance = Advance {
             answered_n: current.n,
-            answer: answer.to_string(),
+            answer: given.stored(),
             ended_kind: outcome
                 .as_ref()
                 .map(|_| current.step.kind.as_str().to_string()),
@@ -451,7 +355,7 @@ impl<'a> Wizard<'a> {
 
     async fn create(
         &self,
-        origin: &str,
+        origin: Origin,
         input: &str,
         recognised: &[String],
         key: Option<String>,
@@ -467,7 +371,7 @@ impl<'a> Wizard<'a> {
 
     async fn create_with_walk(
         &self,
-        origin: &str,
+        origin: Origin,
         input: &str,
         recognised: &[String],
         key: Option<String>,
@@ -477,7 +381,7 @@ impl<'a> Wizard<'a> {
         self.store
             .create_session(&NewSession {
                 id: id.to_string(),
-                origin: origin.into(),
+                origin,
                 input: input.into(),
                 recognised: serde_json::to_string(recognised)?,
                 event_key: key,
@@ -485,6 +389,13 @@ impl<'a> Wizard<'a> {
             })
             .await?;
         Ok(id)
+    }
+
+    /// Files the session under the words searched, so that a resolution it reaches raises
+    /// its article for the next search with the same words (`Searcher::learnt`).
+    async fn file_search(&self, id: &SessionId, q: &str) -> Result<(), WizardError> {
+        let key = crate::search::parse(q).key();
+        Ok(self.store.set_search_key(&id.to_string(), &key).await?)
     }
 
     async fn search_step(&self, q: &str, back: Option<i64>) -> Result<WizardStep, WizardError> {
@@ -522,6 +433,25 @@ impl<'a> Wizard<'a> {
         let key = key
             .map(str::to_string)
             .or_else(|| article_event_key(article));
+        let inputs = self.related_inputs(article, key.as_deref()).await?;
+        let feedback = self.feedback(key.as_deref()).await?;
+        let candidates = related_candidates(article, &inputs, &walk.considered, &feedback);
+        let ids: Vec<ArticleId> = candidates.iter().map(|c| c.id).collect();
+        let catalogue = self.store.catalogue_ids(&ids).await?;
+        let options = related_options(candidates, &catalogue, &why);
+        Ok(Next {
+            step: related_step(article, options, &why),
+            walk,
+        })
+    }
+
+    /// What the store knows around `article`: its cited articles present, those citing it,
+    /// those of the same title, and those about the event's source.
+    async fn related_inputs(
+        &self,
+        article: &Article,
+        key: Option<&str>,
+    ) -> Result<RelatedInputs, WizardError> {
         let cited: Vec<ArticleId> = article.references.iter().map(|r| r.id).collect();
         let present: HashMap<ArticleId, String> = self
             .store
@@ -531,50 +461,22 @@ impl<'a> Wizard<'a> {
             .map(|s| (s.id, s.title))
             .collect();
         let source_key = key
-            .as_deref()
             .and_then(|k| k.split_once(':'))
-            .map(|(_, s)| s.to_string())
+            .map(|(_, s)| s)
             .filter(|s| !s.is_empty());
-        let (same_source, source_name) = match &source_key {
+        let (same_source, source) = match source_key {
             Some(s) => (
                 self.store.source_articles(s, 20).await?,
                 self.store.source_name(s).await?,
             ),
             None => (Vec::new(), None),
         };
-        let inputs = RelatedInputs {
+        Ok(RelatedInputs {
             present,
             citing: self.store.referenced_by(article.id).await?,
             siblings: self.store.same_title(article.id, 10).await?,
             same_source,
-            source: source_name,
-        };
-        let feedback = self.feedback(key.as_deref()).await?;
-        let mut candidates = related_candidates(article, &inputs, &walk.considered, &feedback);
-        // Catalogue articles (bug-fix lists, READMEs) last: offered only when nothing else is.
-        let ids: Vec<ArticleId> = candidates.iter().map(|c| c.id).collect();
-        let catalogue = self.store.catalogue_ids(&ids).await?;
-        candidates.sort_by_key(|c| catalogue.contains(&c.id));
-        if why == RelatedWhy::OtherVersion {
-            // Other versions of the same problem first.
-            candidates.sort_by_key(|c| (catalogue.contains(&c.id), c.tier != SIBLING_TIER));
-        }
-        let cited_tiers = candidates.iter().filter(|c| c.tier <= 1).count();
-        let options: Vec<StepOption> = candidates
-            .into_iter()
-            .take(cited_tiers.max(RELATED_MORE))
-            .map(|c| StepOption {
-                value: c.id.to_string(),
-                label: format!("{}: {}", c.id, c.title),
-                article: Some(c.id),
-                detail: Some(c.why),
-                reasons: Vec::new(),
-                confidence: None,
-            })
-            .collect();
-        Ok(Next {
-            step: related_step(article, options, &why),
-            walk,
+            source,
         })
     }
 
@@ -616,132 +518,4 @@ fn new_step(step: &WizardStep, walk: &Walk) -> Result<NewStep, WizardError> {
             walk: walk.clone(),
         })?,
     })
-}
-
-/// The choose_article step over `options` (articles), with "none" and, when possible, back.
-fn choose_step(
-    mut options: Vec<StepOption>,
-    recognised: Vec<String>,
-    query: &str,
-    back: Option<i64>,
-) -> WizardStep {
-    let prompt = if options.is_empty() {
-        "No article matched. Change the text or search with other words.".to_string()
-    } else {
-        "Which article describes your problem?".to_string()
-    };
-    options.push(StepOption::keyword(
-        "none",
-        "None of these: hand this to the helpdesk",
-    ));
-    if back.is_some() {
-        options.push(back_option());
-    }
-    WizardStep {
-        prompt,
-        options,
-        recognised,
-        query: Some(query.to_string()),
-        ..empty_step(StepKind::ChooseArticle)
-    }
-}
-
-fn resolved_step(article: &Article, cause: Option<super::CauseRef>) -> WizardStep {
-    WizardStep {
-        article: Some(article.id),
-        title: Some(article.title.clone()),
-        prompt: format!(
-            "Resolved with {}. Thank you: this helps the next person with the same problem.",
-            article.id
-        ),
-        options: vec![back_option()],
-        cause,
-        ..empty_step(StepKind::Resolved)
-    }
-}
-
-fn escalated_step(transcript: String) -> WizardStep {
-    WizardStep {
-        prompt: "Nothing the articles offer worked. Give this transcript to the helpdesk.".into(),
-        options: vec![back_option()],
-        transcript: Some(transcript),
-        ..empty_step(StepKind::Escalated)
-    }
-}
-
-/// The related step: the articles with why each is offered, "none" and back.
-fn related_step(article: &Article, mut options: Vec<StepOption>, why: &RelatedWhy) -> WizardStep {
-    let next = if options.is_empty() {
-        "The article names no other article to try. Hand this to the helpdesk?"
-    } else {
-        "Which of these articles should we try next?"
-    };
-    let prompt = match why {
-        RelatedWhy::NotFixed => format!("That did not fix it. {next}"),
-        RelatedWhy::OtherProblem => {
-            format!(
-                "Then {} is probably about another problem. {next}",
-                article.id
-            )
-        }
-        RelatedWhy::OtherVersion => format!(
-            "{} is about other versions. Articles on the same problem for other versions \
-             come first. {next}",
-            article.id
-        ),
-        RelatedWhy::NoFix(reason) => format!("{reason} {next}"),
-    };
-    options.push(StepOption::keyword(
-        "none",
-        "None of these: hand this to the helpdesk",
-    ));
-    options.push(back_option());
-    WizardStep {
-        article: Some(article.id),
-        title: Some(article.title.clone()),
-        prompt,
-        options,
-        ..empty_step(StepKind::Related)
-    }
-}
-
-/// The transcript as it stands when `here` is answered "none".
-fn escalation_transcript(session: &Session, here: i64) -> String {
-    let steps: Vec<(&WizardStep, Option<&str>)> = session
-        .steps
-        .iter()
-        .map(|s| {
-            let a = if s.n == here {
-                Some("none")
-            } else {
-                s.answer.as_deref()
-            };
-            (&s.step, a)
-        })
-        .collect();
-    transcript::transcript(&session.header(Some("escalated")), &steps)
-}
-
-/// "Event 68 from MSExchangeCCMC, Error (KB article layout)".
-fn recognised_line(e: &PastedEvent) -> String {
-    format!("{} ({})", describe_pasted(e), e.format.label())
-}
-
-fn event_key(id: u32, source: Option<&str>) -> String {
-    format!("{id}:{}", source.map(kb::fold_source).unwrap_or_default())
-}
-
-/// The first pasted event with an id, as `id:folded-source`.
-fn paste_event_key(events: &[PastedEvent]) -> Option<String> {
-    events
-        .iter()
-        .find_map(|e| e.event_id.map(|id| event_key(id, e.source.as_deref())))
-}
-
-/// The first event an article quotes, as `id:folded-source`.
-fn article_event_key(article: &Article) -> Option<String> {
-    article
-        .events
-        .first()
-        .map(|e| event_key(e.event_id, e.source.as_deref()))
 }

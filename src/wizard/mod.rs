@@ -1,23 +1,27 @@
 //! The symptom-to-resolution wizard: one question at a time, from a paste (or a search, or
 //! an article) to an article, its causes, its fix, and on to the articles it names, with a
 //! transcript for the helpdesk when nothing works. Steps come from the articles' own
-//! structure; the pure parts live in [`article`], [`related`] and [`transcript`], the walk
-//! over the store in [`flow`].
+//! structure; the pure parts live in [`article`], [`plan`], [`steps`], [`related`],
+//! [`session`] and [`transcript`], the walk over the store in [`flow`].
 
 pub mod article;
+mod choices;
 pub mod flow;
 mod honest;
 pub mod known;
 pub mod plan;
 pub mod related;
+pub mod session;
 pub mod steps;
 pub mod transcript;
 
 pub use crate::kb::diagnosis::{FixItem as ChecklistItem, ItemKind};
+pub use crate::store::{Origin, Outcome};
 pub use article::symptom;
-pub use flow::{HistoryStep, Session, Wizard};
+pub use flow::Wizard;
 pub use known::Known;
 pub use related::{Feedback, RelatedCandidate, related_candidates};
+pub use session::{HistoryStep, Session};
 
 use crate::kb::ArticleId;
 use crate::store::StoreError;
@@ -53,9 +57,7 @@ impl SessionId {
     pub fn generate() -> Result<Self, WizardError> {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| WizardError::Random(e.to_string()))?;
-        Ok(SessionId(
-            bytes.iter().map(|b| format!("{b:02x}")).collect(),
-        ))
+        Ok(SessionId(crate::hex::encode(&bytes)))
     }
 
     /// The id as text.
@@ -143,6 +145,34 @@ impl StepKind {
     }
 }
 
+impl StepKind {
+    /// Every kind, in the order a walk meets them.
+    pub const ALL: [StepKind; 10] = [
+        StepKind::ChooseArticle,
+        StepKind::CheckSymptom,
+        StepKind::CheckVersion,
+        StepKind::CheckCause,
+        StepKind::ChooseBranch,
+        StepKind::TryResolution,
+        StepKind::TryWorkaround,
+        StepKind::Related,
+        StepKind::Resolved,
+        StepKind::Escalated,
+    ];
+}
+
+impl FromStr for StepKind {
+    type Err = ();
+
+    /// The snake_case name [`StepKind::as_str`] writes (as stored and in JSON).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        StepKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
 /// An answer to a step, parsed from the `answer` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
@@ -211,6 +241,40 @@ impl FromStr for Answer {
     }
 }
 
+/// What a step was given, as its history keeps it: an answer, or new search words that
+/// replaced a choose_article step (a refine, stored as `search: WORDS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Given {
+    /// An answer among the step's options.
+    Answer(Answer),
+    /// Search words that replaced the step.
+    Search(String),
+}
+
+impl Given {
+    const SEARCH: &'static str = "search: ";
+
+    /// The stored text: the answer's canonical value, or `search: WORDS`.
+    pub fn stored(&self) -> String {
+        match self {
+            Given::Answer(a) => a.value(),
+            Given::Search(q) => format!("{}{q}", Self::SEARCH),
+        }
+    }
+}
+
+impl FromStr for Given {
+    type Err = ();
+
+    /// Reads back what [`Given::stored`] wrote.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.strip_prefix(Self::SEARCH) {
+            Some(q) => Ok(Given::Search(q.to_string())),
+            None => s.parse().map(Given::Answer),
+        }
+    }
+}
+
 /// One answer a step offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepOption {
@@ -233,10 +297,10 @@ pub struct StepOption {
 }
 
 impl StepOption {
-    /// A plain keyword option.
-    pub fn keyword(value: &str, label: &str) -> Self {
+    /// An option for a keyword answer (yes, no, fixed, none, back, ...).
+    pub fn keyword(answer: Answer, label: &str) -> Self {
         StepOption {
-            value: value.into(),
+            value: answer.value(),
             label: label.into(),
             article: None,
             detail: None,
@@ -320,7 +384,8 @@ impl WizardStep {
 
     /// Whether `back` is among the options.
     pub fn can_go_back(&self) -> bool {
-        self.options.iter().any(|o| o.value == "back")
+        let back = Answer::Back.value();
+        self.options.iter().any(|o| o.value == back)
     }
 }
 
@@ -382,6 +447,75 @@ mod tests {
         assert!("branch_0".parse::<Answer>().is_err());
         assert!("maybe".parse::<Answer>().is_err());
         assert!("".parse::<Answer>().is_err());
+    }
+
+    #[test]
+    fn step_kinds_parse_what_they_print() {
+        for (text, want) in [
+            ("choose_article", Some(StepKind::ChooseArticle)),
+            ("check_symptom", Some(StepKind::CheckSymptom)),
+            ("check_version", Some(StepKind::CheckVersion)),
+            ("check_cause", Some(StepKind::CheckCause)),
+            ("choose_branch", Some(StepKind::ChooseBranch)),
+            ("try_resolution", Some(StepKind::TryResolution)),
+            ("try_workaround", Some(StepKind::TryWorkaround)),
+            ("related", Some(StepKind::Related)),
+            ("resolved", Some(StepKind::Resolved)),
+            ("escalated", Some(StepKind::Escalated)),
+            ("Resolved", None),
+            ("choose article", None),
+            ("", None),
+        ] {
+            assert_eq!(text.parse::<StepKind>().ok(), want, "{text}");
+        }
+        for kind in StepKind::ALL {
+            // The stored name, the serde name and the parser agree.
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json.as_str(), Some(kind.as_str()));
+            assert_eq!(kind.as_str().parse(), Ok(kind));
+        }
+    }
+
+    #[test]
+    fn given_reads_back_what_it_stores() {
+        for (text, want) in [
+            ("yes", Some(Given::Answer(Answer::Yes))),
+            ("back", Some(Given::Answer(Answer::Back))),
+            ("none", Some(Given::Answer(Answer::None))),
+            (
+                "Q900068",
+                Some(Given::Answer(Answer::Article(ArticleId(900068)))),
+            ),
+            ("search: disk full", Some(Given::Search("disk full".into()))),
+            ("search: ", Some(Given::Search(String::new()))),
+            ("searching", None),
+            ("maybe", None),
+        ] {
+            let got = text.parse::<Given>().ok();
+            assert_eq!(got, want, "{text}");
+            if let Some(g) = got {
+                assert_eq!(g.stored(), text, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn outcome_and_origin_keep_their_stored_names() {
+        for (outcome, text) in [
+            (Outcome::Resolved, "resolved"),
+            (Outcome::Escalated, "escalated"),
+        ] {
+            assert_eq!(outcome.as_str(), text);
+            assert_eq!(serde_json::to_value(outcome).unwrap(), text);
+        }
+        for (origin, text) in [
+            (Origin::Paste, "paste"),
+            (Origin::Search, "search"),
+            (Origin::Article, "article"),
+        ] {
+            assert_eq!(origin.as_str(), text);
+            assert_eq!(serde_json::to_value(origin).unwrap(), text);
+        }
     }
 
     #[test]

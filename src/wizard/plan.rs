@@ -290,6 +290,17 @@ pub fn proceed(ctx: Ctx<'_>, mut walk: Walk) -> Built {
     Built::Related(walk, why)
 }
 
+impl Walk {
+    /// Marks a fix as tried. True when it is the first one tried and every cause asked was
+    /// ruled out: the fix is then offered although no cause was found.
+    fn try_fix(&mut self) -> bool {
+        let all_out = !self.ruled_out.is_empty() && self.ruled_in.is_empty();
+        let first = !self.tried;
+        self.tried = true;
+        all_out && first
+    }
+}
+
 /// The step for a stage, or `None` when the stage has nothing to show now.
 fn stage_step(ctx: Ctx<'_>, walk: &mut Walk, stage: Stage) -> Option<WizardStep> {
     let d = ctx.diag;
@@ -316,27 +327,16 @@ fn stage_step(ctx: Ctx<'_>, walk: &mut Walk, stage: Stage) -> Option<WizardStep>
             if fix.branches.len() >= 2 {
                 return Some(steps::branch(ctx, index, back));
             }
-            let all_out = !walk.ruled_out.is_empty() && walk.ruled_in.is_empty();
-            let first = !walk.tried;
-            walk.tried = true;
-            Some(steps::fix_for(
-                ctx,
-                index,
-                None,
-                all_out && first,
-                cause,
-                back,
-            ))
+            let unexplained = walk.try_fix();
+            Some(steps::fix_for(ctx, index, None, unexplained, cause, back))
         }
         Stage::Branch { index, branch } => {
-            let all_out = !walk.ruled_out.is_empty() && walk.ruled_in.is_empty();
-            let first = !walk.tried;
-            walk.tried = true;
+            let unexplained = walk.try_fix();
             Some(steps::fix_for(
                 ctx,
                 index,
                 Some(branch),
-                all_out && first,
+                unexplained,
                 cause,
                 back,
             ))
@@ -346,9 +346,8 @@ fn stage_step(ctx: Ctx<'_>, walk: &mut Walk, stage: Stage) -> Option<WizardStep>
                 return None;
             }
             let index = d.fixes.iter().position(|f| f.distributed)?;
-            let all_out = !walk.ruled_out.is_empty() && walk.ruled_in.is_empty();
-            walk.tried = true;
-            Some(steps::fix(ctx, index, None, all_out, back))
+            let unexplained = walk.try_fix();
+            Some(steps::fix(ctx, index, None, unexplained, back))
         }
     }
 }

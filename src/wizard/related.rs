@@ -92,29 +92,19 @@ pub fn related_candidates(
     exclude: &[ArticleId],
     feedback: &Feedback,
 ) -> Vec<RelatedCandidate> {
-    let mut out: Vec<RelatedCandidate> = Vec::new();
-    let present = &inputs.present;
-    let mut offer = |id: ArticleId, title: Option<&str>, why: String, tier: u8| {
-        if id == article.id || exclude.contains(&id) || out.iter().any(|c| c.id == id) {
-            return;
-        }
-        let Some(t) = title.or_else(|| present.get(&id).map(String::as_str)) else {
-            return;
-        };
-        out.push(RelatedCandidate {
-            id,
-            title: t.to_string(),
-            why,
-            tier,
-        });
+    let mut offers = Offers {
+        article: article.id,
+        exclude,
+        present: &inputs.present,
+        out: Vec::new(),
     };
     for id in same_way_citations(article) {
         let why = format!("{} says to troubleshoot this in the same way", article.id);
-        offer(id, None, why, 0);
+        offers.offer(id, None, why, 0);
     }
     for r in &article.references {
         if FIX_SECTIONS.iter().any(|s| r.section.contains(s)) {
-            offer(
+            offers.offer(
                 r.id,
                 None,
                 format!("cited in {}'s {}", article.id, r.section),
@@ -123,7 +113,7 @@ pub fn related_candidates(
         }
     }
     for r in &article.references {
-        offer(
+        offers.offer(
             r.id,
             None,
             format!("cited by {} under {}", article.id, r.section),
@@ -132,22 +122,50 @@ pub fn related_candidates(
     }
     for s in &inputs.siblings {
         let why = "the same problem, written up for other versions".to_string();
-        offer(s.id, Some(&s.title), why, SIBLING_TIER);
+        offers.offer(s.id, Some(&s.title), why, SIBLING_TIER);
     }
     for s in &inputs.citing {
-        offer(s.id, Some(&s.title), format!("cites {}", article.id), 3);
+        offers.offer(s.id, Some(&s.title), format!("cites {}", article.id), 3);
     }
     let source = inputs.source.as_deref().unwrap_or("the same source");
     for s in &inputs.same_source {
-        offer(
+        offers.offer(
             s.id,
             Some(&s.title),
             format!("about events from {source}"),
             4,
         );
     }
+    let mut out = offers.out;
     out.sort_by_key(|c| (c.tier, std::cmp::Reverse(feedback.article(c.id))));
     out
+}
+
+/// The candidates gathered so far, and what keeps one out.
+struct Offers<'a> {
+    article: ArticleId,
+    exclude: &'a [ArticleId],
+    present: &'a HashMap<ArticleId, String>,
+    out: Vec<RelatedCandidate>,
+}
+
+impl Offers<'_> {
+    /// Adds `id` unless it is the article itself, excluded, already offered, or not in
+    /// the archive (no title given and none known).
+    fn offer(&mut self, id: ArticleId, title: Option<&str>, why: String, tier: u8) {
+        if id == self.article || self.exclude.contains(&id) || self.out.iter().any(|c| c.id == id) {
+            return;
+        }
+        let Some(t) = title.or_else(|| self.present.get(&id).map(String::as_str)) else {
+            return;
+        };
+        self.out.push(RelatedCandidate {
+            id,
+            title: t.to_string(),
+            why,
+            tier,
+        });
+    }
 }
 
 #[cfg(test)]
@@ -157,15 +175,6 @@ mod tests {
 
     fn article() -> Article {
         Article {
-            id: ArticleId(10),
-            title: "T".into(),
-            date: "1999-01-01".into(),
-            category: "c".into(),
-            product: String::new(),
-            versions: String::new(),
-            os: String::new(),
-            keywords: vec![],
-            applies_to: vec![],
             sections: vec![Section {
                 heading: "MORE INFORMATION".into(),
                 text: "Troubleshoot it in the same way as event 70:\n\n  Q000030 Thirty".into(),
@@ -193,11 +202,7 @@ mod tests {
                     section: "CAUSE".into(),
                 },
             ],
-            events: vec![],
-            query_words: vec![],
-            technology: vec![],
-            issue_type: None,
-            trailer: vec![],
+            ..Article::titled(ArticleId(10), "T")
         }
     }
 

@@ -3,12 +3,12 @@
 //! Pure.
 
 use super::plan::{Ctx, is_workaround};
-use super::{CauseRef, StepKind, StepOption, WizardStep};
+use super::{Answer, CauseRef, StepKind, StepOption, WizardStep};
 use crate::kb::diagnosis::{FixItem, SymptomCheck, VersionCheck};
 
-/// "back", last among the options when going back is possible.
+/// Back, last among the options when going back is possible.
 pub fn back_option() -> StepOption {
-    StepOption::keyword("back", "Back")
+    StepOption::keyword(Answer::Back, "Back")
 }
 
 /// A step of `kind` with nothing in it.
@@ -56,9 +56,9 @@ fn about(
 
 fn yes_no_unsure(yes: &str, no: &str) -> Vec<StepOption> {
     vec![
-        StepOption::keyword("yes", yes),
-        StepOption::keyword("no", no),
-        StepOption::keyword("unsure", "Not sure"),
+        StepOption::keyword(Answer::Yes, yes),
+        StepOption::keyword(Answer::No, no),
+        StepOption::keyword(Answer::Unsure, "Not sure"),
     ]
 }
 
@@ -109,8 +109,8 @@ pub fn cause(ctx: Ctx<'_>, index: usize, asked: usize, back: bool) -> WizardStep
 
 fn try_options() -> Vec<StepOption> {
     vec![
-        StepOption::keyword("fixed", "Yes, it is fixed"),
-        StepOption::keyword("not_fixed", "No, it still fails"),
+        StepOption::keyword(Answer::Fixed, "Yes, it is fixed"),
+        StepOption::keyword(Answer::NotFixed, "No, it still fails"),
     ]
 }
 
@@ -152,10 +152,13 @@ pub fn branch(ctx: Ctx<'_>, index: usize, back: bool) -> WizardStep {
         .enumerate()
         .map(|(i, b)| StepOption {
             detail: (!b.detail.is_empty()).then(|| b.detail.clone()),
-            ..StepOption::keyword(&format!("branch_{}", i + 1), &b.label)
+            ..StepOption::keyword(Answer::Branch(i), &b.label)
         })
         .collect();
-    options.push(StepOption::keyword("unsure", "Not sure: show them all"));
+    options.push(StepOption::keyword(
+        Answer::Unsure,
+        "Not sure: show them all",
+    ));
     let prompt = fix
         .question
         .clone()

@@ -1,7 +1,7 @@
 //! The plain-text transcript handed to the helpdesk: what was pasted and recognised, every
 //! article considered, every cause ruled in or out, every fix tried, in order. Pure.
 
-use super::{StepKind, WizardStep};
+use super::{Answer, Given, Origin, Outcome, StepKind, WizardStep};
 use std::fmt::Write;
 
 /// The session facts the transcript opens with.
@@ -9,34 +9,35 @@ use std::fmt::Write;
 pub struct Header<'a> {
     /// The session id.
     pub id: &'a str,
-    /// `paste`, `article` or `search`.
-    pub origin: &'a str,
+    /// What the session started from.
+    pub origin: Origin,
     /// The pasted text, search words or article id.
     pub input: &'a str,
     /// What the paste was recognised as.
     pub recognised: &'a [String],
     /// Unix seconds of the start.
     pub started: i64,
-    /// `resolved`, `escalated` or none yet.
-    pub outcome: Option<&'a str>,
+    /// How it ended, `None` while in progress.
+    pub outcome: Option<Outcome>,
 }
 
-fn option_label(step: &WizardStep, value: &str) -> String {
+fn option_label(step: &WizardStep, answer: &Answer) -> String {
+    let value = answer.value();
     step.options
         .iter()
-        .find(|o| o.value.eq_ignore_ascii_case(value))
+        .find(|o| o.value.eq_ignore_ascii_case(&value))
         .map(|o| o.label.clone())
-        .unwrap_or_else(|| value.to_string())
+        .unwrap_or(value)
 }
 
 fn article_id(step: &WizardStep) -> String {
     step.article.map(|a| a.to_string()).unwrap_or_default()
 }
 
-fn verdict(answer: &str) -> &'static str {
+fn verdict(answer: &Answer) -> &'static str {
     match answer {
-        "yes" => "ruled in",
-        "no" => "ruled out",
+        Answer::Yes => "ruled in",
+        Answer::No => "ruled out",
         _ => "unsure",
     }
 }
@@ -49,23 +50,80 @@ fn article_name(step: &WizardStep) -> String {
     }
 }
 
-/// The transcript of `steps` (each with its answer, `None` for the current one).
-pub fn transcript(h: &Header<'_>, steps: &[(&WizardStep, Option<&str>)]) -> String {
+/// The lists the transcript closes with, filled as the steps are read.
+#[derive(Default)]
+struct Summary {
+    considered: Vec<String>,
+    ruled: Vec<String>,
+    fixes: Vec<String>,
+}
+
+/// The transcript of `steps` (each with what it was given, `None` for the current one).
+pub fn transcript(h: &Header<'_>, steps: &[(&WizardStep, Option<Given>)]) -> String {
     let mut out = String::new();
+    write_header(&mut out, h);
+    let mut summary = Summary::default();
+    let _ = writeln!(out, "\nSteps, in order:");
+    for (i, (step, given)) in steps.iter().enumerate() {
+        let n = i + 1;
+        let line = match given {
+            None if matches!(step.kind, StepKind::Resolved | StepKind::Escalated) => continue,
+            None => format!("(not answered yet) {}", step.prompt),
+            Some(Given::Answer(Answer::Back)) => format!("{}: went back", step.kind.label()),
+            Some(Given::Search(q)) => {
+                format!("{}: searched again for \"{}\"", step.kind.label(), q.trim())
+            }
+            Some(Given::Answer(answer)) => match step_line(step, answer, &mut summary) {
+                Some(line) => line,
+                None => continue,
+            },
+        };
+        let _ = writeln!(out, "{n:>3}. {line}");
+    }
+    for (step, _) in steps {
+        if step.article.is_some() && !matches!(step.kind, StepKind::Related) {
+            let name = article_name(step);
+            if !summary
+                .considered
+                .iter()
+                .any(|c| c.starts_with(&article_id(step)))
+            {
+                summary.considered.push(name);
+            }
+        }
+    }
+    for (title, list) in [
+        ("Articles considered", &summary.considered),
+        ("Causes", &summary.ruled),
+        ("Fixes tried", &summary.fixes),
+    ] {
+        let _ = writeln!(out, "\n{title}:");
+        if list.is_empty() {
+            let _ = writeln!(out, "  (none)");
+        }
+        for item in list {
+            let _ = writeln!(out, "  - {item}");
+        }
+    }
+    out
+}
+
+/// The session, its start, outcome and input, and what was recognised.
+fn write_header(out: &mut String, h: &Header<'_>) {
     let _ = writeln!(out, "kbfix troubleshooting transcript");
     let _ = writeln!(out, "Session: {}", h.id);
     let _ = writeln!(out, "Started: {} UTC", utc(h.started));
     let outcome = match h.outcome {
-        Some("resolved") => "resolved",
-        Some("escalated") => "escalated to the helpdesk: nothing the articles offer worked",
-        _ => "in progress",
+        Some(Outcome::Resolved) => "resolved",
+        Some(Outcome::Escalated) => "escalated to the helpdesk: nothing the articles offer worked",
+        None => "in progress",
     };
     let _ = writeln!(out, "Outcome: {outcome}");
     let _ = writeln!(out);
     let what = match h.origin {
-        "paste" => "Pasted text",
-        "search" => "Searched for",
-        _ => "Started from article",
+        Origin::Paste => "Pasted text",
+        Origin::Search => "Searched for",
+        Origin::Article => "Started from article",
     };
     let _ = writeln!(out, "{what}:");
     for line in h.input.lines() {
@@ -77,124 +135,98 @@ pub fn transcript(h: &Header<'_>, steps: &[(&WizardStep, Option<&str>)]) -> Stri
             let _ = writeln!(out, "  - {r}");
         }
     }
+}
 
-    let mut considered: Vec<String> = Vec::new();
-    let mut ruled: Vec<String> = Vec::new();
-    let mut fixes: Vec<String> = Vec::new();
-    let _ = writeln!(out, "\nSteps, in order:");
-    for (i, (step, answer)) in steps.iter().enumerate() {
-        let n = i + 1;
-        let Some(answer) = answer else {
-            if !matches!(step.kind, StepKind::Resolved | StepKind::Escalated) {
-                let _ = writeln!(out, "{n:>3}. (not answered yet) {}", step.prompt);
-            }
-            continue;
-        };
-        if *answer == "back" {
-            let _ = writeln!(out, "{n:>3}. {}: went back", step.kind.label());
-            continue;
+/// The line for one answered step, noting in `summary` what it considered, ruled or tried;
+/// `None` for the end steps, which the header already tells.
+fn step_line(step: &WizardStep, answer: &Answer, summary: &mut Summary) -> Option<String> {
+    Some(match step.kind {
+        StepKind::ChooseArticle | StepKind::Related => choice_line(step, answer, summary),
+        StepKind::CheckSymptom | StepKind::CheckVersion => {
+            let verdict = verdict(answer);
+            let what = match step.kind {
+                StepKind::CheckSymptom => "symptom",
+                _ => "version",
+            };
+            summary.ruled.push(format!(
+                "{verdict}: {} {what} \"{}\"",
+                article_id(step),
+                step.prompt
+            ));
+            format!(
+                "{} {what}: {} {verdict} ({})",
+                article_name(step),
+                step.prompt,
+                answer.value()
+            )
         }
-        let line = match step.kind {
-            StepKind::ChooseArticle | StepKind::Related => {
-                let offered = step.options.iter().filter(|o| o.article.is_some()).count();
-                let from = match step.kind {
-                    StepKind::Related => format!("articles related to {}", article_name(step)),
-                    _ => "candidate articles".into(),
-                };
-                if *answer == "none" {
-                    format!("{offered} {from} offered; none of them fitted")
-                } else {
-                    let label = option_label(step, answer);
-                    if !considered.contains(&label) {
-                        considered.push(label.clone());
-                    }
-                    format!("{offered} {from} offered; chose {label}")
-                }
-            }
-            StepKind::CheckSymptom | StepKind::CheckVersion => {
-                let verdict = verdict(answer);
-                let what = match step.kind {
-                    StepKind::CheckSymptom => "symptom",
-                    _ => "version",
-                };
-                ruled.push(format!(
-                    "{verdict}: {} {what} \"{}\"",
-                    article_id(step),
-                    step.prompt
-                ));
-                format!(
-                    "{} {what}: {} {verdict} ({answer})",
-                    article_name(step),
-                    step.prompt
-                )
-            }
-            StepKind::CheckCause => {
-                let (num, total, text) = step
-                    .cause
-                    .as_ref()
-                    .map(|c| (c.number, c.total, c.text.as_str()))
-                    .unwrap_or((0, 0, ""));
-                let verdict = verdict(answer);
-                ruled.push(format!("{verdict}: {} cause \"{text}\"", article_id(step)));
-                format!(
-                    "{} cause {num} of {total} \"{text}\": {verdict} ({answer})",
-                    article_name(step)
-                )
-            }
-            StepKind::ChooseBranch => {
-                let label = option_label(step, answer);
-                ruled.push(format!(
-                    "branch chosen: {} \"{}\" -> {label}",
-                    article_id(step),
-                    step.prompt
-                ));
-                format!("{}: {} chose {label}", article_name(step), step.prompt)
-            }
-            StepKind::TryResolution | StepKind::TryWorkaround => {
-                let mut what = match (&step.section, &step.cause) {
-                    (Some(s), Some(c)) if c.number == 0 => {
-                        format!("{s}: the fix for cause \"{}\"", c.text)
-                    }
-                    (Some(s), _) => format!("{s} ({} items)", step.items.len()),
-                    (None, _) => "the article's advice".into(),
-                };
-                if let Some(b) = &step.branch {
-                    what.push_str(&format!(", branch \"{b}\""));
-                }
-                let result = if *answer == "fixed" {
-                    "fixed"
-                } else {
-                    "not fixed"
-                };
-                fixes.push(format!("{}: {what}: {result}", article_name(step)));
-                format!("tried {what} of {}: {result}", article_name(step))
-            }
-            StepKind::Resolved | StepKind::Escalated => continue,
-        };
-        let _ = writeln!(out, "{n:>3}. {line}");
+        StepKind::CheckCause => {
+            let (num, total, text) = step
+                .cause
+                .as_ref()
+                .map(|c| (c.number, c.total, c.text.as_str()))
+                .unwrap_or((0, 0, ""));
+            let verdict = verdict(answer);
+            let ruled = format!("{verdict}: {} cause \"{text}\"", article_id(step));
+            summary.ruled.push(ruled);
+            format!(
+                "{} cause {num} of {total} \"{text}\": {verdict} ({})",
+                article_name(step),
+                answer.value()
+            )
+        }
+        StepKind::ChooseBranch => {
+            let label = option_label(step, answer);
+            summary.ruled.push(format!(
+                "branch chosen: {} \"{}\" -> {label}",
+                article_id(step),
+                step.prompt
+            ));
+            format!("{}: {} chose {label}", article_name(step), step.prompt)
+        }
+        StepKind::TryResolution | StepKind::TryWorkaround => fix_line(step, answer, summary),
+        StepKind::Resolved | StepKind::Escalated => return None,
+    })
+}
+
+/// A choose_article or related step: how many articles were offered and which was chosen.
+fn choice_line(step: &WizardStep, answer: &Answer, summary: &mut Summary) -> String {
+    let offered = step.options.iter().filter(|o| o.article.is_some()).count();
+    let from = match step.kind {
+        StepKind::Related => format!("articles related to {}", article_name(step)),
+        _ => "candidate articles".into(),
+    };
+    if *answer == Answer::None {
+        return format!("{offered} {from} offered; none of them fitted");
     }
-    for (step, _) in steps {
-        if step.article.is_some() && !matches!(step.kind, StepKind::Related) {
-            let name = article_name(step);
-            if !considered.iter().any(|c| c.starts_with(&article_id(step))) {
-                considered.push(name);
-            }
-        }
+    let label = option_label(step, answer);
+    if !summary.considered.contains(&label) {
+        summary.considered.push(label.clone());
     }
-    for (title, list) in [
-        ("Articles considered", &considered),
-        ("Causes", &ruled),
-        ("Fixes tried", &fixes),
-    ] {
-        let _ = writeln!(out, "\n{title}:");
-        if list.is_empty() {
-            let _ = writeln!(out, "  (none)");
+    format!("{offered} {from} offered; chose {label}")
+}
+
+/// A try_resolution or try_workaround step: what was tried and whether it fixed it.
+fn fix_line(step: &WizardStep, answer: &Answer, summary: &mut Summary) -> String {
+    let mut what = match (&step.section, &step.cause) {
+        (Some(s), Some(c)) if c.number == 0 => {
+            format!("{s}: the fix for cause \"{}\"", c.text)
         }
-        for item in list {
-            let _ = writeln!(out, "  - {item}");
-        }
+        (Some(s), _) => format!("{s} ({} items)", step.items.len()),
+        (None, _) => "the article's advice".into(),
+    };
+    if let Some(b) = &step.branch {
+        what.push_str(&format!(", branch \"{b}\""));
     }
-    out
+    let result = if *answer == Answer::Fixed {
+        "fixed"
+    } else {
+        "not fixed"
+    };
+    summary
+        .fixes
+        .push(format!("{}: {what}: {result}", article_name(step)));
+    format!("tried {what} of {}: {result}", article_name(step))
 }
 
 /// Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC), without a date library.

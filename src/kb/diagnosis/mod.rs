@@ -4,6 +4,7 @@
 //! every way out it gives (RESOLUTION, WORKAROUND, a fixing STATUS, the MORE INFORMATION
 //! procedure the fix points to), each fix split into its branches. Pure: article in, data out.
 
+mod branches;
 mod causes;
 mod fixes;
 mod items;

@@ -159,76 +159,93 @@ impl<'a> Parser<'a> {
             return;
         }
         if !inline && self.cur.repeats(&l) {
-            let carried = if self.cur.desc_state == Desc::Open && l.key == Key::EventId {
-                self.cur.take_carried()
-            } else {
-                Vec::new()
-            };
-            self.next_record();
-            for line in carried {
-                if let Some(c) = label_of(line) {
-                    self.field(c, false);
-                }
-            }
-            // A carried line may itself have repeated a key; this one starts afresh then.
-            if self.cur.repeats(&l) {
-                self.next_record();
+            self.start_next(&l);
+        }
+        self.cur.set(l, inline);
+    }
+
+    /// Ends the record because `l` repeats one of its keys. Lines an open description
+    /// swallowed before a repeated event id are the next event's fields: they go with it.
+    fn start_next(&mut self, l: &Labelled<'a>) {
+        let carried = if self.cur.desc_state == Desc::Open && l.key == Key::EventId {
+            self.cur.take_carried()
+        } else {
+            Vec::new()
+        };
+        self.next_record();
+        for line in carried {
+            if let Some(c) = label_of(line) {
+                self.field(c, false);
             }
         }
-        let r = &mut self.cur;
-        if matches!(r.desc_state, Desc::Open) {
-            r.desc_state = Desc::Closed;
+        // A carried line may itself have repeated a key; this one starts afresh then.
+        if self.cur.repeats(l) {
+            self.next_record();
+        }
+    }
+}
+
+impl<'a> Record<'a> {
+    /// Stores the value of one field and notes that its key was seen.
+    fn set(&mut self, l: Labelled<'a>, inline: bool) {
+        if matches!(self.desc_state, Desc::Open) {
+            self.desc_state = Desc::Closed;
         }
         let value = clean_value(l.value);
         match l.key {
-            Key::EventId => r.event_id = r.event_id.or(event_number(value)),
+            Key::EventId => self.event_id = self.event_id.or(event_number(value)),
             Key::InstanceId => {
                 // Get-EventLog's InstanceId keeps the qualifier bits above the id.
-                r.instance_id = leading_number(value).and_then(|n| u32::try_from(n & 0xFFFF).ok());
+                self.instance_id =
+                    leading_number(value).and_then(|n| u32::try_from(n & 0xFFFF).ok());
             }
-            Key::Source => r.source = Some(value),
-            Key::Level => r.level = Some(value),
-            Key::LevelName => r.level_name = Some(value),
-            Key::Category => r.category = Some(value),
-            Key::TaskName => r.task_name = Some(value),
-            Key::Log => r.log = Some(value),
-            Key::Computer => r.computer = Some(value),
-            Key::Date => r.date = Some(value),
-            Key::Time => r.time = Some(value),
-            Key::Description | Key::Message => {
-                let text = l.value.trim();
-                if !text.is_empty() {
-                    r.desc.push(text);
-                }
-                r.desc_state = if text.is_empty() {
-                    Desc::Waiting
-                } else {
-                    Desc::Open
-                };
-                r.desc_list = l.key == Key::Message;
-                r.desc_indent = l.indent;
-                r.blank_in_desc = false;
-            }
+            Key::Source => self.source = Some(value),
+            Key::Level => self.level = Some(value),
+            Key::LevelName => self.level_name = Some(value),
+            Key::Category => self.category = Some(value),
+            Key::TaskName => self.task_name = Some(value),
+            Key::Log => self.log = Some(value),
+            Key::Computer => self.computer = Some(value),
+            Key::Date => self.date = Some(value),
+            Key::Time => self.time = Some(value),
+            Key::Description | Key::Message => self.open_description(&l),
             Key::Data => {
-                r.desc_state = close(r.desc_state);
-                r.in_data = true;
+                self.desc_state = close(self.desc_state);
+                self.in_data = true;
             }
             Key::EventXml => {
-                r.desc_state = close(r.desc_state);
+                self.desc_state = close(self.desc_state);
                 let mut x = String::from(l.value.trim());
                 x.push('\n');
-                r.xml = Some(x);
-                r.xml_done = false;
+                self.xml = Some(x);
+                self.xml_done = false;
             }
             Key::Other => {}
         }
         if inline {
-            r.seen_inline |= Record::bit(l.key);
+            self.seen_inline |= Record::bit(l.key);
         } else {
-            r.seen |= Record::bit(l.key);
+            self.seen |= Record::bit(l.key);
         }
-        r.seen_rows.set(l.row);
-        r.hints |= l.hint & !INLINE;
+        self.seen_rows.set(l.row);
+        self.hints |= l.hint & !INLINE;
+    }
+
+    /// Starts the description at its label: the text after the label is its first line,
+    /// and a label with nothing after it waits for the lines below.
+    fn open_description(&mut self, l: &Labelled<'a>) {
+        let text = l.value.trim();
+        if !text.is_empty() {
+            self.desc.push(text);
+        }
+        self.desc_state = if text.is_empty() {
+            Desc::Waiting
+        } else {
+            Desc::Open
+        };
+        self.desc_list = l.key == Key::Message;
+        self.desc_indent = l.indent;
+        self.blank_in_desc = false;
     }
 }
 

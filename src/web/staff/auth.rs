@@ -5,6 +5,8 @@
 use super::super::client::Client;
 use super::super::state::AppState;
 use super::super::{WebError, pages};
+use crate::clock::unix_now;
+use crate::hex;
 use argon2::{Argon2, Block, Params};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -16,7 +18,7 @@ use sha2::Sha256;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 /// The staff session cookie.
@@ -24,9 +26,9 @@ pub(super) const COOKIE: &str = "kbfix_staff";
 /// The cookie that ties the login form's CSRF token to one browser.
 pub(super) const LOGIN_COOKIE: &str = "kbfix_staff_login";
 /// How long a staff login lasts.
-pub(super) const SESSION_SECS: u64 = 8 * 3600;
+pub(super) const SESSION_SECS: i64 = 8 * 3600;
 /// How long a login form's token pair stays good.
-pub(super) const LOGIN_FORM_SECS: u64 = 3600;
+pub(super) const LOGIN_FORM_SECS: i64 = 3600;
 /// Failed logins a client may make back to back before each next one must wait.
 const FREE_FAILURES: u32 = 5;
 /// The wait after the first failure beyond the free ones; it doubles with each further one.
@@ -55,7 +57,7 @@ pub struct StaffAuth {
     /// that each check does not allocate 19 MiB afresh on whichever thread runs it.
     memory: Arc<Mutex<Vec<Vec<Block>>>>,
     /// Logged-out sessions' nonces, with the time their cookie would have expired.
-    revoked: Mutex<HashMap<String, u64>>,
+    revoked: Mutex<HashMap<String, i64>>,
 }
 
 /// A client's recent failed logins (one account: the staff password).
@@ -97,6 +99,14 @@ fn argon2_hash(password: &[u8], salt: &[u8], memory: &mut [Block]) -> Option<[u8
     Some(out)
 }
 
+/// The cookie-signing key of a configured secret: HMAC-SHA256 keyed by the secret over a
+/// fixed label, so the secret itself is never used as a key for anything else.
+fn derive_key(secret: &str) -> [u8; 32] {
+    let mut m = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    m.update(b"kbfix staff cookie signing key v1");
+    m.finalize().into_bytes().into()
+}
+
 /// Compares without stopping at the first difference.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -116,13 +126,29 @@ impl StaffAuth {
     /// Hashes `password` with argon2 and draws a fresh signing key. `secure_cookies` marks
     /// cookies Secure on every response (behind a TLS proxy that does not say so).
     pub fn new(password: &str, secure_cookies: bool) -> Result<Self, StaffSetupError> {
+        Self::with_secret(password, secure_cookies, None)
+    }
+
+    /// As [`StaffAuth::new`], but when `secret` is given the signing key is derived from
+    /// it, so that every server configured with the same secret accepts the others'
+    /// cookies and CSRF tokens (several servers over one database).
+    pub fn with_secret(
+        password: &str,
+        secure_cookies: bool,
+        secret: Option<&str>,
+    ) -> Result<Self, StaffSetupError> {
         if password.is_empty() {
             return Err(StaffSetupError::EmptyPassword);
         }
         let mut salt = [0u8; 16];
         let mut key = [0u8; 32];
         getrandom::fill(&mut salt).map_err(|e| StaffSetupError::Random(e.to_string()))?;
-        getrandom::fill(&mut key).map_err(|e| StaffSetupError::Random(e.to_string()))?;
+        match secret {
+            Some(secret) => key = derive_key(secret),
+            None => {
+                getrandom::fill(&mut key).map_err(|e| StaffSetupError::Random(e.to_string()))?
+            }
+        }
         let mut memory = vec![Block::default(); Params::DEFAULT.block_count()];
         let hash = argon2_hash(password.as_bytes(), &salt, &mut memory)
             .ok_or_else(|| StaffSetupError::Hash("argon2 refused the input".into()))?;
@@ -169,12 +195,14 @@ impl StaffAuth {
         m.update(purpose.as_bytes());
         m.update(b"\0");
         m.update(value.as_bytes());
-        hex(&m.finalize().into_bytes())
+        hex::encode(&m.finalize().into_bytes())
     }
 
     /// Compares in constant time, so a forged tag cannot be found byte by byte.
     pub(super) fn check(&self, purpose: &str, value: &str, tag: &str) -> bool {
-        let Some(tag) = unhex(tag) else { return false };
+        let Some(tag) = hex::decode(tag) else {
+            return false;
+        };
         let mut m = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
         m.update(purpose.as_bytes());
         m.update(b"\0");
@@ -194,7 +222,7 @@ impl StaffAuth {
     pub(super) fn valid_session<'c>(&self, cookie: &'c str) -> Option<&'c str> {
         let (value, tag) = cookie.rsplit_once('.')?;
         let (expires, nonce) = value.split_once('.')?;
-        let expires: u64 = expires.parse().ok()?;
+        let expires: i64 = expires.parse().ok()?;
         let revoked = || {
             self.revoked
                 .lock()
@@ -209,7 +237,7 @@ impl StaffAuth {
         let Some((expires, nonce)) = session.split_once('.') else {
             return;
         };
-        let expires = expires.parse().unwrap_or(u64::MAX);
+        let expires = expires.parse().unwrap_or(i64::MAX);
         let now = unix_now();
         let mut revoked = self.revoked.lock().unwrap_or_else(|p| p.into_inner());
         // Expired cookies are refused anyway: forget them so the map stays small.
@@ -228,7 +256,7 @@ impl StaffAuth {
     pub(super) fn valid_login_pair(&self, cookie: &str, token: &str) -> bool {
         let fresh = cookie
             .split_once('.')
-            .and_then(|(e, _)| e.parse::<u64>().ok())
+            .and_then(|(e, _)| e.parse::<i64>().ok())
             .is_some_and(|e| e > unix_now());
         fresh && self.check("login", cookie, token)
     }
@@ -272,31 +300,10 @@ impl StaffAuth {
     }
 }
 
-pub(super) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 fn nonce() -> Result<String, WebError> {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(hex(&b))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || !s.is_ascii() {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
-        .collect()
+    Ok(hex::encode(&b))
 }
 
 pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
@@ -310,7 +317,7 @@ pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> 
         .map(|(_, v)| v)
 }
 
-pub(super) fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> HeaderValue {
+pub(super) fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let s = format!(
         "{name}={value}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
@@ -360,9 +367,23 @@ impl StaffSession {
         self.auth.check("csrf", &self.session, token)
     }
 
-    /// Logs this session out on the server.
-    pub fn revoke(&self) {
+    /// Logs this session out on the server, and in the database for every other server
+    /// that shares it.
+    pub async fn revoke(&self, store: &crate::store::Store) -> Result<(), WebError> {
         self.auth.revoke(&self.session);
+        if let Some((expires, nonce)) = self.session.split_once('.') {
+            let expires = expires.parse().unwrap_or(i64::MAX);
+            store
+                .revoke_staff_session(nonce, expires, unix_now())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Whether another server logged this session out (the database's record of logouts).
+    async fn revoked_elsewhere(&self, store: &crate::store::Store) -> Result<bool, WebError> {
+        let nonce = self.session.split_once('.').map_or("", |(_, n)| n);
+        Ok(store.staff_session_revoked(nonce).await?)
     }
 
     /// The session of a request's cookies, when it is valid.
@@ -380,8 +401,13 @@ impl FromRequestParts<AppState> for StaffSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let auth = auth(state).map_err(IntoResponse::into_response)?;
-        StaffSession::from_headers(auth, &parts.headers)
-            .ok_or_else(|| Redirect::to("/staff/login").into_response())
+        let session = StaffSession::from_headers(auth, &parts.headers)
+            .ok_or_else(|| Redirect::to("/staff/login").into_response())?;
+        match session.revoked_elsewhere(&state.store).await {
+            Ok(false) => Ok(session),
+            Ok(true) => Err(Redirect::to("/staff/login").into_response()),
+            Err(e) => Err(e.into_response()),
+        }
     }
 }
 
@@ -389,6 +415,18 @@ impl FromRequestParts<AppState> for StaffSession {
 mod tests {
     use super::*;
     use std::net::Ipv4Addr;
+
+    #[test]
+    fn servers_with_the_same_secret_accept_each_others_cookies() {
+        let a = StaffAuth::with_secret("pw", false, Some("shared secret")).unwrap();
+        let b = StaffAuth::with_secret("pw", false, Some("shared secret")).unwrap();
+        let c = StaffAuth::with_secret("pw", false, Some("another secret")).unwrap();
+        let cookie = a.new_session().unwrap();
+        assert!(b.valid_session(&cookie).is_some());
+        assert!(c.valid_session(&cookie).is_none());
+        let value = a.valid_session(&cookie).unwrap();
+        assert!(b.check("csrf", value, &a.mac("csrf", value)));
+    }
 
     #[test]
     fn session_cookies_are_signed_expire_and_can_be_revoked() {

@@ -3,8 +3,9 @@
 
 use super::auth::{
     self, COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECS, SESSION_SECS, StaffAuth, StaffSession, cookie,
-    set_cookie, staff_enabled, unix_now,
+    set_cookie, staff_enabled,
 };
+use crate::clock::unix_now;
 use crate::store::{LabelCount, SessionRow};
 use crate::web::WebError;
 use crate::web::client::Client;
@@ -150,6 +151,7 @@ struct CsrfForm {
 }
 
 async fn logout(
+    State(state): State<AppState>,
     staff: StaffSession,
     client: Client,
     HtmlForm(form): HtmlForm<CsrfForm>,
@@ -161,7 +163,7 @@ async fn logout(
     }
     // The cookie is cleared in the browser and refused on the server, so a copy kept
     // elsewhere is worthless too.
-    staff.revoke();
+    staff.revoke(&state.store).await?;
     let mut res = to_login();
     res.headers_mut().append(
         header::SET_COOKIE,
@@ -183,16 +185,16 @@ struct SessionLine {
 }
 
 fn status(row: &SessionRow, now: i64) -> &'static str {
-    match row.outcome.as_deref() {
-        Some("resolved") => "resolved",
-        Some("escalated") => "escalated",
-        _ if row.updated_at < now - ABANDONED_AFTER_SECS => "abandoned",
-        _ => "in progress",
+    match row.outcome {
+        Some(outcome) => outcome.as_str(),
+        None if row.updated_at < now - ABANDONED_AFTER_SECS => "abandoned",
+        None => "in progress",
     }
 }
 
+/// The human name of a stored step kind; the stored text itself if it names none.
 fn kind_label(kind: &str) -> String {
-    serde_json::from_value::<StepKind>(serde_json::Value::String(kind.to_string()))
+    kind.parse::<StepKind>()
         .map(|k| k.label().to_string())
         .unwrap_or_else(|_| kind.to_string())
 }
@@ -218,7 +220,7 @@ async fn sessions_page(
     Query(params): Query<ListParams>,
 ) -> Result<Response, WebError> {
     let unresolved = params.filter == "unresolved";
-    let now = unix_now() as i64;
+    let now = unix_now();
     let rows = state.store.recent_sessions(unresolved, LISTED).await?;
     let sessions = rows
         .iter()
@@ -227,7 +229,7 @@ async fn sessions_page(
             started: utc(r.created_at),
             status: status(r, now),
             status_class: status(r, now).replace(' ', "-"),
-            origin: r.origin.clone(),
+            origin: r.origin.to_string(),
             input: r.input.chars().take(120).collect(),
             step: kind_label(&r.current_kind),
             resolved_by: match (r.resolved_article, r.resolved_cause) {
@@ -264,7 +266,7 @@ async fn session_page(
     let page = SessionPage {
         csrf: staff.csrf(),
         id: id.to_string(),
-        status: status(&session.row, unix_now() as i64),
+        status: status(&session.row, unix_now()),
         transcript: session.transcript(),
     };
     Ok(Html(page.render()?).into_response())
@@ -289,7 +291,7 @@ async fn insights_page(
     State(state): State<AppState>,
     staff: StaffSession,
 ) -> Result<Response, WebError> {
-    let now = unix_now() as i64;
+    let now = unix_now();
     let top = state.store.top_resolutions(20).await?;
     let ids: Vec<crate::kb::ArticleId> = top
         .iter()

@@ -8,9 +8,7 @@ use kbfix::paste::{MAX_EVENTS, PastedEvent, parse_paste};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
-#[path = "common/hostile.rs"]
-mod hostile;
-use hostile::{hostile_article, hostile_paste};
+use crate::common::hostile::{hostile_article, hostile_paste};
 
 /// Pieces of the article and paste formats: labels, quotes, XML, hex dumps, line ends.
 /// Random sequences of them reach far deeper into the parsers than random bytes do.

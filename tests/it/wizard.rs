@@ -2,7 +2,7 @@
 //! JSON API and through the HTML forms, and every edge around it (invalid answers, unknown
 //! sessions, back, outcomes and what they teach later sessions, step URLs, escaping).
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Reply, TestApp, spawn_app};
@@ -531,7 +531,7 @@ async fn resolved_records_article_and_cause() {
     assert_eq!(v["outcome"], "resolved");
     assert_eq!(v["step"]["article"], "Q900070");
     let row = app.store.session(&id).await.unwrap().unwrap();
-    assert_eq!(row.outcome.as_deref(), Some("resolved"));
+    assert_eq!(row.outcome, Some(kbfix::store::Outcome::Resolved));
     assert_eq!(row.resolved_article, Some(900070));
     assert_eq!(row.resolved_cause, Some(1));
     assert_eq!(row.event_key.as_deref(), Some("70:msexchangeccmc"));
@@ -724,4 +724,41 @@ async fn pasted_markup_is_escaped() {
             .starts_with("text/plain")
     );
     assert!(txt.body.contains("<script>alert(1)</script>"));
+}
+
+/// Walks a session from its current step to "fixed" on the first fix offered.
+async fn resolve_on_first_fix(app: &TestApp, id: &str, mut v: Value) -> Value {
+    for _ in 0..20 {
+        v = match kind(&v) {
+            "check_symptom" | "check_version" | "check_cause" => answer(app, id, "yes").await,
+            "try_resolution" | "try_workaround" => answer(app, id, "fixed").await,
+            _ => break,
+        };
+    }
+    v
+}
+
+#[tokio::test]
+async fn search_sessions_resolved_raise_their_article_for_the_same_words() {
+    let app = spawn_app().await;
+    let v = start(&app, json!({ "q": "mail bridge" })).await;
+    let before = option_articles(&v);
+    assert!(before.len() >= 2, "{before:?}");
+    // The user found the fix in the second article offered.
+    let chosen = before[1].clone();
+    let id = v["id"].as_str().unwrap();
+    let v = answer(&app, id, &chosen).await;
+    let v = resolve_on_first_fix(&app, id, v).await;
+    assert_eq!(kind(&v), "resolved", "{v}");
+    // The same words, in another order and case, now offer it first, in the wizard and
+    // on the search page alike.
+    let v = start(&app, json!({ "q": "Bridge MAIL" })).await;
+    assert_eq!(option_articles(&v)[0], chosen);
+    let json = app.get("/api/search?q=bridge+mail").await.json();
+    assert_eq!(json["results"][0]["id"], chosen.as_str());
+    // Other words rank as before.
+    let json = app.get("/api/search?q=mail").await.json();
+    let first = json["results"][0]["id"].as_str().unwrap().to_string();
+    let fresh = spawn_app().await.get("/api/search?q=mail").await.json();
+    assert_eq!(fresh["results"][0]["id"].as_str(), Some(first.as_str()));
 }

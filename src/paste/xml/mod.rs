@@ -308,289 +308,112 @@ impl XmlEvent {
 /// Reads the events of an XML paste (`<Event>` elements, or a bare `<System>`), at most
 /// `MAX_EVENTS`; `data_text` lets the insertion strings stand in for a missing message.
 pub(super) fn parse(text: &str, data_text: bool) -> Vec<PastedEvent> {
-    let mut out = Vec::new();
-    let mut cur: Option<XmlEvent> = None;
-    let mut leaf: Option<Leaf> = None;
-    let mut in_rendering = false;
-    // Bounds the work on a paste of thousands of empty `<Event>` elements.
-    let mut started = 0;
+    let mut reader = Reader {
+        data_text,
+        out: Vec::new(),
+        cur: None,
+        leaf: None,
+        in_rendering: false,
+        started: 0,
+    };
     for tok in (Tokens { rest: text }) {
-        if out.len() >= MAX_EVENTS || started > MAX_EVENTS * 50 {
+        // Bounds the work on a paste of thousands of empty `<Event>` elements.
+        if reader.out.len() >= MAX_EVENTS || reader.started > MAX_EVENTS * 50 {
             break;
         }
         match tok {
-            Tok::Open { name, attrs, empty } => {
-                leaf = None;
-                if name == "Event" {
-                    started += 1;
-                    if let Some(done) = cur.take().and_then(|e| e.finish(data_text)) {
-                        out.push(done);
-                    }
-                    cur = Some(XmlEvent::default());
-                    in_rendering = false;
-                    continue;
-                }
-                let ev = cur.get_or_insert_with(XmlEvent::default);
-                match name {
-                    "RenderingInfo" => in_rendering = !empty,
-                    "Provider" if !in_rendering => {
-                        // Classic sources are named in EventSourceName when Name is the
-                        // provider's full name.
-                        ev.provider =
-                            attr(attrs, "EventSourceName").or_else(|| attr(attrs, "Name"));
-                    }
-                    "TimeCreated" => ev.time = attr(attrs, "SystemTime"),
-                    _ => {}
-                }
-                if !empty {
-                    leaf = match (name, in_rendering) {
-                        ("EventID", false) => Some(Leaf::EventId),
-                        ("Level", false) => Some(Leaf::Level),
-                        ("Keywords", false) => Some(Leaf::Keywords),
-                        ("Channel", false) => Some(Leaf::Channel),
-                        ("Computer", false) => Some(Leaf::Computer),
-                        ("Message", true) => Some(Leaf::Message),
-                        ("Level", true) => Some(Leaf::RenderedLevel),
-                        ("Task", true) => Some(Leaf::RenderedTask),
-                        ("Data", false) => Some(Leaf::Data),
-                        _ => None,
-                    };
-                }
-            }
-            Tok::Close(name) => {
-                leaf = None;
-                match name {
-                    "Event" => {
-                        if let Some(done) = cur.take().and_then(|e| e.finish(data_text)) {
-                            out.push(done);
-                        }
-                    }
-                    "RenderingInfo" => in_rendering = false,
-                    _ => {}
-                }
-            }
-            Tok::Text(t) => {
-                if let (Some(l), Some(ev)) = (leaf, cur.as_mut()) {
-                    ev.text_of(l).push_str(&decode_entities(t));
-                }
-            }
-            Tok::Raw(t) => {
-                if let (Some(l), Some(ev)) = (leaf, cur.as_mut()) {
-                    ev.text_of(l).push_str(t);
-                }
-            }
+            Tok::Open { name, attrs, empty } => reader.open(name, attrs, empty),
+            Tok::Close(name) => reader.close(name),
+            Tok::Text(t) => reader.text(&decode_entities(t)),
+            Tok::Raw(t) => reader.text(t),
         }
     }
-    if out.len() < MAX_EVENTS
-        && let Some(done) = cur.and_then(|e| e.finish(data_text))
-    {
-        out.push(done);
+    if reader.out.len() < MAX_EVENTS {
+        reader.finish_event();
     }
-    out
+    reader.out
+}
+
+/// The state of reading an XML paste: the events read, the one being read, and the leaf
+/// element whose text is being collected.
+struct Reader {
+    data_text: bool,
+    out: Vec<PastedEvent>,
+    cur: Option<XmlEvent>,
+    leaf: Option<Leaf>,
+    /// Inside `<RenderingInfo>`, where the names mean the rendered values.
+    in_rendering: bool,
+    /// `<Event>` elements started.
+    started: usize,
+}
+
+impl Reader {
+    /// An opening tag: a new event, a provider's or time's attributes, or a leaf to read.
+    fn open(&mut self, name: &str, attrs: &str, empty: bool) {
+        self.leaf = None;
+        if name == "Event" {
+            self.started += 1;
+            self.finish_event();
+            self.cur = Some(XmlEvent::default());
+            self.in_rendering = false;
+            return;
+        }
+        let ev = self.cur.get_or_insert_with(XmlEvent::default);
+        match name {
+            "RenderingInfo" => self.in_rendering = !empty,
+            "Provider" if !self.in_rendering => {
+                // Classic sources are named in EventSourceName when Name is the provider's
+                // full name.
+                ev.provider = attr(attrs, "EventSourceName").or_else(|| attr(attrs, "Name"));
+            }
+            "TimeCreated" => ev.time = attr(attrs, "SystemTime"),
+            _ => {}
+        }
+        if !empty {
+            self.leaf = leaf_of(name, self.in_rendering);
+        }
+    }
+
+    /// A closing tag: the end of an event or of the rendered values.
+    fn close(&mut self, name: &str) {
+        self.leaf = None;
+        match name {
+            "Event" => self.finish_event(),
+            "RenderingInfo" => self.in_rendering = false,
+            _ => {}
+        }
+    }
+
+    /// Text inside the current leaf, decoded.
+    fn text(&mut self, t: &str) {
+        if let (Some(l), Some(ev)) = (self.leaf, self.cur.as_mut()) {
+            ev.text_of(l).push_str(t);
+        }
+    }
+
+    /// Ends the event being read, keeping it when it holds one.
+    fn finish_event(&mut self) {
+        if let Some(done) = self.cur.take().and_then(|e| e.finish(self.data_text)) {
+            self.out.push(done);
+        }
+    }
+}
+
+/// The leaf an element's text fills, by its name and whether it is a rendered value.
+fn leaf_of(name: &str, in_rendering: bool) -> Option<Leaf> {
+    match (name, in_rendering) {
+        ("EventID", false) => Some(Leaf::EventId),
+        ("Level", false) => Some(Leaf::Level),
+        ("Keywords", false) => Some(Leaf::Keywords),
+        ("Channel", false) => Some(Leaf::Channel),
+        ("Computer", false) => Some(Leaf::Computer),
+        ("Message", true) => Some(Leaf::Message),
+        ("Level", true) => Some(Leaf::RenderedLevel),
+        ("Task", true) => Some(Leaf::RenderedTask),
+        ("Data", false) => Some(Leaf::Data),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entities() {
-        let cases = [
-            (
-                "a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;",
-                "a <b> & \"c\" 'd'",
-            ),
-            ("&#65;&#x42;&#X43;", "ABC"),
-            ("AT&T &unknown; &#xD800; &", "AT&T &unknown; &#xD800; &"),
-            ("&amp;lt;", "&lt;"),
-            ("é&#233;", "éé"),
-            ("&#99999999999;", "&#99999999999;"),
-        ];
-        for (s, want) in cases {
-            assert_eq!(decode_entities(s), want, "{s}");
-        }
-    }
-
-    #[test]
-    fn tokens() {
-        let toks: Vec<Tok> = Tokens {
-            rest: "<?xml v?><!-- c --><e:Event a='1'>x &lt; y<br/><![CDATA[<raw>]]></e:Event>< stray",
-        }
-        .collect();
-        assert_eq!(
-            toks,
-            vec![
-                Tok::Open {
-                    name: "Event",
-                    attrs: " a='1'",
-                    empty: false
-                },
-                Tok::Text("x &lt; y"),
-                Tok::Open {
-                    name: "br",
-                    attrs: "",
-                    empty: true
-                },
-                Tok::Raw("<raw>"),
-                Tok::Close("Event"),
-                Tok::Text("< stray"),
-            ]
-        );
-    }
-
-    #[test]
-    fn tag_ends() {
-        let cases = [
-            ("a>", TagEnd::At(1)),
-            ("P N=\"<x>\" />", TagEnd::At(11)),
-            ("P N='a\"b'>", TagEnd::At(9)),
-            ("it's <b>", TagEnd::Stray(5)),
-            ("a b", TagEnd::Never),
-            ("a=\"open <b>", TagEnd::Never),
-        ];
-        for (body, want) in cases {
-            assert_eq!(tag_end(body), want, "{body}");
-        }
-    }
-
-    #[test]
-    fn attributes() {
-        let cases = [
-            (" Name=\"Widget\" Guid='{1}'", "Name", Some("Widget")),
-            (" Name = 'A &amp; B'", "Name", Some("A & B")),
-            (
-                " Guid='{1}' EventSourceName=\"Old\"",
-                "EventSourceName",
-                Some("Old"),
-            ),
-            (" Name=Widget", "Name", None),
-            (" Name=\"unterminated", "Name", Some("unterminated")),
-            ("", "Name", None),
-        ];
-        for (attrs, name, want) in cases {
-            assert_eq!(attr(attrs, name).as_deref(), want, "{attrs}");
-        }
-    }
-
-    /// (id, source, level, log, computer, time, description)
-    type Row<'a> = (
-        Option<u32>,
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<&'a str>,
-    );
-
-    #[test]
-    fn events() {
-        let one = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n<System>\n<Provider Name=\"Widget &amp; Co\" />\n<EventID Qualifiers=\"49152\">7001</EventID>\n<Level>2</Level>\n<TimeCreated SystemTime=\"2020-01-02T03:04:05.000Z\" />\n<Channel>System</Channel>\n<Computer>HOST</Computer>\n</System>\n<EventData>\n<Data>HOST</Data>\n<Data>a &amp; b</Data>\n</EventData>\n</Event>";
-        let rendered = "<Event><System><Provider Name=\"Microsoft-Windows-Widget\" EventSourceName=\"Widget\"/><EventID>5</EventID><Level>0</Level><Keywords>0x8010000000000000</Keywords></System><RenderingInfo Culture=\"en-US\"><Message>It &lt;broke&gt;.</Message><Level>Error</Level><Task>Disk</Task></RenderingInfo></Event>";
-        let two = format!("<Events>{one}{one}</Events>");
-        let bare =
-            "<System><Provider Name='<Widget name>'/><EventID>9</EventID><Level>4</Level></System>";
-        let cases: [(&str, Vec<Row>); 5] = [
-            (
-                one,
-                vec![(
-                    Some(7001),
-                    Some("Widget & Co"),
-                    Some("Error"),
-                    Some("System"),
-                    Some("HOST"),
-                    Some("2020-01-02T03:04:05.000Z"),
-                    Some("HOST a & b"),
-                )],
-            ),
-            (
-                rendered,
-                vec![(
-                    Some(5),
-                    Some("Widget"),
-                    Some("Error"),
-                    None,
-                    None,
-                    None,
-                    Some("It <broke>."),
-                )],
-            ),
-            (
-                two.as_str(),
-                vec![
-                    (
-                        Some(7001),
-                        Some("Widget & Co"),
-                        Some("Error"),
-                        Some("System"),
-                        Some("HOST"),
-                        Some("2020-01-02T03:04:05.000Z"),
-                        Some("HOST a & b"),
-                    ),
-                    (
-                        Some(7001),
-                        Some("Widget & Co"),
-                        Some("Error"),
-                        Some("System"),
-                        Some("HOST"),
-                        Some("2020-01-02T03:04:05.000Z"),
-                        Some("HOST a & b"),
-                    ),
-                ],
-            ),
-            (
-                bare,
-                vec![(
-                    Some(9),
-                    Some("<Widget name>"),
-                    Some("Information"),
-                    None,
-                    None,
-                    None,
-                    None,
-                )],
-            ),
-            ("<p>not an event</p>", vec![]),
-        ];
-        for (text, want) in cases {
-            let got = parse(text, true);
-            let got: Vec<Row> = got
-                .iter()
-                .map(|e| {
-                    (
-                        e.event_id,
-                        e.source.as_deref(),
-                        e.level.as_deref(),
-                        e.log.as_deref(),
-                        e.computer.as_deref(),
-                        e.time.as_deref(),
-                        e.description.as_deref(),
-                    )
-                })
-                .collect();
-            assert_eq!(got, want, "{text}");
-            assert!(
-                parse(text, true)
-                    .iter()
-                    .all(|e| e.format == PasteFormat::Xml)
-            );
-        }
-        // Without `data_text` the insertion strings are not a description.
-        assert_eq!(parse(one, false)[0].description, None);
-    }
-
-    #[test]
-    fn audit_levels() {
-        let cases = [
-            ("0", Some("0x8020000000000000"), Some("Audit Success")),
-            ("0", Some("0x8010000000000000"), Some("Audit Failure")),
-            ("0", None, Some("Information")),
-            ("3", None, Some("Warning")),
-            ("x", None, None),
-            ("9", None, None),
-        ];
-        for (level, kw, want) in cases {
-            assert_eq!(level_name(level, kw).as_deref(), want);
-        }
-    }
-}
+mod tests;

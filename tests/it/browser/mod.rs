@@ -6,9 +6,8 @@
 //! sideways, wizard steps included.
 //! Screenshots land in `target/browser-screenshots/`.
 
-mod common;
+use crate::common;
 /// Event Viewer's help link, clicked through to the wizard.
-#[path = "browser/eventviewer.rs"]
 mod eventviewer;
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -493,7 +492,7 @@ async fn answer(client: &Client, value: &str, what: &str) {
     .await;
 }
 
-/// The seed walk of `tests/wizard.rs`, typed and clicked: the Q900068 event pasted on the
+/// The seed walk of `tests/it/wizard.rs`, typed and clicked: the Q900068 event pasted on the
 /// home page, its article chosen, its version confirmed, its two prose causes answered, its
 /// "Modern" branch chosen and that fix not working, then Q900070 offered first as related,
 /// all its causes ruled out, its general fix not working, and the session escalated with a

@@ -2,7 +2,7 @@
 //! the store, the pages and the matcher. One test function, because importing 56,989 articles
 //! is the expensive part and every check reads the same database.
 
-mod common;
+use crate::common;
 mod fidelity;
 mod wizard_archive;
 

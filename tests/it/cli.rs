@@ -2,7 +2,7 @@
 //! corrupt database, a port in use, bad import paths, bad ids) ends in one `kbfix: error:`
 //! line naming the thing and the problem, a non-zero exit, and never a panic or backtrace.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::path::Path;

@@ -379,7 +379,7 @@ async fn f9_finished_sessions_stay_finished_and_count_once_per_client() {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let row = app.store.session(&id).await.unwrap().unwrap();
-    assert_eq!(row.outcome.as_deref(), Some("resolved"));
+    assert_eq!(row.outcome, Some(kbfix::store::Outcome::Resolved));
 
     // A form answer must say which step it answers; a huge number is a stale page.
     let open = a_session(&app).await;

@@ -2,7 +2,7 @@
 //! login, CSRF on every form, throttled logins, and the sessions, transcripts and insights
 //! they show.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -209,6 +209,55 @@ async fn forms_need_their_csrf_token() {
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
 }
 
+/// Staff settings as every server behind one load balancer has them: one shared secret.
+fn shared_staff() -> Arc<Config> {
+    Arc::new(Config {
+        staff: Some(Arc::new(
+            StaffAuth::with_secret(PASSWORD, false, Some("one secret for all servers")).unwrap(),
+        )),
+        ..Config::default()
+    })
+}
+
+#[tokio::test]
+async fn a_login_and_a_logout_hold_on_every_server_sharing_the_database() {
+    let mut a = spawn_app().await;
+    a.state.config = shared_staff();
+    let b = a.second_server((*shared_staff()).clone()).await;
+    let session = login(&a).await;
+    let on_b = get_with(&b, "/staff", &session).await;
+    assert_eq!(on_b.status, StatusCode::OK, "B accepts A's cookie");
+    // Logging out on B refuses the cookie on A too: the logout is in the database.
+    let token = common::csrf(&on_b);
+    let out = post_with(
+        &b,
+        "/staff/logout",
+        Some(&session),
+        &[("csrf", &token)],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let on_a = get_with(&a, "/staff", &session).await;
+    assert_eq!(
+        on_a.status,
+        StatusCode::SEE_OTHER,
+        "A refuses the logged-out cookie"
+    );
+    assert_eq!(on_a.location(), "/staff/login");
+    // Without the shared secret a server refuses the other's cookies.
+    let mut c = a.second_server(Config::default()).await;
+    c.state.config = Arc::new(Config {
+        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
+        ..Config::default()
+    });
+    let fresh = login(&a).await;
+    assert_eq!(
+        get_with(&c, "/staff", &fresh).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
 #[tokio::test]
 async fn failed_logins_wait_growing_delays_not_a_lock_out() {
     let app = staff_app().await;
@@ -287,11 +336,19 @@ async fn sessions_transcripts_and_insights() {
     .await;
     let in_progress = walk(&app, json!({"article": "Q900068"}), &[]).await;
     let abandoned = walk(&app, json!({"article": "Q900070"}), &[]).await;
-    sqlx::query("UPDATE wizard_sessions SET updated_at = updated_at - 3600 WHERE id = ?1")
-        .bind(&abandoned)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    let idle = "UPDATE wizard_sessions SET updated_at = updated_at - 3600 WHERE id = $1";
+    match kbfix::store::postgres_url(&app.db) {
+        Some(url) => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            let q = sqlx::query(idle).bind(&abandoned);
+            q.execute(&mut conn).await.unwrap();
+        }
+        None => {
+            let q = sqlx::query(idle).bind(&abandoned);
+            q.execute(app.store.pool()).await.unwrap();
+        }
+    }
 
     let cookie = login(&app).await;
     let page = get_with(&app, "/staff", &cookie).await;

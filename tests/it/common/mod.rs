@@ -2,6 +2,9 @@
 //! and small helpers to send requests in-process.
 #![allow(dead_code)]
 
+pub mod hostile;
+pub mod pg;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -46,6 +49,8 @@ pub struct TestApp {
     pub state: AppState,
     /// The database file's directory.
     pub dir: TempDir,
+    /// The database: the SQLite file's path or the PostgreSQL URL.
+    pub db: PathBuf,
 }
 
 /// A response, read whole.
@@ -88,9 +93,13 @@ pub async fn spawn_app() -> TestApp {
 /// A fresh database with `paths` imported, the app over it, and the import's report.
 pub async fn spawn_app_from(paths: &[PathBuf]) -> (TestApp, ImportReport) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("test.db"))
-        .await
-        .expect("open store");
+    let db = if pg::backend_is_postgres() {
+        let server = pg::server().expect("KBFIX_TEST_BACKEND=postgres needs KBFIX_TEST_PG");
+        PathBuf::from(pg::fresh_database(&server).await)
+    } else {
+        dir.path().join("test.db")
+    };
+    let store = Store::open_any(&db).await.expect("open store");
     let report = import_paths(&store, paths, &mut NoProgress)
         .await
         .expect("import");
@@ -101,7 +110,15 @@ pub async fn spawn_app_from(paths: &[PathBuf]) -> (TestApp, ImportReport) {
         ..web::Config::default()
     };
     let state = AppState::new(store.clone(), config);
-    (TestApp { store, state, dir }, report)
+    (
+        TestApp {
+            store,
+            state,
+            dir,
+            db,
+        },
+        report,
+    )
 }
 
 /// The whole archive, beside the project's root (CI has it too).
@@ -116,6 +133,21 @@ pub fn archive() -> PathBuf {
 }
 
 impl TestApp {
+    /// Another server over the same database (its own store, caches and config), as a
+    /// second `kbfix serve` behind a load balancer would be.
+    pub async fn second_server(&self, config: web::Config) -> TestApp {
+        let store = Store::open_any(&self.db)
+            .await
+            .expect("open the same database");
+        let state = AppState::new(store.clone(), config);
+        TestApp {
+            store,
+            state,
+            dir: tempfile::tempdir().expect("temp dir"),
+            db: self.db.clone(),
+        }
+    }
+
     /// The router, fresh for one request.
     pub fn router(&self) -> Router {
         web::app(self.state.clone())

@@ -3,7 +3,7 @@
 //! "related" or "none" and a sentence saying so; hostile pastes stay within their work
 //! bounds (issue 12, finding 4 and 7), counted, not timed.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 use kbfix::matcher::Matcher;

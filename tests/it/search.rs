@@ -1,7 +1,7 @@
 //! Own-words search over small fixtures written for it (`tests/fixtures-search`): the
 //! failures issue 11 lists, each a case a person should get the right article first for.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, spawn_app_from};

@@ -1,7 +1,7 @@
 //! The staff-facing pages over the fixtures: links both ways, escaping, 404s, hostile
 //! queries, pagination edges, and the JSON beside each page.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::spawn_app;
@@ -850,7 +850,7 @@ async fn plain_text_is_the_original_article() {
 #[tokio::test]
 async fn an_older_database_reads_and_is_upgraded_by_reimport() {
     let app = spawn_app().await;
-    // What a database carried over by migration 0050 holds: the article rows, marked for
+    // What a database carried over by migration 0052 holds: the article rows, marked for
     // rewriting, without their packed texts.
     for sql in [
         "UPDATE articles SET content_hash = ''",

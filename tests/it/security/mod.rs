@@ -2,12 +2,10 @@
 //! no framing, no sniffing, a referrer policy), the body limit on every POST route, and user
 //! text shown back escaped, never as markup.
 
-mod common;
+use crate::common;
 /// The outside review's findings (issue 12), one regression test or more each.
-#[path = "security/review.rs"]
 mod review;
 /// Arbitrary input into every route, and the server's connection limits over real TCP.
-#[path = "security/robustness.rs"]
 mod robustness;
 
 use axum::http::{StatusCode, header};
@@ -286,7 +284,7 @@ async fn a_body_over_the_limit_gets_a_readable_answer() {
 
 const PASSWORD: &str = "correct horse battery staple";
 
-/// The app with a staff password, as `tests/staff.rs` builds it.
+/// The app with a staff password, as `tests/it/staff.rs` builds it.
 async fn staff_app() -> TestApp {
     let mut app = spawn_app().await;
     app.state.config = Arc::new(Config {
@@ -566,7 +564,7 @@ async fn user_text_is_shown_escaped() {
     );
 }
 
-/// `tests/wizard.rs` sees the paste escaped on the wizard's own pages and `tests/staff.rs`
+/// `tests/it/wizard.rs` sees the paste escaped on the wizard's own pages and `tests/it/staff.rs`
 /// sees a paste sent as JSON escaped on the staff pages: here the paste comes through the
 /// home page's form, and is followed onto the read-only step URLs, the refine box, the
 /// invalid-answer page and the staff list and transcript.

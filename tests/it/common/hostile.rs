@@ -1,4 +1,4 @@
-//! Hostile inputs for the parsers, shared by tests/props.rs and benches/parse.rs.
+//! Hostile inputs for the parsers, shared by the `props` tests and benches/parse.rs.
 
 #![allow(dead_code)] // each includer uses a different part
 /// About 256 KiB of the worst we could think of for a paste: thousands of events (far more

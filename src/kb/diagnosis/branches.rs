@@ -1,0 +1,361 @@
+//! Splitting a fix into the branches it offers ("If you ...", "Method 1", sub-headings,
+//! "-or-" alternatives), each with a short label, and the question that asks which applies.
+
+use super::items::{FixItem, ItemKind, list_end};
+use super::{Branch, Fix, FixKind};
+
+/// Longest branch label before it is cut, in characters.
+const LABEL_CHARS: usize = 120;
+/// Conditions that are about the outcome, not the user's setup ("If the problem persists").
+const OUTCOME_IFS: &[&str] = &[
+    "persist",
+    "does not work",
+    "doesn't work",
+    "did not",
+    "still",
+    "prompted",
+    "continue",
+    "this does not",
+    "that does not",
+    "not resolve",
+    "not fix",
+    "want more information",
+    "need more information",
+    "succeed",
+    "fails again",
+    "unsuccessful",
+];
+
+/// A section's items as a fix, split into branches when it has them.
+pub(super) fn branched(kind: FixKind, heading: &str, items: Vec<FixItem>) -> Fix {
+    let mut fix = Fix {
+        kind,
+        heading: heading.to_string(),
+        intro: Vec::new(),
+        branches: Vec::new(),
+        question: None,
+        outro: Vec::new(),
+        distributed: false,
+    };
+    let starts = method_starts(&items)
+        .or_else(|| heading_starts(&items))
+        .or_else(|| if_starts(&items))
+        .or_else(|| or_groups(&items));
+    match starts {
+        Some(split) => {
+            fix.intro = items[..split.bounds[0].0].to_vec();
+            let last_end = split.bounds.last().map_or(0, |b| b.1);
+            fix.outro = items[last_end..].to_vec();
+            fix.branches = labelled(&items, &split);
+            fix.question = Some(split.question);
+        }
+        None => fix.intro = items,
+    }
+    fix
+}
+
+/// Where branches start and end, and how they are asked.
+struct Split {
+    bounds: Vec<(usize, usize)>,
+    labels: Vec<String>,
+    question: String,
+}
+
+/// The condition of an "If you ..., ..." paragraph or bullet, when it is about the setup.
+fn if_condition(text: &str) -> Option<String> {
+    let rest = text.strip_prefix("If ")?;
+    // A colon inside a word ("cc:Mail") does not end the condition.
+    let end = [
+        rest.find(", "),
+        rest.find(": "),
+        rest.strip_suffix(':').map(str::len),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .filter(|&i| i > 0)?;
+    let cond = &rest[..end];
+    let lower = cond.to_lowercase();
+    if OUTCOME_IFS.iter().any(|w| lower.contains(w)) || cond.split_whitespace().count() < 2 {
+        return None;
+    }
+    Some(cond.trim().to_string())
+}
+
+/// Branches at two or more "If ..." paragraphs (or bullets of one list): each runs to the
+/// next; the last takes the list it introduces (it ends with ':'), the rest is the outro.
+fn if_starts(items: &[FixItem]) -> Option<Split> {
+    let starts: Vec<(usize, String)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.depth == 0 && matches!(i.kind, ItemKind::Text | ItemKind::Bullet))
+        .filter_map(|(n, i)| if_condition(&i.text).map(|c| (n, c)))
+        .collect();
+    if starts.len() < 2 {
+        return None;
+    }
+    let mut bounds = Vec::new();
+    for (k, (at, _)) in starts.iter().enumerate() {
+        let end = match starts.get(k + 1) {
+            Some((next, _)) => *next,
+            None => last_branch_end(items, *at),
+        };
+        bounds.push((*at, end));
+    }
+    let labels: Vec<String> = starts.into_iter().map(|(_, c)| c).collect();
+    Some(Split {
+        question: branch_question(&labels),
+        bounds,
+        labels,
+    })
+}
+
+/// The end of the last "If" branch: its paragraph, the list it introduces, or (for a
+/// bullet) the rest of its list item's nesting.
+fn last_branch_end(items: &[FixItem], at: usize) -> usize {
+    let item = &items[at];
+    let mut end = at + 1;
+    if item.kind == ItemKind::Bullet {
+        while end < items.len() && items[end].depth > 0 {
+            end += 1;
+        }
+        return end;
+    }
+    if item.text.ends_with(':') && end < items.len() && items[end].kind != ItemKind::Text {
+        end = list_end(items, end);
+    }
+    end
+}
+
+/// Branches at "Method 1", "Method 2" ... headings, each running to the next.
+fn method_starts(items: &[FixItem]) -> Option<Split> {
+    let starts: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            i.depth == 0
+                && matches!(i.kind, ItemKind::Text | ItemKind::Heading)
+                && is_method(&i.text)
+        })
+        .map(|(n, _)| n)
+        .collect();
+    split_at(
+        items,
+        &starts,
+        "The article gives several methods. Which one do you want to try?",
+    )
+}
+
+/// Branches starting at each of `starts` (two or more), each running to the next, labelled
+/// by its first item.
+fn split_at(items: &[FixItem], starts: &[usize], question: &str) -> Option<Split> {
+    if starts.len() < 2 {
+        return None;
+    }
+    let bounds: Vec<(usize, usize)> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &at)| (at, starts.get(k + 1).copied().unwrap_or(items.len())))
+        .collect();
+    let labels = starts.iter().map(|&at| cut(&items[at].text)).collect();
+    Some(Split {
+        bounds,
+        labels,
+        question: question.into(),
+    })
+}
+
+fn is_method(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    const NUMBERS: &[&str] = &["one", "two", "three", "four", "five", "six", "a:", "b:"];
+    ["method ", "option ", "solution ", "workaround "]
+        .iter()
+        .any(|w| {
+            lower.strip_prefix(w).is_some_and(|r| {
+                r.starts_with(|c: char| c.is_ascii_digit())
+                    || NUMBERS.iter().any(|n| r.starts_with(n))
+            })
+        })
+}
+
+/// Branches at two or more sub-headings of the section (per platform, per version, per
+/// method), each running to the next; what precedes the first is the intro.
+fn heading_starts(items: &[FixItem]) -> Option<Split> {
+    let starts: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.depth == 0 && i.kind == ItemKind::Heading)
+        .map(|(n, _)| n)
+        .collect();
+    split_at(
+        items,
+        &starts,
+        "The article gives these alternatives. Which one applies to you, or do you want to \
+         try first?",
+    )
+}
+
+/// Alternatives separated by "-or-" paragraphs: the unit before each separator and the one
+/// after the last (a paragraph with the list it introduces, or a list).
+fn or_groups(items: &[FixItem]) -> Option<Split> {
+    let seps: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| is_or(&i.text))
+        .map(|(n, _)| n)
+        .collect();
+    if seps.is_empty() {
+        return None;
+    }
+    let mut bounds = Vec::new();
+    let mut start = unit_start(items, seps[0]);
+    for &sep in &seps {
+        if sep > start {
+            bounds.push((start, sep));
+        }
+        start = sep + 1;
+    }
+    if start < items.len() {
+        bounds.push((start, unit_end(items, start)));
+    }
+    if bounds.len() < 2 {
+        return None;
+    }
+    // The separators themselves are dropped: each branch ends before its separator.
+    let labels = bounds.iter().map(|&(a, _)| cut(&items[a].text)).collect();
+    Some(Split {
+        bounds,
+        labels,
+        question: "The article gives alternatives. Which one do you want to try?".into(),
+    })
+}
+
+fn is_or(text: &str) -> bool {
+    text.trim()
+        .trim_matches('-')
+        .trim()
+        .eq_ignore_ascii_case("or")
+}
+
+/// The start of the unit that ends right before `sep`.
+fn unit_start(items: &[FixItem], sep: usize) -> usize {
+    let mut at = sep.saturating_sub(1);
+    while at > 0 && items[at].kind != ItemKind::Text && items[at - 1].kind != ItemKind::Text {
+        at -= 1;
+    }
+    if at > 0 && items[at].kind != ItemKind::Text && items[at - 1].text.ends_with(':') {
+        at -= 1;
+    }
+    at
+}
+
+/// The end of the unit that starts at `at`.
+fn unit_end(items: &[FixItem], at: usize) -> usize {
+    if items[at].kind == ItemKind::Text {
+        if items[at].text.ends_with(':') && at + 1 < items.len() {
+            return list_end(items, at + 1);
+        }
+        return at + 1;
+    }
+    list_end(items, at)
+}
+
+/// Branches with their labels: the part that differs among the conditions when they
+/// share words around it ("DB6" / "DB8"), with the whole condition as detail.
+fn labelled(items: &[FixItem], split: &Split) -> Vec<Branch> {
+    let short = short_labels(&split.labels);
+    split
+        .bounds
+        .iter()
+        .enumerate()
+        .map(|(k, &(a, b))| {
+            let whole = capitalise(&cut(&split.labels[k]));
+            let (label, detail) = match &short {
+                Some(s) => (s[k].clone(), whole),
+                None => (whole, String::new()),
+            };
+            Branch {
+                label,
+                detail,
+                items: items[a..b.max(a)]
+                    .iter()
+                    .filter(|i| !is_or(&i.text))
+                    .cloned()
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The differing words of labels that share a prefix or suffix, when each is short.
+fn short_labels(labels: &[String]) -> Option<Vec<String>> {
+    let words: Vec<Vec<&str>> = labels
+        .iter()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let min = words.iter().map(Vec::len).min()?;
+    let at = |i: usize| words.iter().all(|w| w[i] == words[0][i]);
+    let from_end = |i: usize| {
+        words
+            .iter()
+            .all(|w| w[w.len() - 1 - i] == words[0][words[0].len() - 1 - i])
+    };
+    let pre = (0..min).take_while(|&i| at(i)).count();
+    let suf = (0..min - pre).take_while(|&i| from_end(i)).count();
+    if pre + suf < 2 {
+        return None;
+    }
+    let diffs: Vec<String> = words
+        .iter()
+        .map(|w| w[pre..w.len() - suf].join(" "))
+        .collect();
+    let ok = diffs
+        .iter()
+        .all(|d| !d.is_empty() && d.split(' ').count() <= 5);
+    let distinct = diffs
+        .iter()
+        .enumerate()
+        .all(|(i, d)| !diffs[..i].contains(d));
+    (ok && distinct).then(|| diffs.iter().map(|d| capitalise(d)).collect())
+}
+
+/// "Which of these applies to you?" or, for labels sharing words, the shared frame.
+fn branch_question(labels: &[String]) -> String {
+    let words: Vec<&str> = labels[0].split_whitespace().collect();
+    match short_labels(labels) {
+        Some(short) => {
+            let first: Vec<&str> = short[0].split_whitespace().collect();
+            let pre = words
+                .iter()
+                .position(|w| first.first().is_some_and(|f| f.eq_ignore_ascii_case(w)))
+                .unwrap_or(0);
+            let suf = words.len().saturating_sub(pre + first.len());
+            let frame = format!(
+                "{} … {}",
+                words[..pre].join(" "),
+                words[words.len() - suf..].join(" ")
+            );
+            format!("Which applies to you: {}?", frame.trim())
+        }
+        None => "Which of these applies to you?".into(),
+    }
+}
+
+fn cut(text: &str) -> String {
+    if text.chars().count() <= LABEL_CHARS {
+        return text.trim_end_matches([':', '.']).to_string();
+    }
+    let mut out: String = text.chars().take(LABEL_CHARS).collect();
+    if let Some(i) = out.rfind(' ') {
+        out.truncate(i);
+    }
+    out + " …"
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,380 @@
+//! Articles on PostgreSQL: a batch written as one array per column and table (`UNNEST`),
+//! in one transaction; reads in one repeatable-read snapshot.
+
+use super::super::articles::{
+    EventRow, READ_ARTICLES, READ_EVENTS, READ_REFS, READ_SECTIONS, RefRow, SectionRow, assemble,
+    group_sections,
+};
+use super::super::write::fts_columns;
+use super::super::{ArticleRow, ImportedArticle, StoredArticle, Summary, WriteOutcome};
+use super::{StoreError, id_array};
+use crate::kb::{self, ArticleId};
+use flate2::Compression;
+use flate2::write::DeflateEncoder;
+use sqlx::{PgPool, Postgres, Transaction};
+use std::collections::HashSet;
+use std::io::Write;
+
+/// Any number, the same in every server: writers of article batches take this advisory
+/// lock for their transaction, so two imports at once queue like they do on SQLite instead
+/// of racing to insert the same new article.
+const WRITE_LOCK: i64 = 0x006b_6266_6978;
+
+/// PostgreSQL text cannot hold NUL; SQLite keeps it. No article has one, but a file could.
+fn text(s: &str) -> String {
+    s.replace('\0', "")
+}
+
+/// See [`super::super::Store::write_articles`].
+pub(in super::super) async fn write_articles(
+    pool: &PgPool,
+    batch: &[ImportedArticle],
+) -> Result<Vec<WriteOutcome>, StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    let ids: Vec<i64> = batch.iter().map(|b| i64::from(b.article.id.0)).collect();
+    // Children (sections, events, text...) go with their article by ON DELETE CASCADE.
+    let replaced: Vec<(i64,)> =
+        sqlx::query_as("DELETE FROM articles WHERE id = ANY($1) RETURNING id")
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await?;
+    let replaced: HashSet<i64> = replaced.into_iter().map(|(id,)| id).collect();
+    insert_articles(&mut tx, batch).await?;
+    insert_children(&mut tx, batch).await?;
+    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(ids
+        .iter()
+        .map(|id| match replaced.contains(id) {
+            true => WriteOutcome::Replaced,
+            false => WriteOutcome::Inserted,
+        })
+        .collect())
+}
+
+/// Serialises a list column the way the SQLite store does (JSON text).
+fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    Ok(text(&serde_json::to_string(v)?))
+}
+
+async fn insert_articles(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[ImportedArticle],
+) -> Result<(), StoreError> {
+    let n = batch.len();
+    let (mut id, mut title, mut date, mut category) = (vec![], vec![], vec![], vec![]);
+    let (mut product, mut versions, mut os, mut kind) = (vec![], vec![], vec![], vec![]);
+    let (mut keywords, mut applies, mut words, mut tech) = (vec![], vec![], vec![], vec![]);
+    let (mut issue, mut trailer, mut hash) = (vec![], vec![], Vec::with_capacity(n));
+    let mut catalogue = Vec::with_capacity(n);
+    for b in batch {
+        let a = &b.article;
+        id.push(i64::from(a.id.0));
+        title.push(text(&a.title));
+        date.push(text(&a.date));
+        category.push(text(&a.category));
+        product.push(text(&a.product));
+        versions.push(text(&a.versions));
+        os.push(text(&a.os));
+        kind.push(kb::title_kind(&a.title).unwrap_or("").to_string());
+        keywords.push(json(&a.keywords)?);
+        applies.push(json(&a.applies_to)?);
+        words.push(json(&a.query_words)?);
+        tech.push(json(&a.technology)?);
+        issue.push(a.issue_type.as_deref().map(text));
+        trailer.push(json(&a.trailer)?);
+        hash.push(b.content_hash.clone());
+        catalogue.push(kb::is_catalogue(a));
+    }
+    sqlx::query(
+        "INSERT INTO articles (id, title, date, category, product, versions, os, kind, \
+         keywords, applies_to, query_words, technology, issue_type, trailer, content_hash, \
+         catalogue) SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], \
+         $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], \
+         $12::text[], $13::text[], $14::text[], $15::text[], $16::boolean[])",
+    )
+    .bind(id)
+    .bind(title)
+    .bind(date)
+    .bind(category)
+    .bind(product)
+    .bind(versions)
+    .bind(os)
+    .bind(kind)
+    .bind(keywords)
+    .bind(applies)
+    .bind(words)
+    .bind(tech)
+    .bind(issue)
+    .bind(trailer)
+    .bind(hash)
+    .bind(catalogue)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Sections' columns: article, ord, heading, text, blocks.
+type SectionColumns = (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<String>);
+/// Citations' columns: from, ord, to, title, section.
+type RefColumns = (
+    Vec<i64>,
+    Vec<i64>,
+    Vec<i64>,
+    Vec<Option<String>>,
+    Vec<String>,
+);
+
+/// The rows of every table hanging off an article, one array per column.
+// Each tuple is one table's columns, bound as arrays in one INSERT ... UNNEST.
+#[allow(clippy::type_complexity)]
+#[derive(Default)]
+struct Children {
+    sections: SectionColumns,
+    refs: RefColumns,
+    events: EventColumns,
+    mentions: (Vec<i64>, Vec<i64>),
+    facets: (Vec<String>, Vec<String>, Vec<i64>),
+    sources: (Vec<i64>, Vec<Vec<u8>>),
+    diagnoses: (Vec<i64>, Vec<String>),
+    texts: (Vec<i64>, Vec<String>, Vec<String>, Vec<String>),
+}
+
+#[derive(Default)]
+struct EventColumns {
+    article: Vec<i64>,
+    ord: Vec<i64>,
+    event_id: Vec<i64>,
+    source: Vec<Option<String>>,
+    key: Vec<String>,
+    kind: Vec<Option<String>>,
+    category: Vec<Option<String>>,
+    description: Vec<Option<String>>,
+    labelled: Vec<bool>,
+    inline: Vec<bool>,
+}
+
+/// The original text deflated, as PostgreSQL's `article_sources` keeps it (SQLite keeps it
+/// inside the packed text instead).
+fn deflate(text: &str) -> Vec<u8> {
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(text.as_bytes());
+    enc.finish().unwrap_or_default()
+}
+
+fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
+    let mut c = Children::default();
+    let opt = |s: &Option<String>| s.as_deref().map(text);
+    for b in batch {
+        let a = &b.article;
+        let id = i64::from(a.id.0);
+        for (ord, s) in a.sections.iter().enumerate() {
+            c.sections.0.push(id);
+            c.sections.1.push(ord as i64);
+            c.sections.2.push(text(&s.heading));
+            c.sections.3.push(text(&s.text));
+            c.sections.4.push(json(&s.blocks)?);
+        }
+        for (ord, r) in a.references.iter().enumerate() {
+            c.refs.0.push(id);
+            c.refs.1.push(ord as i64);
+            c.refs.2.push(i64::from(r.id.0));
+            c.refs.3.push(opt(&r.title));
+            c.refs.4.push(text(&r.section));
+        }
+        for (ord, e) in a.events.iter().enumerate() {
+            let ev = &mut c.events;
+            ev.article.push(id);
+            ev.ord.push(ord as i64);
+            ev.event_id.push(i64::from(e.event_id));
+            ev.source.push(opt(&e.source));
+            ev.key.push(text(
+                &e.source.as_deref().map(kb::fold_source).unwrap_or_default(),
+            ));
+            ev.kind.push(opt(&e.kind));
+            ev.category.push(opt(&e.category));
+            ev.description.push(opt(&e.description));
+            ev.labelled.push(e.description_labelled);
+            ev.inline.push(e.inline_fields);
+        }
+        for event_id in kb::mentioned_event_ids(a) {
+            c.mentions.0.push(i64::from(event_id));
+            c.mentions.1.push(id);
+        }
+        let kind = kb::title_kind(&a.title).unwrap_or("");
+        let facets = [
+            ("category", a.category.as_str()),
+            ("product", &a.product),
+            ("kind", kind),
+        ]
+        .into_iter()
+        .chain(a.keywords.iter().map(|k| ("keyword", k.as_str())));
+        for (facet, value) in facets.filter(|(_, v)| !v.is_empty()) {
+            c.facets.0.push(facet.to_string());
+            c.facets.1.push(text(value));
+            c.facets.2.push(id);
+        }
+        c.sources.0.push(id);
+        c.sources.1.push(deflate(&b.packed.text(a.id)?));
+        c.diagnoses.0.push(id);
+        c.diagnoses.1.push(json(&kb::diagnose(a))?);
+        let (symptoms, body) = fts_columns(a);
+        c.texts.0.push(id);
+        c.texts.1.push(text(&a.title));
+        c.texts.2.push(text(&symptoms));
+        c.texts.3.push(text(&body));
+    }
+    Ok(c)
+}
+
+async fn insert_children(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[ImportedArticle],
+) -> Result<(), StoreError> {
+    let c = children(batch)?;
+    let (s, r, e) = (c.sections, c.refs, c.events);
+    sqlx::query(
+        "INSERT INTO sections (article_id, ord, heading, text, blocks) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])",
+    )
+    .bind(s.0)
+    .bind(s.1)
+    .bind(s.2)
+    .bind(s.3)
+    .bind(s.4)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO article_refs (from_id, ord, to_id, title, section) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(r.0)
+    .bind(r.1)
+    .bind(r.2)
+    .bind(r.3)
+    .bind(r.4)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO events (article_id, ord, event_id, source, source_key, type, category, \
+         description, description_labelled, inline_fields) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], \
+         $6::text[], $7::text[], $8::text[], $9::boolean[], $10::boolean[])",
+    )
+    .bind(e.article)
+    .bind(e.ord)
+    .bind(e.event_id)
+    .bind(e.source)
+    .bind(e.key)
+    .bind(e.kind)
+    .bind(e.category)
+    .bind(e.description)
+    .bind(e.labelled)
+    .bind(e.inline)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO event_mentions (event_id, article_id) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(c.mentions.0)
+    .bind(c.mentions.1)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO facets (facet, value, article_id) \
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(c.facets.0)
+    .bind(c.facets.1)
+    .bind(c.facets.2)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO article_sources (article_id, text_gz) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bytea[])",
+    )
+    .bind(c.sources.0)
+    .bind(c.sources.1)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO diagnoses (article_id, body) SELECT * FROM UNNEST($1::bigint[], $2::text[])",
+    )
+    .bind(c.diagnoses.0)
+    .bind(c.diagnoses.1)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO article_text (article_id, title, symptoms, body) \
+         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[])",
+    )
+    .bind(c.texts.0)
+    .bind(c.texts.1)
+    .bind(c.texts.2)
+    .bind(c.texts.3)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// See [`super::super::Store::articles_between`]: the same four reads, in one snapshot.
+pub(in super::super) async fn articles_between(
+    pool: &PgPool,
+    first: i64,
+    last: i64,
+    limit: i64,
+) -> Result<Vec<StoredArticle>, StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let rows: Vec<ArticleRow> = sqlx::query_as(READ_ARTICLES)
+        .bind(first)
+        .bind(last)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+    let Some(end) = rows.last().map(|r| r.id) else {
+        return Ok(Vec::new());
+    };
+    let start = rows[0].id;
+    let sections: Vec<SectionRow> = sqlx::query_as(READ_SECTIONS)
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *tx)
+        .await?;
+    let refs: Vec<RefRow> = sqlx::query_as(READ_REFS)
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *tx)
+        .await?;
+    let events: Vec<EventRow> = sqlx::query_as(READ_EVENTS)
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    assemble(rows, group_sections(sections), refs, events)
+}
+
+/// See [`super::super::Store::summaries`].
+pub(in super::super) async fn summaries(
+    pool: &PgPool,
+    ids: &[ArticleId],
+) -> Result<Vec<Summary>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT id, title FROM articles WHERE id = ANY($1) ORDER BY id")
+            .bind(id_array(ids))
+            .fetch_all(pool)
+            .await?,
+    )
+}

@@ -1,0 +1,100 @@
+//! A session as read back: its stored row, what was recognised, and every step with the
+//! walk behind it and what it was given; the transcript of it all. Pure.
+
+use super::plan::Walk;
+use super::transcript::{self, Header};
+use super::{Answer, Given, Outcome, SessionId, WizardStep};
+use crate::store::SessionRow;
+use serde::{Deserialize, Serialize};
+
+/// A step row's JSON: the step as shown and the walk behind it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Stored {
+    pub(super) step: WizardStep,
+    pub(super) walk: Walk,
+}
+
+/// One step of a session's history.
+#[derive(Debug, Clone)]
+pub struct HistoryStep {
+    /// Its number, from 1.
+    pub n: i64,
+    /// The step as shown.
+    pub step: WizardStep,
+    /// The answer given, `None` for the current step.
+    pub answer: Option<String>,
+    /// Unix seconds it was shown.
+    pub shown_at: i64,
+    /// Unix seconds of the answer.
+    pub answered_at: Option<i64>,
+    pub(super) walk: Walk,
+}
+
+impl HistoryStep {
+    /// What the step was given, `None` while it is the current one.
+    pub fn given(&self) -> Option<Given> {
+        // Every stored answer was written by `Given::stored`.
+        self.answer.as_deref().and_then(|a| a.parse().ok())
+    }
+}
+
+/// A session with its whole history.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The id.
+    pub id: SessionId,
+    /// The stored session.
+    pub row: SessionRow,
+    /// What the paste was recognised as.
+    pub recognised: Vec<String>,
+    /// Every step shown, in order; the last is the current one.
+    pub steps: Vec<HistoryStep>,
+}
+
+impl Session {
+    /// The current step.
+    pub fn current(&self) -> &HistoryStep {
+        // A session is created with its first step in the same transaction.
+        self.steps.last().expect("a session has at least one step")
+    }
+
+    /// Step `n` of the history.
+    pub fn step(&self, n: i64) -> Option<&HistoryStep> {
+        self.steps.iter().find(|s| s.n == n)
+    }
+
+    /// The plain-text transcript of everything so far.
+    pub fn transcript(&self) -> String {
+        let steps: Vec<(&WizardStep, Option<Given>)> =
+            self.steps.iter().map(|s| (&s.step, s.given())).collect();
+        transcript::transcript(&self.header(self.row.outcome), &steps)
+    }
+
+    pub(super) fn header(&self, outcome: Option<Outcome>) -> Header<'_> {
+        Header {
+            id: self.id.as_str(),
+            origin: self.row.origin,
+            input: &self.row.input,
+            recognised: &self.recognised,
+            started: self.row.created_at,
+            outcome,
+        }
+    }
+
+    /// The transcript as it stands when `here` is answered "none".
+    pub fn escalation_transcript(&self, here: i64) -> String {
+        let steps: Vec<(&WizardStep, Option<Given>)> = self
+            .steps
+            .iter()
+            .map(|s| {
+                let given = if s.n == here {
+                    Some(Given::Answer(Answer::None))
+                } else {
+                    s.given()
+                };
+                (&s.step, given)
+            })
+            .collect();
+        transcript::transcript(&self.header(Some(Outcome::Escalated)), &steps)
+    }
+}
