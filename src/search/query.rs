@@ -611,7 +611,7 @@ mod tests {
             ("Outlook crashes", "crash outlook"),
             ("crashed in OUTLOOK", "crash outlook"),
             ("the outlook crash, outlook", "crash outlook"),
-            ("\"blue screen\" nt4", "blue nt4 screen"),
+            ("\"blue screen\" nt4", "blu nt4 screen"),
             ("", ""),
         ];
         for (text, want) in cases {
