@@ -7,6 +7,8 @@
 --                                               unknown word each time: the bounded worst case)
 --   KIND=wizard   POST /api/wizard             (a pasted event, JSON {"text": ...}; starts a
 --                                               session, 201 Created, counted with the 2xx)
+--   PASTE=n       match and wizard send only the n-th paste below (1: the seed paste, the
+--                 Exchange event 68 the wizard's docs walk), instead of all four in turn
 --   KIND=attack   hostile traffic in turn: a paste of thousands of events, a search of
 --                 thirty common words and an unknown one, and a wrong staff password
 --                 (after fetching the login form's cookie and token); 401/403/429 expected.
@@ -89,7 +91,8 @@ function request()
     return wrk.format("GET", "/articles/" .. ids[math.random(#ids)])
   elseif kind == "match" or kind == "wizard" then
     local path = kind == "match" and "/api/match" or "/api/wizard"
-    local body = '{"text":' .. json_string(pastes[(n % #pastes) + 1]) .. '}'
+    local which = tonumber(os.getenv("PASTE") or "") or (n % #pastes) + 1
+    local body = '{"text":' .. json_string(pastes[which]) .. '}'
     return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, body)
   end
   if kind == "attack" then

@@ -322,35 +322,36 @@ async fn export(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A progress bar on a terminal, a plain line every so often otherwise.
+/// A progress bar with a percentage and the time left on a terminal; nothing otherwise (the
+/// summary line printed at the end is the whole report).
 struct ConsoleProgress {
     bar: Option<ProgressBar>,
-    last_line: usize,
 }
 
 impl ConsoleProgress {
     fn new() -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {pos} files read, {per_sec} [{elapsed}]")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar
-        });
-        Self { bar, last_line: 0 }
+        Self { bar: None }
     }
 }
 
 impl Progress for ConsoleProgress {
-    fn advance(&mut self, done: usize) {
-        match &self.bar {
-            Some(bar) => bar.set_position(done as u64),
-            None if done >= self.last_line + 10_000 => {
-                self.last_line = done;
-                eprintln!("{done} files read");
-            }
-            None => {}
+    fn start(&mut self, total: u64) {
+        self.bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(total.max(1));
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:30} {percent:>3}%  {msg}  {elapsed} elapsed, {eta} left",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+    }
+
+    fn advance(&mut self, files: usize, units: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(units);
+            bar.set_message(format!("{files} files"));
         }
     }
 

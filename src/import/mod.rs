@@ -2,14 +2,15 @@
 
 mod source;
 
-pub use source::{SourceFile, is_tar_gz, read_source};
+pub use source::{SourceFile, is_tar_gz, read_source, read_source_counted, work_units};
 
 use crate::kb::{self, Article};
-use crate::store::{
-    ExistingArticle, ImportedArticle, Store, StoreError, WriteOutcome, deflate_source,
-};
+use crate::store::{ExistingArticle, ImportedArticle, Store, StoreError, WriteOutcome};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Articles written per transaction: large enough to amortise commits, small enough that a
@@ -56,8 +57,14 @@ impl ImportReport {
 
 /// Receives progress as articles are processed.
 pub trait Progress: Send {
-    /// Called after each batch with the number of files processed so far.
-    fn advance(&mut self, done: usize);
+    /// Called once before reading with the work ahead, in units of [`work_units`]: files
+    /// for directories and single files, compressed bytes for archives.
+    fn start(&mut self, total: u64) {
+        let _ = total;
+    }
+    /// Called every few hundred files with the files processed so far and the units of
+    /// work read so far.
+    fn advance(&mut self, files: usize, units: u64);
     /// Called once at the end.
     fn finish(&mut self);
 }
@@ -66,14 +73,17 @@ pub trait Progress: Send {
 pub struct NoProgress;
 
 impl Progress for NoProgress {
-    fn advance(&mut self, _: usize) {}
+    fn advance(&mut self, _: usize, _: u64) {}
     fn finish(&mut self) {}
 }
 
-/// One parsed file on its way to the writer.
+/// Files between two progress calls.
+const PROGRESS_EVERY: usize = 256;
+
+/// One parsed file on its way to the writer; `None`: its bytes are stored already.
 struct Parsed {
     path: String,
-    result: Result<ImportedArticle, String>,
+    result: Result<Option<ImportedArticle>, String>,
 }
 
 /// Imports every article found under `paths` into `store`. File-level problems are
@@ -87,27 +97,10 @@ pub async fn import_paths(
     let mut existing = store.existing_articles().await?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(2 * BATCH);
     let paths = paths.to_vec();
-    // Reading, decompressing and parsing run on their own thread, beside the writer.
-    let reader = std::thread::spawn(move || {
-        for path in &paths {
-            let mut emit = |file: SourceFile| {
-                let result = file.bytes.and_then(|bytes| {
-                    let article = parse_guarded(&bytes)?;
-                    Ok(ImportedArticle {
-                        article,
-                        content_hash: content_hash(&bytes),
-                        source_gz: deflate_source(&kb::decode_text(&bytes)),
-                    })
-                });
-                // A closed channel means the writer stopped on an error; it reports that.
-                let _ = tx.blocking_send(Parsed {
-                    path: file.path,
-                    result,
-                });
-            };
-            read_source(path, &mut emit);
-        }
-    });
+    progress.start(paths.iter().map(|p| work_units(p)).sum());
+    let units = Arc::new(AtomicU64::new(0));
+    let stored = existing.values().map(|e| e.content_hash.clone()).collect();
+    let reader = spawn_reader(paths, stored, tx, units.clone());
 
     let mut report = ImportReport::default();
     let mut batch: Vec<ImportedArticle> = Vec::with_capacity(BATCH);
@@ -119,7 +112,8 @@ pub async fn import_paths(
                 path: parsed.path,
                 reason,
             }),
-            Ok(new) => {
+            Ok(None) => report.unchanged += 1,
+            Ok(Some(new)) => {
                 let (article, hash) = (&new.article, &new.content_hash);
                 if should_write(existing.get(&article.id), article, hash) {
                     existing.insert(
@@ -140,11 +134,13 @@ pub async fn import_paths(
         }
         if batch.len() >= BATCH {
             flush(store, &mut batch, &mut report).await?;
-            progress.advance(done);
+        }
+        if done % PROGRESS_EVERY == 0 {
+            progress.advance(done, units.load(Ordering::Relaxed));
         }
     }
     flush(store, &mut batch, &mut report).await?;
-    progress.advance(done);
+    progress.advance(done, units.load(Ordering::Relaxed));
     progress.finish();
     // The thread has finished sending once the channel closed; joining reaps it, and a
     // reader that died (outside any one file's parse) must not pass for a complete import.
@@ -156,6 +152,40 @@ pub async fn import_paths(
     }
     report.seconds = start.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Reading, decompressing, parsing and encoding run on a thread of their own, beside the
+/// writer. A file whose hash is among the `stored` ones is stored as it is (the hash covers
+/// the bytes and the parser version): it is passed on unparsed.
+fn spawn_reader(
+    paths: Vec<PathBuf>,
+    stored: HashSet<String>,
+    tx: tokio::sync::mpsc::Sender<Parsed>,
+    units: Arc<AtomicU64>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        for path in &paths {
+            let mut emit = |file: SourceFile| {
+                let result = file.bytes.and_then(|bytes| {
+                    let hash = content_hash(&bytes);
+                    if stored.contains(&hash) {
+                        return Ok(None);
+                    }
+                    let article = parse_guarded(&bytes)?;
+                    let text = kb::decode_text(&bytes);
+                    ImportedArticle::new(article, hash, &text)
+                        .map(Some)
+                        .map_err(|e| e.to_string())
+                });
+                // A closed channel means the writer stopped on an error; it reports that.
+                let _ = tx.blocking_send(Parsed {
+                    path: file.path,
+                    result,
+                });
+            };
+            read_source_counted(path, &units, &mut emit);
+        }
+    })
 }
 
 /// Parses one file; a parser bug (a panic) fails that file, named in the report, instead of

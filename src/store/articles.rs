@@ -1,16 +1,12 @@
-//! Articles: writing parsed articles (with their sections, citations, events, facets and
-//! full-text row) and reading them back whole.
+//! Articles: reading them back whole (header row, stored sections, citations, quoted
+//! events), their summaries and related articles. Writing them is `store::write`.
 
+use super::packed::Packed;
 use super::{Db, Store, StoreError, pg};
 use crate::kb::{self, Article, ArticleId, Block, EventQuote, Reference, Section, TrailerField};
-use flate2::Compression;
-use flate2::read::DeflateDecoder;
-use flate2::write::DeflateEncoder;
 use serde::Serialize;
-use sqlx::{FromRow, Sqlite, Transaction};
-use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
-use std::io::{Read, Write};
+use sqlx::FromRow;
+use std::collections::HashMap;
 
 /// What the database already holds of an article, enough to decide whether to replace it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,35 +29,6 @@ pub struct ArchiveStats {
     pub references: i64,
     /// Distinct event sources.
     pub event_sources: i64,
-}
-
-/// One parsed article on its way into the store, with what the import knows of its file.
-#[derive(Debug, Clone)]
-pub struct ImportedArticle {
-    /// The article as parsed.
-    pub article: Article,
-    /// The hash of its source bytes (salted with the parser version).
-    pub content_hash: String,
-    /// Its original text, deflated by [`deflate_source`].
-    pub source_gz: Vec<u8>,
-}
-
-/// Compresses an article's original text for [`ImportedArticle::source_gz`] (about a
-/// quarter of its size); done by the import's reader thread, off the writer.
-pub fn deflate_source(text: &str) -> Vec<u8> {
-    let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(text.as_bytes());
-    enc.finish().unwrap_or_default()
-}
-
-/// What writing one article did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteOutcome {
-    /// The article was new.
-    Inserted,
-    /// An older copy was replaced.
-    Replaced,
 }
 
 /// An article's id and title, for lists and links.
@@ -117,8 +84,9 @@ pub struct StoredArticle {
     pub kind: String,
 }
 
-/// The four reads of [`Store::articles_between`], shared by both backends: the header rows
-/// of ids `$1..=$2` (at most `$3`), then their sections, citations and quoted events.
+/// The reads of [`Store::articles_between`]: the header rows of ids `$1..=$2` (at most
+/// `$3`), then their sections, citations and quoted events. The sections' table is
+/// PostgreSQL's; SQLite unpacks them from `article_texts` (`store::packed`).
 pub(super) const READ_ARTICLES: &str = "SELECT id, title, date, category, product, versions, \
      os, kind, keywords, applies_to, query_words, technology, issue_type, trailer \
      FROM articles WHERE id BETWEEN $1 AND $2 ORDER BY id LIMIT $3";
@@ -136,6 +104,13 @@ pub(super) struct SectionRow {
     heading: String,
     text: String,
     blocks: String,
+}
+
+/// A SQLite article's packed text (`store::packed`).
+#[derive(FromRow)]
+struct BodyRow {
+    article_id: i64,
+    packed: Vec<u8>,
 }
 
 #[derive(FromRow)]
@@ -176,47 +151,6 @@ impl Store {
                 Some((id, ExistingArticle { date, content_hash }))
             })
             .collect())
-    }
-
-    /// Writes a batch of articles in one transaction, each replacing any stored copy, so a
-    /// reader sees either the old batch or the new one, never half an article.
-    pub async fn write_articles(
-        &self,
-        batch: &[ImportedArticle],
-    ) -> Result<Vec<WriteOutcome>, StoreError> {
-        // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
-        // deferred transaction that reads first (FTS5 reads its own structure) and writes
-        // second fails at once with SQLITE_BUSY when another writer committed in between.
-        let pool = match &self.db {
-            Db::Sqlite(pool) => pool,
-            Db::Pg(pool) => return pg::write_articles(pool, batch).await,
-        };
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let outcomes = write_batch(&mut tx, batch).await?;
-        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(outcomes)
-    }
-
-    /// The original text of an article, or `None` when it is not in the archive or was
-    /// imported before the text was kept.
-    pub async fn article_source(&self, id: ArticleId) -> Result<Option<String>, StoreError> {
-        let gz: Option<Vec<u8>> = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT text_gz FROM article_sources WHERE article_id = $1"
-        )
-        .bind(i64::from(id.0))
-        .fetch_optional(pool)
-        .await)?;
-        let Some(gz) = gz else {
-            return Ok(None);
-        };
-        let mut text = String::new();
-        DeflateDecoder::new(gz.as_slice())
-            .read_to_string(&mut text)
-            .map_err(|e| StoreError::Corrupt(format!("the stored text of {id}: {e}")))?;
-        Ok(Some(text))
     }
 
     /// How many articles the archive holds.
@@ -274,11 +208,14 @@ impl Store {
                 return Ok(Vec::new());
             };
             let start = rows[0].id;
-            let sections: Vec<SectionRow> = sqlx::query_as(READ_SECTIONS)
-                .bind(start)
-                .bind(end)
-                .fetch_all(&mut *conn)
-                .await?;
+            let bodies: Vec<BodyRow> = sqlx::query_as(
+                "SELECT article_id, packed FROM article_texts \
+                 WHERE article_id BETWEEN $1 AND $2 ORDER BY article_id",
+            )
+            .bind(start)
+            .bind(end)
+            .fetch_all(&mut *conn)
+            .await?;
             let refs: Vec<RefRow> = sqlx::query_as(READ_REFS)
                 .bind(start)
                 .bind(end)
@@ -289,7 +226,7 @@ impl Store {
                 .bind(end)
                 .fetch_all(&mut *conn)
                 .await?;
-            assemble(rows, sections, refs, events)
+            assemble(rows, unpack_sections(bodies)?, refs, events)
         }
         .await;
         sqlx::query("COMMIT").execute(&mut *conn).await?;
@@ -375,227 +312,43 @@ impl Store {
     }
 }
 
-/// Writes a batch with one statement per table: the rows travel as one JSON array each and
-/// `json_each` unpacks them inside SQLite, so the per-row cost is SQLite's own and not a
-/// round trip through the driver (one statement per row made the import three times slower).
-async fn write_batch(
-    tx: &mut Transaction<'_, Sqlite>,
-    batch: &[ImportedArticle],
-) -> Result<Vec<WriteOutcome>, StoreError> {
-    let ids: Vec<u32> = batch.iter().map(|b| b.article.id.0).collect();
-    let ids_json = serde_json::to_string(&ids)?;
-    // A replaced article's old full-text row must be removed with its old values (the
-    // index is contentful, so rowid alone suffices), before its children cascade away.
-    sqlx::query("DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?1))")
-        .bind(&ids_json)
-        .execute(&mut **tx)
-        .await?;
-    let replaced: Vec<(i64,)> = sqlx::query_as(
-        "DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?1)) RETURNING id",
-    )
-    .bind(&ids_json)
-    .fetch_all(&mut **tx)
-    .await?;
-    let replaced: HashSet<i64> = replaced.into_iter().map(|(id,)| id).collect();
-
-    let mut articles = Vec::with_capacity(batch.len());
-    let mut sections = Vec::new();
-    let mut refs = Vec::new();
-    let mut events = Vec::new();
-    let mut mentions = Vec::new();
-    let mut facets = Vec::new();
-    let mut fts = Vec::with_capacity(batch.len());
-    let mut sources = Vec::with_capacity(batch.len());
-    let mut diagnoses = Vec::with_capacity(batch.len());
-    for b in batch {
-        let (a, hash) = (&b.article, &b.content_hash);
-        let id = a.id.0;
-        sources.push(serde_json::json!([id, hex(&b.source_gz)]));
-        let kind = kb::title_kind(&a.title).unwrap_or("");
-        articles.push(serde_json::json!([
-            id,
-            a.title,
-            a.date,
-            a.category,
-            a.product,
-            a.versions,
-            a.os,
-            kind,
-            serde_json::to_string(&a.keywords)?,
-            serde_json::to_string(&a.applies_to)?,
-            serde_json::to_string(&a.query_words)?,
-            serde_json::to_string(&a.technology)?,
-            a.issue_type,
-            serde_json::to_string(&a.trailer)?,
-            hash,
-            kb::is_catalogue(a),
-        ]));
-        for (ord, s) in a.sections.iter().enumerate() {
-            sections.push(serde_json::json!([
-                id,
-                ord,
-                s.heading,
-                s.text,
-                serde_json::to_string(&s.blocks)?
-            ]));
-        }
-        for (ord, r) in a.references.iter().enumerate() {
-            refs.push(serde_json::json!([id, ord, r.id.0, r.title, r.section]));
-        }
-        for (ord, e) in a.events.iter().enumerate() {
-            events.push(serde_json::json!([
-                id,
-                ord,
-                e.event_id,
-                e.source,
-                e.source.as_deref().map(kb::fold_source).unwrap_or_default(),
-                e.kind,
-                e.category,
-                e.description,
-                e.description_labelled,
-                e.inline_fields
-            ]));
-        }
-        for event_id in kb::mentioned_event_ids(a) {
-            mentions.push((event_id, id));
-        }
-        let mut add_facet = |facet: &'static str, value: &str| {
-            if !value.is_empty() {
-                facets.push(serde_json::json!([facet, value, id]));
-            }
-        };
-        add_facet("category", &a.category);
-        add_facet("product", &a.product);
-        add_facet("kind", kind);
-        for k in &a.keywords {
-            add_facet("keyword", k);
-        }
-        diagnoses.push(serde_json::json!([
-            id,
-            serde_json::to_string(&kb::diagnose(a))?
-        ]));
-        let (symptoms, body) = fts_columns(a);
-        fts.push(serde_json::json!([id, a.title, symptoms, body]));
-    }
-
-    let statements: [(&str, Vec<serde_json::Value>); 7] = [
-        (
-            "INSERT INTO articles (id, title, date, category, product, versions, os, kind, \
-             keywords, applies_to, query_words, technology, issue_type, trailer, content_hash, \
-             catalogue) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-             value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, \
-             value ->> 12, value ->> 13, value ->> 14, value ->> 15 FROM json_each(?1)",
-            articles,
-        ),
-        (
-            "INSERT INTO sections (article_id, ord, heading, text, blocks) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 \
-             FROM json_each(?1)",
-            sections,
-        ),
-        (
-            "INSERT OR IGNORE INTO article_refs (from_id, ord, to_id, title, section) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 \
-             FROM json_each(?1)",
-            refs,
-        ),
-        (
-            "INSERT INTO events (article_id, ord, event_id, source, source_key, type, category, \
-             description, description_labelled, inline_fields) SELECT value ->> 0, value ->> 1, \
-             value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, \
-             value ->> 8, value ->> 9 \
-             FROM json_each(?1)",
-            events,
-        ),
-        (
-            "INSERT OR IGNORE INTO facets (facet, value, article_id) \
-             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)",
-            facets,
-        ),
-        (
-            "INSERT INTO article_sources (article_id, text_gz) \
-             SELECT value ->> 0, unhex(value ->> 1) FROM json_each(?1)",
-            sources,
-        ),
-        (
-            "INSERT INTO diagnoses (article_id, body) \
-             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
-            diagnoses,
-        ),
-    ];
-    for (sql, rows) in statements {
-        if !rows.is_empty() {
-            sqlx::query(sql)
-                .bind(serde_json::to_string(&rows)?)
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-    if !mentions.is_empty() {
-        sqlx::query(
-            "INSERT OR IGNORE INTO event_mentions (event_id, article_id) \
-             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
-        )
-        .bind(serde_json::to_string(&mentions)?)
-        .execute(&mut **tx)
-        .await?;
-    }
-    sqlx::query(
-        "INSERT INTO articles_fts (rowid, title, symptoms, body) \
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)",
-    )
-    .bind(serde_json::to_string(&fts)?)
-    .execute(&mut **tx)
-    .await?;
-
-    Ok(ids
-        .iter()
-        .map(|id| {
-            if replaced.contains(&i64::from(*id)) {
-                WriteOutcome::Replaced
-            } else {
-                WriteOutcome::Inserted
-            }
+/// The sections of each SQLite article, unpacked from its stored text.
+fn unpack_sections(bodies: Vec<BodyRow>) -> Result<Vec<(i64, Vec<Section>)>, StoreError> {
+    bodies
+        .into_iter()
+        .map(|b| {
+            let id = ArticleId::try_from(b.article_id)
+                .map_err(|_| StoreError::Corrupt(format!("article id {}", b.article_id)))?;
+            Ok((b.article_id, Packed(b.packed).sections(id)?))
         })
-        .collect())
+        .collect()
 }
 
-/// Lower-case hex, for carrying bytes through a JSON array into `unhex()`.
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
+/// The sections of each PostgreSQL article, grouped from their rows (in article order).
+pub(super) fn group_sections(rows: Vec<SectionRow>) -> Vec<(i64, Vec<Section>)> {
+    let mut out: Vec<(i64, Vec<Section>)> = Vec::new();
+    for s in rows {
+        // Blocks stored by an older parser may not read as today's kinds; cut them again
+        // from the text until the next import re-parses the article.
+        let blocks = serde_json::from_str::<Vec<Block>>(&s.blocks)
+            .unwrap_or_else(|_| kb::blocks_of_text(&s.text));
+        let section = Section {
+            heading: s.heading,
+            text: s.text,
+            blocks,
+        };
+        match out.last_mut() {
+            Some((id, list)) if *id == s.article_id => list.push(section),
+            _ => out.push((s.article_id, vec![section])),
+        }
     }
     out
 }
 
-/// Splits an article's text into the full-text columns: the symptoms (what users describe,
-/// weighted above the rest) and everything else searchable.
-pub(super) fn fts_columns(a: &Article) -> (String, String) {
-    let mut symptoms = String::new();
-    let mut body = String::new();
-    for s in &a.sections {
-        let target = if s.heading.contains("SYMPTOM") {
-            &mut symptoms
-        } else {
-            &mut body
-        };
-        target.push_str(&s.heading);
-        target.push('\n');
-        target.push_str(&s.text);
-        target.push('\n');
-    }
-    for list in [&a.applies_to, &a.keywords, &a.query_words] {
-        body.push_str(&list.join(" "));
-        body.push('\n');
-    }
-    (symptoms, body)
-}
-
+/// Builds whole articles from the header rows and their parts (each list in article order).
 pub(super) fn assemble(
     rows: Vec<ArticleRow>,
-    sections: Vec<SectionRow>,
+    sections: Vec<(i64, Vec<Section>)>,
     refs: Vec<RefRow>,
     events: Vec<EventRow>,
 ) -> Result<Vec<StoredArticle>, StoreError> {
@@ -622,16 +375,8 @@ pub(super) fn assemble(
             issue_type: row.issue_type,
             trailer: serde_json::from_str::<Vec<TrailerField>>(&row.trailer)?,
         };
-        while let Some(s) = sections.next_if(|s| s.article_id == row.id) {
-            // Blocks stored by an older parser may not read as today's kinds; cut them again
-            // from the text until the next import re-parses the article.
-            let blocks = serde_json::from_str::<Vec<Block>>(&s.blocks)
-                .unwrap_or_else(|_| kb::blocks_of_text(&s.text));
-            article.sections.push(Section {
-                heading: s.heading,
-                text: s.text,
-                blocks,
-            });
+        if let Some((_, s)) = sections.next_if(|(id, _)| *id == row.id) {
+            article.sections = s;
         }
         while let Some(r) = refs.next_if(|r| r.from_id == row.id) {
             article.references.push(Reference {

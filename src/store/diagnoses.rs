@@ -1,24 +1,10 @@
-//! Each article's diagnosis (what the wizard asks and offers), written with the article at
-//! import and read back whole, plus the sibling articles a version check offers.
+//! The sibling articles a version check offers (an article's diagnosis itself is read in
+//! `store::packed`).
 
 use super::{Store, StoreError, Summary};
-use crate::kb::{ArticleId, Diagnosis};
+use crate::kb::ArticleId;
 
 impl Store {
-    /// The stored diagnosis of an article; `None` when the article is not stored.
-    pub async fn diagnosis(&self, id: ArticleId) -> Result<Option<Diagnosis>, StoreError> {
-        let body: Option<String> = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT body FROM diagnoses WHERE article_id = $1"
-        )
-        .bind(i64::from(id.0))
-        .fetch_optional(pool)
-        .await)?;
-        Ok(match body {
-            Some(b) => Some(serde_json::from_str(&b)?),
-            None => None,
-        })
-    }
-
     /// Other articles with the same title (the same problem written up for other versions),
     /// newest first.
     pub async fn same_title(&self, id: ArticleId, limit: i64) -> Result<Vec<Summary>, StoreError> {

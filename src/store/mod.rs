@@ -28,27 +28,29 @@ mod browse;
 mod diagnoses;
 mod error;
 mod events;
+mod packed;
 mod pg;
+mod queue;
 mod search;
 mod sessions;
 mod staff;
+mod write;
 
-pub use articles::{
-    ArchiveStats, ArticleRow, ExistingArticle, ImportedArticle, StoredArticle, Summary,
-    WriteOutcome, deflate_source,
-};
+pub use articles::{ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary};
 pub use bounded::{HOLD_LIMIT, HoldStats, READ_LIMIT};
 pub use browse::{CategoryCount, DatedSummary, KindCount};
 pub use error::StoreError;
 pub use events::{
     ArticleProduct, EventArticle, EventCandidate, EventIdCount, EventQuote, SourceCount,
 };
+pub use packed::Packed;
 pub use search::{
     MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage, fts_query,
 };
 pub use sessions::{
     Advance, LabelCount, NewSession, NewStep, Origin, Outcome, ResolutionCount, SessionRow, StepRow,
 };
+pub use write::{ImportedArticle, WriteOutcome};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
@@ -65,6 +67,13 @@ pub struct Store {
     read_limit: Duration,
     /// Connection holds (SQLite pools only) and stopped reads (both backends).
     meter: Arc<bounded::HoldMeter>,
+    /// Held by every write transaction this process starts: writers queue here, in order,
+    /// instead of polling for SQLite's lock in its busy handler (which sleeps up to 100 ms
+    /// a try). Another process's writer (an import beside the server) still meets the
+    /// busy handler.
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Session writes waiting for the writer's turn (`queue`).
+    pending: queue::Pending,
 }
 
 /// The pool behind a store, one arm per backend.
@@ -188,6 +197,8 @@ impl Store {
             db: Db::Sqlite(pool),
             read_limit: bounded::READ_LIMIT,
             meter,
+            writer: Arc::default(),
+            pending: queue::Pending::default(),
         })
     }
 
@@ -211,6 +222,8 @@ impl Store {
             db: Db::Pg(pool),
             read_limit: bounded::READ_LIMIT,
             meter: Arc::default(),
+            writer: Arc::default(),
+            pending: queue::Pending::default(),
         })
     }
 

@@ -1,7 +1,8 @@
 //! Wizard sessions and their steps: creating, answering (one transaction each), reading
 //! back, the outcome counts that order future candidates, and the staff's listings.
 
-use super::{BeginWrite, Store, StoreError};
+use super::queue::SessionWrite;
+use super::{BeginWrite, Db, Store, StoreError};
 use crate::clock::unix_now as now;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
@@ -287,10 +288,17 @@ async fn detached<T: Send + 'static>(
 }
 
 impl Store {
-    /// Creates a session with its first step, in one transaction.
+    /// Creates a session with its first step, in one transaction (shared with the session
+    /// writes queued beside it: `store::queue`).
     pub async fn create_session(&self, s: &NewSession) -> Result<(), StoreError> {
-        let (store, s) = (self.clone(), s.clone());
-        detached(async move { store.write_new_session(&s).await }).await
+        match &self.db {
+            // SQLite: group-committed with the session writes queued beside it.
+            Db::Sqlite(_) => self.queued(SessionWrite::Create(s.clone())).await,
+            Db::Pg(_) => {
+                let (store, s) = (self.clone(), s.clone());
+                detached(async move { store.write_new_session(&s).await }).await
+            }
+        }
     }
 
     async fn write_new_session(&self, s: &NewSession) -> Result<(), StoreError> {
@@ -349,6 +357,7 @@ impl Store {
     }
 
     async fn write_advance(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
+        let _turn = self.writer.lock().await;
         let t = now();
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -393,15 +402,23 @@ impl Store {
 
     /// Records which client started a session (a short hash, see `web::guard`).
     pub async fn set_session_client(&self, id: &str, client: &str) -> Result<(), StoreError> {
-        on_pool!(self, |pool| sqlx::query(
-            "UPDATE wizard_sessions SET client = $2 WHERE id = $1"
-        )
-        .bind(id)
-        .bind(client)
-        .execute(pool)
-        .await
-        .map(drop))?;
-        Ok(())
+        match &self.db {
+            Db::Sqlite(_) => {
+                self.queued(SessionWrite::Client {
+                    id: id.into(),
+                    client: client.into(),
+                })
+                .await
+            }
+            Db::Pg(pool) => {
+                sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(client)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+        }
     }
 
     /// How many past sessions about `event_key` each article and cause resolved, counting
@@ -507,4 +524,49 @@ impl Store {
         .fetch_all(pool)
         .await)?)
     }
+}
+
+/// Inserts a new session's row and its first step.
+pub(super) async fn insert_session(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    s: &NewSession,
+    t: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
+         event_key, current_n, current_kind) VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7)",
+    )
+    .bind(&s.id)
+    .bind(t)
+    .bind(s.origin)
+    .bind(&s.input)
+    .bind(&s.recognised)
+    .bind(&s.event_key)
+    .bind(&s.first.kind)
+    .execute(&mut **tx)
+    .await?;
+    insert_step(tx, &s.id, 1, &s.first, t).await
+}
+
+async fn insert_step(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: &str,
+    n: i64,
+    step: &NewStep,
+    t: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO wizard_steps (session_id, n, kind, article, cause_index, step, shown_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(n)
+    .bind(&step.kind)
+    .bind(step.article)
+    .bind(step.cause_index)
+    .bind(&step.step)
+    .bind(t)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -164,7 +164,7 @@ async fn check_consistent(db: &Path) -> i64 {
         .unwrap();
     assert!(fk.is_empty(), "foreign key violations: {fk:?}");
     for (table, column) in [
-        ("sections", "article_id"),
+        ("article_texts", "article_id"),
         ("events", "article_id"),
         ("article_refs", "from_id"),
         ("event_mentions", "article_id"),
@@ -179,11 +179,11 @@ async fn check_consistent(db: &Path) -> i64 {
         .unwrap();
         assert_eq!(orphans, 0, "{table} rows without their article");
     }
-    // Every article that is there is there whole: all its sections, events and citations,
+    // Every article that is there is there whole: its stored text, events and citations,
     // and its search entry (a batch is one transaction; no half of it survives).
     let partial: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT a.id, \
-           (SELECT count(*) FROM sections s WHERE s.article_id = a.id), \
+           (SELECT count(*) FROM article_texts t WHERE t.article_id = a.id), \
            (SELECT count(*) FROM events e WHERE e.article_id = a.id), \
            (SELECT count(*) FROM article_refs r WHERE r.from_id = a.id), \
            (SELECT count(*) FROM articles_fts f WHERE f.rowid = a.id) \
@@ -192,10 +192,10 @@ async fn check_consistent(db: &Path) -> i64 {
     .fetch_all(pool)
     .await
     .unwrap();
-    for (id, sections, events, refs, fts) in &partial {
+    for (id, bodies, events, refs, fts) in &partial {
         assert_eq!(
-            (*sections, *events, *refs, *fts),
-            (SECTIONS, EVENTS, REFS, 1),
+            (*bodies, *events, *refs, *fts),
+            (1, EVENTS, REFS, 1),
             "Q{id} is incomplete"
         );
     }

@@ -11,9 +11,11 @@ pub(super) use search::{
 };
 
 use super::{ArticleProduct, EventQuote, StoreError};
-use crate::kb::ArticleId;
+use crate::kb::{ArticleId, Diagnosis};
+use flate2::read::DeflateDecoder;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
+use std::io::Read;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -126,6 +128,43 @@ pub(super) async fn event_quotes(
     .bind(id_array(ids))
     .fetch_all(pool)
     .await?)
+}
+
+/// See [`super::Store::diagnosis`]: PostgreSQL keeps each diagnosis as a JSON row.
+pub(super) async fn diagnosis(
+    pool: &PgPool,
+    id: ArticleId,
+) -> Result<Option<Diagnosis>, StoreError> {
+    let body: Option<String> =
+        sqlx::query_scalar("SELECT body FROM diagnoses WHERE article_id = $1")
+            .bind(i64::from(id.0))
+            .fetch_optional(pool)
+            .await?;
+    Ok(match body {
+        Some(b) => Some(serde_json::from_str(&b)?),
+        None => None,
+    })
+}
+
+/// See [`super::Store::article_source`]: PostgreSQL keeps the original text deflated on
+/// its own row.
+pub(super) async fn article_source(
+    pool: &PgPool,
+    id: ArticleId,
+) -> Result<Option<String>, StoreError> {
+    let gz: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT text_gz FROM article_sources WHERE article_id = $1")
+            .bind(i64::from(id.0))
+            .fetch_optional(pool)
+            .await?;
+    let Some(gz) = gz else {
+        return Ok(None);
+    };
+    let mut text = String::new();
+    DeflateDecoder::new(gz.as_slice())
+        .read_to_string(&mut text)
+        .map_err(|e| StoreError::Corrupt(format!("the stored text of {id}: {e}")))?;
+    Ok(Some(text))
 }
 
 #[cfg(test)]

@@ -1,0 +1,311 @@
+//! The import's write path: a batch of parsed articles into every table in one
+//! transaction, with as few statements (and as little re-encoding) as SQLite allows.
+
+use super::packed::Packed;
+use super::{Db, Store, StoreError, pg};
+use crate::kb::{self, Article};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, Sqlite, Transaction};
+use std::collections::HashSet;
+
+/// One parsed article on its way into the store, with what the import knows of its file.
+#[derive(Debug, Clone)]
+pub struct ImportedArticle {
+    /// The article as parsed.
+    pub article: Article,
+    /// The hash of its source bytes (salted with the parser version).
+    pub content_hash: String,
+    /// Its original text, sections and diagnosis, packed as stored.
+    pub packed: Packed,
+}
+
+impl ImportedArticle {
+    /// Encodes everything the store keeps of an article: called on the import's reader
+    /// thread, so the compression runs beside the writer rather than in its way.
+    pub fn new(article: Article, content_hash: String, text: &str) -> Result<Self, StoreError> {
+        Ok(Self {
+            packed: Packed::new(text, &article)?,
+            article,
+            content_hash,
+        })
+    }
+}
+
+/// What writing one article did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The article was new.
+    Inserted,
+    /// An older copy was replaced.
+    Replaced,
+}
+
+impl Store {
+    /// Writes a batch of articles in one transaction, each replacing any stored copy, so a
+    /// reader sees either the old batch or the new one, never half an article.
+    pub async fn write_articles(
+        &self,
+        batch: &[ImportedArticle],
+    ) -> Result<Vec<WriteOutcome>, StoreError> {
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => return pg::write_articles(pool, batch).await,
+        };
+        let _turn = self.writer.lock().await;
+        // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
+        // deferred transaction that reads first (FTS5 reads its own structure) and writes
+        // second fails at once with SQLITE_BUSY when another writer committed in between.
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let outcomes = write_batch(&mut tx, batch).await?;
+        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+}
+
+/// Writes a batch with one statement per table. Small rows travel as one JSON array per
+/// table, unpacked by `json_each` inside SQLite; the large values (text for the full-text
+/// index, compressed blobs) are bound as parameters of one multi-row insert, which spares
+/// escaping and parsing them.
+async fn write_batch(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: &[ImportedArticle],
+) -> Result<Vec<WriteOutcome>, StoreError> {
+    let ids: Vec<u32> = batch.iter().map(|b| b.article.id.0).collect();
+    let replaced = remove_old(tx, &ids).await?;
+    let rows = Rows::of(batch)?;
+    for (sql, json) in rows.statements() {
+        sqlx::query(sql).bind(json).execute(&mut **tx).await?;
+    }
+    insert_large(tx, batch).await?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            if replaced.contains(&i64::from(*id)) {
+                WriteOutcome::Replaced
+            } else {
+                WriteOutcome::Inserted
+            }
+        })
+        .collect())
+}
+
+/// Removes the stored copies of `ids`, returning which existed. A replaced article's old
+/// full-text row goes first (the index is contentful, so its rowid suffices), before its
+/// children cascade away with the article row.
+async fn remove_old(
+    tx: &mut Transaction<'_, Sqlite>,
+    ids: &[u32],
+) -> Result<HashSet<i64>, StoreError> {
+    let ids_json = serde_json::to_string(ids)?;
+    sqlx::query("DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?1))")
+        .bind(&ids_json)
+        .execute(&mut **tx)
+        .await?;
+    let replaced: Vec<(i64,)> = sqlx::query_as(
+        "DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?1)) RETURNING id",
+    )
+    .bind(&ids_json)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(replaced.into_iter().map(|(id,)| id).collect())
+}
+
+/// The small rows of a batch, one JSON array per table (rows as arrays, in column order).
+#[derive(Default)]
+struct Rows {
+    articles: Vec<String>,
+    refs: Vec<String>,
+    events: Vec<String>,
+    facets: Vec<String>,
+    mentions: Vec<String>,
+}
+
+impl Rows {
+    fn of(batch: &[ImportedArticle]) -> Result<Self, StoreError> {
+        let mut rows = Rows::default();
+        for b in batch {
+            rows.add(&b.article, &b.content_hash)?;
+        }
+        Ok(rows)
+    }
+
+    fn add(&mut self, a: &Article, hash: &str) -> Result<(), StoreError> {
+        let id = a.id.0;
+        let kind = kb::title_kind(&a.title).unwrap_or("");
+        self.articles.push(serde_json::to_string(&(
+            (id, &a.title, &a.date, &a.category, &a.product, &a.versions),
+            (&a.os, kind, serde_json::to_string(&a.keywords)?),
+            (
+                serde_json::to_string(&a.applies_to)?,
+                serde_json::to_string(&a.query_words)?,
+                serde_json::to_string(&a.technology)?,
+            ),
+            (
+                &a.issue_type,
+                serde_json::to_string(&a.trailer)?,
+                hash,
+                kb::is_catalogue(a),
+            ),
+        ))?);
+        for (ord, r) in a.references.iter().enumerate() {
+            self.refs.push(serde_json::to_string(&(
+                id, ord, r.id.0, &r.title, &r.section,
+            ))?);
+        }
+        for (ord, e) in a.events.iter().enumerate() {
+            let key = e.source.as_deref().map(kb::fold_source).unwrap_or_default();
+            self.events.push(serde_json::to_string(&(
+                (id, ord, e.event_id, &e.source, key),
+                (&e.kind, &e.category, &e.description),
+                (e.description_labelled, e.inline_fields),
+            ))?);
+        }
+        for event_id in kb::mentioned_event_ids(a) {
+            self.mentions.push(serde_json::to_string(&(event_id, id))?);
+        }
+        let mut facet = |facet: &str, value: &str| -> Result<(), StoreError> {
+            if !value.is_empty() {
+                self.facets
+                    .push(serde_json::to_string(&(facet, value, id))?);
+            }
+            Ok(())
+        };
+        facet("category", &a.category)?;
+        facet("product", &a.product)?;
+        facet("kind", kind)?;
+        for k in &a.keywords {
+            facet("keyword", k)?;
+        }
+        Ok(())
+    }
+
+    /// Each table's insert with its rows, skipping empty ones.
+    fn statements(&self) -> Vec<(&'static str, String)> {
+        [
+            (ARTICLES_SQL, &self.articles),
+            (REFS_SQL, &self.refs),
+            (EVENTS_SQL, &self.events),
+            (FACETS_SQL, &self.facets),
+            (MENTIONS_SQL, &self.mentions),
+        ]
+        .into_iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(sql, rows)| (sql, format!("[{}]", rows.join(","))))
+        .collect()
+    }
+}
+
+// The article row nests its columns in four groups (serde serialises tuples of at most a
+// dozen items); `value ->> '$[g][i]'` picks them out.
+const ARTICLES_SQL: &str = "INSERT INTO articles (id, title, date, category, product, versions, \
+     os, kind, keywords, applies_to, query_words, technology, issue_type, trailer, \
+     content_hash, catalogue) \
+     SELECT value ->> '$[0][0]', value ->> '$[0][1]', value ->> '$[0][2]', value ->> '$[0][3]', \
+     value ->> '$[0][4]', value ->> '$[0][5]', value ->> '$[1][0]', value ->> '$[1][1]', \
+     value ->> '$[1][2]', value ->> '$[2][0]', value ->> '$[2][1]', value ->> '$[2][2]', \
+     value ->> '$[3][0]', value ->> '$[3][1]', value ->> '$[3][2]', value ->> '$[3][3]' \
+     FROM json_each(?1)";
+const REFS_SQL: &str = "INSERT OR IGNORE INTO article_refs (from_id, ord, to_id, title, section) \
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?1)";
+const EVENTS_SQL: &str = "INSERT INTO events (article_id, ord, event_id, source, source_key, \
+     type, category, description, description_labelled, inline_fields) \
+     SELECT value ->> '$[0][0]', value ->> '$[0][1]', value ->> '$[0][2]', \
+     value ->> '$[0][3]', value ->> '$[0][4]', value ->> '$[1][0]', value ->> '$[1][1]', \
+     value ->> '$[1][2]', value ->> '$[2][0]', value ->> '$[2][1]' FROM json_each(?1)";
+const FACETS_SQL: &str = "INSERT OR IGNORE INTO facets (facet, value, article_id) \
+     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)";
+const MENTIONS_SQL: &str = "INSERT OR IGNORE INTO event_mentions (event_id, article_id) \
+     SELECT value ->> 0, value ->> 1 FROM json_each(?1)";
+
+/// Rows per multi-row insert of large values: four parameters a row stays far below
+/// SQLite's limit of 32,766, and a statement text per batch size is cached once.
+const LARGE_ROWS: usize = 250;
+
+/// The full-text rows and the packed texts, bound as parameters.
+async fn insert_large(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: &[ImportedArticle],
+) -> Result<(), StoreError> {
+    for chunk in batch.chunks(LARGE_ROWS) {
+        let mut fts = SqliteArguments::default();
+        let mut texts = SqliteArguments::default();
+        for b in chunk {
+            let id = i64::from(b.article.id.0);
+            let (symptoms, body) = fts_columns(&b.article);
+            add(&mut fts, id)?;
+            add(&mut fts, b.article.title.as_str())?;
+            add(&mut fts, symptoms)?;
+            add(&mut fts, body)?;
+            add(&mut texts, id)?;
+            add(&mut texts, b.packed.0.as_slice())?;
+        }
+        let n = chunk.len();
+        for (table, columns, args) in [
+            ("articles_fts", "rowid, title, symptoms, body", fts),
+            ("article_texts", "article_id, packed", texts),
+        ] {
+            let sql = multi_row_insert(table, columns, n);
+            sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}
+
+fn add<'q, T>(args: &mut SqliteArguments<'q>, value: T) -> Result<(), StoreError>
+where
+    T: sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + 'q,
+{
+    args.add(value)
+        .map_err(|e| StoreError::Corrupt(format!("binding an import row: {e}")))
+}
+
+/// `INSERT INTO t (a, b) VALUES (?, ?), (?, ?), ...` for `rows` rows.
+fn multi_row_insert(table: &str, columns: &str, rows: usize) -> String {
+    let width = columns.split(',').count();
+    let one = format!("({})", vec!["?"; width].join(", "));
+    format!(
+        "INSERT INTO {table} ({columns}) VALUES {}",
+        vec![one; rows].join(", ")
+    )
+}
+
+/// Splits an article's text into the full-text columns: the symptoms (what users describe,
+/// weighted above the rest) and everything else searchable.
+pub(super) fn fts_columns(a: &Article) -> (String, String) {
+    let mut symptoms = String::new();
+    let mut body = String::new();
+    for s in &a.sections {
+        let target = if s.heading.contains("SYMPTOM") {
+            &mut symptoms
+        } else {
+            &mut body
+        };
+        target.push_str(&s.heading);
+        target.push('\n');
+        target.push_str(&s.text);
+        target.push('\n');
+    }
+    for list in [&a.applies_to, &a.keywords, &a.query_words] {
+        body.push_str(&list.join(" "));
+        body.push('\n');
+    }
+    (symptoms, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_row_statements() {
+        for (rows, want) in [
+            (1, "INSERT INTO t (a, b) VALUES (?, ?)"),
+            (2, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"),
+        ] {
+            assert_eq!(multi_row_insert("t", "a, b", rows), want);
+        }
+    }
+}
