@@ -169,7 +169,8 @@ const STOPWORDS: &[&str] = &[
 /// The era's abbreviations and everyday words for what the articles say, as alternatives
 /// of the word typed. General knowledge of the products of 1990–2002, not of any one query.
 const SYNONYMS: &[(&str, &[&str])] = &[
-    ("bsod", &["blue screen", "stop"]),
+    // Not bare "stop": stemmed, it is every "stops responding" hang, not a blue screen.
+    ("bsod", &["blue screen"]),
     ("nt4", &["windows nt 4.0", "nt 4.0"]),
     ("nt351", &["windows nt 3.51"]),
     ("w2k", &["windows 2000"]),

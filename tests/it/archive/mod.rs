@@ -215,8 +215,9 @@ async fn own_words(app: &TestApp) {
     let (top, _) = top5(app, "outlook crashes when I open an attachment").await;
     assert!(top.iter().all(|(_, t)| !t.contains("readme")), "{top:?}");
     assert!(top.iter().any(|(_, t)| t.contains("attachment")), "{top:?}");
+    // Q155892's cause is "The file NTLDR is missing from the active system partition".
     let (top, _) = top5(app, "NTLDR is missing press any key to restart").await;
-    assert!(top.iter().any(|(id, _)| id == "Q168559"), "{top:?}");
+    assert!(top.iter().any(|(id, _)| id == "Q155892"), "{top:?}");
     let (top, _) = top5(app, "print spooler crash nt4").await;
     assert!(
         top.iter().filter(|(_, t)| t.contains("spooler")).count() >= 3,
