@@ -320,11 +320,16 @@ impl Store {
             .bind(limit)
             .fetch_all(bounded.conn())
             .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, s)| Some((ArticleId::try_from(id).ok()?, s)))
-            .collect())
+        Ok(scored_ids(rows))
     }
+}
+
+/// Rows of (article number, score) as article ids, on either backend; numbers that are not
+/// article ids (none should be) are left out rather than failing the search.
+pub(super) fn scored_ids(rows: Vec<(i64, f64)>) -> Vec<(ArticleId, f64)> {
+    rows.into_iter()
+        .filter_map(|(id, s)| Some((ArticleId::try_from(id).ok()?, s)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -201,10 +201,7 @@ pub(in super::super) async fn search_ids(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, s)| Some((ArticleId::try_from(id).ok()?, s)))
-        .collect())
+    Ok(super::super::search::scored_ids(rows))
 }
 
 #[cfg(test)]
