@@ -30,23 +30,6 @@ impl Outcome {
     }
 }
 
-impl FromStr for Outcome {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Outcome::Resolved, Outcome::Escalated]
-            .into_iter()
-            .find(|o| o.as_str() == s)
-            .ok_or_else(|| format!("{s:?} is not a session outcome"))
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// What a session started from. Stored as snake_case TEXT (`paste`, `search`, `article`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,27 +53,28 @@ impl Origin {
     }
 }
 
-impl FromStr for Origin {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Origin::Paste, Origin::Search, Origin::Article]
-            .into_iter()
-            .find(|o| o.as_str() == s)
-            .ok_or_else(|| format!("{s:?} is not a session origin"))
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Stores a word enum as its name in a TEXT column, on SQLite and PostgreSQL alike (a
 /// derived `sqlx::Type` would look for a PostgreSQL enum type of that name).
+/// Also parses and prints the word by the same name (`FromStr`, `Display`).
 macro_rules! text_column {
-    ($t:ty) => {
+    ($t:ty, $noun:literal, [$($v:expr),+]) => {
+        impl FromStr for $t {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                [$($v),+]
+                    .into_iter()
+                    .find(|o| o.as_str() == s)
+                    .ok_or_else(|| format!("{s:?} is not a {}", $noun))
+            }
+        }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
         impl<DB: sqlx::Database> sqlx::Type<DB> for $t
         where
             str: sqlx::Type<DB>,
@@ -129,8 +113,16 @@ macro_rules! text_column {
     };
 }
 
-text_column!(Outcome);
-text_column!(Origin);
+text_column!(
+    Outcome,
+    "session outcome",
+    [Outcome::Resolved, Outcome::Escalated]
+);
+text_column!(
+    Origin,
+    "session origin",
+    [Origin::Paste, Origin::Search, Origin::Article]
+);
 
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
