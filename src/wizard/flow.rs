@@ -219,6 +219,10 @@ impl<'a> Wizard<'a> {
                 "The search is empty: type some words from the error or the problem.".into(),
             ));
         }
+        // However long the words sent, the step, its answer and the search key keep (and the
+        // search reads) a bounded, marked copy.
+        let kept = super::cap_input(q);
+        let q = kept.as_deref().unwrap_or(q);
         let session = self.load(id).await?;
         let current = session.current();
         let step = self.search_step(q, Some(current.n)).await?;
