@@ -4,10 +4,10 @@ mod source;
 
 pub use source::{SourceFile, is_tar_gz, read_source, read_source_counted, work_units};
 
-use crate::kb::{self, Article};
+use crate::kb::{self, Article, ArticleId};
 use crate::store::{ExistingArticle, ImportedArticle, Store, StoreError, WriteOutcome};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,31 +107,7 @@ pub async fn import_paths(
     let mut done = 0;
     while let Some(parsed) = rx.recv().await {
         done += 1;
-        match parsed.result {
-            Err(reason) => report.failures.push(ImportFailure {
-                path: parsed.path,
-                reason,
-            }),
-            Ok(None) => report.unchanged += 1,
-            Ok(Some(new)) => {
-                let (article, hash) = (&new.article, &new.content_hash);
-                if should_write(existing.get(&article.id), article, hash) {
-                    existing.insert(
-                        article.id,
-                        ExistingArticle {
-                            date: article.date.clone(),
-                            content_hash: hash.clone(),
-                        },
-                    );
-                    // Two copies of one article in a single batch: keep the later one only.
-                    let id = article.id;
-                    batch.retain(|b| b.article.id != id);
-                    batch.push(new);
-                } else {
-                    report.unchanged += 1;
-                }
-            }
-        }
+        take(parsed, &mut existing, &mut batch, &mut report);
         if batch.len() >= BATCH {
             flush(store, &mut batch, &mut report).await?;
         }
@@ -152,6 +128,47 @@ pub async fn import_paths(
     }
     report.seconds = start.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Files one source the reader sent: a failure or an unchanged article in the report, a
+/// new or changed article in the batch (and in `existing`, so that a later copy of it in
+/// the same run is compared with this one).
+fn take(
+    parsed: Parsed,
+    existing: &mut HashMap<ArticleId, ExistingArticle>,
+    batch: &mut Vec<ImportedArticle>,
+    report: &mut ImportReport,
+) {
+    let new = match parsed.result {
+        Err(reason) => {
+            report.failures.push(ImportFailure {
+                path: parsed.path,
+                reason,
+            });
+            return;
+        }
+        Ok(None) => {
+            report.unchanged += 1;
+            return;
+        }
+        Ok(Some(new)) => new,
+    };
+    let (article, hash) = (&new.article, &new.content_hash);
+    if !should_write(existing.get(&article.id), article, hash) {
+        report.unchanged += 1;
+        return;
+    }
+    existing.insert(
+        article.id,
+        ExistingArticle {
+            date: article.date.clone(),
+            content_hash: hash.clone(),
+        },
+    );
+    // Two copies of one article in a single batch: keep the later one only.
+    let id = article.id;
+    batch.retain(|b| b.article.id != id);
+    batch.push(new);
 }
 
 /// Reading, decompressing, parsing and encoding run on a thread of their own, beside the
