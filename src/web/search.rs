@@ -57,8 +57,7 @@ impl SearchParams {
 async fn run_query(state: &AppState, p: &SearchParams, limit: i64) -> Result<Results, WebError> {
     let offset = (p.page() - 1) * limit;
     Ok(state
-        .matcher
-        .searcher()
+        .searcher
         .search(&p.q, &p.filters(), offset as usize, limit as usize)
         .await?)
 }
