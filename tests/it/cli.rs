@@ -342,6 +342,28 @@ fn show_an_unknown_and_a_malformed_id() {
     }
 }
 
+/// `kbfix show … | head` closes the pipe before kbfix writes: the command must end quietly,
+/// not panic or print an error.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture_db(dir.path());
+    for args in [&["show", "Q900068"][..], &["export"]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_kbfix"))
+            .args(["--db", &db])
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(stderr.trim().is_empty(), "{args:?}: {stderr}");
+    }
+}
+
 /// Runs `kbfix --db DB match ARGS` with `stdin` piped in.
 fn kbfix_match(db: &str, args: &[&str], stdin: &[u8]) -> Output {
     use std::io::Write;
