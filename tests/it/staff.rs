@@ -6,22 +6,10 @@ use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Reply, TestApp, form_encode, spawn_app};
+use common::{PASSWORD, Reply, TestApp, form_encode, spawn_app, staff_app, walk_to_resolved};
 use kbfix::web::{Config, StaffAuth};
 use serde_json::json;
 use std::sync::Arc;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-async fn staff_app() -> TestApp {
-    let mut app = spawn_app().await;
-    app.state.config = Arc::new(Config {
-        page_size: 20,
-        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
-        ..Config::default()
-    });
-    app
-}
 
 fn set_cookies(reply: &Reply) -> Vec<String> {
     reply
@@ -298,36 +286,12 @@ async fn walk(app: &TestApp, start: serde_json::Value, answers: &[&str]) -> Stri
     id
 }
 
-/// Starts at `article` and answers yes to each check, then "fixed"; returns the session id.
-async fn walk_to_fixed(app: &TestApp, article: &str) -> String {
-    let reply = app
-        .post_json("/api/wizard", &json!({ "article": article }))
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    let mut v = reply.json();
-    let id = v["id"].as_str().unwrap().to_string();
-    while v["outcome"].is_null() {
-        let a = if v["step"]["kind"] == "try_resolution" {
-            "fixed"
-        } else {
-            "yes"
-        };
-        let r = app
-            .post_json(&format!("/api/wizard/{id}/answer"), &json!({ "answer": a }))
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{a}: {}", r.body);
-        v = r.json();
-    }
-    assert_eq!(v["outcome"], "resolved", "{v}");
-    id
-}
-
 #[tokio::test]
 async fn sessions_transcripts_and_insights() {
     let app = staff_app().await;
     // Yes to every check, then fixed: both sessions are fixed by the same cause.
-    let resolved = walk_to_fixed(&app, "Q900070").await;
-    let resolved_too = walk_to_fixed(&app, "Q900070").await;
+    let resolved = walk_to_resolved(&app, "Q900070", None).await;
+    let resolved_too = walk_to_resolved(&app, "Q900070", None).await;
     let escalated = walk(
         &app,
         json!({"text": "<script>alert(1)</script>"}),
