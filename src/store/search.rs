@@ -185,10 +185,7 @@ impl Store {
         .bind(json)
         .fetch_all(pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id,)| ArticleId::try_from(id).ok())
-            .collect())
+        Ok(id_set(rows))
     }
 
     /// One page of articles matching an FTS5 `query` (built by [`fts_query`]), best first. A
@@ -305,6 +302,13 @@ impl Store {
 pub(super) fn scored_ids(rows: Vec<(i64, f64)>) -> Vec<(ArticleId, f64)> {
     rows.into_iter()
         .filter_map(|(id, s)| Some((ArticleId::try_from(id).ok()?, s)))
+        .collect()
+}
+
+/// The article ids among `rows` (both backends' `catalogue_ids`).
+pub(super) fn id_set(rows: Vec<(i64,)>) -> std::collections::HashSet<ArticleId> {
+    rows.into_iter()
+        .filter_map(|(id,)| ArticleId::try_from(id).ok())
         .collect()
 }
 
