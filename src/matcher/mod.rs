@@ -245,7 +245,7 @@ impl Matcher {
             // Prose names an event and tells its story around it: the articles titled for
             // the event, and those holding the story's rarest words, fit it best.
             if let Some(id) = event.event_id {
-                rank::favour_titles(&mut fits, id);
+                rank::favour_titles(&mut fits, id, text);
             }
             let hits = self.full_text_hits(text, event, work, PROSE_HITS).await?;
             rank::favour_words(&mut fits, &hits);
