@@ -181,20 +181,18 @@ async fn forms_need_their_csrf_token() {
         let reply = post_with(&app, "/staff/logout", Some(&session), &[("csrf", bad)], &[]).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{bad:?}");
     }
-    let out = post_with(
-        &app,
-        "/staff/logout",
-        Some(&session),
-        &[("csrf", &token)],
-        &[],
-    )
-    .await;
+    let out = logout(&app, &session, &token).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let cleared = set_cookies(&out)
         .into_iter()
         .find(|c| c.starts_with("kbfix_staff="))
         .unwrap();
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
+}
+
+/// Logs `session` out of `app` with the page's CSRF `token`.
+async fn logout(app: &TestApp, session: &str, token: &str) -> Reply {
+    post_with(app, "/staff/logout", Some(session), &[("csrf", token)], &[]).await
 }
 
 /// Staff settings as every server behind one load balancer has them: one shared secret.
@@ -217,14 +215,7 @@ async fn a_login_and_a_logout_hold_on_every_server_sharing_the_database() {
     assert_eq!(on_b.status, StatusCode::OK, "B accepts A's cookie");
     // Logging out on B refuses the cookie on A too: the logout is in the database.
     let token = common::csrf(&on_b);
-    let out = post_with(
-        &b,
-        "/staff/logout",
-        Some(&session),
-        &[("csrf", &token)],
-        &[],
-    )
-    .await;
+    let out = logout(&b, &session, &token).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let on_a = get_with(&a, "/staff", &session).await;
     assert_eq!(
@@ -234,11 +225,7 @@ async fn a_login_and_a_logout_hold_on_every_server_sharing_the_database() {
     );
     assert_eq!(on_a.location(), "/staff/login");
     // Without the shared secret a server refuses the other's cookies.
-    let mut c = a.second_server(Config::default()).await;
-    c.state.config = Arc::new(Config {
-        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
-        ..Config::default()
-    });
+    let c = a.second_server(common::with_staff(Config::default())).await;
     let fresh = login(&a).await;
     assert_eq!(
         get_with(&c, "/staff", &fresh).await.status,

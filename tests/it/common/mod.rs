@@ -54,11 +54,16 @@ pub async fn staff_app() -> TestApp {
 /// An app with `config` and a staff login with [`PASSWORD`].
 pub async fn staff_app_with(config: Config) -> TestApp {
     let mut app = spawn_app().await;
-    app.state.config = Arc::new(Config {
+    app.state.config = Arc::new(with_staff(config));
+    app
+}
+
+/// `config` with a staff login with [`PASSWORD`].
+pub fn with_staff(config: Config) -> Config {
+    Config {
         staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
         ..config
-    });
-    app
+    }
 }
 
 /// Starts a session at `article` as `peer` (the address the accept loop records; `None`
