@@ -100,7 +100,9 @@ pub async fn import_paths(
     progress.start(paths.iter().map(|p| work_units(p)).sum());
     let units = Arc::new(AtomicU64::new(0));
     let stored = existing.values().map(|e| e.content_hash.clone()).collect();
-    let reader = spawn_reader(paths, stored, tx, units.clone());
+    // PostgreSQL keeps each original text on its own row as well: deflated by the reader.
+    let own_source = store.is_shared();
+    let reader = spawn_reader(paths, stored, tx, units.clone(), own_source);
 
     let mut report = ImportReport::default();
     let mut batch: Vec<ImportedArticle> = Vec::with_capacity(BATCH);
@@ -179,6 +181,7 @@ fn spawn_reader(
     stored: HashSet<String>,
     tx: tokio::sync::mpsc::Sender<Parsed>,
     units: Arc<AtomicU64>,
+    own_source: bool,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         for path in &paths {
@@ -190,7 +193,7 @@ fn spawn_reader(
                     }
                     let article = parse_guarded(&bytes)?;
                     let text = kb::decode_text(&bytes);
-                    ImportedArticle::new(article, hash, &text)
+                    ImportedArticle::new(article, hash, &text, own_source)
                         .map(Some)
                         .map_err(|e| e.to_string())
                 });

@@ -5,15 +5,12 @@ use super::super::articles::{
     EventRow, READ_ARTICLES, READ_EVENTS, READ_REFS, READ_SECTIONS, RefRow, SectionRow, assemble,
     group_sections,
 };
-use super::super::write::fts_columns;
+use super::super::write::{deflate, fts_columns};
 use super::super::{ArticleRow, ImportedArticle, StoredArticle, Summary, WriteOutcome};
 use super::{StoreError, id_array};
 use crate::kb::{self, ArticleId};
-use flate2::Compression;
-use flate2::write::DeflateEncoder;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::collections::HashSet;
-use std::io::Write;
 
 /// Any number, the same in every server: writers of article batches take this advisory
 /// lock for their transaction, so two imports at once queue like they do on SQLite instead
@@ -179,15 +176,6 @@ impl EventColumns {
     }
 }
 
-/// The original text deflated, as PostgreSQL's `article_sources` keeps it (SQLite keeps it
-/// inside the packed text instead).
-fn deflate(text: &str) -> Vec<u8> {
-    let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(text.as_bytes());
-    enc.finish().unwrap_or_default()
-}
-
 fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
     let mut c = Children::default();
     let opt = |s: &Option<String>| s.as_deref().map(text);
@@ -229,7 +217,12 @@ fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
             c.facets.2.push(id);
         }
         c.sources.0.push(id);
-        c.sources.1.push(deflate(&b.packed.text(a.id)?));
+        // The reader deflated the text it had; otherwise (a batch made without it) from the
+        // packed copy.
+        c.sources.1.push(match &b.source {
+            Some(gz) => gz.clone(),
+            None => deflate(&b.packed.text(a.id)?),
+        });
         c.diagnoses.0.push(id);
         c.diagnoses.1.push(json(&kb::diagnose(a))?);
         let (symptoms, body) = fts_columns(a);
