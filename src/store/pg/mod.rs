@@ -245,23 +245,38 @@ mod tests {
         Some((store, pool))
     }
 
-    /// The backend, `statement_timeout` and transaction state of the connection the pool
-    /// hands out next.
-    async fn next_connection(pool: &PgPool) -> (i32, String, bool) {
-        let mut conn = pool.acquire().await.unwrap();
-        let pid = sqlx::query_scalar("SELECT pg_backend_pid()")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
+    /// The `statement_timeout` of every connection in the pool, and whether a statement
+    /// past the read limit runs to its end on each.
+    async fn every_connection(pool: &PgPool) -> Vec<(i32, String, bool)> {
+        let mut conns = Vec::new();
+        while conns.len() < pool.size() as usize {
+            conns.push(pool.acquire().await.unwrap());
+        }
+        let mut seen = Vec::new();
+        for conn in &mut conns {
+            seen.push(unbounded(conn).await);
+        }
+        seen
+    }
+
+    async fn unbounded(conn: &mut PgConnection) -> (i32, String, bool) {
+        let pid = backend(conn).await;
         let timeout = sqlx::query_scalar("SHOW statement_timeout")
             .fetch_one(&mut *conn)
             .await
             .unwrap();
         // Unbounded: a statement well past the read limit runs to its end.
-        let slept = sqlx::query("SELECT pg_sleep(0.2)")
+        let slept = sqlx::query("SELECT pg_sleep(0.1)")
             .execute(&mut *conn)
             .await;
         (pid, timeout, slept.is_ok())
+    }
+
+    async fn backend(conn: &mut PgConnection) -> i32 {
+        sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(conn)
+            .await
+            .unwrap()
     }
 
     /// Waits for the pool's release task to give back every connection.
@@ -279,12 +294,17 @@ mod tests {
         let Some((store, pool)) = fresh_store().await else {
             return;
         };
-        let (pid, timeout, _) = next_connection(&pool).await;
-        assert_eq!(timeout, "0");
+        assert!(
+            every_connection(&pool)
+                .await
+                .iter()
+                .all(|(_, t, _)| t == "0")
+        );
         // A read that answers, one the timeout stops, and one whose request went away
         // mid-statement (its future dropped, the statement still running on the server).
         for case in ["answers", "stopped", "abandoned"] {
             let mut tx = store.pg_bounded(&pool).await.unwrap();
+            let used = backend(&mut tx).await;
             let read = match case {
                 "answers" => sqlx::query("SELECT 1").execute(&mut *tx).await.map(drop),
                 "stopped" => sqlx::query("SELECT pg_sleep(1)")
@@ -292,8 +312,17 @@ mod tests {
                     .await
                     .map(drop),
                 _ => {
-                    let sleep = sqlx::query("SELECT pg_sleep(1)").execute(&mut *tx);
-                    let cut = tokio::time::timeout(Duration::from_millis(5), sleep).await;
+                    // Prepared first, so that the cut falls while it runs on the server
+                    // (which stops it at the read limit, 50 ms, and sends the error back).
+                    sqlx::query("SELECT pg_sleep($1)")
+                        .bind(0.0)
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
+                    let sleep = sqlx::query("SELECT pg_sleep($1)")
+                        .bind(1.0)
+                        .execute(&mut *tx);
+                    let cut = tokio::time::timeout(Duration::from_millis(20), sleep).await;
                     assert!(
                         cut.is_err(),
                         "{case}: the statement ended before it was cut"
@@ -309,12 +338,13 @@ mod tests {
             );
             drop(tx);
             settled(&pool).await;
-            // The same connection, kept (not closed and replaced), with no timeout left.
-            assert_eq!(
-                next_connection(&pool).await,
-                (pid, "0".into(), true),
-                "{case}"
-            );
+            // The read's connection kept (not closed for a failed release test), and no
+            // connection bounded.
+            let seen = every_connection(&pool).await;
+            assert!(seen.iter().any(|c| c.0 == used), "{case}: closed; {seen:?}");
+            for (_, timeout, ran) in seen {
+                assert_eq!((timeout.as_str(), ran), ("0", true), "{case}");
+            }
         }
     }
 
