@@ -581,7 +581,10 @@ mod tests {
         let none = Filters::default();
         let cases: &[(&str, u32)] = &[
             ("how do I move the information store to another drive", 1),
-            ("is there a way to move the information store to another drive", 1),
+            (
+                "is there a way to move the information store to another drive",
+                1,
+            ),
             ("information store moved to another drive", 2),
             ("moved the information store to another drive and now", 2),
         ];
