@@ -288,7 +288,11 @@ mod tests {
             ),
             (id(3), fit("Printing Is Slow", 0.61)),
         ]);
-        favour_titles(&mut fits, 4410, "event 4410 again");
+        favour_titles(
+            &mut fits,
+            4410,
+            "event 4410 again: the spooler cannot reach its queue",
+        );
         assert!(fits[&id(2)].score > fits[&id(1)].score);
         assert!(fits[&id(2)].reason.ends_with("its title names event 4410"));
         favour_words(&mut fits, &[(id(3), 9.0), (id(1), 3.0), (id(7), 1.0)]);
