@@ -190,7 +190,7 @@ impl Matcher {
         if guard.1.elapsed() < RECHECK {
             return Ok(guard.0.clone());
         }
-        let generation = self.store.generation().await?;
+        let generation = self.store.current_generation().await?;
         if generation != guard.0.generation || guard.0.is_empty_placeholder() {
             let quotes = self.store.all_event_quotes().await?;
             let mut index = EventIndex::build(generation, quotes);

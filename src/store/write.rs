@@ -70,7 +70,11 @@ impl Store {
     ) -> Result<Vec<WriteOutcome>, StoreError> {
         let pool = match &self.db {
             Db::Sqlite(pool) => pool,
-            Db::Pg(pool) => return pg::write_articles(pool, batch).await,
+            Db::Pg(pool) => {
+                let outcomes = pg::write_articles(pool, batch).await?;
+                self.refresh_generation().await;
+                return Ok(outcomes);
+            }
         };
         let _turn = self.writer.lock().await;
         // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
@@ -82,6 +86,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.refresh_generation().await;
         Ok(outcomes)
     }
 }

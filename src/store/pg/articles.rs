@@ -42,9 +42,14 @@ pub(in super::super) async fn write_articles(
     let replaced: HashSet<i64> = replaced.into_iter().map(|(id,)| id).collect();
     insert_articles(&mut tx, batch).await?;
     insert_children(&mut tx, batch).await?;
-    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-        .execute(&mut *tx)
-        .await?;
+    // The generation moves, and every server's watcher hears of it when the batch commits.
+    sqlx::query(
+        "WITH g AS (UPDATE meta SET value = value + 1 WHERE key = 'generation' RETURNING value) \
+         SELECT pg_notify($1, value::text) FROM g",
+    )
+    .bind(super::super::generation::CHANNEL)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(ids
         .iter()
