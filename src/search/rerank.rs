@@ -268,6 +268,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table of (words, pairs, count) cases
     fn phrases_are_adjacent_pairs_within_a_part() {
         const B: u32 = HEAD_BREAK;
         let cases: &[(&[u32], &[(u32, u32)], usize)] = &[

@@ -230,7 +230,6 @@ pub struct Advance {
 /// How many past sessions an article (and cause) resolved.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct ResolutionCount {
-    /// The article.
     pub article: i64,
     /// The cause index, when one was named.
     pub cause: Option<i64>,

@@ -46,14 +46,12 @@ impl Default for Config {
 /// The application's shared state; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
     pub store: Store,
     /// Paste matching over the store.
     pub matcher: Arc<Matcher>,
     /// Own-words search over the store, with its in-memory index (the search page, the API
     /// and the wizard's "describe it in words"); one per process.
     pub searcher: Arc<Searcher>,
-    /// Settings.
     pub config: Arc<Config>,
     /// Rendered article pages.
     pub pages: Arc<PageCache>,
