@@ -58,13 +58,14 @@ impl Store {
     /// no query. A write through this store is known at once; one through another process
     /// within a second.
     pub async fn current_generation(&self) -> Result<i64, StoreError> {
+        // A write through this store may have noted a number before anyone asked.
+        self.watch_generation();
         let known = *self.generations.latest.borrow();
         if let Some(generation) = known {
             return Ok(generation);
         }
         let generation = self.generation().await?;
         self.generations.note(generation);
-        self.watch_generation();
         Ok(generation)
     }
 

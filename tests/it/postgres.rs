@@ -360,7 +360,16 @@ async fn one_watcher_per_server_hears_an_import_and_the_search_index_follows() {
     };
     let started = Instant::now();
     while listeners().fetch_one(&mut admin).await.unwrap() < 2 {
-        assert!(started.elapsed() < Duration::from_secs(5), "no listeners");
+        if started.elapsed() > Duration::from_secs(5) {
+            let seen: Vec<(String, String)> = sqlx::query_as(
+                "SELECT coalesce(query, ''), coalesce(state, '') FROM pg_stat_activity \
+                 WHERE datname = current_database()",
+            )
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+            panic!("no listeners: {seen:?}");
+        }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(listeners().fetch_one(&mut admin).await.unwrap(), 2);
