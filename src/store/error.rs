@@ -56,6 +56,11 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("9" | "57014")) => {
                 StoreError::Interrupted
             }
+            // A stored word its type does not know (`words`), or a value of the wrong type:
+            // the data is wrong, not the database.
+            sqlx::Error::ColumnDecode { index, source } => {
+                StoreError::Corrupt(format!("column {index}: {source}"))
+            }
             _ => StoreError::Sqlx(e),
         }
     }

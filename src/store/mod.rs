@@ -35,6 +35,7 @@ mod queue;
 mod search;
 mod sessions;
 mod staff;
+mod words;
 mod write;
 
 pub use articles::{ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary};
@@ -49,8 +50,9 @@ pub use search::{
     MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage, fts_query,
 };
 pub use sessions::{
-    Advance, LabelCount, NewSession, NewStep, Origin, Outcome, ResolutionCount, SessionRow, StepRow,
+    Advance, GiveUpCount, LabelCount, NewSession, NewStep, ResolutionCount, SessionRow, StepRow,
 };
+pub use words::{Origin, Outcome, StepKind};
 pub use write::{ImportedArticle, WriteOutcome};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

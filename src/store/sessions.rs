@@ -2,127 +2,9 @@
 //! back, the outcome counts that order future candidates, and the staff's listings.
 
 use super::queue::SessionWrite;
-use super::{BeginWrite, Db, Store, StoreError};
+use super::{BeginWrite, Db, Origin, Outcome, StepKind, Store, StoreError};
 use crate::clock::unix_now as now;
-use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
-use std::fmt;
-use std::str::FromStr;
-
-/// How a session ended. Stored as the same snake_case TEXT serde writes (`resolved`,
-/// `escalated`); `NULL` while it is in progress.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// A fix worked.
-    Resolved,
-    /// Nothing the articles offer worked: handed to the helpdesk.
-    Escalated,
-}
-
-impl Outcome {
-    /// The stored and serialised name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Resolved => "resolved",
-            Outcome::Escalated => "escalated",
-        }
-    }
-}
-
-/// What a session started from. Stored as snake_case TEXT (`paste`, `search`, `article`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    /// Pasted event or error text.
-    Paste,
-    /// Search words.
-    Search,
-    /// An article, as if chosen (the Troubleshoot button, Event Viewer's link).
-    Article,
-}
-
-impl Origin {
-    /// The stored and serialised name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::Paste => "paste",
-            Origin::Search => "search",
-            Origin::Article => "article",
-        }
-    }
-}
-
-/// Stores a word enum as its name in a TEXT column, on SQLite and PostgreSQL alike (a
-/// derived `sqlx::Type` would look for a PostgreSQL enum type of that name).
-/// Also parses and prints the word by the same name (`FromStr`, `Display`).
-macro_rules! text_column {
-    ($t:ty, $noun:literal, [$($v:expr),+]) => {
-        impl FromStr for $t {
-            type Err = String;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                [$($v),+]
-                    .into_iter()
-                    .find(|o| o.as_str() == s)
-                    .ok_or_else(|| format!("{s:?} is not a {}", $noun))
-            }
-        }
-
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl<DB: sqlx::Database> sqlx::Type<DB> for $t
-        where
-            str: sqlx::Type<DB>,
-        {
-            fn type_info() -> DB::TypeInfo {
-                <str as sqlx::Type<DB>>::type_info()
-            }
-
-            fn compatible(ty: &DB::TypeInfo) -> bool {
-                <str as sqlx::Type<DB>>::compatible(ty)
-            }
-        }
-
-        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $t
-        where
-            &'q str: sqlx::Encode<'q, DB>,
-        {
-            fn encode_by_ref(
-                &self,
-                buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
-            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <&str as sqlx::Encode<'q, DB>>::encode_by_ref(&self.as_str(), buf)
-            }
-        }
-
-        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $t
-        where
-            &'r str: sqlx::Decode<'r, DB>,
-        {
-            fn decode(
-                value: <DB as sqlx::Database>::ValueRef<'r>,
-            ) -> Result<Self, sqlx::error::BoxDynError> {
-                Ok(<&str as sqlx::Decode<'r, DB>>::decode(value)?.parse::<$t>()?)
-            }
-        }
-    };
-}
-
-text_column!(
-    Outcome,
-    "session outcome",
-    [Outcome::Resolved, Outcome::Escalated]
-);
-text_column!(
-    Origin,
-    "session origin",
-    [Origin::Paste, Origin::Search, Origin::Article]
-);
 
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -144,11 +26,11 @@ pub struct SessionRow {
     /// The current step's number.
     pub current_n: i64,
     /// The current step's kind.
-    pub current_kind: String,
+    pub current_kind: StepKind,
     /// How it ended; `None` while in progress.
     pub outcome: Option<Outcome>,
     /// The kind of the step whose answer ended the session.
-    pub ended_kind: Option<String>,
+    pub ended_kind: Option<StepKind>,
     /// The article that fixed it.
     pub resolved_article: Option<i64>,
     /// The cause (index within that article) that fixed it.
@@ -161,7 +43,7 @@ pub struct StepRow {
     /// The step's number, from 1.
     pub n: i64,
     /// Its kind.
-    pub kind: String,
+    pub kind: StepKind,
     /// The article it is about.
     pub article: Option<i64>,
     /// The cause it asks about.
@@ -180,7 +62,7 @@ pub struct StepRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewStep {
     /// Its kind.
-    pub kind: String,
+    pub kind: StepKind,
     /// The article it is about.
     pub article: Option<i64>,
     /// The cause it asks about.
@@ -218,7 +100,7 @@ pub struct Advance {
     /// The outcome after this answer (`None` clears a previous one, e.g. after `back`).
     pub outcome: Option<Outcome>,
     /// The kind of the answered step, kept when an outcome is set.
-    pub ended_kind: Option<String>,
+    pub ended_kind: Option<StepKind>,
     /// The article that fixed it.
     pub resolved_article: Option<i64>,
     /// The cause that fixed it.
@@ -248,6 +130,17 @@ pub struct LabelCount {
     pub sessions: i64,
 }
 
+/// How many sessions gave up at a kind of step, for the staff insights.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct GiveUpCount {
+    /// The step they escalated from or left.
+    #[sqlx(rename = "label")]
+    pub kind: StepKind,
+    /// How they gave up: `escalated` or `abandoned`.
+    pub detail: String,
+    pub sessions: i64,
+}
+
 /// Appends a step inside the write transaction `$tx` (a macro: the transaction's type is
 /// one per backend).
 macro_rules! insert_step {
@@ -259,7 +152,7 @@ macro_rules! insert_step {
         )
         .bind($id)
         .bind($n)
-        .bind(&step.kind)
+        .bind(step.kind)
         .bind(step.article)
         .bind(step.cause_index)
         .bind(&step.step)
@@ -286,7 +179,7 @@ macro_rules! insert_session {
         .bind(&s.input)
         .bind(&s.recognised)
         .bind(&s.event_key)
-        .bind(&s.first.kind)
+        .bind(s.first.kind)
         .execute(&mut *$tx)
         .await?;
         insert_step!($tx, &s.id, 1i64, &s.first, $t);
@@ -391,9 +284,9 @@ impl Store {
             .bind(id)
             .bind(t)
             .bind(n)
-            .bind(&a.next.kind)
+            .bind(a.next.kind)
             .bind(a.outcome)
-            .bind(&a.ended_kind)
+            .bind(a.ended_kind)
             .bind(a.resolved_article)
             .bind(a.resolved_cause)
             .bind(&a.event_key)
@@ -509,7 +402,7 @@ impl Store {
 
     /// Where users give up: escalations by the kind of step they escalated from, and
     /// sessions idle since before `idle_before` (unix seconds) by the step they left.
-    pub async fn give_ups(&self, idle_before: i64) -> Result<Vec<LabelCount>, StoreError> {
+    pub async fn give_ups(&self, idle_before: i64) -> Result<Vec<GiveUpCount>, StoreError> {
         Ok(on_pool!(self, |pool| sqlx::query_as(
             "SELECT coalesce(ended_kind, current_kind) AS label, 'escalated' AS detail, \
                count(*) AS sessions FROM wizard_sessions WHERE outcome = $2 \

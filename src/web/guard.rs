@@ -321,7 +321,7 @@ mod tests {
             recognised: "[]".into(),
             event_key: None,
             current_n,
-            current_kind: "check_cause".into(),
+            current_kind: crate::wizard::StepKind::CheckCause,
             outcome,
             ended_kind: None,
             resolved_article: None,

@@ -343,9 +343,7 @@ impl<'a> Wizard<'a> {
         let advance = Advance {
             answered_n: current.n,
             answer: given.stored(),
-            ended_kind: outcome
-                .as_ref()
-                .map(|_| current.step.kind.as_str().to_string()),
+            ended_kind: outcome.map(|_| current.step.kind),
             outcome,
             resolved_article,
             resolved_cause,
@@ -519,7 +517,7 @@ impl<'a> Wizard<'a> {
 
 fn new_step(step: &WizardStep, walk: &Walk) -> Result<NewStep, WizardError> {
     Ok(NewStep {
-        kind: step.kind.as_str().to_string(),
+        kind: step.kind,
         article: step.article.map(|a| i64::from(a.0)),
         cause_index: step.cause.as_ref().map(|c| c.index as i64),
         step: serde_json::to_string(&Stored {

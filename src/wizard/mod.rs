@@ -16,7 +16,7 @@ pub mod steps;
 pub mod transcript;
 
 pub use crate::kb::diagnosis::{FixItem as ChecklistItem, ItemKind};
-pub use crate::store::{Origin, Outcome};
+pub use crate::store::{Origin, Outcome, StepKind};
 pub use article::symptom;
 pub use flow::Wizard;
 pub use known::Known;
@@ -85,49 +85,9 @@ impl FromStr for SessionId {
     }
 }
 
-/// What a step asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    /// Which article describes the problem.
-    ChooseArticle,
-    /// Is this the message you see?
-    CheckSymptom,
-    /// Are you running an affected version?
-    CheckVersion,
-    /// Does this cause apply?
-    CheckCause,
-    /// Which branch of the fix applies?
-    ChooseBranch,
-    /// Did this fix it?
-    TryResolution,
-    /// Did this workaround help?
-    TryWorkaround,
-    /// Which article the current one names to try next.
-    Related,
-    /// Fixed: the end.
-    Resolved,
-    /// Nothing worked: the transcript for the helpdesk.
-    Escalated,
-}
-
+// Inherent methods may sit in any module of the crate: the stored names are the store's,
+// the human ones the wizard's.
 impl StepKind {
-    /// The snake_case name used in JSON, URLs and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepKind::ChooseArticle => "choose_article",
-            StepKind::CheckSymptom => "check_symptom",
-            StepKind::CheckVersion => "check_version",
-            StepKind::CheckCause => "check_cause",
-            StepKind::ChooseBranch => "choose_branch",
-            StepKind::TryResolution => "try_resolution",
-            StepKind::TryWorkaround => "try_workaround",
-            StepKind::Related => "related",
-            StepKind::Resolved => "resolved",
-            StepKind::Escalated => "escalated",
-        }
-    }
-
     /// A short human name for lists and transcripts.
     pub fn label(self) -> &'static str {
         match self {
@@ -142,34 +102,6 @@ impl StepKind {
             StepKind::Resolved => "resolved",
             StepKind::Escalated => "escalated",
         }
-    }
-}
-
-impl StepKind {
-    /// Every kind, in the order a walk meets them.
-    pub const ALL: [StepKind; 10] = [
-        StepKind::ChooseArticle,
-        StepKind::CheckSymptom,
-        StepKind::CheckVersion,
-        StepKind::CheckCause,
-        StepKind::ChooseBranch,
-        StepKind::TryResolution,
-        StepKind::TryWorkaround,
-        StepKind::Related,
-        StepKind::Resolved,
-        StepKind::Escalated,
-    ];
-}
-
-impl FromStr for StepKind {
-    type Err = ();
-
-    /// The snake_case name [`StepKind::as_str`] writes (as stored and in JSON).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        StepKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(())
     }
 }
 
@@ -460,33 +392,6 @@ mod tests {
     }
 
     #[test]
-    fn step_kinds_parse_what_they_print() {
-        for (text, want) in [
-            ("choose_article", Some(StepKind::ChooseArticle)),
-            ("check_symptom", Some(StepKind::CheckSymptom)),
-            ("check_version", Some(StepKind::CheckVersion)),
-            ("check_cause", Some(StepKind::CheckCause)),
-            ("choose_branch", Some(StepKind::ChooseBranch)),
-            ("try_resolution", Some(StepKind::TryResolution)),
-            ("try_workaround", Some(StepKind::TryWorkaround)),
-            ("related", Some(StepKind::Related)),
-            ("resolved", Some(StepKind::Resolved)),
-            ("escalated", Some(StepKind::Escalated)),
-            ("Resolved", None),
-            ("choose article", None),
-            ("", None),
-        ] {
-            assert_eq!(text.parse::<StepKind>().ok(), want, "{text}");
-        }
-        for kind in StepKind::ALL {
-            // The stored name, the serde name and the parser agree.
-            let json = serde_json::to_value(kind).unwrap();
-            assert_eq!(json.as_str(), Some(kind.as_str()));
-            assert_eq!(kind.as_str().parse(), Ok(kind));
-        }
-    }
-
-    #[test]
     fn given_reads_back_what_it_stores() {
         for (text, want) in [
             ("yes", Some(Given::Answer(Answer::Yes))),
@@ -506,25 +411,6 @@ mod tests {
             if let Some(g) = got {
                 assert_eq!(g.stored(), text, "{text}");
             }
-        }
-    }
-
-    #[test]
-    fn outcome_and_origin_keep_their_stored_names() {
-        for (outcome, text) in [
-            (Outcome::Resolved, "resolved"),
-            (Outcome::Escalated, "escalated"),
-        ] {
-            assert_eq!(outcome.as_str(), text);
-            assert_eq!(serde_json::to_value(outcome).unwrap(), text);
-        }
-        for (origin, text) in [
-            (Origin::Paste, "paste"),
-            (Origin::Search, "search"),
-            (Origin::Article, "article"),
-        ] {
-            assert_eq!(origin.as_str(), text);
-            assert_eq!(serde_json::to_value(origin).unwrap(), text);
         }
     }
 

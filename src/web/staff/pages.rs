@@ -11,7 +11,7 @@ use crate::web::WebError;
 use crate::web::client::Client;
 use crate::web::extract::HtmlForm;
 use crate::web::state::AppState;
-use crate::wizard::{SessionId, StepKind, Wizard, transcript::utc};
+use crate::wizard::{SessionId, Wizard, transcript::utc};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -192,13 +192,6 @@ fn status(row: &SessionRow, now: i64) -> &'static str {
     }
 }
 
-/// The human name of a stored step kind; the stored text itself if it names none.
-fn kind_label(kind: &str) -> String {
-    kind.parse::<StepKind>()
-        .map(|k| k.label().to_string())
-        .unwrap_or_else(|_| kind.to_string())
-}
-
 #[derive(Template)]
 #[template(path = "staff_sessions.html")]
 struct SessionsPage {
@@ -231,7 +224,7 @@ async fn sessions_page(
             status_class: status(r, now).replace(' ', "-"),
             origin: r.origin.to_string(),
             input: r.input.chars().take(120).collect(),
-            step: kind_label(&r.current_kind),
+            step: r.current_kind.label().to_string(),
             resolved_by: match (r.resolved_article, r.resolved_cause) {
                 (Some(a), Some(c)) => format!("Q{a}, cause {}", c + 1),
                 (Some(a), None) => format!("Q{a}"),
@@ -327,8 +320,8 @@ async fn insights_page(
         .await?
         .into_iter()
         .map(|r| InsightLine {
-            what: kind_label(&r.label),
-            detail: r.detail.unwrap_or_default(),
+            what: r.kind.label().to_string(),
+            detail: r.detail,
             sessions: r.sessions,
         })
         .collect();
