@@ -20,21 +20,27 @@ pub struct ImportedArticle {
     /// Its original text deflated on its own, for a store that keeps it apart (PostgreSQL's
     /// `article_sources`); `None` where the packed text is all that is kept (SQLite).
     pub source: Option<Vec<u8>>,
+    /// Its diagnosis as JSON, the same the packed copy holds, for a store that keeps it
+    /// apart (PostgreSQL's `diagnoses`); `None` where the packed copy is all that is kept.
+    pub diagnosis: Option<String>,
 }
 
 impl ImportedArticle {
     /// Encodes everything the store keeps of an article (with `own_source`, the original
-    /// text on its own too): called on the import's reader thread, so the compression runs
-    /// beside the writer rather than in its way, from the text the reader already has.
+    /// text and the diagnosis on their own too): called on the import's reader thread, so
+    /// the compression runs beside the writer rather than in its way, from the text the
+    /// reader already has. The diagnosis is worked out here, once, for every copy of it.
     pub fn new(
         article: Article,
         content_hash: String,
         text: &str,
         own_source: bool,
     ) -> Result<Self, StoreError> {
+        let diagnosis = serde_json::to_string(&kb::diagnose(&article))?;
         Ok(Self {
-            packed: Packed::new(text, &article)?,
+            packed: Packed::new(text, &article, &diagnosis)?,
             source: own_source.then(|| deflate(text)),
+            diagnosis: own_source.then_some(diagnosis),
             article,
             content_hash,
         })
@@ -324,6 +330,27 @@ pub(super) fn fts_columns(a: &Article) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_article_is_diagnosed_once_for_every_copy() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/Q900068.TXT");
+        let bytes = std::fs::read(path).unwrap();
+        let article = kb::parse_article(&bytes).unwrap();
+        let text = kb::decode_text(&bytes);
+        let want = kb::diagnose(&article);
+        assert!(
+            !want.causes.is_empty(),
+            "the fixture has causes to diagnose"
+        );
+        let apart = ImportedArticle::new(article.clone(), "h".into(), &text, true).unwrap();
+        let json = apart.diagnosis.as_deref().unwrap();
+        assert_eq!(serde_json::from_str::<kb::Diagnosis>(json).unwrap(), want);
+        assert_eq!(apart.packed.diagnosis(article.id).unwrap(), want);
+        let packed_only = ImportedArticle::new(article.clone(), "h".into(), &text, false).unwrap();
+        assert_eq!(packed_only.diagnosis, None);
+        assert_eq!(packed_only.source, None);
+        assert_eq!(packed_only.packed.diagnosis(article.id).unwrap(), want);
+    }
 
     #[test]
     fn multi_row_statements() {

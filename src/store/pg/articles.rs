@@ -229,7 +229,11 @@ fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
             None => deflate(&b.packed.text(a.id)?),
         });
         c.diagnoses.0.push(id);
-        c.diagnoses.1.push(json(&kb::diagnose(a))?);
+        // The reader's diagnosis, as packed; otherwise the packed copy's.
+        c.diagnoses.1.push(match &b.diagnosis {
+            Some(d) => text(d),
+            None => json(&b.packed.diagnosis(a.id)?)?,
+        });
         let (symptoms, body) = fts_columns(a);
         c.texts.0.push(id);
         c.texts.1.push(text(&a.title));
