@@ -188,7 +188,7 @@ fn held_candidates<'a>(index: &'a EventIndex, pasted: &Shape) -> Vec<&'a QuoteEn
         .map(|q| (shared_with(pasted, &q.shape), q))
         .filter(|(n, _)| *n >= HELD_WORDS)
         .collect();
-    sharing.sort_by(|a, b| b.0.cmp(&a.0));
+    sharing.sort_by_key(|b| std::cmp::Reverse(b.0));
     sharing.truncate(HELD_ALIGNED);
     sharing.into_iter().map(|(_, q)| q).collect()
 }
