@@ -343,13 +343,13 @@ async fn one_watcher_per_server_hears_an_import_and_the_search_index_follows() {
         .await
         .unwrap();
     // B as `kbfix serve` starts it: its index built behind, and rebuilt on each import.
-    b.matcher.searcher().warm();
-    let before = b.matcher.searcher().index().await.unwrap().generation;
+    b.searcher.warm();
+    let before = b.searcher.index().await.unwrap().generation;
     // Everything that follows the generation on either server (the search and event
     // indexes, the page cache) shares that server's one watcher.
     for s in &servers {
         s.matcher.index().await.unwrap();
-        s.matcher.searcher().index().await.unwrap();
+        s.searcher.index().await.unwrap();
     }
     let mut admin = sqlx::PgConnection::connect(&db).await.unwrap();
     let listeners = || {
@@ -388,7 +388,7 @@ async fn one_watcher_per_server_hears_an_import_and_the_search_index_follows() {
         assert!(imported.elapsed() < Duration::from_secs(1), "B never heard");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    while b.matcher.searcher().installed_generation() < Some(now) {
+    while b.searcher.installed_generation() < Some(now) {
         assert!(
             imported.elapsed() < Duration::from_secs(5),
             "B did not rebuild"
@@ -396,8 +396,7 @@ async fn one_watcher_per_server_hears_an_import_and_the_search_index_follows() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let found = b
-        .matcher
-        .searcher()
+        .searcher
         .search("bridge EXPORT", &Default::default(), 0, 10)
         .await
         .unwrap();
