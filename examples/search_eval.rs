@@ -126,6 +126,9 @@ fn fields(w: &mut Weights) -> Vec<(&'static str, &mut f32)> {
         ("catalogue", &mut w.catalogue),
         ("title_share", &mut w.title_share),
         ("product", &mut w.product),
+        ("intent", &mut w.intent),
+        ("window", &mut w.window),
+        ("typo_df", &mut w.typo_df),
     ]
 }
 

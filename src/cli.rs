@@ -187,7 +187,7 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
         ..web::Config::default()
     };
     let state = AppState::new(store.clone(), config);
-    state.matcher.searcher().warm();
+    state.searcher.warm();
     web::serve(listener, state, web::ServeOptions::default()).await?;
     store.close().await;
     Ok(())

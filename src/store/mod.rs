@@ -28,6 +28,7 @@ mod browse;
 mod diagnoses;
 mod error;
 mod events;
+mod generation;
 mod packed;
 mod pg;
 mod queue;
@@ -74,6 +75,8 @@ pub struct Store {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// Session writes waiting for the writer's turn (`queue`).
     pending: queue::Pending,
+    /// The archive's generation as last learnt, and its watcher (`generation`).
+    generations: Arc<generation::Generations>,
 }
 
 /// The pool behind a store, one arm per backend.
@@ -199,6 +202,7 @@ impl Store {
             meter,
             writer: Arc::default(),
             pending: queue::Pending::default(),
+            generations: Arc::default(),
         })
     }
 
@@ -224,6 +228,7 @@ impl Store {
             meter: Arc::default(),
             writer: Arc::default(),
             pending: queue::Pending::default(),
+            generations: Arc::default(),
         })
     }
 
@@ -250,6 +255,15 @@ impl Store {
             .await
             .map(drop))?;
         Ok(())
+    }
+
+    /// The same pool with a generation of its own, for the generation watcher: a clone
+    /// would keep the shared one alive.
+    fn clone_without_generations(&self) -> Self {
+        Self {
+            generations: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// Closes every connection (on SQLite, checkpointing the WAL).

@@ -234,7 +234,7 @@ async fn start_wizard(
     q: &EventQuery,
     article: Option<ArticleId>,
 ) -> Result<SessionId, WebError> {
-    let w = Wizard::new(&state.store, &state.matcher);
+    let w = Wizard::new(&state.store, &state.matcher, &state.searcher);
     let mut known = Known::product(
         q.product.as_deref().unwrap_or_default(),
         q.version.as_deref().unwrap_or_default(),

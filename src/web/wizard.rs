@@ -39,7 +39,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn wizard(state: &AppState) -> Wizard<'_> {
-    Wizard::new(&state.store, &state.matcher)
+    Wizard::new(&state.store, &state.matcher, &state.searcher)
 }
 
 fn session_id(raw: &str) -> Result<SessionId, WizardError> {

@@ -17,16 +17,18 @@ use super::{
 };
 use crate::kb::{self, Article, ArticleId, Diagnosis};
 use crate::matcher::Matcher;
+use crate::search::Searcher;
 use crate::store::{Advance, NewSession, NewStep, Store};
 use std::collections::HashMap;
 
 /// Candidates offered on a choose_article step.
 const CANDIDATES: usize = 8;
 
-/// Drives sessions over the store and the matcher.
+/// Drives sessions over the store, the matcher and the searcher.
 pub struct Wizard<'a> {
     store: &'a Store,
     matcher: &'a Matcher,
+    searcher: &'a Searcher,
 }
 
 /// A step to show next, with the walk behind it and what it means for the outcome.
@@ -36,9 +38,13 @@ struct Next {
 }
 
 impl<'a> Wizard<'a> {
-    /// A wizard over `store`, matching pastes with `matcher`.
-    pub fn new(store: &'a Store, matcher: &'a Matcher) -> Self {
-        Self { store, matcher }
+    /// A wizard over `store`, matching pastes with `matcher` and own words with `searcher`.
+    pub fn new(store: &'a Store, matcher: &'a Matcher, searcher: &'a Searcher) -> Self {
+        Self {
+            store,
+            matcher,
+            searcher,
+        }
     }
 
     /// Starts a session from pasted text: the matcher's candidates to choose from.
@@ -213,6 +219,10 @@ impl<'a> Wizard<'a> {
                 "The search is empty: type some words from the error or the problem.".into(),
             ));
         }
+        // However long the words sent, the step, its answer and the search key keep (and the
+        // search reads) a bounded, marked copy.
+        let kept = super::cap_input(q);
+        let q = kept.as_deref().unwrap_or(q);
         let session = self.load(id).await?;
         let current = session.current();
         let step = self.search_step(q, Some(current.n)).await?;
@@ -401,8 +411,7 @@ impl<'a> Wizard<'a> {
     async fn search_step(&self, q: &str, back: Option<i64>) -> Result<WizardStep, WizardError> {
         // The search page's own engine, so that both rank alike.
         let hits = self
-            .matcher
-            .searcher()
+            .searcher
             .search(q, &Default::default(), 0, CANDIDATES)
             .await?
             .results;
