@@ -10,7 +10,7 @@
 # Usage: PG_URL=postgres://user@host:port/db scripts/load-pg.sh   (an empty database: the
 #        import then writes every article while the load runs)
 # Env:   KINDS="search article match wizard"  CONNECTIONS=64  DURATION=30  PORTS="3921 3922"
-#        ARCHIVE=../shared/corpus/kb-txt.tar.gz  SQLITE=1
+#        ARCHIVE=../shared/corpus/kb-txt.tar.gz  SQLITE=1  SQLITE_PORT=3923
 # Needs wrk. Output: target/load-pg/summary.txt (both sides)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,5 +79,5 @@ pids=()
 if [ "${SQLITE:-1}" = 1 ]; then
   echo "--- the SQLite side, same run: scripts/load.sh (one server, one SQLite file) ---" | tee -a "$work/summary.txt"
   KINDS="$kinds" CONNECTIONS="$connections" DURATION="$duration" ARCHIVE="$archive" \
-    scripts/load.sh | tee -a "$work/summary.txt"
+    PORT="${SQLITE_PORT:-3923}" scripts/load.sh | tee -a "$work/summary.txt"
 fi
