@@ -38,12 +38,13 @@ pub struct DatedSummary {
 impl Store {
     /// Every category with its count and up to `products` product names.
     pub async fn categories(&self, products: usize) -> Result<Vec<CategoryCount>, StoreError> {
-        let rows: Vec<(String, String, i64)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT category, product, count(*) AS n FROM articles \
+        let rows: Vec<(String, String, i64)> =
+            on_pool!(self, "categories", |pool| sqlx::query_as(
+                "SELECT category, product, count(*) AS n FROM articles \
              GROUP BY category, product ORDER BY category, n DESC, product",
-        )
-        .fetch_all(pool)
-        .await)?;
+            )
+            .fetch_all(pool)
+            .await)?;
         let mut out: Vec<CategoryCount> = Vec::new();
         for (category, product, n) in rows {
             match out.last_mut() {
@@ -69,7 +70,7 @@ impl Store {
 
     /// The kinds of a category's articles with counts, most common first.
     pub async fn category_kinds(&self, category: &str) -> Result<Vec<KindCount>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "category_kinds", |pool| sqlx::query_as(
             "SELECT kind, count(*) AS count FROM articles WHERE category = $1 AND kind != '' \
              GROUP BY kind ORDER BY count DESC, kind",
         )
@@ -86,14 +87,14 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(i64, Vec<DatedSummary>), StoreError> {
-        let total: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+        let total: i64 = on_pool!(self, "category_articles", |pool| sqlx::query_scalar(
             "SELECT count(*) FROM articles WHERE category = $1 AND ($2 IS NULL OR kind = $2)",
         )
         .bind(category)
         .bind(kind)
         .fetch_one(pool)
         .await)?;
-        let rows = on_pool!(self, |pool| {
+        let rows = on_pool!(self, "category_articles", |pool| {
             sqlx::query_as(
             "SELECT id, title, date FROM articles WHERE category = $1 AND ($2 IS NULL OR kind = $2) \
              ORDER BY date DESC, id DESC LIMIT $3 OFFSET $4",

@@ -82,7 +82,6 @@ impl Store {
     }
 
     async fn write_all(&self, writes: &[&SessionWrite]) -> Result<(), StoreError> {
-        let t = crate::clock::unix_now();
         // IMMEDIATE: wait for the write lock rather than fail beside a running import.
         // Only SQLite's session writes are queued (see `Store::create_session`).
         let Db::Sqlite(pool) = &self.db else {
@@ -90,10 +89,11 @@ impl Store {
                 "a queued session write on PostgreSQL".into(),
             ));
         };
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx =
+            super::bounded::at("session_write", pool.begin_with("BEGIN IMMEDIATE")).await?;
         for write in writes {
             match write {
-                SessionWrite::Create(s) => super::sessions::insert_session(&mut tx, s, t).await?,
+                SessionWrite::Create(s) => super::sessions::insert_session(&mut tx, s).await?,
                 SessionWrite::Client { id, client } => {
                     sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
                         .bind(id)

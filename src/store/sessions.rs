@@ -204,6 +204,11 @@ pub struct NewSession {
     pub event_key: Option<String>,
     /// The first step.
     pub first: NewStep,
+    /// Unix seconds of creation (and of the first step).
+    pub created_at: i64,
+    /// The short hash of the client that started it (see `web::guard`), when known: kept
+    /// in the same insert rather than a second write.
+    pub client: Option<String>,
 }
 
 /// What answering the current step does to the session.
@@ -294,13 +299,13 @@ impl Store {
     }
 
     async fn write_new_session(&self, s: &NewSession) -> Result<(), StoreError> {
-        let t = now();
+        let t = s.created_at;
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = super::bounded::at("create_session", pool.begin_write()).await?;
             sqlx::query(
                 "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, \
-                 recognised, event_key, current_n, current_kind) \
-                 VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7)",
+                 recognised, event_key, current_n, current_kind, client) \
+                 VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7, $8)",
             )
             .bind(&s.id)
             .bind(t)
@@ -309,6 +314,7 @@ impl Store {
             .bind(&s.recognised)
             .bind(&s.event_key)
             .bind(&s.first.kind)
+            .bind(&s.client)
             .execute(&mut *tx)
             .await?;
             insert_step!(tx, &s.id, 1i64, &s.first, t);
@@ -319,7 +325,7 @@ impl Store {
 
     /// A session, or `None` when there is none with this id.
     pub async fn session(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "session", |pool| sqlx::query_as(
             "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
              current_kind, outcome, ended_kind, resolved_article, resolved_cause \
              FROM wizard_sessions WHERE id = $1",
@@ -331,7 +337,7 @@ impl Store {
 
     /// Every step of a session, in order.
     pub async fn session_steps(&self, id: &str) -> Result<Vec<StepRow>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "session_steps", |pool| sqlx::query_as(
             "SELECT n, kind, article, cause_index, step, shown_at, answer, answered_at \
              FROM wizard_steps WHERE session_id = $1 ORDER BY n",
         )
@@ -352,7 +358,7 @@ impl Store {
         let _turn = self.writer.lock().await;
         let t = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = super::bounded::at("advance_session", pool.begin_write()).await?;
             let claimed = sqlx::query(
                 "UPDATE wizard_steps SET answer = $3, answered_at = $4 \
              WHERE session_id = $1 AND n = $2 AND answer IS NULL \
@@ -403,11 +409,14 @@ impl Store {
                 .await
             }
             Db::Pg(pool) => {
-                sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(client)
-                    .execute(pool)
-                    .await?;
+                super::bounded::at(
+                    "set_session_client",
+                    sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(client)
+                        .execute(pool),
+                )
+                .await?;
                 Ok(())
             }
         }
@@ -420,7 +429,7 @@ impl Store {
         &self,
         event_key: &str,
     ) -> Result<Vec<ResolutionCount>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "resolution_counts", |pool| sqlx::query_as(
             "SELECT resolved_article AS article, resolved_cause AS cause, \
                count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
              FROM wizard_sessions WHERE event_key = $1 AND outcome = $2 \
@@ -436,7 +445,7 @@ impl Store {
     /// Files a search session under its words' key (`search::Query::key`): the latest search
     /// of the session, whose results the resolving article was chosen from.
     pub async fn set_search_key(&self, id: &str, key: &str) -> Result<(), StoreError> {
-        on_pool!(self, |pool| sqlx::query(
+        on_pool!(self, "set_search_key", |pool| sqlx::query(
             "UPDATE wizard_sessions SET search_key = $2 WHERE id = $1"
         )
         .bind(id)
@@ -450,17 +459,19 @@ impl Store {
     /// How many past sessions filed under the search key `key` each article resolved,
     /// counting one client's resolutions once a day, as [`Store::resolution_counts`] does.
     pub async fn search_resolutions(&self, key: &str) -> Result<Vec<(i64, i64)>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
-            "SELECT resolved_article, \
+        Ok(on_pool!(self, "search_resolutions", |pool| {
+            sqlx::query_as(
+                "SELECT resolved_article, \
                count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) \
              FROM wizard_sessions WHERE search_key = $1 AND outcome = $2 \
                AND resolved_article IS NOT NULL \
              GROUP BY resolved_article",
-        )
-        .bind(key)
-        .bind(Outcome::Resolved)
-        .fetch_all(pool)
-        .await)?)
+            )
+            .bind(key)
+            .bind(Outcome::Resolved)
+            .fetch_all(pool)
+            .await
+        })?)
     }
 
     /// The most recently active sessions; only those without a resolution when
@@ -470,7 +481,7 @@ impl Store {
         unresolved: bool,
         limit: i64,
     ) -> Result<Vec<SessionRow>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "recent_sessions", |pool| sqlx::query_as(
             "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
              current_kind, outcome, ended_kind, resolved_article, resolved_cause \
              FROM wizard_sessions WHERE (NOT $1 OR outcome IS NULL OR outcome != $3) \
@@ -485,7 +496,7 @@ impl Store {
 
     /// The articles and causes that resolved the most sessions, most first.
     pub async fn top_resolutions(&self, limit: i64) -> Result<Vec<LabelCount>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "top_resolutions", |pool| sqlx::query_as(
             "SELECT CAST(resolved_article AS TEXT) AS label, \
                CAST(resolved_cause AS TEXT) AS detail, \
                count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
@@ -502,7 +513,7 @@ impl Store {
     /// Where users give up: escalations by the kind of step they escalated from, and
     /// sessions idle since before `idle_before` (unix seconds) by the step they left.
     pub async fn give_ups(&self, idle_before: i64) -> Result<Vec<LabelCount>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "give_ups", |pool| sqlx::query_as(
             "SELECT coalesce(ended_kind, current_kind) AS label, 'escalated' AS detail, \
                count(*) AS sessions FROM wizard_sessions WHERE outcome = $2 \
              GROUP BY label \
@@ -522,11 +533,12 @@ impl Store {
 pub(super) async fn insert_session(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     s: &NewSession,
-    t: i64,
 ) -> Result<(), StoreError> {
+    let t = s.created_at;
     sqlx::query(
         "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
-         event_key, current_n, current_kind) VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7)",
+         event_key, current_n, current_kind, client) \
+         VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7, $8)",
     )
     .bind(&s.id)
     .bind(t)
@@ -535,6 +547,7 @@ pub(super) async fn insert_session(
     .bind(&s.recognised)
     .bind(&s.event_key)
     .bind(&s.first.kind)
+    .bind(&s.client)
     .execute(&mut **tx)
     .await?;
     insert_step(tx, &s.id, 1, &s.first, t).await

@@ -49,18 +49,25 @@ impl Store {
     ) -> Result<Vec<WriteOutcome>, StoreError> {
         let pool = match &self.db {
             Db::Sqlite(pool) => pool,
-            Db::Pg(pool) => return pg::write_articles(pool, batch).await,
+            Db::Pg(pool) => {
+                let written = pg::write_articles(pool, batch).await;
+                self.cache.invalidate();
+                return written;
+            }
         };
         let _turn = self.writer.lock().await;
         // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
         // deferred transaction that reads first (FTS5 reads its own structure) and writes
         // second fails at once with SQLITE_BUSY when another writer committed in between.
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx =
+            super::bounded::at("write_articles", pool.begin_with("BEGIN IMMEDIATE")).await?;
         let outcomes = write_batch(&mut tx, batch).await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        // Decoded copies of the replaced articles must not outlive the commit.
+        self.cache.invalidate();
         Ok(outcomes)
     }
 }
