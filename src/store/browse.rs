@@ -1,5 +1,6 @@
 //! Browsing by category, product and kind.
 
+use super::cache::FacetRows;
 use super::{Store, StoreError, Summary};
 use serde::Serialize;
 use sqlx::FromRow;
@@ -36,17 +37,23 @@ pub struct DatedSummary {
 }
 
 impl Store {
-    /// Every category with its count and up to `products` product names.
-    pub async fn categories(&self, products: usize) -> Result<Vec<CategoryCount>, StoreError> {
-        let rows: Vec<(String, String, i64)> =
-            on_pool!(self, "categories", |pool| sqlx::query_as(
-                "SELECT category, product, count(*) AS n FROM articles \
+    /// The articles by category and product, most first within a category (uncached: see
+    /// [`Store::categories`]).
+    pub(super) async fn count_facets(&self) -> Result<FacetRows, StoreError> {
+        Ok(on_pool!(self, "categories", |pool| sqlx::query_as(
+            "SELECT category, product, count(*) AS n FROM articles \
              GROUP BY category, product ORDER BY category, n DESC, product",
-            )
-            .fetch_all(pool)
-            .await)?;
+        )
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Every category with its count and up to `products` product names (counted once per
+    /// generation of the archive: `store::cache`).
+    pub async fn categories(&self, products: usize) -> Result<Vec<CategoryCount>, StoreError> {
+        let rows = self.facet_rows().await?;
         let mut out: Vec<CategoryCount> = Vec::new();
-        for (category, product, n) in rows {
+        for (category, product, n) in rows.iter().cloned() {
             match out.last_mut() {
                 Some(last) if last.category == category => {
                     last.count += n;

@@ -67,7 +67,7 @@ pub struct EventCandidate {
 }
 
 /// Articles whose quotes [`Store::all_event_quotes`] reads per query.
-const QUOTE_PAGE: i64 = 250;
+const QUOTE_PAGE: i64 = 64;
 
 impl Store {
     /// Every event source with its counts, alphabetical.

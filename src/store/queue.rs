@@ -5,6 +5,7 @@
 
 use super::{Db, Store, StoreError};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use tokio::sync::oneshot;
 
 /// One session write waiting for its turn.
@@ -89,8 +90,10 @@ impl Store {
                 "a queued session write on PostgreSQL".into(),
             ));
         };
+        let start = Instant::now();
         let mut tx =
             super::bounded::at("session_write", pool.begin_with("BEGIN IMMEDIATE")).await?;
+        let begun = start.elapsed();
         for write in writes {
             match write {
                 SessionWrite::Create(s) => super::sessions::insert_session(&mut tx, s).await?,
@@ -103,7 +106,20 @@ impl Store {
                 }
             }
         }
+        let written = start.elapsed();
         tx.commit().await?;
+        let done = start.elapsed();
+        // Which part of a long hold it was: the write lock, the inserts or the commit (which
+        // runs SQLite's WAL checkpoint when the log has grown past its limit).
+        if done > super::HOLD_LIMIT {
+            tracing::info!(
+                writes = writes.len(),
+                begin_ms = begun.as_millis() as u64,
+                inserts_ms = (written - begun).as_millis() as u64,
+                commit_ms = (done - written).as_millis() as u64,
+                "a session write held its connection over the limit"
+            );
+        }
         Ok(())
     }
 }
