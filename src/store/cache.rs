@@ -290,6 +290,47 @@ mod tests {
         assert!(cache.stale(), "the generation is looked up again");
     }
 
+    #[tokio::test]
+    async fn a_reimport_replaces_the_cached_article() {
+        use crate::store::ImportedArticle;
+        let store = Store::open_in_memory().await.unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/Q900068.TXT");
+        let bytes = std::fs::read(path).unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let article = crate::kb::parse_article(&bytes).unwrap();
+        let id = article.id;
+        let import = |a: crate::kb::Article, hash: &str| {
+            ImportedArticle::new(a, hash.into(), &text).unwrap()
+        };
+        store
+            .write_articles(&[import(article.clone(), "h1")])
+            .await
+            .unwrap();
+        let first = store.cached_article(id).await.unwrap().unwrap();
+        assert!(
+            first.diagnosis.is_some(),
+            "the stored diagnosis comes with it"
+        );
+        let again = store.cached_article(id).await.unwrap().unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "read once, then shared");
+        let mut changed = article;
+        changed.title = "A title the re-import brought".into();
+        store
+            .write_articles(&[import(changed, "h2")])
+            .await
+            .unwrap();
+        let after = store.cached_article(id).await.unwrap().unwrap();
+        assert_eq!(after.article().title, "A title the re-import brought");
+        assert_eq!(store.cached_articles(), 1);
+        assert!(
+            store
+                .cached_article(ArticleId(999_999))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
     #[test]
     fn a_read_begun_before_an_import_is_not_kept_after_it() {
         let cache = ArticleCache::with_capacity(8);

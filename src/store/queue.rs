@@ -90,9 +90,10 @@ impl Store {
                 "a queued session write on PostgreSQL".into(),
             ));
         };
+        let mut conn = super::bounded::at("session_write", pool.acquire()).await?;
+        // From here the connection is held (the pool's wait is not part of the hold).
         let start = Instant::now();
-        let mut tx =
-            super::bounded::at("session_write", pool.begin_with("BEGIN IMMEDIATE")).await?;
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
         let begun = start.elapsed();
         for write in writes {
             match write {
