@@ -5,8 +5,11 @@
 //! ranking's weights by coordinate ascent on the odd half, taking a step only when the even
 //! half does not get worse, printing both halves each step.
 //!
+//! `--review=docs/search-review` scores the blind judgement's nDCG@5 instead (see
+//! `scripts/search_review.py`, which does so over HTTP).
+//!
 //! `cargo run --release --example search_eval -- DB QUERIES.jsonl [--misses] [--tune]
-//! [name=value...]` (weights other than the defaults, e.g. `product=0`), where DB was
+//! [--review=DIR] [name=value...]` (weights other than the defaults, e.g. `product=0`), where DB was
 //! imported by `kbfix serve --import ...`.
 
 use kbfix::search::{Index, Searcher, Weights, parse, rank_with};
@@ -126,7 +129,74 @@ fn fields(w: &mut Weights) -> Vec<(&'static str, &mut f32)> {
         ("catalogue", &mut w.catalogue),
         ("title_share", &mut w.title_share),
         ("product", &mut w.product),
+        ("intent", &mut w.intent),
+        ("window", &mut w.window),
+        ("typo_df", &mut w.typo_df),
     ]
+}
+
+/// nDCG@5 (linear gain, pool-ideal) per kind and overall over the blind judgement in `dir`
+/// (docs/search-review: queries.jsonl, grades.jsonl), as `scripts/search_review.py` scores
+/// a server; unjudged results count 0 and are counted.
+fn review(ix: &Index, dir: &str, w: &Weights) -> anyhow::Result<()> {
+    let read = |name: &str| -> anyhow::Result<Vec<serde_json::Value>> {
+        let text = std::fs::read_to_string(format!("{dir}/{name}"))?;
+        Ok(text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()?)
+    };
+    let mut grades: BTreeMap<(u64, String), f64> = BTreeMap::new();
+    for g in read("grades.jsonl")? {
+        let doc = g["doc"].as_str().unwrap_or_default().to_string();
+        let qi = g["qi"].as_u64().unwrap_or(0);
+        grades.insert((qi, doc), g["grade"].as_f64().unwrap_or(0.0));
+    }
+    let dcg = |g: &[f64]| -> f64 {
+        g.iter()
+            .enumerate()
+            .map(|(i, v)| v / (i as f64 + 2.0).log2())
+            .sum()
+    };
+    let mut kinds: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut unjudged = 0;
+    for (qi, q) in read("queries.jsonl")?.iter().enumerate() {
+        let qi = qi as u64;
+        let text = q["q"].as_str().unwrap_or_default();
+        let r = rank_with(ix, &parse(text), &Default::default(), (0, 5), w, &[]);
+        let gains: Vec<f64> = r
+            .page
+            .iter()
+            .map(|h| {
+                let g = grades.get(&(qi, h.id.to_string())).copied();
+                unjudged += usize::from(g.is_none());
+                g.unwrap_or(0.0)
+            })
+            .collect();
+        let mut ideal: Vec<f64> = grades
+            .range((qi, String::new())..(qi + 1, String::new()))
+            .map(|(_, g)| *g)
+            .collect();
+        ideal.sort_by(|a, b| b.total_cmp(a));
+        ideal.truncate(5);
+        let best = dcg(&ideal);
+        let score = if best > 0.0 { dcg(&gains) / best } else { 0.0 };
+        let kind = q["kind"].as_str().unwrap_or_default().to_string();
+        kinds.entry(kind).or_default().push(score);
+    }
+    let all: Vec<f64> = kinds.values().flatten().copied().collect();
+    for (k, v) in &kinds {
+        println!(
+            "review {k:<10} nDCG@5 {:.3}",
+            v.iter().sum::<f64>() / v.len() as f64
+        );
+    }
+    println!(
+        "review overall    nDCG@5 {:.3}  unjudged in top 5: {unjudged}",
+        all.iter().sum::<f64>() / all.len().max(1) as f64
+    );
+    Ok(())
 }
 
 fn tune(ix: &Index, cases: &[Case]) {
@@ -189,7 +259,7 @@ async fn main() -> anyhow::Result<()> {
     // `name=value` arguments override one weight each.
     let mut w = Weights::default();
     for a in &args[2..] {
-        let Some((name, value)) = a.split_once('=') else {
+        let Some((name, value)) = a.split_once('=').filter(|_| !a.starts_with("--")) else {
             continue;
         };
         let value: f32 = value.parse()?;
@@ -198,6 +268,9 @@ async fn main() -> anyhow::Result<()> {
                 *f = value;
             }
         }
+    }
+    if let Some(dir) = args.iter().find_map(|a| a.strip_prefix("--review=")) {
+        return review(&ix, dir, &w);
     }
     let mut times = Vec::new();
     for c in &cases {

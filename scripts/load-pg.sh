@@ -4,11 +4,14 @@
 # server, half the connections each. The point is correctness under load on a shared
 # database: no 5xx, no panics, every server answering while the import runs.
 #
+# Then, in the same run, the SQLite side: scripts/load.sh, one server over a fresh SQLite
+# file during the same import, with the same mix and connections (SQLITE=0 skips it).
+#
 # Usage: PG_URL=postgres://user@host:port/db scripts/load-pg.sh   (an empty database: the
 #        import then writes every article while the load runs)
 # Env:   KINDS="search article match wizard"  CONNECTIONS=64  DURATION=30  PORTS="3921 3922"
-#        ARCHIVE=../shared/corpus/kb-txt.tar.gz
-# Needs wrk. Output: target/load-pg/summary.txt
+#        ARCHIVE=../shared/corpus/kb-txt.tar.gz  SQLITE=1  SQLITE_PORT=3923
+# Needs wrk. Output: target/load-pg/summary.txt (both sides)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${PG_URL:?set PG_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/kbfix}"
@@ -66,6 +69,15 @@ wait "$import_pid" || true
     done
     echo "$port healthz after: $(curl -sf "http://127.0.0.1:$port/healthz" || echo unreachable)"
     echo "$port 5xx/panics logged: $(grep -ciE 'panicked|status=5[0-9][0-9]| 500 ' "$work/serve-$port.log" || true)"
+    echo "$port warnings logged: $(grep -c 'WARN' "$work/serve-$port.log" || true)"
   done
   echo "import: $(grep -E '^imported|^exit' "$work/import.log" | tr '\n' ' ')"
 } | tee "$work/summary.txt"
+cleanup
+pids=()
+
+if [ "${SQLITE:-1}" = 1 ]; then
+  echo "--- the SQLite side, same run: scripts/load.sh (one server, one SQLite file) ---" | tee -a "$work/summary.txt"
+  KINDS="$kinds" CONNECTIONS="$connections" DURATION="$duration" ARCHIVE="$archive" \
+    PORT="${SQLITE_PORT:-3923}" scripts/load.sh | tee -a "$work/summary.txt"
+fi

@@ -187,7 +187,7 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
         ..web::Config::default()
     };
     let state = AppState::new(store.clone(), config);
-    state.matcher.searcher().warm();
+    state.searcher.warm();
     // For /healthz: how late the runtime wakes tasks, beside how long connections are held.
     store.watch_lag();
     web::serve(listener, state, web::ServeOptions::default()).await?;
@@ -245,11 +245,10 @@ async fn match_stdin(db: &Path, json: bool) -> anyhow::Result<()> {
     let outcome = Matcher::new(store.clone()).match_text(&text).await?;
     store.close().await;
     if json {
-        println!("{}", serde_json::to_string_pretty(&outcome)?);
+        emit(&format!("{}\n", serde_json::to_string_pretty(&outcome)?))
     } else {
-        print!("{}", outcome.to_text());
+        emit(&outcome.to_text())
     }
-    Ok(())
 }
 
 /// `kbfix show`: one article as JSON.
@@ -260,8 +259,33 @@ async fn show(db: &Path, id: &str) -> anyhow::Result<()> {
         let db = crate::store::describe(db);
         format!("article {id} is not in the database {db}")
     })?;
-    println!("{}", serde_json::to_string_pretty(&article)?);
-    Ok(())
+    emit(&format!("{}\n", serde_json::to_string_pretty(&article)?))
+}
+
+/// Writes a command's output to stdout, ending quietly if the reader has gone (see
+/// [`unless_reader_left`]).
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    unless_reader_left(written.context("cannot write to stdout"))
+}
+
+/// A reader that stopped early (`kbfix show … | head`) is not an error: the output was wanted
+/// only as far as it was read, so a broken pipe ends the command quietly instead of with an
+/// error line (or the panic `println!` gives).
+fn unless_reader_left(result: anyhow::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if e.chain().any(is_broken_pipe) => Ok(()),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    let kind = e
+        .downcast_ref::<std::io::Error>()
+        .map(std::io::Error::kind)
+        .or_else(|| e.downcast_ref::<serde_json::Error>()?.io_error_kind());
+    kind == Some(std::io::ErrorKind::BrokenPipe)
 }
 
 /// Fails on the first path that cannot be read at all: a mistyped argument is a mistake to
@@ -308,6 +332,10 @@ fn peak_memory_mb() -> Option<u64> {
 }
 
 async fn export(store: &Store) -> anyhow::Result<()> {
+    unless_reader_left(write_export(store).await)
+}
+
+async fn write_export(store: &Store) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut next = 0i64;

@@ -4,10 +4,10 @@ mod source;
 
 pub use source::{SourceFile, is_tar_gz, read_source, read_source_counted, work_units};
 
-use crate::kb::{self, Article};
+use crate::kb::{self, Article, ArticleId};
 use crate::store::{ExistingArticle, ImportedArticle, Store, StoreError, WriteOutcome};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -100,38 +100,16 @@ pub async fn import_paths(
     progress.start(paths.iter().map(|p| work_units(p)).sum());
     let units = Arc::new(AtomicU64::new(0));
     let stored = existing.values().map(|e| e.content_hash.clone()).collect();
-    let reader = spawn_reader(paths, stored, tx, units.clone());
+    // PostgreSQL keeps each original text on its own row as well: deflated by the reader.
+    let own_source = store.is_shared();
+    let reader = spawn_reader(paths, stored, tx, units.clone(), own_source);
 
     let mut report = ImportReport::default();
     let mut batch: Vec<ImportedArticle> = Vec::with_capacity(BATCH);
     let mut done = 0;
     while let Some(parsed) = rx.recv().await {
         done += 1;
-        match parsed.result {
-            Err(reason) => report.failures.push(ImportFailure {
-                path: parsed.path,
-                reason,
-            }),
-            Ok(None) => report.unchanged += 1,
-            Ok(Some(new)) => {
-                let (article, hash) = (&new.article, &new.content_hash);
-                if should_write(existing.get(&article.id), article, hash) {
-                    existing.insert(
-                        article.id,
-                        ExistingArticle {
-                            date: article.date.clone(),
-                            content_hash: hash.clone(),
-                        },
-                    );
-                    // Two copies of one article in a single batch: keep the later one only.
-                    let id = article.id;
-                    batch.retain(|b| b.article.id != id);
-                    batch.push(new);
-                } else {
-                    report.unchanged += 1;
-                }
-            }
-        }
+        take(parsed, &mut existing, &mut batch, &mut report);
         if batch.len() >= BATCH {
             flush(store, &mut batch, &mut report).await?;
         }
@@ -154,6 +132,47 @@ pub async fn import_paths(
     Ok(report)
 }
 
+/// Files one source the reader sent: a failure or an unchanged article in the report, a
+/// new or changed article in the batch (and in `existing`, so that a later copy of it in
+/// the same run is compared with this one).
+fn take(
+    parsed: Parsed,
+    existing: &mut HashMap<ArticleId, ExistingArticle>,
+    batch: &mut Vec<ImportedArticle>,
+    report: &mut ImportReport,
+) {
+    let new = match parsed.result {
+        Err(reason) => {
+            report.failures.push(ImportFailure {
+                path: parsed.path,
+                reason,
+            });
+            return;
+        }
+        Ok(None) => {
+            report.unchanged += 1;
+            return;
+        }
+        Ok(Some(new)) => new,
+    };
+    let (article, hash) = (&new.article, &new.content_hash);
+    if !should_write(existing.get(&article.id), article, hash) {
+        report.unchanged += 1;
+        return;
+    }
+    existing.insert(
+        article.id,
+        ExistingArticle {
+            date: article.date.clone(),
+            content_hash: hash.clone(),
+        },
+    );
+    // Two copies of one article in a single batch: keep the later one only.
+    let id = article.id;
+    batch.retain(|b| b.article.id != id);
+    batch.push(new);
+}
+
 /// Reading, decompressing, parsing and encoding run on a thread of their own, beside the
 /// writer. A file whose hash is among the `stored` ones is stored as it is (the hash covers
 /// the bytes and the parser version): it is passed on unparsed.
@@ -162,6 +181,7 @@ fn spawn_reader(
     stored: HashSet<String>,
     tx: tokio::sync::mpsc::Sender<Parsed>,
     units: Arc<AtomicU64>,
+    own_source: bool,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         for path in &paths {
@@ -173,7 +193,7 @@ fn spawn_reader(
                     }
                     let article = parse_guarded(&bytes)?;
                     let text = kb::decode_text(&bytes);
-                    ImportedArticle::new(article, hash, &text)
+                    ImportedArticle::new(article, hash, &text, own_source)
                         .map(Some)
                         .map_err(|e| e.to_string())
                 });

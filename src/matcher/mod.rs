@@ -165,27 +165,17 @@ pub struct Matcher {
     doc_counts: WordCounts,
     /// How many word counts were looked up in the store, for checking the per-paste bound.
     lookups: std::sync::atomic::AtomicUsize,
-    /// Own-words search, which shares the matcher's life (one per store, per process).
-    searcher: crate::search::Searcher,
 }
 
 impl Matcher {
     /// A matcher over `store`; the index is built on first use.
     pub fn new(store: Store) -> Self {
-        let searcher = crate::search::Searcher::new(store.clone());
         Self {
             store,
             index: RwLock::new((Arc::new(EventIndex::empty()), Instant::now() - RECHECK * 2)),
             doc_counts: WordCounts::default(),
             lookups: std::sync::atomic::AtomicUsize::new(0),
-            searcher,
         }
-    }
-
-    /// Own-words search over the same store (the search page, the API and the wizard's
-    /// "describe it in words").
-    pub fn searcher(&self) -> &crate::search::Searcher {
-        &self.searcher
     }
 
     /// The current index, rebuilt when another writer changed the archive.
@@ -200,7 +190,7 @@ impl Matcher {
         if guard.1.elapsed() < RECHECK {
             return Ok(guard.0.clone());
         }
-        let generation = self.store.generation().await?;
+        let generation = self.store.current_generation().await?;
         if generation != guard.0.generation || guard.0.is_empty_placeholder() {
             let quotes = self.store.all_event_quotes().await?;
             let mut index = EventIndex::build(generation, quotes);
@@ -255,7 +245,7 @@ impl Matcher {
             // Prose names an event and tells its story around it: the articles titled for
             // the event, and those holding the story's rarest words, fit it best.
             if let Some(id) = event.event_id {
-                rank::favour_titles(&mut fits, id);
+                rank::favour_titles(&mut fits, id, text);
             }
             let hits = self.full_text_hits(text, event, work, PROSE_HITS).await?;
             rank::favour_words(&mut fits, &hits);

@@ -5,7 +5,9 @@
 
 use super::index::{EventIndex, QuoteEntry};
 use super::rank::{Fit, offer};
-use super::similarity::{Shape, Similarity, precision_bound, shape, similarity};
+use super::similarity::{
+    Shape, Similarity, literal_words, precision_bound, shape, shared_with, similarity,
+};
 use super::verdict::Relation;
 use super::{ABOUT_SAME_EVENT, SAME_MESSAGE};
 use crate::kb::{self, ArticleId};
@@ -84,6 +86,15 @@ pub(super) fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashM
             offer(&mut fits, q.article, fit);
         }
     }
+    // No quote is the pasted text: the text may hold one inside the writer's own words.
+    let found = fits.values().any(|f| f.score >= 0.5);
+    if let (Lookup::Text, Some(p), false) = (lookup, pasted.message.as_ref(), found) {
+        for q in held_candidates(index, p) {
+            if let Some(fit) = fit_of(&pasted, q, lookup) {
+                offer(&mut fits, q.article, fit);
+            }
+        }
+    }
     fits
 }
 
@@ -91,10 +102,19 @@ pub(super) fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashM
 fn fit_of(pasted: &Pasted, q: &QuoteEntry, lookup: Lookup) -> Option<Fit> {
     let event = pasted.event;
     let sim = pasted.message.as_ref().map(|p| similarity(p, &q.shape));
+    let inside = pasted
+        .message
+        .as_ref()
+        .zip(sim)
+        .is_some_and(|(p, s)| contained(p, &q.shape, &s));
     let (score, mut reason) = match (lookup, sim) {
         (Lookup::Text, Some(s)) if s.score >= SAME_MESSAGE => (
             0.2 + 0.6 * s.score + clarity(q),
             describe_text_fit(q, s.score),
+        ),
+        (Lookup::Text, Some(s)) if inside => (
+            0.2 + 0.45 * s.prefix_recall + clarity(q),
+            describe_held_fit(q, s.common),
         ),
         (Lookup::Text, _) => return None,
         (_, Some(s)) => (
@@ -129,8 +149,48 @@ fn fit_of(pasted: &Pasted, q: &QuoteEntry, lookup: Lookup) -> Option<Fit> {
         title: q.title.clone(),
         score,
         reason,
-        relation: relation_of(event, lookup, sim),
+        // A message held inside a longer text ranks the articles quoting it, but the values
+        // around it (which service, which file) are the writer's, unchecked: related only.
+        relation: if inside && lookup == Lookup::Text {
+            Relation::SameId
+        } else {
+            relation_of(event, lookup, sim)
+        },
     })
+}
+
+/// The share of a quoted message's words, up to the last one the paste reached, that the
+/// paste holds in order for it to hold the message (users copy its first lines).
+const HELD: f64 = 0.8;
+/// A paste holds a quoted message only with at least this many of its literal words, in
+/// order: fewer are a common phrase, not a message.
+const HELD_WORDS: usize = 6;
+/// Most quotes aligned when looking for one inside a longer text.
+const HELD_ALIGNED: usize = 100;
+
+/// Whether a paste much longer than a quoted message holds it, or its start: a user quoting
+/// the message inside their own words ("the most common is The server failed to load
+/// application …"). The writer's other words cannot lower the match, as they lower
+/// `similarity`'s score.
+fn contained(pasted: &Shape, quoted: &Shape, sim: &Similarity) -> bool {
+    literal_words(pasted) >= 2 * literal_words(quoted)
+        && sim.common >= HELD_WORDS
+        && sim.prefix_recall >= HELD
+}
+
+/// The quotes a longer paste may hold (see [`contained`]): those sharing the most words
+/// with it, at least `HELD_WORDS`, at most `HELD_ALIGNED` of them.
+fn held_candidates<'a>(index: &'a EventIndex, pasted: &Shape) -> Vec<&'a QuoteEntry> {
+    let most = literal_words(pasted) / 2;
+    let mut sharing: Vec<(usize, &QuoteEntry)> = index
+        .all()
+        .filter(|q| (HELD_WORDS..=most).contains(&literal_words(&q.shape)))
+        .map(|q| (shared_with(pasted, &q.shape), q))
+        .filter(|(n, _)| *n >= HELD_WORDS)
+        .collect();
+    sharing.sort_by_key(|b| std::cmp::Reverse(b.0));
+    sharing.truncate(HELD_ALIGNED);
+    sharing.into_iter().map(|(_, q)| q).collect()
 }
 
 /// The score of a quote when no message was pasted: the id and source decide, and among
@@ -289,6 +349,14 @@ fn describe_event_fit(q: &QuoteEntry, lookup: Lookup, sim: Option<f64>) -> Strin
     s
 }
 
+fn describe_held_fit(q: &QuoteEntry, words: usize) -> String {
+    let source = q.source.as_deref().unwrap_or("an unnamed source");
+    format!(
+        "the paste holds {words} words of the message of event {} from {source} quoted in the article",
+        q.event_id
+    )
+}
+
 fn describe_text_fit(q: &QuoteEntry, sim: f64) -> String {
     let source = q.source.as_deref().unwrap_or("an unnamed source");
     format!(
@@ -296,4 +364,90 @@ fn describe_text_fit(q: &QuoteEntry, sim: f64) -> String {
         sim * 100.0,
         q.event_id
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::EventCandidate;
+
+    /// An index of made-up quotes: (article, id, source, message).
+    fn index(quotes: &[(i64, u32, &str, &str)]) -> EventIndex {
+        let rows = quotes
+            .iter()
+            .map(|&(article, id, source, message)| EventCandidate {
+                article_id: ArticleId::try_from(article).unwrap(),
+                title: format!("Article {article}"),
+                event_id: i64::from(id),
+                source: Some(source.to_string()),
+                source_key: kb::fold_source(source),
+                kind: None,
+                description: Some(message.to_string()),
+                description_labelled: true,
+                inline_fields: false,
+                applies_to: "[]".into(),
+            })
+            .collect();
+        EventIndex::build(1, rows)
+    }
+
+    #[test]
+    fn a_message_quoted_inside_a_longer_text() {
+        let index = index(&[
+            (
+                101,
+                4410,
+                "SpoolX",
+                "The print queue %1 could not reach its port %2 and was paused.",
+            ),
+            (
+                102,
+                4411,
+                "SpoolX",
+                "Spooler restarted itself on behalf of %1.",
+            ),
+        ]);
+        let story = "Printing has been flaky all week on the second floor. Most mornings";
+        let after = "and then nothing prints until somebody restarts the spooler by hand.";
+        let cases: [(String, Option<i64>); 5] = [
+            // The message inside the user's own words.
+            (
+                format!(
+                    "{story} the log says The print queue Sales3 could not reach its port LPT3 and was paused. {after}"
+                ),
+                Some(101),
+            ),
+            // Most of it, a word lost in the copy.
+            (
+                format!(
+                    "{story} we get print queue Sales3 could not reach its port LPT3 and was paused {after}"
+                ),
+                Some(101),
+            ),
+            // Its first words: users copy the start of a long message.
+            (
+                format!(
+                    "{story} the log says The print queue Sales3 could not reach its port {after}"
+                ),
+                Some(101),
+            ),
+            // A short phrase of it is no quote of the message.
+            (format!("{story} the queue was paused {after}"), None),
+            // Its words, but not in its order.
+            (
+                format!("{story} paused and was its port, reach not could queue print the {after}"),
+                None,
+            ),
+        ];
+        for (text, want) in cases {
+            let event = PastedEvent::message(&text);
+            let fits = fits_from_quotes(&index, &event);
+            let held: Vec<i64> = fits
+                .iter()
+                .filter(|(_, f)| f.reason.starts_with("the paste holds"))
+                .map(|(id, _)| i64::from(id.0))
+                .collect();
+            assert_eq!(held, want.into_iter().collect::<Vec<_>>(), "{text}");
+        }
+    }
 }

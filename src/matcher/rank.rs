@@ -3,17 +3,20 @@
 //! gets (an article titled for the event, one sharing the paste's rarest words).
 
 use super::verdict::{self, Relation};
+use super::words::significant_words;
 use super::{MAX_RESULTS, MatchOutcome, MatchResult};
 use crate::kb::ArticleId;
 use crate::paste::PastedEvent;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What an article whose title names the pasted event gains, when the paste is prose: a
 /// user writing about an event in their own words asks about the event, and an article
 /// titled for it is about it, more than one quoting it beside another problem.
 const TITLED: f64 = 0.08;
 /// Where an article that only names the event in its text starts when its title names it
-/// too: with a quote of the pasted id and source (prose has no message to tell them apart).
+/// too and nothing else the paste does not say: with a quote of the pasted id and source
+/// (prose has no message to tell them apart). A title naming another problem beside the
+/// event starts lower, down to half this when the paste says none of its other words.
 const TITLED_MENTION: f64 = 0.6;
 /// The most an article gains for holding the paste's rarest words, when the paste is prose
 /// (the words around an event id say which of its articles fits: "shutdown.exe", "Terminal
@@ -45,19 +48,85 @@ pub(super) fn offer(fits: &mut HashMap<ArticleId, Fit>, id: ArticleId, mut fit: 
 }
 
 /// Raises the fits of articles whose title names event `id` ("Event ID 2019: …",
-/// "Troubleshooting Event ID 3013", "Events 5718 and 3013").
-pub(super) fn favour_titles(fits: &mut HashMap<ArticleId, Fit>, id: u32) {
+/// "Troubleshooting Event ID 3013", "Events 5718 and 3013"), the more the more of the
+/// title's other words the paste `text` holds: a title naming the event beside another
+/// problem the paste never mentions is about that problem.
+pub(super) fn favour_titles(fits: &mut HashMap<ArticleId, Fit>, id: u32, text: &str) {
+    let pasted = stems(text);
     for fit in fits
         .values_mut()
         .filter(|f| title_names_event(&f.title, id))
     {
+        let share = title_share(&fit.title, id, &pasted);
         if fit.relation == Relation::Mentions {
-            fit.score = fit.score.max(TITLED_MENTION);
+            fit.score = fit.score.max(TITLED_MENTION * (0.5 + 0.5 * share));
         }
-        fit.score += TITLED;
+        fit.score += TITLED * (0.25 + 0.75 * share);
         fit.reason
             .push_str(&format!("; its title names event {id}"));
     }
+}
+
+/// Title words that say only that an article is about an event, not which problem.
+const PLAIN_TITLE_WORDS: &[&str] = &[
+    "event",
+    "id",
+    "error",
+    "err",
+    "msg",
+    "message",
+    "troubleshoot",
+    "troubleshooting",
+    "how",
+    "logged",
+    "appear",
+    "occur",
+    "reported",
+    "viewer",
+    "log",
+    "after",
+    "about",
+    "information",
+];
+
+/// Most bytes of a paste read for its words.
+const STEMMED_BYTES: usize = 16 * 1024;
+
+/// The lower-cased words of `text` without a plural `s`, from its first `STEMMED_BYTES`.
+fn stems(text: &str) -> HashSet<String> {
+    let end = (0..=STEMMED_BYTES.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    text[..end]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(stem)
+        .collect()
+}
+
+/// A word lower-cased, without a plural `s`.
+fn stem(word: &str) -> String {
+    let lower = word.to_lowercase();
+    match lower.strip_suffix('s') {
+        Some(base) if base.len() >= 3 && !base.ends_with('s') => base.to_string(),
+        _ => lower,
+    }
+}
+
+/// The share of a title's own words that the paste holds: the words beyond event `id` and
+/// the plain words of any event title ("Troubleshooting Event ID 3013" has none, so 1).
+fn title_share(title: &str, id: u32, pasted: &HashSet<String>) -> f64 {
+    let number = id.to_string();
+    let own: Vec<String> = significant_words(title)
+        .iter()
+        .map(|w| stem(w))
+        .filter(|w| *w != number && !PLAIN_TITLE_WORDS.contains(&w.as_str()))
+        .collect();
+    if own.is_empty() {
+        return 1.0;
+    }
+    own.iter().filter(|w| pasted.contains(*w)).count() as f64 / own.len() as f64
 }
 
 /// Raises the fits of the articles in `hits` (full-text scores, best first) by how well
@@ -178,6 +247,38 @@ mod tests {
     }
 
     #[test]
+    fn the_share_of_a_title_the_paste_holds() {
+        let pasted = stems("The spooler logs event 4410 every night; the queues stall.");
+        let cases = [
+            // Nothing beyond the event: all of it.
+            ("Troubleshooting Event ID 4410", 1.0),
+            ("Event ID 4410", 1.0),
+            // Its words in the paste, plurals folded.
+            ("Event ID 4410: Spooler Queue Stalls", 1.0),
+            // Half its own words are the paste's.
+            ("Event ID 4410 on a Spooler Cluster", 0.5),
+            // Another problem, another event.
+            ("Slow Network and Events 5718 and 4410", 0.0),
+        ];
+        for (title, want) in cases {
+            let got = title_share(title, 4410, &pasted);
+            assert!((got - want).abs() < 0.01, "{title}: {got}");
+        }
+    }
+
+    #[test]
+    fn a_title_on_the_pasted_event_alone_beats_one_on_another_problem() {
+        let mut fits = HashMap::from([
+            (id(1), fit("Troubleshooting Event ID 4410", 0.6)),
+            (id(2), fit("Slow Network and Events 5718 and 4410", 0.6)),
+        ]);
+        favour_titles(&mut fits, 4410, "the spooler logs event 4410 then hangs");
+        assert!(fits[&id(1)].score > fits[&id(2)].score);
+        // Both still rise over an untitled fit.
+        assert!(fits[&id(2)].score > 0.6);
+    }
+
+    #[test]
     fn titled_and_wordy_articles_rise() {
         let mut fits = HashMap::from([
             (id(1), fit("Spooler Stops After a Driver Update", 0.62)),
@@ -187,7 +288,11 @@ mod tests {
             ),
             (id(3), fit("Printing Is Slow", 0.61)),
         ]);
-        favour_titles(&mut fits, 4410);
+        favour_titles(
+            &mut fits,
+            4410,
+            "event 4410 again: the spooler cannot reach its queue",
+        );
         assert!(fits[&id(2)].score > fits[&id(1)].score);
         assert!(fits[&id(2)].reason.ends_with("its title names event 4410"));
         favour_words(&mut fits, &[(id(3), 9.0), (id(1), 3.0), (id(7), 1.0)]);

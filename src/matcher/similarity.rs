@@ -228,10 +228,23 @@ pub fn similarity(pasted: &Shape, quoted: &Shape) -> Similarity {
 /// An upper bound on `similarity(pasted, quoted).precision`, from the words the two share
 /// regardless of order; cheap enough to run over every quote of the archive.
 pub fn precision_bound(pasted: &Shape, quoted: &Shape) -> f64 {
-    let (a, b) = (&pasted.sorted_words, &quoted.sorted_words);
+    let a = &pasted.sorted_words;
     if a.is_empty() {
         return 0.0;
     }
+    let shared = shared_words(a, &quoted.sorted_words);
+    let placeholders = quoted.hashes.iter().filter(|h| **h == VAR).count();
+    ((shared + WORDS_PER_PLACEHOLDER * placeholders) as f64 / a.len() as f64).min(1.0)
+}
+
+/// An upper bound on `similarity(pasted, quoted).common`: the literal words the two share
+/// in any order. Cheap, for finding a quoted message inside a longer text.
+pub fn shared_with(pasted: &Shape, quoted: &Shape) -> usize {
+    shared_words(&pasted.sorted_words, &quoted.sorted_words)
+}
+
+/// How many words two sorted word lists share, counting repeats once per pair.
+fn shared_words(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -244,8 +257,12 @@ pub fn precision_bound(pasted: &Shape, quoted: &Shape) -> f64 {
             }
         }
     }
-    let placeholders = quoted.hashes.iter().filter(|h| **h == VAR).count();
-    ((shared + WORDS_PER_PLACEHOLDER * placeholders) as f64 / a.len() as f64).min(1.0)
+    shared
+}
+
+/// The number of literal words in a shape.
+pub fn literal_words(shape: &Shape) -> usize {
+    shape.sorted_words.len()
 }
 
 /// Share of the paste's values that the quote also has, verbatim.

@@ -45,6 +45,8 @@ pub(super) struct DocInfo {
     /// Words in all parts.
     pub len: u32,
     pub catalogue: bool,
+    /// It has a SYMPTOMS section: a problem article, not a how-to or a note.
+    pub problem: bool,
     pub category: u32,
     pub product: u32,
     pub kind: u32,
@@ -158,6 +160,7 @@ impl Index {
             id: d.id,
             len,
             catalogue: d.catalogue,
+            problem: !d.symptoms.trim().is_empty(),
             category: self.label(&d.category),
             product: self.label(&d.product),
             kind: self.label(&d.kind),
@@ -203,10 +206,15 @@ impl Index {
     /// The archive's own word closest to `word` (one edit away, the most widespread), for
     /// "did you mean". `None` when `word` is not rare in the archive or nothing is near it.
     pub fn suggest(&self, word: &str) -> Option<String> {
+        self.suggest_rare(word, RARE)
+    }
+
+    /// As [`Index::suggest`], a word in up to `rare` articles taken for a possible typo.
+    pub fn suggest_rare(&self, word: &str, rare: usize) -> Option<String> {
         let n = word.chars().count();
         // Longer words are pasted codes or noise, not typos; each length costs look-ups.
         let own = self.doc_count(&stem(word));
-        if !(4..=MAX_SPELLED).contains(&n) || own > RARE {
+        if !(4..=MAX_SPELLED).contains(&n) || own > rare {
             return None;
         }
         let chars: Vec<char> = word.chars().collect();

@@ -15,14 +15,19 @@ pub use rank::{Filters, Learnt, Ranking, Weights, rank, rank_with};
 
 use crate::kb::ArticleId;
 use crate::store::{Store, StoreError};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
 
 /// Articles read from the store per statement while building: a few ms of reading, well
 /// inside the bound on holding a pooled connection (`store::HOLD_LIMIT`) even on a loaded
 /// machine; 2,000 held one for 200–260 ms.
 const CHUNK: i64 = 100;
-/// Below this many articles a stale index is rebuilt before answering, not behind it.
+/// Below this many articles a search waits for a stale index's rebuild (up to
+/// [`INLINE_WAIT`]) rather than answer from it.
 const INLINE_REBUILD: usize = 5000;
+/// The longest a search waits for a rebuild; then it answers from the index it has.
+const INLINE_WAIT: Duration = Duration::from_secs(2);
 
 /// Said while the server builds its search index.
 const BUILDING: &str = "The server is still building its search index (it does so at start).";
@@ -67,7 +72,8 @@ pub struct Results {
 #[derive(Debug)]
 pub struct Searcher {
     store: Store,
-    current: Arc<RwLock<Option<Arc<Index>>>>,
+    /// The installed index; a rebuild replaces it whole, and waiters watch for it.
+    current: Arc<watch::Sender<Option<Arc<Index>>>>,
     building: Arc<tokio::sync::Mutex<()>>,
     admission: admission::Admission,
 }
@@ -104,9 +110,44 @@ async fn build(store: &Store) -> Result<Index, StoreError> {
             ix
         })
         .await?;
+        // A rebuild is background work: searches and pages on this runtime go first.
+        tokio::task::yield_now().await;
     }
     ix.finish();
     Ok(ix)
+}
+
+/// Starts a rebuild unless one is running. It rebuilds again while the generation
+/// moved during the last build (an import going on), and installs each index whole:
+/// searches meanwhile answer from the one before.
+fn rebuild_behind(
+    store: &Store,
+    slot: &Arc<watch::Sender<Option<Arc<Index>>>>,
+    building: &Arc<tokio::sync::Mutex<()>>,
+) {
+    let Ok(guard) = building.clone().try_lock_owned() else {
+        return;
+    };
+    let (store, slot) = (store.clone(), slot.clone());
+    tokio::spawn(async move {
+        let _guard = guard;
+        loop {
+            match build(&store).await {
+                Ok(ix) => {
+                    let built = ix.generation;
+                    slot.send_replace(Some(Arc::new(ix)));
+                    match store.current_generation().await {
+                        Ok(now) if now > built => continue,
+                        _ => break,
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("search index rebuild failed: {e}");
+                    break;
+                }
+            }
+        }
+    });
 }
 
 impl Searcher {
@@ -114,64 +155,60 @@ impl Searcher {
     pub fn new(store: Store) -> Self {
         Self {
             store,
-            current: Arc::new(RwLock::new(None)),
+            current: Arc::new(watch::Sender::new(None)),
             building: Arc::new(tokio::sync::Mutex::new(())),
             admission: admission::Admission::default(),
         }
     }
 
     fn installed(&self) -> Option<Arc<Index>> {
-        self.current.read().ok().and_then(|g| g.clone())
+        self.current.borrow().clone()
     }
 
-    fn install(slot: &RwLock<Option<Arc<Index>>>, ix: Index) -> Arc<Index> {
-        let ix = Arc::new(ix);
-        if let Ok(mut g) = slot.write() {
-            *g = Some(ix.clone());
-        }
-        ix
+    /// The generation of the index searches use now, once one is built.
+    pub fn installed_generation(&self) -> Option<i64> {
+        self.current.borrow().as_ref().map(|ix| ix.generation)
     }
 
-    /// Builds the index in the background now, so that the first search does not wait.
+    /// Builds the index in the background now, so that the first search does not wait,
+    /// and again whenever the store's generation watcher learns of an import (through
+    /// this server or another), so that searches after it find a fresh index.
     pub fn warm(&self) {
         self.rebuild_behind();
-    }
-
-    fn rebuild_behind(&self) {
-        let Ok(guard) = self.building.clone().try_lock_owned() else {
-            return;
-        };
-        let (store, slot) = (self.store.clone(), self.current.clone());
+        let mut changes = self.store.generation_changes();
+        let (store, slot, building) = (
+            self.store.clone(),
+            Arc::downgrade(&self.current),
+            self.building.clone(),
+        );
         tokio::spawn(async move {
-            let _guard = guard;
-            match build(&store).await {
-                Ok(ix) => {
-                    Self::install(&slot, ix);
-                }
-                Err(e) => tracing::warn!("search index rebuild failed: {e}"),
+            while changes.changed().await.is_ok() {
+                // The searcher is gone: so is the server.
+                let Some(slot) = slot.upgrade() else { break };
+                rebuild_behind(&store, &slot, &building);
             }
         });
     }
 
-    /// The index of the store's current generation: built now when there is none (or it is
-    /// small), otherwise the installed one while a fresh one is built behind it.
+    fn rebuild_behind(&self) {
+        rebuild_behind(&self.store, &self.current, &self.building);
+    }
+
+    /// The index of the store's current generation: a fresh one when it is ready or small
+    /// enough to build at once (bounded by [`INLINE_WAIT`]), otherwise the installed one
+    /// while a fresh one is built behind it.
     pub async fn index(&self) -> Result<Arc<Index>, StoreError> {
-        if let Some(ix) = self.installed() {
-            let generation = self.store.generation().await?;
-            if generation == ix.generation {
-                return Ok(ix);
-            }
-            if ix.len() >= INLINE_REBUILD {
-                self.rebuild_behind();
-                return Ok(ix);
-            }
-        }
-        let _guard = self.building.lock().await;
-        let generation = self.store.generation().await?;
-        if let Some(ix) = self.installed().filter(|ix| ix.generation == generation) {
+        if let Some(ix) = self.ready_index().await? {
             return Ok(ix);
         }
-        Ok(Self::install(&self.current, build(&self.store).await?))
+        // Nothing to answer from yet: wait for the first build, however long.
+        let mut changes = self.current.subscribe();
+        self.rebuild_behind();
+        let waited = changes.wait_for(Option::is_some).await;
+        match waited.ok().and_then(|ix| ix.clone()) {
+            Some(ix) => Ok(ix),
+            None => Err(StoreError::Corrupt("the search index was dropped".into())),
+        }
     }
 
     /// Searches for `text`: the page at `offset`, `limit` long, with notes and suggestions.
@@ -217,14 +254,37 @@ impl Searcher {
         })
     }
 
-    /// The index to search, or `None` while the first one is being built behind (the
-    /// server's start): searches then answer from the store's full-text index rather than
-    /// wait for it.
+    /// The index to search, or `None` while the first one is being built (the server's
+    /// start): searches then answer from the store's full-text index rather than wait.
+    ///
+    /// A stale index is rebuilt behind. A search waits for that rebuild only when the
+    /// index is small (a fresh or test database, where it takes milliseconds), and for at
+    /// most [`INLINE_WAIT`]: on a loaded machine during an import, the rebuild runs behind
+    /// the import's every batch and no search should wait on it.
     async fn ready_index(&self) -> Result<Option<Arc<Index>>, StoreError> {
-        if self.installed().is_none() && self.building.try_lock().is_err() {
+        let generation = self.store.current_generation().await?;
+        let installed = self.installed();
+        if let Some(ix) = installed.as_ref().filter(|ix| ix.generation >= generation) {
+            return Ok(Some(ix.clone()));
+        }
+        if installed.is_none() && self.building.try_lock().is_err() {
             return Ok(None);
         }
-        self.index().await.map(Some)
+        let mut changes = self.current.subscribe();
+        self.rebuild_behind();
+        if installed
+            .as_ref()
+            .is_some_and(|ix| ix.len() >= INLINE_REBUILD)
+        {
+            return Ok(installed);
+        }
+        let fresh =
+            |ix: &Option<Arc<Index>>| ix.as_ref().is_some_and(|ix| ix.generation >= generation);
+        match tokio::time::timeout(INLINE_WAIT, changes.wait_for(fresh)).await {
+            Ok(Ok(ix)) => Ok(ix.clone()),
+            // Still building: the index before it, or the full-text fallback.
+            _ => Ok(self.installed()),
+        }
     }
 
     /// A plain full-text answer (any of the words, bm25) while the index is being built: a

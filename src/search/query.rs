@@ -305,6 +305,8 @@ pub struct Query {
     pub article: Option<ArticleId>,
     /// Every word was a stopword, so they were searched for anyway.
     pub only_stopwords: bool,
+    /// It asks how to do something ("how do I...") rather than describing a problem.
+    pub howto: bool,
 }
 
 impl Query {
@@ -444,6 +446,29 @@ fn joined(word: &str, next: &str) -> Vec<String> {
     out
 }
 
+/// Word pairs that ask how to do something, not what went wrong.
+const HOW_PAIRS: &[(&str, &str)] = &[
+    ("how", "to"),
+    ("how", "do"),
+    ("how", "does"),
+    ("how", "can"),
+    ("how", "could"),
+    ("how", "would"),
+    ("how", "should"),
+    ("how", "i"),
+    ("how", "we"),
+    ("way", "to"),
+    ("step", "by"),
+];
+
+/// Whether the words (folded, in order) ask how to do a task ("how do I move...", "is there
+/// a way to...") rather than describe a symptom.
+fn asks_how(words: &[String]) -> bool {
+    words
+        .windows(2)
+        .any(|w| HOW_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
+}
+
 /// Understands a query: quoted phrases, then the other words less stopwords (all of them
 /// when nothing else is left), each with its alternatives, duplicates dropped.
 pub fn parse(text: &str) -> Query {
@@ -473,6 +498,7 @@ pub fn parse(text: &str) -> Query {
         }
     }
     let words = tokens(&loose);
+    let howto = asks_how(&words);
     let only_stopwords = groups.is_empty() && words.iter().all(|w| is_stopword(w));
     let mut sequence = Vec::new();
     let mut prev = "";
@@ -497,12 +523,31 @@ pub fn parse(text: &str) -> Query {
         sequence,
         article: None,
         only_stopwords: only_stopwords && !words.is_empty(),
+        howto,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tells_a_task_from_a_symptom() {
+        let cases: &[(&str, bool)] = &[
+            ("How do I move the Exchange information store", true),
+            ("how to make a program run as a service", true),
+            ("is there a way to sync the clocks", true),
+            ("step by step roaming profiles", true),
+            ("how can I tell which service pack is installed", true),
+            ("outlook crashes when I open an attachment", false),
+            ("how come word hangs on save", false),
+            ("showing the wrong time", false),
+            ("", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text).howto, *want, "{text:?}");
+        }
+    }
 
     #[test]
     fn stopwords_are_sorted_for_binary_search() {

@@ -5,7 +5,7 @@
 use super::index::{HEAD_BREAK, Index};
 use super::query::Query;
 use super::rank::{Acc, Resolved, Weights, idf};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Query words that ask for a catalogue article.
 const CATALOGUE_WORDS: &[&str] = &["readme", "list", "buglist", "fixlist", "release"];
@@ -61,6 +61,164 @@ fn product_mask(ix: &Index, d: usize, resolved: &[(usize, Resolved)]) -> u32 {
     mask
 }
 
+/// Words of title or symptoms a proximity window spans.
+const WINDOW: usize = 8;
+
+/// The best share (by `idfs`) of distinct groups found within `WINDOW` consecutive words of
+/// `head`, the title and symptoms not bridged; `groups` gives each word id's group bits.
+fn best_window(head: &[u32], groups: &HashMap<u32, u32>, idfs: &[f32], total: f32) -> f32 {
+    let bits: Vec<u32> = head
+        .iter()
+        .map(|t| groups.get(t).copied().unwrap_or(0))
+        .collect();
+    let mut best_share = 0f32;
+    for (i, &first) in bits.iter().enumerate() {
+        if first == 0 {
+            continue;
+        }
+        let mut mask = 0u32;
+        for (k, &b) in bits[i..].iter().take(WINDOW).enumerate() {
+            if head[i + k] == HEAD_BREAK {
+                break;
+            }
+            mask |= b;
+        }
+        // One word alone is no proximity: the coverage signals count it.
+        if mask.count_ones() > 1 {
+            best_share = best_share.max(share_of(mask, idfs, total));
+        }
+    }
+    best_share
+}
+
+/// The share (by `idfs`) of the groups in `mask`.
+fn share_of(mask: u32, idfs: &[f32], total: f32) -> f32 {
+    idfs.iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, w)| w)
+        .sum::<f32>()
+        / total
+}
+
+/// The group bits of each word id the query's single-word alternatives search.
+fn word_groups(resolved: &[(usize, Resolved)]) -> HashMap<u32, u32> {
+    let mut groups: HashMap<u32, u32> = HashMap::new();
+    for (bit, (_, r)) in resolved.iter().enumerate() {
+        for (ids, _) in r.alternatives.iter().filter(|(ids, _)| ids.len() == 1) {
+            *groups.entry(ids[0]).or_default() |= 1 << bit;
+        }
+    }
+    groups
+}
+
+/// What the second stage knows of the query, computed once for all candidates.
+struct Signals<'a> {
+    ix: &'a Index,
+    resolved: &'a [(usize, Resolved)],
+    acc: &'a Acc,
+    /// Each group's idf, and their sum.
+    idfs: Vec<f32>,
+    total_idf: f32,
+    /// Adjacent pairs of the query's words, as word ids.
+    pairs: Vec<(u32, u32)>,
+    /// The quoted phrases' word ids.
+    quoted: Vec<Vec<u32>>,
+    /// Every word id any alternative searched.
+    wanted: HashSet<u32>,
+    /// The groups (a bit each) each single word id searched stands for.
+    groups: HashMap<u32, u32>,
+    /// The query asks how to do something.
+    howto: bool,
+    wants_catalogue: bool,
+    /// The best first-stage score among the candidates.
+    max_first: f32,
+}
+
+impl<'a> Signals<'a> {
+    fn new(
+        ix: &'a Index,
+        query: &Query,
+        resolved: &'a [(usize, Resolved)],
+        acc: &'a Acc,
+        hits: &[u32],
+    ) -> Self {
+        let idfs: Vec<f32> = resolved.iter().map(|(_, r)| r.idf).collect();
+        let seq: Vec<Option<u32>> = query.sequence.iter().map(|w| ix.term_id(w)).collect();
+        Self {
+            ix,
+            resolved,
+            acc,
+            total_idf: idfs.iter().sum::<f32>().max(1e-6),
+            idfs,
+            pairs: seq
+                .windows(2)
+                .filter_map(|w| Some((w[0]?, w[1]?)))
+                .collect(),
+            quoted: resolved
+                .iter()
+                .filter(|(gi, r)| query.groups[*gi].quoted && !r.alternatives.is_empty())
+                .map(|(_, r)| r.alternatives[0].0.clone())
+                .collect(),
+            wanted: resolved
+                .iter()
+                .flat_map(|(_, r)| {
+                    r.alternatives
+                        .iter()
+                        .flat_map(|(ids, _)| ids.iter().copied())
+                })
+                .collect(),
+            groups: word_groups(resolved),
+            howto: query.howto,
+            wants_catalogue: query
+                .sequence
+                .iter()
+                .any(|w| CATALOGUE_WORDS.contains(&w.as_str())),
+            max_first: hits
+                .iter()
+                .map(|&d| acc.score[d as usize])
+                .fold(1e-6f32, f32::max),
+        }
+    }
+
+    /// The share of the query (by idf) in the groups of `mask`.
+    fn covered(&self, mask: u32) -> f32 {
+        share_of(mask, &self.idfs, self.total_idf)
+    }
+
+    /// Article `d`'s second-stage score; `learnt` is ln(1 + sessions) when past sessions
+    /// resolved with it.
+    fn score(&self, d: u32, w: &Weights, learnt: Option<f32>) -> f32 {
+        let (ix, acc, i) = (self.ix, self.acc, d as usize);
+        let head = &ix.heads[i];
+        let mut s = w.first * acc.score[i] / self.max_first
+            + w.in_title * self.covered(acc.title[i])
+            + w.in_head * self.covered(acc.head[i])
+            + w.in_any * self.covered(acc.any[i]);
+        s += w.phrase * phrase_hits(head, &self.pairs).min(3) as f32 / 3.0;
+        // A quoted phrase said as such in the title or symptoms, not just its words.
+        let said = self.quoted.iter().filter(|p| holds_phrase(head, p)).count();
+        s += w.quoted * said as f32 / self.quoted.len().max(1) as f32;
+        if w.title_share != 0.0 {
+            s += w.title_share * title_share(ix, head, &self.wanted);
+        }
+        if w.product != 0.0 {
+            s += w.product * self.covered(product_mask(ix, i, self.resolved));
+        }
+        s += w.learnt * learnt.unwrap_or(0.0);
+        if w.window != 0.0 {
+            s += w.window * best_window(head, &self.groups, &self.idfs, self.total_idf);
+        }
+        if ix.docs[i].problem != self.howto {
+            s += w.intent;
+        }
+        if ix.docs[i].catalogue && !self.wants_catalogue {
+            s -= w.catalogue;
+        }
+        s
+    }
+}
+
 /// Scores the candidates `hits` (article, score), unsorted; `learnt` gives the articles
 /// past sessions raise, each with ln(1 + sessions).
 pub(super) fn rerank(
@@ -72,67 +230,58 @@ pub(super) fn rerank(
     w: &Weights,
     learnt: &[(u32, f32)],
 ) -> Vec<(f32, u32)> {
-    let idfs: Vec<f32> = resolved.iter().map(|(_, r)| r.idf).collect();
-    let total_idf: f32 = idfs.iter().sum::<f32>().max(1e-6);
-    let covered = |mask: u32| -> f32 {
-        idfs.iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, w)| w)
-            .sum::<f32>()
-            / total_idf
-    };
-    let seq: Vec<Option<u32>> = query.sequence.iter().map(|w| ix.term_id(w)).collect();
-    let pairs: Vec<(u32, u32)> = seq
-        .windows(2)
-        .filter_map(|w| Some((w[0]?, w[1]?)))
-        .collect();
-    let quoted: Vec<Vec<u32>> = resolved
-        .iter()
-        .filter(|(gi, r)| query.groups[*gi].quoted && !r.alternatives.is_empty())
-        .map(|(_, r)| r.alternatives[0].0.clone())
-        .collect();
-    let wanted: HashSet<u32> = resolved
-        .iter()
-        .flat_map(|(_, r)| {
-            r.alternatives
-                .iter()
-                .flat_map(|(ids, _)| ids.iter().copied())
-        })
-        .collect();
-    let wants_catalogue = query
-        .sequence
-        .iter()
-        .any(|w| CATALOGUE_WORDS.contains(&w.as_str()));
-    let max_first = hits
-        .iter()
-        .map(|&d| acc.score[d as usize])
-        .fold(1e-6f32, f32::max);
+    let signals = Signals::new(ix, query, resolved, acc, hits);
     hits.iter()
         .map(|&d| {
-            let i = d as usize;
-            let head = &ix.heads[i];
-            let mut s = w.first * acc.score[i] / max_first
-                + w.in_title * covered(acc.title[i])
-                + w.in_head * covered(acc.head[i])
-                + w.in_any * covered(acc.any[i]);
-            s += w.phrase * phrase_hits(head, &pairs).min(3) as f32 / 3.0;
-            // A quoted phrase said as such in the title or symptoms, not just its words.
-            let said = quoted.iter().filter(|p| holds_phrase(head, p)).count();
-            s += w.quoted * said as f32 / quoted.len().max(1) as f32;
-            if w.title_share != 0.0 {
-                s += w.title_share * title_share(ix, head, &wanted);
-            }
-            if w.product != 0.0 {
-                s += w.product * covered(product_mask(ix, i, resolved));
-            }
-            if let Some((_, l)) = learnt.iter().find(|(ld, _)| *ld == d) {
-                s += w.learnt * l;
-            }
-            if ix.docs[i].catalogue && !wants_catalogue {
-                s -= w.catalogue;
-            }
-            (s, d)
+            let l = learnt.iter().find(|(ld, _)| *ld == d).map(|(_, l)| *l);
+            (signals.score(d, w, l), d)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_count_words_said_together() {
+        const B: u32 = HEAD_BREAK;
+        // Words 1, 2, 3 stand for groups 0, 1, 2 of idf 1, 1, 2 (total 4); 9 is filler.
+        let groups: HashMap<u32, u32> = [(1, 1), (2, 2), (3, 4)].into_iter().collect();
+        let idfs = [1.0, 1.0, 2.0];
+        let far = [9; WINDOW];
+        let cases: &[(Vec<u32>, f32)] = &[
+            (vec![1, 2, 3], 1.0),
+            (vec![1, 9, 3, 9], 0.75),
+            (vec![1, 2], 0.5),
+            (vec![1], 0.0),
+            (vec![1, 1, 1], 0.0),
+            ([&[1][..], &far, &[3]].concat(), 0.0),
+            ([&[1][..], &far[2..], &[3]].concat(), 0.75),
+            (vec![1, B, 3], 0.0),
+            (vec![], 0.0),
+        ];
+        for (head, want) in cases {
+            let got = best_window(head, &groups, &idfs, 4.0);
+            assert!((got - want).abs() < 1e-6, "{head:?}: {got}");
+        }
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)] // a table of (words, pairs, count) cases
+    fn phrases_are_adjacent_pairs_within_a_part() {
+        const B: u32 = HEAD_BREAK;
+        let cases: &[(&[u32], &[(u32, u32)], usize)] = &[
+            (&[1, 2, 3], &[(1, 2), (2, 3)], 2),
+            (&[1, B, 2], &[(1, 2)], 0),
+            (&[2, 1], &[(1, 2)], 0),
+            (&[1, 2], &[], 0),
+        ];
+        for (head, pairs, want) in cases {
+            assert_eq!(phrase_hits(head, pairs), *want, "{head:?}");
+        }
+        assert!(holds_phrase(&[5, 1, 2, 6], &[1, 2]));
+        assert!(!holds_phrase(&[1, 5, 2], &[1, 2]));
+        assert!(!holds_phrase(&[1, 2], &[]));
+    }
 }

@@ -48,7 +48,6 @@ pub struct Summary {
 pub struct ArticleRow {
     /// The article number.
     pub id: i64,
-    /// Title.
     pub title: String,
     /// ISO date.
     pub date: String,

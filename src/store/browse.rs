@@ -19,7 +19,6 @@ pub struct CategoryCount {
 /// A title kind (`XFOR`) and how many articles of a category carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct KindCount {
-    /// The kind.
     pub kind: String,
     /// Articles with it.
     pub count: i64,

@@ -8,8 +8,9 @@
 //! `capacity` fills stays; at most twice `capacity` entries are kept.
 //!
 //! Kept current two ways: this process's own imports ([`Store::write_articles`]) empty it
-//! as they commit, and another process's import shows as a new generation, checked at most
-//! once every [`RECHECK`] (as the rendered-page cache does).
+//! as they commit, and another process's import shows as a new generation
+//! ([`Store::current_generation`], no query), checked at most once every [`RECHECK`] (as
+//! the rendered-page cache does).
 
 use super::{Store, StoreError, StoredArticle};
 use crate::kb::{ArticleId, Diagnosis};
@@ -20,8 +21,8 @@ use std::time::{Duration, Instant};
 /// Entries per generation of the cache (so at most twice as many are kept). An article
 /// decoded is some tens of KB: a few tens of MB at most.
 pub const CAPACITY: usize = 512;
-/// How often the archive's generation is looked up: another process's import shows
-/// within this.
+/// How often the archive's generation (as the store's watcher last learnt it) is looked
+/// up: another process's import shows within this after the watcher has seen it.
 pub const RECHECK: Duration = Duration::from_secs(1);
 
 /// An article and its diagnosis, decoded.
@@ -211,7 +212,7 @@ impl Store {
     /// Drops what the cache holds when another process's import moved the generation.
     async fn check_generation(&self) -> Result<(), StoreError> {
         if self.cache.stale() {
-            let generation = self.generation().await?;
+            let generation = self.current_generation().await?;
             self.cache.observe(generation);
         }
         Ok(())
@@ -300,7 +301,7 @@ mod tests {
         let article = crate::kb::parse_article(&bytes).unwrap();
         let id = article.id;
         let import = |a: crate::kb::Article, hash: &str| {
-            ImportedArticle::new(a, hash.into(), &text).unwrap()
+            ImportedArticle::new(a, hash.into(), &text, false).unwrap()
         };
         store
             .write_articles(&[import(article.clone(), "h1")])

@@ -34,6 +34,7 @@ mod cache;
 mod diagnoses;
 mod error;
 mod events;
+mod generation;
 mod packed;
 mod pg;
 mod queue;
@@ -83,6 +84,8 @@ pub struct Store {
     pending: queue::Pending,
     /// Articles decoded once, for this generation of the archive (`cache`).
     cache: Arc<cache::ArticleCache>,
+    /// The archive's generation as last learnt, and its watcher (`generation`).
+    generations: Arc<generation::Generations>,
 }
 
 /// The pool behind a store, one arm per backend.
@@ -209,6 +212,7 @@ impl Store {
             writer: Arc::default(),
             pending: queue::Pending::default(),
             cache: Arc::default(),
+            generations: Arc::default(),
         })
     }
 
@@ -235,6 +239,7 @@ impl Store {
             writer: Arc::default(),
             pending: queue::Pending::default(),
             cache: Arc::default(),
+            generations: Arc::default(),
         })
     }
 
@@ -261,6 +266,15 @@ impl Store {
             .await
             .map(drop))?;
         Ok(())
+    }
+
+    /// The same pool with a generation of its own, for the generation watcher: a clone
+    /// would keep the shared one alive.
+    fn clone_without_generations(&self) -> Self {
+        Self {
+            generations: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// Closes every connection (on SQLite, checkpointing the WAL).

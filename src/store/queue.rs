@@ -13,13 +13,6 @@ use tokio::sync::oneshot;
 pub(super) enum SessionWrite {
     /// A new session with its first step.
     Create(super::NewSession),
-    /// Which client started a session.
-    Client {
-        /// The session.
-        id: String,
-        /// The client's short hash.
-        client: String,
-    },
 }
 
 type Job = (SessionWrite, oneshot::Sender<Result<(), StoreError>>);
@@ -98,13 +91,6 @@ impl Store {
         for write in writes {
             match write {
                 SessionWrite::Create(s) => super::sessions::insert_session(&mut tx, s).await?,
-                SessionWrite::Client { id, client } => {
-                    sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(client)
-                        .execute(&mut *tx)
-                        .await?;
-                }
             }
         }
         let written = start.elapsed();

@@ -194,10 +194,7 @@ impl Store {
             .fetch_all(pool),
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id,)| ArticleId::try_from(id).ok())
-            .collect())
+        Ok(id_set(rows))
     }
 
     /// One page of articles matching an FTS5 `query` (built by [`fts_query`]), best first. A
@@ -217,24 +214,24 @@ impl Store {
                 return self.count_stopped(page);
             }
         };
+        self.sqlite_search(pool, query, filters, limit, offset)
+            .await
+    }
+
+    /// [`Store::search`] on SQLite: the count and the page through FTS5, on one bounded
+    /// connection so that together they stop at the read limit.
+    async fn sqlite_search(
+        &self,
+        pool: &sqlx::SqlitePool,
+        query: &str,
+        filters: &SearchFilters,
+        limit: i64,
+        offset: i64,
+    ) -> Result<SearchPage, StoreError> {
         let filtered =
             filters.category.is_some() || filters.product.is_some() || filters.kind.is_some();
-        let filter_sql = "(?2 IS NULL OR a.category = ?2) AND (?3 IS NULL OR a.product = ?3) \
-                          AND (?4 IS NULL OR a.kind = ?4)";
-        // Without filters the count needs no join with the articles table.
-        let count_sql = if filtered {
-            format!(
-                "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
-                 WHERE articles_fts MATCH ?1 AND {filter_sql}"
-            )
-        } else {
-            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1 \
-             AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
-                .to_string()
-        };
-        // Both statements on one bounded connection: together they stop at the read limit.
         let mut bounded = self.bounded(pool, "search").await?;
-        let total: i64 = sqlx::query_scalar(&count_sql)
+        let total: i64 = sqlx::query_scalar(&sqlite_count_sql(filtered))
             .bind(query)
             .bind(&filters.category)
             .bind(&filters.product)
@@ -247,31 +244,7 @@ impl Store {
                 results: Vec::new(),
             });
         }
-        let page_sql = if filtered {
-            format!(
-                "SELECT a.id, a.title, a.date, a.category, \
-                 snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, \
-                 -{WEIGHTS} AS score \
-                 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
-                 WHERE articles_fts MATCH ?1 AND {filter_sql} \
-                 ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6"
-            )
-        } else {
-            // Rank inside the full-text index alone, then fetch rows and snippets for the
-            // page only: joining the article rows of every match before sorting was ten
-            // times slower on common words.
-            format!(
-                "WITH top AS (SELECT rowid AS id, -{WEIGHTS} AS score FROM articles_fts \
-                   WHERE articles_fts MATCH ?1 ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6) \
-                 SELECT a.id, a.title, a.date, a.category, \
-                 snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, top.score \
-                 FROM top JOIN articles_fts ON articles_fts.rowid = top.id \
-                 JOIN articles a ON a.id = top.id \
-                 WHERE articles_fts MATCH ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL \
-                 ORDER BY top.score DESC, a.id"
-            )
-        };
-        let results = sqlx::query_as(&page_sql)
+        let results = sqlx::query_as(&sqlite_page_sql(filtered))
             .bind(query)
             .bind(&filters.category)
             .bind(&filters.product)
@@ -339,6 +312,60 @@ pub(super) fn scored_ids(rows: Vec<(i64, f64)>) -> Vec<(ArticleId, f64)> {
     rows.into_iter()
         .filter_map(|(id, s)| Some((ArticleId::try_from(id).ok()?, s)))
         .collect()
+}
+
+/// The article ids among `rows` (both backends' `catalogue_ids`).
+pub(super) fn id_set(rows: Vec<(i64,)>) -> std::collections::HashSet<ArticleId> {
+    rows.into_iter()
+        .filter_map(|(id,)| ArticleId::try_from(id).ok())
+        .collect()
+}
+
+/// The filters of a SQLite search, `?2` to `?4`, each off when NULL.
+const SQLITE_FILTERS: &str = "(?2 IS NULL OR a.category = ?2) AND (?3 IS NULL OR a.product = ?3) \
+                              AND (?4 IS NULL OR a.kind = ?4)";
+
+/// How many articles a SQLite search matches.
+fn sqlite_count_sql(filtered: bool) -> String {
+    if filtered {
+        format!(
+            "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
+             WHERE articles_fts MATCH ?1 AND {SQLITE_FILTERS}"
+        )
+    } else {
+        // Without filters the count needs no join with the articles table.
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1 \
+         AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
+            .to_string()
+    }
+}
+
+/// One page of a SQLite search, `?5` rows from `?6`, best first.
+fn sqlite_page_sql(filtered: bool) -> String {
+    if filtered {
+        format!(
+            "SELECT a.id, a.title, a.date, a.category, \
+             snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, \
+             -{WEIGHTS} AS score \
+             FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
+             WHERE articles_fts MATCH ?1 AND {SQLITE_FILTERS} \
+             ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6"
+        )
+    } else {
+        // Rank inside the full-text index alone, then fetch rows and snippets for the
+        // page only: joining the article rows of every match before sorting was ten
+        // times slower on common words.
+        format!(
+            "WITH top AS (SELECT rowid AS id, -{WEIGHTS} AS score FROM articles_fts \
+               WHERE articles_fts MATCH ?1 ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6) \
+             SELECT a.id, a.title, a.date, a.category, \
+             snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, top.score \
+             FROM top JOIN articles_fts ON articles_fts.rowid = top.id \
+             JOIN articles a ON a.id = top.id \
+             WHERE articles_fts MATCH ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL \
+             ORDER BY top.score DESC, a.id"
+        )
+    }
 }
 
 #[cfg(test)]

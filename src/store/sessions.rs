@@ -235,7 +235,6 @@ pub struct Advance {
 /// How many past sessions an article (and cause) resolved.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct ResolutionCount {
-    /// The article.
     pub article: i64,
     /// The cause index, when one was named.
     pub cause: Option<i64>,
@@ -275,6 +274,41 @@ macro_rules! insert_step {
     }};
 }
 
+/// Inserts a new session's row, with its client, and its first step inside the write
+/// transaction `$tx`, at the session's `created_at` (a macro, as `insert_step!`): SQLite's
+/// go through `store::queue`, PostgreSQL's through `Store::create_session`.
+macro_rules! insert_session {
+    ($tx:ident, $s:expr) => {{
+        let s: &NewSession = $s;
+        let t = s.created_at;
+        sqlx::query(
+            "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, \
+             recognised, event_key, current_n, current_kind, client) \
+             VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7, $8)",
+        )
+        .bind(&s.id)
+        .bind(t)
+        .bind(s.origin)
+        .bind(&s.input)
+        .bind(&s.recognised)
+        .bind(&s.event_key)
+        .bind(&s.first.kind)
+        .bind(&s.client)
+        .execute(&mut *$tx)
+        .await?;
+        insert_step!($tx, &s.id, 1i64, &s.first, t);
+    }};
+}
+
+/// Every column of [`SessionRow`], for the queries that read whole sessions.
+const SELECT_SESSIONS: &str = "SELECT id, created_at, updated_at, origin, input, recognised, \
+     event_key, current_n, current_kind, outcome, ended_kind, resolved_article, \
+     resolved_cause FROM wizard_sessions";
+
+/// Sessions counted so that one client's count once a day (a script minting resolved
+/// sessions counts as one user); a session with no client counts alone.
+const ONCE_A_DAY: &str = "count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id))";
+
 /// Runs a write transaction on a task of its own, so that a request cancelled half-way (the
 /// client went away) cannot drop it between `BEGIN` and `COMMIT` and hand the pool a
 /// connection still inside a transaction.
@@ -291,45 +325,24 @@ impl Store {
         match &self.db {
             // SQLite: group-committed with the session writes queued beside it.
             Db::Sqlite(_) => self.queued(SessionWrite::Create(s.clone())).await,
-            Db::Pg(_) => {
-                let (store, s) = (self.clone(), s.clone());
-                detached(async move { store.write_new_session(&s).await }).await
+            Db::Pg(pool) => {
+                let (pool, s) = (pool.clone(), s.clone());
+                detached(async move {
+                    let mut tx = super::bounded::at("create_session", pool.begin_write()).await?;
+                    insert_session!(tx, &s);
+                    tx.commit().await?;
+                    Ok(())
+                })
+                .await
             }
         }
     }
 
-    async fn write_new_session(&self, s: &NewSession) -> Result<(), StoreError> {
-        let t = s.created_at;
-        on_pool!(self, |pool| {
-            let mut tx = super::bounded::at("create_session", pool.begin_write()).await?;
-            sqlx::query(
-                "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, \
-                 recognised, event_key, current_n, current_kind, client) \
-                 VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7, $8)",
-            )
-            .bind(&s.id)
-            .bind(t)
-            .bind(s.origin)
-            .bind(&s.input)
-            .bind(&s.recognised)
-            .bind(&s.event_key)
-            .bind(&s.first.kind)
-            .bind(&s.client)
-            .execute(&mut *tx)
-            .await?;
-            insert_step!(tx, &s.id, 1i64, &s.first, t);
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// A session, or `None` when there is none with this id.
     pub async fn session(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
-        Ok(on_pool!(self, "session", |pool| sqlx::query_as(
-            "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
-             current_kind, outcome, ended_kind, resolved_article, resolved_cause \
-             FROM wizard_sessions WHERE id = $1",
-        )
+        Ok(on_pool!(self, "session", |pool| sqlx::query_as(&format!(
+            "{SELECT_SESSIONS} WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(pool)
         .await)?)
@@ -398,30 +411,6 @@ impl Store {
         })
     }
 
-    /// Records which client started a session (a short hash, see `web::guard`).
-    pub async fn set_session_client(&self, id: &str, client: &str) -> Result<(), StoreError> {
-        match &self.db {
-            Db::Sqlite(_) => {
-                self.queued(SessionWrite::Client {
-                    id: id.into(),
-                    client: client.into(),
-                })
-                .await
-            }
-            Db::Pg(pool) => {
-                super::bounded::at(
-                    "set_session_client",
-                    sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(client)
-                        .execute(pool),
-                )
-                .await?;
-                Ok(())
-            }
-        }
-    }
-
     /// How many past sessions about `event_key` each article and cause resolved, counting
     /// one client's resolutions once a day: a script minting resolved sessions
     /// counts as one user.
@@ -430,11 +419,13 @@ impl Store {
         event_key: &str,
     ) -> Result<Vec<ResolutionCount>, StoreError> {
         Ok(on_pool!(self, "resolution_counts", |pool| sqlx::query_as(
-            "SELECT resolved_article AS article, resolved_cause AS cause, \
-               count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
+            &format!(
+                "SELECT resolved_article AS article, resolved_cause AS cause, \
+               {ONCE_A_DAY} AS sessions \
              FROM wizard_sessions WHERE event_key = $1 AND outcome = $2 \
                AND resolved_article IS NOT NULL \
-             GROUP BY resolved_article, resolved_cause",
+             GROUP BY resolved_article, resolved_cause"
+            )
         )
         .bind(event_key)
         .bind(Outcome::Resolved)
@@ -460,13 +451,12 @@ impl Store {
     /// counting one client's resolutions once a day, as [`Store::resolution_counts`] does.
     pub async fn search_resolutions(&self, key: &str) -> Result<Vec<(i64, i64)>, StoreError> {
         Ok(on_pool!(self, "search_resolutions", |pool| {
-            sqlx::query_as(
-                "SELECT resolved_article, \
-               count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) \
+            sqlx::query_as(&format!(
+                "SELECT resolved_article, {ONCE_A_DAY} \
              FROM wizard_sessions WHERE search_key = $1 AND outcome = $2 \
                AND resolved_article IS NOT NULL \
-             GROUP BY resolved_article",
-            )
+             GROUP BY resolved_article"
+            ))
             .bind(key)
             .bind(Outcome::Resolved)
             .fetch_all(pool)
@@ -482,10 +472,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<SessionRow>, StoreError> {
         Ok(on_pool!(self, "recent_sessions", |pool| sqlx::query_as(
-            "SELECT id, created_at, updated_at, origin, input, recognised, event_key, current_n, \
-             current_kind, outcome, ended_kind, resolved_article, resolved_cause \
-             FROM wizard_sessions WHERE (NOT $1 OR outcome IS NULL OR outcome != $3) \
-             ORDER BY updated_at DESC, created_at DESC LIMIT $2",
+            &format!(
+                "{SELECT_SESSIONS} WHERE (NOT $1 OR outcome IS NULL OR outcome != $3) \
+             ORDER BY updated_at DESC, created_at DESC LIMIT $2"
+            )
         )
         .bind(unresolved)
         .bind(limit)
@@ -497,12 +487,13 @@ impl Store {
     /// The articles and causes that resolved the most sessions, most first.
     pub async fn top_resolutions(&self, limit: i64) -> Result<Vec<LabelCount>, StoreError> {
         Ok(on_pool!(self, "top_resolutions", |pool| sqlx::query_as(
-            "SELECT CAST(resolved_article AS TEXT) AS label, \
-               CAST(resolved_cause AS TEXT) AS detail, \
-               count(DISTINCT coalesce(client || '@' || (updated_at / 86400), id)) AS sessions \
+            &format!(
+                "SELECT CAST(resolved_article AS TEXT) AS label, \
+               CAST(resolved_cause AS TEXT) AS detail, {ONCE_A_DAY} AS sessions \
              FROM wizard_sessions WHERE outcome = $2 AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause \
-             ORDER BY sessions DESC, resolved_article, resolved_cause LIMIT $1",
+             ORDER BY sessions DESC, resolved_article, resolved_cause LIMIT $1"
+            )
         )
         .bind(limit)
         .bind(Outcome::Resolved)
@@ -529,49 +520,12 @@ impl Store {
     }
 }
 
-/// Inserts a new session's row and its first step.
+/// Inserts a new session's row and its first step (SQLite: `store::queue`'s writes).
 pub(super) async fn insert_session(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     s: &NewSession,
 ) -> Result<(), StoreError> {
-    let t = s.created_at;
-    sqlx::query(
-        "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
-         event_key, current_n, current_kind, client) \
-         VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7, $8)",
-    )
-    .bind(&s.id)
-    .bind(t)
-    .bind(s.origin)
-    .bind(&s.input)
-    .bind(&s.recognised)
-    .bind(&s.event_key)
-    .bind(&s.first.kind)
-    .bind(&s.client)
-    .execute(&mut **tx)
-    .await?;
-    insert_step(tx, &s.id, 1, &s.first, t).await
-}
-
-async fn insert_step(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    id: &str,
-    n: i64,
-    step: &NewStep,
-    t: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO wizard_steps (session_id, n, kind, article, cause_index, step, shown_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(id)
-    .bind(n)
-    .bind(&step.kind)
-    .bind(step.article)
-    .bind(step.cause_index)
-    .bind(&step.step)
-    .bind(t)
-    .execute(&mut **tx)
-    .await?;
+    let conn: &mut sqlx::SqliteConnection = tx;
+    insert_session!(conn, s);
     Ok(())
 }

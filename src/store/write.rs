@@ -17,18 +17,39 @@ pub struct ImportedArticle {
     pub content_hash: String,
     /// Its original text, sections and diagnosis, packed as stored.
     pub packed: Packed,
+    /// Its original text deflated on its own, for a store that keeps it apart (PostgreSQL's
+    /// `article_sources`); `None` where the packed text is all that is kept (SQLite).
+    pub source: Option<Vec<u8>>,
 }
 
 impl ImportedArticle {
-    /// Encodes everything the store keeps of an article: called on the import's reader
-    /// thread, so the compression runs beside the writer rather than in its way.
-    pub fn new(article: Article, content_hash: String, text: &str) -> Result<Self, StoreError> {
+    /// Encodes everything the store keeps of an article (with `own_source`, the original
+    /// text on its own too): called on the import's reader thread, so the compression runs
+    /// beside the writer rather than in its way, from the text the reader already has.
+    pub fn new(
+        article: Article,
+        content_hash: String,
+        text: &str,
+        own_source: bool,
+    ) -> Result<Self, StoreError> {
         Ok(Self {
             packed: Packed::new(text, &article)?,
+            source: own_source.then(|| deflate(text)),
             article,
             content_hash,
         })
     }
+}
+
+/// `text` deflated on its own, as PostgreSQL's `article_sources` keeps it.
+pub(super) fn deflate(text: &str) -> Vec<u8> {
+    use flate2::Compression;
+    use flate2::write::DeflateEncoder;
+    use std::io::Write;
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(text.as_bytes());
+    enc.finish().unwrap_or_default()
 }
 
 /// What writing one article did.
@@ -52,7 +73,9 @@ impl Store {
             Db::Pg(pool) => {
                 let written = pg::write_articles(pool, batch).await;
                 self.cache.invalidate();
-                return written;
+                let outcomes = written?;
+                self.refresh_generation().await;
+                return Ok(outcomes);
             }
         };
         let _turn = self.writer.lock().await;
@@ -68,6 +91,7 @@ impl Store {
         tx.commit().await?;
         // Decoded copies of the replaced articles must not outlive the commit.
         self.cache.invalidate();
+        self.refresh_generation().await;
         Ok(outcomes)
     }
 }

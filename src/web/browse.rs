@@ -1,5 +1,6 @@
 //! Browsing by category (with product names) and, inside one, by kind, newest first.
 
+use super::pager::Pager;
 use super::search::encode;
 use super::{ApiError, AppState, WebError};
 use crate::store::{CategoryCount, DatedSummary};
@@ -94,11 +95,8 @@ struct CategoryTemplate {
     category: String,
     kinds: Vec<KindChoice>,
     total: i64,
-    page: i64,
-    pages: i64,
     articles: Vec<DatedSummary>,
-    prev_url: Option<String>,
-    next_url: Option<String>,
+    pager: Pager,
 }
 
 async fn category_page(
@@ -115,9 +113,14 @@ async fn category_page(
         }
         u
     };
+    let pager = Pager::new(
+        l.page,
+        l.total,
+        state.config.page_size,
+        ("← Newer", "Older →"),
+        url,
+    );
     let page = CategoryTemplate {
-        prev_url: (l.page > 1).then(|| url(l.page - 1)),
-        next_url: (l.page < l.pages).then(|| url(l.page + 1)),
         kinds: kinds
             .into_iter()
             .map(|k| KindChoice {
@@ -128,9 +131,8 @@ async fn category_page(
             .collect(),
         category: l.category,
         total: l.total,
-        page: l.page,
-        pages: l.pages,
         articles: l.articles,
+        pager,
     };
     Ok(Html(page.render()?))
 }

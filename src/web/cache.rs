@@ -49,7 +49,7 @@ impl PageCache {
         }
         let mut state = self.state.write().await;
         if state.generation.is_none() || state.checked.elapsed() >= RECHECK {
-            let now = store.generation().await?;
+            let now = store.current_generation().await?;
             if state.generation != Some(now) {
                 state.pages.clear();
                 state.generation = Some(now);

@@ -1,5 +1,6 @@
 //! The web layer's error type: each case maps to a status and an HTML or JSON body.
-//! Internal causes are logged with tracing and never shown raw.
+//! Internal causes are never shown: the response carries them as a [`Cause`] extension and
+//! the `log_causes` middleware logs each once.
 
 use askama::Template;
 use axum::Json;
@@ -74,21 +75,58 @@ impl WebError {
         }
     }
 
-    /// The message a person sees; internal causes are logged here, not shown.
+    /// The message a person sees; an internal cause is not shown (see [`WebError::cause`]).
     fn public_message(&self) -> String {
         match self {
             WebError::Internal(cause) if database_away(cause) => {
-                tracing::warn!(error = %format!("{cause:#}"), "the database is not answering");
                 "The database is not answering at the moment. Please try again in a minute."
                     .to_string()
             }
-            WebError::Internal(cause) => {
-                tracing::error!(error = %format!("{cause:#}"), "request failed");
+            WebError::Internal(_) => {
                 "Something went wrong on our side. Please try again.".to_string()
             }
             other => other.to_string(),
         }
     }
+
+    /// The internal cause to log, for the response's extensions.
+    fn cause(&self) -> Option<Cause> {
+        match self {
+            WebError::Internal(cause) => Some(Cause {
+                text: format!("{cause:#}"),
+                unavailable: database_away(cause),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// An internal failure behind an error response, with its whole chain of causes: put in the
+/// response's extensions so that one middleware logs it, once, whichever layer made it.
+#[derive(Debug, Clone)]
+pub(super) struct Cause {
+    text: String,
+    /// The database is away (a 503): a warning, not an error.
+    unavailable: bool,
+}
+
+impl Cause {
+    /// Logs the cause with tracing.
+    pub(super) fn log(&self) {
+        if self.unavailable {
+            tracing::warn!(error = %self.text, "the database is not answering");
+        } else {
+            tracing::error!(error = %self.text, "request failed");
+        }
+    }
+}
+
+/// Puts `error`'s internal cause, if any, in `res`'s extensions.
+fn with_cause(error: &WebError, mut res: Response) -> Response {
+    if let Some(cause) = error.cause() {
+        res.extensions_mut().insert(cause);
+    }
+    res
 }
 
 /// Whether an internal failure is the database being away (a 503, not a 500), wherever in
@@ -170,10 +208,11 @@ impl IntoResponse for WebError {
             valid,
             offer_search: status == StatusCode::NOT_FOUND,
         };
-        match page.render() {
+        let res = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, page.message).into_response(),
-        }
+        };
+        with_cause(&self, res)
     }
 }
 
@@ -196,6 +235,6 @@ impl IntoResponse for ApiError {
         {
             body["valid"] = json!(valid);
         }
-        (status, Json(body)).into_response()
+        with_cause(&self.0, (status, Json(body)).into_response())
     }
 }

@@ -1,7 +1,9 @@
 //! Answers the framework makes on its own (an extractor's rejection, the body limit's 413,
 //! a 405, the timeout's 408, a caught panic) rewritten as the app's own HTML page or, under
-//! `/api/`, JSON: no framework text reaches the client.
+//! `/api/`, JSON: no framework text reaches the client. And the one place internal causes
+//! are logged.
 
+use super::error::Cause;
 use super::{ApiError, WebError, extract, pages};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -13,8 +15,8 @@ use std::any::Any;
 #[derive(Debug, Clone, Copy)]
 struct Panicked;
 
-/// The app's 500 for a panic, logged with its message; `readable_errors` turns it into
-/// JSON under `/api/`.
+/// The app's 500 for a panic, its message the cause to log; `readable_errors` turns it
+/// into JSON under `/api/`.
 pub(super) fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let what = panic
         .downcast_ref::<String>()
@@ -80,8 +82,9 @@ pub(super) async fn readable_errors(req: Request, next: Next) -> Response {
     }
     let status = res.status();
     let allow = res.headers().get(header::ALLOW).cloned();
+    // A caught panic's message, carried over for `log_causes`.
+    let cause = res.extensions().get::<Cause>().cloned();
     let error = if res.extensions().get::<Panicked>().is_some() {
-        // Already logged when it was caught.
         WebError::Refused {
             status,
             message: "Something went wrong on our side. Please try again.".into(),
@@ -97,7 +100,20 @@ pub(super) async fn readable_errors(req: Request, next: Next) -> Response {
     if let Some(allow) = allow {
         out.headers_mut().insert(header::ALLOW, allow);
     }
+    if let Some(cause) = cause {
+        out.extensions_mut().insert(cause);
+    }
     out
+}
+
+/// Logs the internal cause an error response carries (see [`Cause`]), once, wherever in
+/// the app the error was made; the person sees only a generic message.
+pub(super) async fn log_causes(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if let Some(cause) = res.extensions().get::<Cause>() {
+        cause.log();
+    }
+    res
 }
 
 #[cfg(test)]
@@ -113,6 +129,59 @@ mod tests {
 
     async fn boom() -> &'static str {
         panic!("boom")
+    }
+
+    async fn failing() -> Result<&'static str, WebError> {
+        Err(WebError::Internal(
+            anyhow::anyhow!("disk on fire").context("saving the step"),
+        ))
+    }
+
+    /// What the app logs, captured.
+    #[derive(Clone, Default)]
+    struct Logged(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logged {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// An internal cause (a handler's error or a panic, as HTML or JSON) is logged once,
+    /// whole, by the middleware, and never shown.
+    #[tokio::test]
+    async fn internal_causes_are_logged_once_and_not_shown() {
+        let logged = Logged::default();
+        let writer = logged.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = Router::new()
+            .route("/page", get(failing))
+            .route("/api/boom", get(boom))
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(middleware::from_fn(readable_errors))
+            .layer(middleware::from_fn(log_causes));
+        for (uri, cause) in [
+            ("/page", "saving the step: disk on fire"),
+            ("/api/boom", "handler panicked: boom"),
+        ] {
+            logged.0.lock().unwrap().clear();
+            let req = axum::http::Request::get(uri).body(Body::empty()).unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            assert!(!String::from_utf8_lossy(&body).contains("fire"), "{uri}");
+            let log = String::from_utf8_lossy(&logged.0.lock().unwrap()).to_string();
+            assert_eq!(log.matches("request failed").count(), 1, "{uri}: {log}");
+            assert!(log.contains(cause), "{uri}: {log}");
+        }
     }
 
     /// Any panic (the review's were in id parsing) is the app's 500, as HTML or JSON.

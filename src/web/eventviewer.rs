@@ -236,7 +236,8 @@ async fn start_wizard(
     article: Option<ArticleId>,
     client: Option<StartClient>,
 ) -> Result<Session, WebError> {
-    let w = Wizard::new(&state.store, &state.matcher).for_client(client.map(|c| c.0));
+    let w =
+        Wizard::new(&state.store, &state.matcher, &state.searcher).for_client(client.map(|c| c.0));
     let mut known = Known::product(
         q.product.as_deref().unwrap_or_default(),
         q.version.as_deref().unwrap_or_default(),

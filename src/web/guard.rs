@@ -7,7 +7,7 @@ use super::state::AppState;
 use super::{ApiError, MAX_BODY, WebError};
 use crate::wizard::{Answer, SessionId};
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-use crate::wizard::cap_input;
 /// The most steps one session may have: each answer appends one.
 pub const MAX_STEPS: i64 = 200;
 
@@ -161,13 +160,13 @@ fn session_in(path: &str) -> Option<SessionId> {
     rest.split('/').next()?.parse().ok()
 }
 
-/// The fields of an answer or refine body that the guard reads.
+/// The fields of an answer or refine body that the guard reads. The search text is not
+/// among them: `Wizard::refine` caps what it keeps.
 #[derive(Debug, Default)]
 struct Fields {
     answer: Option<String>,
     /// `None` when absent; `Some("")` when sent empty.
     step: Option<String>,
-    q: Option<String>,
 }
 
 fn read_fields(api: bool, bytes: &[u8]) -> Fields {
@@ -177,7 +176,6 @@ fn read_fields(api: bool, bytes: &[u8]) -> Fields {
         return Fields {
             answer: text("answer"),
             step: v.get("step").map(|s| s.to_string()),
-            q: text("q"),
         };
     }
     let mut f = Fields::default();
@@ -185,31 +183,10 @@ fn read_fields(api: bool, bytes: &[u8]) -> Fields {
         match k.as_ref() {
             "answer" => f.answer = Some(v.into_owned()),
             "step" => f.step = Some(v.into_owned()),
-            "q" => f.q = Some(v.into_owned()),
             _ => {}
         }
     }
     f
-}
-
-/// The body with its search text cut, when it was too long.
-fn capped_body(api: bool, bytes: Bytes, fields: &Fields) -> Bytes {
-    let Some(cut) = fields.q.as_deref().and_then(cap_input) else {
-        return bytes;
-    };
-    if api {
-        let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        v["q"] = serde_json::Value::String(cut);
-        return Bytes::from(v.to_string());
-    }
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in form_urlencoded::parse(&bytes) {
-        if k != "q" {
-            out.append_pair(&k, &v);
-        }
-    }
-    out.append_pair("q", &cut);
-    Bytes::from(out.finish())
 }
 
 /// Checks a change to a session against its stored state before the handler runs.
@@ -277,9 +254,6 @@ async fn change(
     if let Some(e) = refuse_change(&row, route, api, &fields) {
         return Err(e);
     }
-    let bytes = capped_body(api, bytes, &fields);
-    let mut parts = parts;
-    parts.headers.remove(header::CONTENT_LENGTH);
     Ok(next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await)
@@ -288,7 +262,7 @@ async fn change(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wizard::{CUT_MARK, MAX_STORED_INPUT, Origin, Outcome};
+    use crate::wizard::{Origin, Outcome};
     use axum::http::StatusCode;
 
     #[test]
@@ -357,12 +331,8 @@ mod tests {
         let answer = |a: &str, step: Option<&str>| Fields {
             answer: Some(a.into()),
             step: step.map(str::to_string),
-            q: None,
         };
-        let refine = Fields {
-            q: Some("mail".into()),
-            ..Fields::default()
-        };
+        let refine = Fields::default();
         let status = |r: Option<WebError>| r.map(|e| e.into_response().status());
         let cases = [
             (
@@ -430,14 +400,5 @@ mod tests {
                 "case {i}"
             );
         }
-    }
-
-    #[test]
-    fn long_input_is_cut_at_a_character_and_marked() {
-        assert_eq!(cap_input("short"), None);
-        let long = "é".repeat(MAX_STORED_INPUT);
-        let cut = cap_input(&long).unwrap();
-        assert!(cut.len() <= MAX_STORED_INPUT && cut.ends_with(CUT_MARK));
-        assert!(cut.starts_with("éé"));
     }
 }

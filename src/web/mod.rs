@@ -14,6 +14,7 @@ mod extract;
 mod guard;
 mod limits;
 mod matching;
+mod pager;
 mod pages;
 mod search;
 mod server;
@@ -68,6 +69,8 @@ pub fn app(state: AppState) -> Router {
         // Outside everything that answers on its own (rejections, the body limit, the
         // timeout, a panic): each answer becomes the app's own HTML or JSON error.
         .layer(middleware::from_fn(errors::readable_errors))
+        // Outside the error rewriting, so each internal cause is logged once, here.
+        .layer(middleware::from_fn(errors::log_causes))
         .layer(middleware::from_fn(guard::same_origin_posts))
         .layer(TraceLayer::new_for_http())
         // Outermost, so that responses made by the layers themselves carry the headers too.

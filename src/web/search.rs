@@ -1,5 +1,6 @@
 //! Search: the results page and its JSON twin, over FTS5 with bm25 weights.
 
+use super::pager::Pager;
 use super::{ApiError, AppState, WebError};
 use crate::kb::ArticleId;
 use crate::search::{Filters, Results};
@@ -57,8 +58,7 @@ impl SearchParams {
 async fn run_query(state: &AppState, p: &SearchParams, limit: i64) -> Result<Results, WebError> {
     let offset = (p.page() - 1) * limit;
     Ok(state
-        .matcher
-        .searcher()
+        .searcher
         .search(&p.q, &p.filters(), offset as usize, limit as usize)
         .await?)
 }
@@ -81,12 +81,9 @@ struct SearchTemplate {
     note: Option<String>,
     suggestions: Vec<Suggestion>,
     total: i64,
-    page: i64,
-    pages: i64,
     first_rank: i64,
     results: Vec<ResultView>,
-    prev_url: Option<String>,
-    next_url: Option<String>,
+    pager: Pager,
     unfiltered_url: String,
 }
 
@@ -121,74 +118,90 @@ async fn search_page(
     } else {
         run_query(&state, &p, limit).await?
     };
-    let total = outcome.total as i64;
-    let page = p.page();
-    let pages = (total + limit - 1) / limit;
-    let url = |page: i64| {
-        let mut u = format!("/search?q={}", encode(&p.q));
-        for (k, v) in [
-            ("category", &p.category),
-            ("product", &p.product),
-            ("kind", &p.kind),
-        ] {
-            if !v.is_empty() {
-                u.push_str(&format!("&{k}={}", encode(v)));
-            }
-        }
-        if page > 1 {
-            u.push_str(&format!("&page={page}"));
-        }
-        u
-    };
     let categories = state.store.categories(0).await?;
-    let template = SearchTemplate {
-        q: p.q.clone(),
-        category: p.category.clone(),
-        product: p.product.clone(),
-        kind: p.kind.clone(),
-        categories: categories
-            .into_iter()
-            .map(|c| Choice {
-                selected: c.category == p.category,
-                value: c.category,
-            })
-            .collect(),
-        kinds: KINDS
-            .iter()
-            .map(|k| Choice {
-                value: k.to_string(),
-                selected: p.kind.eq_ignore_ascii_case(k),
-            })
-            .collect(),
-        note: outcome.note,
-        suggestions: outcome
-            .suggestions
-            .into_iter()
-            .map(|text| Suggestion {
-                url: format!("/search?q={}", encode(&text)),
-                text,
-            })
-            .collect(),
-        total,
-        page,
-        pages,
-        first_rank: (page - 1) * limit + 1,
-        results: outcome
-            .results
-            .into_iter()
-            .map(|r| ResultView {
-                snippet_html: snippet_html(&r.snippet),
-                id: r.id,
-                title: r.title,
-                date: r.date,
-                category: r.category,
-            })
-            .collect(),
-        prev_url: (page > 1).then(|| url(page - 1)),
-        next_url: (page < pages).then(|| url(page + 1)),
-        unfiltered_url: format!("/search?q={}", encode(&p.q)),
-    };
+    let categories = categories.into_iter().map(|c| c.category).collect();
+    let template = SearchTemplate::new(&p, categories, outcome, limit);
     Ok(Html(template.render()?).into_response())
+}
+
+impl SearchTemplate {
+    /// The results page for `p`: one page of `outcome`, `limit` to a page.
+    fn new(p: &SearchParams, categories: Vec<String>, outcome: Results, limit: i64) -> Self {
+        let total = outcome.total as i64;
+        let page = p.page();
+        Self {
+            q: p.q.clone(),
+            category: p.category.clone(),
+            product: p.product.clone(),
+            kind: p.kind.clone(),
+            categories: categories
+                .into_iter()
+                .map(|c| Choice {
+                    selected: c == p.category,
+                    value: c,
+                })
+                .collect(),
+            kinds: KINDS
+                .iter()
+                .map(|k| Choice {
+                    value: k.to_string(),
+                    selected: p.kind.eq_ignore_ascii_case(k),
+                })
+                .collect(),
+            note: outcome.note,
+            suggestions: outcome
+                .suggestions
+                .into_iter()
+                .map(Suggestion::new)
+                .collect(),
+            total,
+            first_rank: (page - 1) * limit + 1,
+            results: outcome.results.into_iter().map(ResultView::from).collect(),
+            pager: Pager::new(page, total, limit, ("← Previous", "Next →"), |n| {
+                page_url(p, n)
+            }),
+            unfiltered_url: format!("/search?q={}", encode(&p.q)),
+        }
+    }
+}
+
+/// The address of page `page` of the search `p`, its filters kept.
+fn page_url(p: &SearchParams, page: i64) -> String {
+    let mut u = format!("/search?q={}", encode(&p.q));
+    for (k, v) in [
+        ("category", &p.category),
+        ("product", &p.product),
+        ("kind", &p.kind),
+    ] {
+        if !v.is_empty() {
+            u.push_str(&format!("&{k}={}", encode(v)));
+        }
+    }
+    if page > 1 {
+        u.push_str(&format!("&page={page}"));
+    }
+    u
+}
+
+impl Suggestion {
+    fn new(text: String) -> Self {
+        Self {
+            url: format!("/search?q={}", encode(&text)),
+            text,
+        }
+    }
+}
+
+impl From<crate::search::Found> for ResultView {
+    fn from(r: crate::search::Found) -> Self {
+        Self {
+            snippet_html: snippet_html(&r.snippet),
+            id: r.id,
+            title: r.title,
+            date: r.date,
+            category: r.category,
+        }
+    }
 }
 
 /// One result of `/api/search`.
@@ -268,19 +281,9 @@ fn snippet_html(snippet: &str) -> String {
     out
 }
 
-/// Percent-encodes a query-string value.
+/// Percent-encodes a query-string value (a space as `+`).
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 #[cfg(test)]

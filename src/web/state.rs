@@ -1,4 +1,4 @@
-//! What every handler reaches through `State`: the store, the matcher, the settings and the
+//! What every handler reaches through `State`: the store, the matcher, the searcher, the settings and the
 //! per-process bookkeeping (page cache, rate limits). Kept apart from the router so feature
 //! files import state from here, not from the file that imports them.
 
@@ -7,6 +7,7 @@ use super::eventviewer::PublicUrl;
 use super::limits::Limits;
 use super::staff::StaffAuth;
 use crate::matcher::Matcher;
+use crate::search::Searcher;
 use crate::store::Store;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -45,11 +46,12 @@ impl Default for Config {
 /// The application's shared state; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
     pub store: Store,
     /// Paste matching over the store.
     pub matcher: Arc<Matcher>,
-    /// Settings.
+    /// Own-words search over the store, with its in-memory index (the search page, the API
+    /// and the wizard's "describe it in words"); one per process.
+    pub searcher: Arc<Searcher>,
     pub config: Arc<Config>,
     /// Rendered article pages.
     pub pages: Arc<PageCache>,
@@ -62,6 +64,7 @@ impl AppState {
     pub fn new(store: Store, config: Config) -> Self {
         Self {
             matcher: Arc::new(Matcher::new(store.clone())),
+            searcher: Arc::new(Searcher::new(store.clone())),
             pages: Arc::new(PageCache::default()),
             limits: Arc::new(Limits::default()),
             store,

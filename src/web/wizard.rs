@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn wizard(state: &AppState) -> Wizard<'_> {
-    Wizard::new(&state.store, &state.matcher)
+    Wizard::new(&state.store, &state.matcher, &state.searcher)
 }
 
 /// The wizard for a start route: sessions kept as the guard's client (`guard::StartClient`).

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::kb::{self, Article, ArticleId, Diagnosis};
 use crate::matcher::Matcher;
+use crate::search::Searcher;
 use crate::store::{Advance, CachedArticle, NewSession, NewStep, Store};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -25,10 +26,11 @@ use std::sync::Arc;
 /// Candidates offered on a choose_article step.
 const CANDIDATES: usize = 8;
 
-/// Drives sessions over the store and the matcher.
+/// Drives sessions over the store, the matcher and the searcher.
 pub struct Wizard<'a> {
     store: &'a Store,
     matcher: &'a Matcher,
+    searcher: &'a Searcher,
     /// Who starts sessions: kept with each, so its outcome counts once per client.
     client: Option<String>,
 }
@@ -40,11 +42,12 @@ struct Next {
 }
 
 impl<'a> Wizard<'a> {
-    /// A wizard over `store`, matching pastes with `matcher`.
-    pub fn new(store: &'a Store, matcher: &'a Matcher) -> Self {
+    /// A wizard over `store`, matching pastes with `matcher` and own words with `searcher`.
+    pub fn new(store: &'a Store, matcher: &'a Matcher, searcher: &'a Searcher) -> Self {
         Self {
             store,
             matcher,
+            searcher,
             client: None,
         }
     }
@@ -223,6 +226,10 @@ impl<'a> Wizard<'a> {
                 "The search is empty: type some words from the error or the problem.".into(),
             ));
         }
+        // However long the words sent, the step, its answer and the search key keep (and the
+        // search reads) a bounded, marked copy.
+        let kept = super::cap_input(q);
+        let q = kept.as_deref().unwrap_or(q);
         let session = self.load(id).await?;
         let current = session.current();
         let step = self.search_step(q, Some(current.n)).await?;
@@ -423,8 +430,7 @@ impl<'a> Wizard<'a> {
     async fn search_step(&self, q: &str, back: Option<i64>) -> Result<WizardStep, WizardError> {
         // The search page's own engine, so that both rank alike.
         let hits = self
-            .matcher
-            .searcher()
+            .searcher
             .search(q, &Default::default(), 0, CANDIDATES)
             .await?
             .results;

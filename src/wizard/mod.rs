@@ -428,6 +428,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_input_is_cut_at_a_character_and_marked() {
+        assert_eq!(cap_input("short"), None);
+        assert_eq!(cap_input(&"a".repeat(MAX_STORED_INPUT)), None);
+        let long = "é".repeat(MAX_STORED_INPUT);
+        let cut = cap_input(&long).unwrap();
+        assert!(cut.len() <= MAX_STORED_INPUT && cut.ends_with(CUT_MARK));
+        assert!(cut.starts_with("éé"));
+    }
+
+    #[test]
     fn answers_parse_and_print_canonically() {
         for (text, want) in [
             ("yes", Answer::Yes),

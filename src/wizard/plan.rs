@@ -96,7 +96,6 @@ pub enum Built {
 /// The article being walked and its diagnosis.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
-    /// The article.
     pub article: &'a Article,
     /// Its stored diagnosis.
     pub diag: &'a Diagnosis,

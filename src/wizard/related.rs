@@ -50,7 +50,6 @@ impl Feedback {
 /// An article offered after a fix failed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RelatedCandidate {
-    /// The article.
     pub id: ArticleId,
     /// Its title.
     pub title: String,

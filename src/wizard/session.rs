@@ -41,7 +41,6 @@ impl HistoryStep {
 /// A session with its whole history.
 #[derive(Debug, Clone)]
 pub struct Session {
-    /// The id.
     pub id: SessionId,
     /// The stored session.
     pub row: SessionRow,

@@ -21,6 +21,17 @@ fn kbfix(args: &[&str]) -> Output {
         .expect("run kbfix")
 }
 
+/// Runs each of `commands` on the database `db` and checks that each fails with one error
+/// line holding all of `needles`.
+fn each_fails_naming(db: &Path, commands: &[Vec<&str>], needles: &[&str]) {
+    for args in commands {
+        let mut all = vec!["--db", path_str(db)];
+        all.extend(args);
+        let out = kbfix(&all);
+        assert_one_error(&format!("{all:?}"), &out, needles);
+    }
+}
+
 fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
@@ -120,20 +131,15 @@ fn database_in_a_missing_directory() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nowhere");
     let db = missing.join("kbfix.db");
-    for args in [
-        vec!["show", "Q900068"],
-        vec!["export"],
-        vec!["import", path_str(&common::fixtures())],
-    ] {
-        let mut all = vec!["--db", path_str(&db)];
-        all.extend(args);
-        let out = kbfix(&all);
-        assert_one_error(
-            &format!("{all:?}"),
-            &out,
-            &[path_str(&missing), "does not exist"],
-        );
-    }
+    each_fails_naming(
+        &db,
+        &[
+            vec!["show", "Q900068"],
+            vec!["export"],
+            vec!["import", path_str(&common::fixtures())],
+        ],
+        &[path_str(&missing), "does not exist"],
+    );
     // Reporting the mistake must not paper over it by creating the directory.
     assert!(!missing.exists());
 }
@@ -183,21 +189,16 @@ fn database_file_of_random_bytes() {
     let db = dir.path().join("kbfix.db");
     std::fs::write(&db, noise(64 * 1024, 7)).unwrap();
     let fixtures = common::fixtures();
-    for args in [
-        vec!["show", "Q900068"],
-        vec!["export"],
-        vec!["import", path_str(&fixtures)],
-        vec!["serve", "--addr", "127.0.0.1:0"],
-    ] {
-        let mut all = vec!["--db", path_str(&db)];
-        all.extend(args);
-        let out = kbfix(&all);
-        assert_one_error(
-            &format!("{all:?}"),
-            &out,
-            &[path_str(&db), "not a SQLite database"],
-        );
-    }
+    each_fails_naming(
+        &db,
+        &[
+            vec!["show", "Q900068"],
+            vec!["export"],
+            vec!["import", path_str(&fixtures)],
+            vec!["serve", "--addr", "127.0.0.1:0"],
+        ],
+        &[path_str(&db), "not a SQLite database"],
+    );
     // The file is left as it was: nothing tried to "repair" it by overwriting.
     assert_eq!(std::fs::read(&db).unwrap(), noise(64 * 1024, 7));
 }
@@ -265,27 +266,22 @@ fn importing_a_missing_path() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kbfix.db");
     let missing = dir.path().join("Q123456.TXT");
-    for args in [
-        vec!["import", path_str(&missing)],
-        // A good path beside a mistyped one: the mistake is reported before any work.
-        vec!["import", path_str(&common::fixtures()), path_str(&missing)],
-        vec![
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--import",
-            path_str(&missing),
+    each_fails_naming(
+        &db,
+        &[
+            vec!["import", path_str(&missing)],
+            // A good path beside a mistyped one: the mistake is reported before any work.
+            vec!["import", path_str(&common::fixtures()), path_str(&missing)],
+            vec![
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--import",
+                path_str(&missing),
+            ],
         ],
-    ] {
-        let mut all = vec!["--db", path_str(&db)];
-        all.extend(args);
-        let out = kbfix(&all);
-        assert_one_error(
-            &format!("{all:?}"),
-            &out,
-            &[path_str(&missing), "no such file"],
-        );
-    }
+        &[path_str(&missing), "no such file"],
+    );
 }
 
 #[test]
@@ -339,6 +335,28 @@ fn show_an_unknown_and_a_malformed_id() {
     for bad in ["banana", "Q", "Q12x", "Q999999999", "-1"] {
         let out = kbfix(&["--db", &db, "show", "--", bad]);
         assert_one_error(bad, &out, &[bad, "not an article id"]);
+    }
+}
+
+/// `kbfix show … | head` closes the pipe before kbfix writes: the command must end quietly,
+/// not panic or print an error.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture_db(dir.path());
+    for args in [&["show", "Q900068"][..], &["export"]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_kbfix"))
+            .args(["--db", &db])
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(stderr.trim().is_empty(), "{args:?}: {stderr}");
     }
 }
 

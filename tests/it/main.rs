@@ -9,6 +9,7 @@
 mod archive;
 mod browser;
 mod cli;
+mod commands;
 mod common;
 mod crash;
 mod fixtures;

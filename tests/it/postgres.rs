@@ -313,3 +313,95 @@ async fn postgres_full_text_weighs_title_and_symptoms_and_marks_snippets() {
     assert!(store.term_documents("bridge").await.unwrap() >= 3);
     assert_eq!(store.term_documents("the").await.unwrap(), 0, "a stopword");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_watcher_per_server_hears_an_import_and_the_search_index_follows() {
+    use kbfix::import::{NoProgress, import_paths};
+    use kbfix::store::Store;
+    use kbfix::web::{AppState, Config};
+    use sqlx::Connection;
+    let Some(server) = pg::server() else { return };
+    let db = pg::fresh_database(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let late = "Q900068.TXT";
+    for entry in std::fs::read_dir(common::fixtures()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n != late) {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let servers: Vec<AppState> = {
+        let mut v = Vec::new();
+        for _ in 0..2 {
+            let store = Store::open_postgres(&db).await.unwrap();
+            v.push(AppState::new(store, Config::default()));
+        }
+        v
+    };
+    let (a, b) = (&servers[0], &servers[1]);
+    import_paths(&a.store, &[dir.path().to_path_buf()], &mut NoProgress)
+        .await
+        .unwrap();
+    // B as `kbfix serve` starts it: its index built behind, and rebuilt on each import.
+    b.searcher.warm();
+    let before = b.searcher.index().await.unwrap().generation;
+    // Everything that follows the generation on either server (the search and event
+    // indexes, the page cache) shares that server's one watcher.
+    for s in &servers {
+        s.matcher.index().await.unwrap();
+        s.searcher.index().await.unwrap();
+    }
+    let mut admin = sqlx::PgConnection::connect(&db).await.unwrap();
+    let listeners = || {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND query LIKE 'LISTEN %'",
+        )
+    };
+    let started = Instant::now();
+    while listeners().fetch_one(&mut admin).await.unwrap() < 2 {
+        if started.elapsed() > Duration::from_secs(5) {
+            let seen: Vec<(String, String)> = sqlx::query_as(
+                "SELECT coalesce(query, ''), coalesce(state, '') FROM pg_stat_activity \
+                 WHERE datname = current_database()",
+            )
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+            panic!("no listeners: {seen:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(listeners().fetch_one(&mut admin).await.unwrap(), 2);
+
+    let late_dir = tempfile::tempdir().unwrap();
+    std::fs::copy(common::fixtures().join(late), late_dir.path().join(late)).unwrap();
+    import_paths(&a.store, &[late_dir.path().to_path_buf()], &mut NoProgress)
+        .await
+        .unwrap();
+    let now = a.store.generation().await.unwrap();
+    assert!(now > before);
+    let imported = Instant::now();
+    // B hears of it by notification, well inside its 5 s fallback poll, and with no
+    // request its search index is rebuilt at the new generation.
+    while b.store.current_generation().await.unwrap() < now {
+        assert!(imported.elapsed() < Duration::from_secs(1), "B never heard");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    while b.searcher.installed_generation() < Some(now) {
+        assert!(
+            imported.elapsed() < Duration::from_secs(5),
+            "B did not rebuild"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let found = b
+        .searcher
+        .search("bridge EXPORT", &Default::default(), 0, 10)
+        .await
+        .unwrap();
+    assert!(
+        found.results.iter().any(|r| r.id.to_string() == "Q900068"),
+        "{found:?}"
+    );
+}

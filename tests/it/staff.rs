@@ -6,22 +6,10 @@ use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Reply, TestApp, form_encode, spawn_app};
+use common::{PASSWORD, Reply, TestApp, form_encode, spawn_app, staff_app, walk_to_resolved};
 use kbfix::web::{Config, StaffAuth};
 use serde_json::json;
 use std::sync::Arc;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-async fn staff_app() -> TestApp {
-    let mut app = spawn_app().await;
-    app.state.config = Arc::new(Config {
-        page_size: 20,
-        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
-        ..Config::default()
-    });
-    app
-}
 
 fn set_cookies(reply: &Reply) -> Vec<String> {
     reply
@@ -193,20 +181,18 @@ async fn forms_need_their_csrf_token() {
         let reply = post_with(&app, "/staff/logout", Some(&session), &[("csrf", bad)], &[]).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{bad:?}");
     }
-    let out = post_with(
-        &app,
-        "/staff/logout",
-        Some(&session),
-        &[("csrf", &token)],
-        &[],
-    )
-    .await;
+    let out = logout(&app, &session, &token).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let cleared = set_cookies(&out)
         .into_iter()
         .find(|c| c.starts_with("kbfix_staff="))
         .unwrap();
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
+}
+
+/// Logs `session` out of `app` with the page's CSRF `token`.
+async fn logout(app: &TestApp, session: &str, token: &str) -> Reply {
+    post_with(app, "/staff/logout", Some(session), &[("csrf", token)], &[]).await
 }
 
 /// Staff settings as every server behind one load balancer has them: one shared secret.
@@ -229,14 +215,7 @@ async fn a_login_and_a_logout_hold_on_every_server_sharing_the_database() {
     assert_eq!(on_b.status, StatusCode::OK, "B accepts A's cookie");
     // Logging out on B refuses the cookie on A too: the logout is in the database.
     let token = common::csrf(&on_b);
-    let out = post_with(
-        &b,
-        "/staff/logout",
-        Some(&session),
-        &[("csrf", &token)],
-        &[],
-    )
-    .await;
+    let out = logout(&b, &session, &token).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let on_a = get_with(&a, "/staff", &session).await;
     assert_eq!(
@@ -246,11 +225,7 @@ async fn a_login_and_a_logout_hold_on_every_server_sharing_the_database() {
     );
     assert_eq!(on_a.location(), "/staff/login");
     // Without the shared secret a server refuses the other's cookies.
-    let mut c = a.second_server(Config::default()).await;
-    c.state.config = Arc::new(Config {
-        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
-        ..Config::default()
-    });
+    let c = a.second_server(common::with_staff(Config::default())).await;
     let fresh = login(&a).await;
     assert_eq!(
         get_with(&c, "/staff", &fresh).await.status,
@@ -298,36 +273,12 @@ async fn walk(app: &TestApp, start: serde_json::Value, answers: &[&str]) -> Stri
     id
 }
 
-/// Starts at `article` and answers yes to each check, then "fixed"; returns the session id.
-async fn walk_to_fixed(app: &TestApp, article: &str) -> String {
-    let reply = app
-        .post_json("/api/wizard", &json!({ "article": article }))
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    let mut v = reply.json();
-    let id = v["id"].as_str().unwrap().to_string();
-    while v["outcome"].is_null() {
-        let a = if v["step"]["kind"] == "try_resolution" {
-            "fixed"
-        } else {
-            "yes"
-        };
-        let r = app
-            .post_json(&format!("/api/wizard/{id}/answer"), &json!({ "answer": a }))
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{a}: {}", r.body);
-        v = r.json();
-    }
-    assert_eq!(v["outcome"], "resolved", "{v}");
-    id
-}
-
 #[tokio::test]
 async fn sessions_transcripts_and_insights() {
     let app = staff_app().await;
     // Yes to every check, then fixed: both sessions are fixed by the same cause.
-    let resolved = walk_to_fixed(&app, "Q900070").await;
-    let resolved_too = walk_to_fixed(&app, "Q900070").await;
+    let resolved = walk_to_resolved(&app, "Q900070", None).await;
+    let resolved_too = walk_to_resolved(&app, "Q900070", None).await;
     let escalated = walk(
         &app,
         json!({"text": "<script>alert(1)</script>"}),

@@ -762,3 +762,32 @@ async fn search_sessions_resolved_raise_their_article_for_the_same_words() {
     let fresh = spawn_app().await.get("/api/search?q=mail").await.json();
     assert_eq!(fresh["results"][0]["id"].as_str(), Some(first.as_str()));
 }
+
+/// A refine keeps (and searches with) a bounded, marked copy of however many words were
+/// sent: the cap is the wizard's, not the web guard's, so every caller gets it.
+#[tokio::test]
+async fn refine_caps_the_search_text_it_keeps() {
+    use kbfix::wizard::{CUT_MARK, MAX_STORED_INPUT, Wizard};
+    let app = spawn_app().await;
+    let v = start(&app, json!({ "q": "mail bridge" })).await;
+    let id: kbfix::wizard::SessionId = v["id"].as_str().unwrap().parse().unwrap();
+    let long = format!(
+        "fragmented post office files {}",
+        "mail ".repeat(MAX_STORED_INPUT)
+    );
+    let wizard = Wizard::new(&app.store, &app.state.matcher, &app.state.searcher);
+    let session = wizard.refine(&id, &long).await.unwrap();
+    assert_eq!(session.current().step.options[0].value, "Q900070");
+    let steps = app.store.session_steps(id.as_str()).await.unwrap();
+    let answer = steps[0].answer.as_deref().unwrap();
+    let kept = answer.strip_prefix("search: ").unwrap();
+    assert!(kept.len() <= MAX_STORED_INPUT, "{} bytes", kept.len());
+    assert!(kept.starts_with("fragmented post office files mail"));
+    assert!(answer.ends_with(CUT_MARK), "marked as cut");
+    assert!(steps[1].step.len() < 2 * MAX_STORED_INPUT, "the step shown");
+    // What fits is kept as sent.
+    let session = wizard.refine(&id, "mail bridge").await.unwrap();
+    let steps = app.store.session_steps(id.as_str()).await.unwrap();
+    assert_eq!(session.steps.len(), 3);
+    assert_eq!(steps[1].answer.as_deref(), Some("search: mail bridge"));
+}

@@ -17,6 +17,8 @@ use record::{Desc, Record};
 struct Parser<'a> {
     cur: Record<'a>,
     out: Vec<PastedEvent>,
+    /// The line before was one of the record's header fields.
+    after_header: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -59,13 +61,19 @@ impl<'a> Parser<'a> {
             self.cur.in_data = false;
         }
         let labelled = label_of(line);
+        let after_header = std::mem::take(&mut self.after_header);
         if matches!(self.cur.desc_state, Desc::Waiting | Desc::Open)
             && self.description_line(line, blank, labelled.as_ref())
         {
             return;
         }
-        if let Some(l) = labelled.filter(|_| !blank) {
-            self.labelled_line(l);
+        match labelled.filter(|_| !blank) {
+            Some(l) => {
+                self.after_header = is_header(l.key);
+                self.labelled_line(l);
+            }
+            None if !blank && after_header => self.cur.unlabelled_message(line),
+            None => {}
         }
     }
 
@@ -231,6 +239,16 @@ impl<'a> Record<'a> {
         self.hints |= l.hint & !INLINE;
     }
 
+    /// Takes an unlabelled line right under an article's header (`Event ID: 10004; Source:
+    /// DCOM` then the message) as the start of its description, when it has an id and no
+    /// description yet. A tool's copy always labels its description, so it is left alone.
+    fn unlabelled_message(&mut self, line: &'a str) {
+        if self.desc_state == Desc::None && self.event_id.is_some() && !self.is_tool_copy() {
+            self.desc.push(line.trim());
+            self.desc_state = Desc::Open;
+        }
+    }
+
     /// Starts the description at its label: the text after the label is its first line,
     /// and a label with nothing after it waits for the lines below.
     fn open_description(&mut self, l: &Labelled<'a>) {
@@ -249,6 +267,15 @@ impl<'a> Record<'a> {
     }
 }
 
+/// Whether a key is one of an event's header fields, which an article's quote may follow
+/// with the message itself, unlabelled.
+fn is_header(key: Key) -> bool {
+    !matches!(
+        key,
+        Key::Description | Key::Message | Key::Data | Key::EventXml | Key::Other
+    )
+}
+
 /// A description state after a label that ends it.
 fn close(d: Desc) -> Desc {
     match d {
@@ -263,6 +290,7 @@ pub(super) fn parse(text: &str) -> Vec<PastedEvent> {
     let mut p = Parser {
         cur: Record::new(),
         out: Vec::new(),
+        after_header: false,
     };
     for line in lines(text) {
         if p.out.len() >= MAX_EVENTS {

@@ -344,3 +344,82 @@ fn not_events() {
         assert!(parse(text).is_empty(), "{text}");
     }
 }
+
+#[test]
+fn unlabelled_message_under_an_article_header() {
+    check(&[
+        // The message right under the header, as articles quote it.
+        (
+            "Event ID: 4410; Source: SpoolX\nThe print queue Sales could not reach its port.\nIt was paused.\n\nWe see this daily.",
+            vec![(
+                Kb,
+                Some(4410),
+                Some("SpoolX"),
+                None,
+                None,
+                None,
+                None,
+                None,
+                Some("The print queue Sales could not reach its port. It was paused."),
+            )],
+        ),
+        // Two events, each with its message under its header.
+        (
+            "Event ID: 12 Source: Widget\nThe widget stalled.\n\nEvent ID: 13 Source: Widget\nThe widget gave up.",
+            vec![
+                (
+                    Kb,
+                    Some(12),
+                    Some("Widget"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("The widget stalled."),
+                ),
+                (
+                    Kb,
+                    Some(13),
+                    Some("Widget"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("The widget gave up."),
+                ),
+            ],
+        ),
+        // A blank line between: the text below is the writer's, not the message.
+        (
+            "Event ID: 12\nSource: Widget\n\nAny idea why this happens?",
+            vec![(
+                Kb,
+                Some(12),
+                Some("Widget"),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )],
+        ),
+        // No id: a source and a type alone do not make a header the message may follow.
+        (
+            "Source: Widget\nType: Error\nThe widget stalled.",
+            vec![(
+                Kb,
+                None,
+                Some("Widget"),
+                Some("Error"),
+                None,
+                None,
+                None,
+                None,
+                None,
+            )],
+        ),
+    ]);
+}

@@ -5,15 +5,12 @@ use super::super::articles::{
     EventRow, READ_ARTICLES, READ_EVENTS, READ_REFS, READ_SECTIONS, RefRow, SectionRow, assemble,
     group_sections,
 };
-use super::super::write::fts_columns;
+use super::super::write::{deflate, fts_columns};
 use super::super::{ArticleRow, ImportedArticle, StoredArticle, Summary, WriteOutcome};
 use super::{StoreError, id_array};
 use crate::kb::{self, ArticleId};
-use flate2::Compression;
-use flate2::write::DeflateEncoder;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::collections::HashSet;
-use std::io::Write;
 
 /// Any number, the same in every server: writers of article batches take this advisory
 /// lock for their transaction, so two imports at once queue like they do on SQLite instead
@@ -45,9 +42,14 @@ pub(in super::super) async fn write_articles(
     let replaced: HashSet<i64> = replaced.into_iter().map(|(id,)| id).collect();
     insert_articles(&mut tx, batch).await?;
     insert_children(&mut tx, batch).await?;
-    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-        .execute(&mut *tx)
-        .await?;
+    // The generation moves, and every server's watcher hears of it when the batch commits.
+    sqlx::query(
+        "WITH g AS (UPDATE meta SET value = value + 1 WHERE key = 'generation' RETURNING value) \
+         SELECT pg_notify($1, value::text) FROM g",
+    )
+    .bind(super::super::generation::CHANNEL)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(ids
         .iter()
@@ -160,13 +162,23 @@ struct EventColumns {
     inline: Vec<bool>,
 }
 
-/// The original text deflated, as PostgreSQL's `article_sources` keeps it (SQLite keeps it
-/// inside the packed text instead).
-fn deflate(text: &str) -> Vec<u8> {
-    let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(text.as_bytes());
-    enc.finish().unwrap_or_default()
+impl EventColumns {
+    /// Adds the `ord`th event quoted by article `id`.
+    fn push(&mut self, id: i64, ord: usize, e: &kb::EventQuote) {
+        let opt = |s: &Option<String>| s.as_deref().map(text);
+        self.article.push(id);
+        self.ord.push(ord as i64);
+        self.event_id.push(i64::from(e.event_id));
+        self.source.push(opt(&e.source));
+        self.key.push(text(
+            &e.source.as_deref().map(kb::fold_source).unwrap_or_default(),
+        ));
+        self.kind.push(opt(&e.kind));
+        self.category.push(opt(&e.category));
+        self.description.push(opt(&e.description));
+        self.labelled.push(e.description_labelled);
+        self.inline.push(e.inline_fields);
+    }
 }
 
 fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
@@ -190,19 +202,7 @@ fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
             c.refs.4.push(text(&r.section));
         }
         for (ord, e) in a.events.iter().enumerate() {
-            let ev = &mut c.events;
-            ev.article.push(id);
-            ev.ord.push(ord as i64);
-            ev.event_id.push(i64::from(e.event_id));
-            ev.source.push(opt(&e.source));
-            ev.key.push(text(
-                &e.source.as_deref().map(kb::fold_source).unwrap_or_default(),
-            ));
-            ev.kind.push(opt(&e.kind));
-            ev.category.push(opt(&e.category));
-            ev.description.push(opt(&e.description));
-            ev.labelled.push(e.description_labelled);
-            ev.inline.push(e.inline_fields);
+            c.events.push(id, ord, e);
         }
         for event_id in kb::mentioned_event_ids(a) {
             c.mentions.0.push(i64::from(event_id));
@@ -222,7 +222,12 @@ fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
             c.facets.2.push(id);
         }
         c.sources.0.push(id);
-        c.sources.1.push(deflate(&b.packed.text(a.id)?));
+        // The reader deflated the text it had; otherwise (a batch made without it) from the
+        // packed copy.
+        c.sources.1.push(match &b.source {
+            Some(gz) => gz.clone(),
+            None => deflate(&b.packed.text(a.id)?),
+        });
         c.diagnoses.0.push(id);
         c.diagnoses.1.push(json(&kb::diagnose(a))?);
         let (symptoms, body) = fts_columns(a);
@@ -238,8 +243,21 @@ async fn insert_children(
     tx: &mut Transaction<'_, Postgres>,
     batch: &[ImportedArticle],
 ) -> Result<(), StoreError> {
-    let c = children(batch)?;
-    let (s, r, e) = (c.sections, c.refs, c.events);
+    let mut c = children(batch)?;
+    let s = std::mem::take(&mut c.sections);
+    let r = std::mem::take(&mut c.refs);
+    let e = std::mem::take(&mut c.events);
+    insert_structure(tx, s, r, e).await?;
+    insert_lookups(tx, c).await
+}
+
+/// The sections, citations and quoted events of a batch.
+async fn insert_structure(
+    tx: &mut Transaction<'_, Postgres>,
+    s: SectionColumns,
+    r: RefColumns,
+    e: EventColumns,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO sections (article_id, ord, heading, text, blocks) \
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])",
@@ -281,6 +299,12 @@ async fn insert_children(
     .bind(e.inline)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// The rest of a batch's rows (sections, citations and events taken out): mentions, facets,
+/// sources, diagnoses and the full-text columns.
+async fn insert_lookups(tx: &mut Transaction<'_, Postgres>, c: Children) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO event_mentions (event_id, article_id) \
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",

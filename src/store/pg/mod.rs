@@ -14,7 +14,7 @@ use super::{ArticleProduct, EventQuote, StoreError};
 use crate::kb::{ArticleId, Diagnosis};
 use flate2::read::DeflateDecoder;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::{Connection, Executor, PgConnection, PgPool, Row};
 use std::io::Read;
 use std::str::FromStr;
 use std::time::Duration;
@@ -46,6 +46,7 @@ pub(super) async fn connect(url: &str) -> Result<PgPool, StoreError> {
         .acquire_timeout(ACQUIRE_TIMEOUT)
         // A connection that saw the server go away is dropped, not handed out again.
         .test_before_acquire(true)
+        .after_release(|conn, _| Box::pin(out_of_transaction(conn)))
         .connect_with(options)
         .await
         .map_err(|e| StoreError::OpenUrl {
@@ -62,6 +63,48 @@ pub(super) async fn connect(url: &str) -> Result<PgPool, StoreError> {
             reason: format!("cannot migrate: {e}"),
         })?;
     Ok(pool)
+}
+
+/// Tries at most this many times to end what a released connection left open.
+const RELEASE_TRIES: usize = 4;
+
+/// Brings a connection coming back to the pool out of any transaction, so that nothing a
+/// request set inside one (a bounded read's `SET LOCAL statement_timeout`) reaches the
+/// connection's next user; `false` (the pool then closes it) when that fails.
+///
+/// Why not leave it to sqlx: a dropped transaction queues its `ROLLBACK`, which the pool's
+/// release test sends. That `ROLLBACK` still runs under the read's `statement_timeout`, and
+/// on a loaded machine a 50 ms wall-clock limit can stop even it; so can a read whose
+/// request went away mid-statement. The release test then fails and the pool drops the
+/// connection, one reconnect per such read. Here each stopped statement's error is read
+/// off and the transaction ended again until the connection is idle.
+async fn out_of_transaction(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    for _ in 0..RELEASE_TRIES {
+        // Inside a transaction `now()` is its start; alone, this statement's own (a simple
+        // query: the extended protocol's Bind would restart the statement's clock).
+        let idle = conn
+            .fetch_one("SELECT now() = statement_timestamp()")
+            .await
+            .and_then(|row| row.try_get::<bool, _>(0));
+        match idle {
+            Ok(true) => return Ok(true),
+            Ok(false) => {}
+            Err(e) if ends_with_rollback(&e) => {}
+            Err(e) => return Err(e),
+        }
+        if let Err(e) = sqlx::query("ROLLBACK").execute(&mut *conn).await
+            && !ends_with_rollback(&e)
+        {
+            return Err(e);
+        }
+    }
+    Ok(false)
+}
+
+/// A statement stopped by `statement_timeout` (57014) or refused in a failed transaction
+/// (25P02): what a `ROLLBACK` cures.
+fn ends_with_rollback(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("57014" | "25P02")))
 }
 
 /// The URL with any password replaced, for messages and logs.
@@ -170,6 +213,140 @@ pub(super) async fn article_source(
 #[cfg(test)]
 mod tests {
     use super::redact;
+    use crate::store::{Db, Store, StoreError};
+    use sqlx::{Connection, PgConnection, PgPool};
+    use std::time::Duration;
+
+    /// A store over a fresh database on `KBFIX_TEST_PG` (as `.ci/run` sets it), or `None`
+    /// with a note when it is not set.
+    async fn fresh_store() -> Option<(Store, PgPool)> {
+        let Ok(server) = std::env::var("KBFIX_TEST_PG") else {
+            eprintln!("note: KBFIX_TEST_PG is not set; skipping a PostgreSQL test");
+            return None;
+        };
+        let server = server.trim_end_matches('/');
+        let name = format!("kbfix_u{}_{}", std::process::id(), line!());
+        let mut admin = PgConnection::connect(&format!("{server}/postgres"))
+            .await
+            .unwrap();
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            sqlx::query(&sql).execute(&mut admin).await.unwrap();
+        }
+        let store = Store::open_postgres(&format!("{server}/{name}"))
+            .await
+            .unwrap();
+        let Db::Pg(pool) = &store.db else {
+            unreachable!()
+        };
+        let pool = pool.clone();
+        Some((store, pool))
+    }
+
+    /// The `statement_timeout` of every connection in the pool, and whether a statement
+    /// past the read limit runs to its end on each.
+    async fn every_connection(pool: &PgPool) -> Vec<(i32, String, bool)> {
+        let mut conns = Vec::new();
+        while conns.len() < pool.size() as usize {
+            conns.push(pool.acquire().await.unwrap());
+        }
+        let mut seen = Vec::new();
+        for conn in &mut conns {
+            seen.push(unbounded(conn).await);
+        }
+        seen
+    }
+
+    async fn unbounded(conn: &mut PgConnection) -> (i32, String, bool) {
+        let pid = backend(conn).await;
+        let timeout = sqlx::query_scalar("SHOW statement_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        // Unbounded: a statement well past the read limit runs to its end.
+        let slept = sqlx::query("SELECT pg_sleep(0.1)")
+            .execute(&mut *conn)
+            .await;
+        (pid, timeout, slept.is_ok())
+    }
+
+    async fn backend(conn: &mut PgConnection) -> i32 {
+        sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(conn)
+            .await
+            .unwrap()
+    }
+
+    /// Waits for the pool's release task to give back every connection.
+    async fn settled(pool: &PgPool) {
+        for _ in 0..100 {
+            if pool.num_idle() == pool.size() as usize {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bounded_reads_timeout_stays_with_its_read() {
+        let Some((store, pool)) = fresh_store().await else {
+            return;
+        };
+        assert!(
+            every_connection(&pool)
+                .await
+                .iter()
+                .all(|(_, t, _)| t == "0")
+        );
+        // A read that answers, one the timeout stops, and one whose request went away
+        // mid-statement (its future dropped, the statement still running on the server).
+        for case in ["answers", "stopped", "abandoned"] {
+            let mut tx = store.pg_bounded(&pool).await.unwrap();
+            let used = backend(&mut tx).await;
+            let read = match case {
+                "answers" => sqlx::query("SELECT 1").execute(&mut *tx).await.map(drop),
+                "stopped" => sqlx::query("SELECT pg_sleep(1)")
+                    .execute(&mut *tx)
+                    .await
+                    .map(drop),
+                _ => {
+                    // Prepared first, so that the cut falls while it runs on the server
+                    // (which stops it at the read limit, 50 ms, and sends the error back).
+                    sqlx::query("SELECT pg_sleep($1)")
+                        .bind(0.0)
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
+                    let sleep = sqlx::query("SELECT pg_sleep($1)")
+                        .bind(1.0)
+                        .execute(&mut *tx);
+                    let cut = tokio::time::timeout(Duration::from_millis(20), sleep).await;
+                    assert!(
+                        cut.is_err(),
+                        "{case}: the statement ended before it was cut"
+                    );
+                    Ok(())
+                }
+            };
+            let read = read.map_err(StoreError::from);
+            assert_eq!(
+                matches!(read, Err(StoreError::Interrupted)),
+                case == "stopped",
+                "{case}: {read:?}"
+            );
+            drop(tx);
+            settled(&pool).await;
+            // The read's connection kept (not closed for a failed release test), and no
+            // connection bounded.
+            let seen = every_connection(&pool).await;
+            assert!(seen.iter().any(|c| c.0 == used), "{case}: closed; {seen:?}");
+            for (_, timeout, ran) in seen {
+                assert_eq!((timeout.as_str(), ran), ("0", true), "{case}");
+            }
+        }
+    }
 
     #[test]
     fn redact_hides_only_the_password() {

@@ -96,10 +96,7 @@ pub(in super::super) async fn catalogue_ids(
             .bind(id_array(ids))
             .fetch_all(pool)
             .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id,)| ArticleId::try_from(id).ok())
-        .collect())
+    Ok(super::super::search::id_set(rows))
 }
 
 /// See [`super::super::Store::search`].

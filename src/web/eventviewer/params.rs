@@ -130,11 +130,9 @@ pub fn event_id(raw: &str) -> Option<u32> {
 pub struct Names<'a> {
     /// The event id.
     pub id: &'a [&'a str],
-    /// The source.
     pub source: &'a [&'a str],
     /// The event type.
     pub level: &'a [&'a str],
-    /// The product.
     pub product: &'a [&'a str],
     /// The product's version.
     pub version: &'a [&'a str],

@@ -262,7 +262,9 @@ async fn session_page(
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
     let id: SessionId = raw.parse()?;
-    let session = Wizard::new(&state.store, &state.matcher).load(&id).await?;
+    let session = Wizard::new(&state.store, &state.matcher, &state.searcher)
+        .load(&id)
+        .await?;
     let page = SessionPage {
         csrf: staff.csrf(),
         id: id.to_string(),

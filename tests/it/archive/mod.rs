@@ -171,7 +171,7 @@ fn section_after<'a>(page: &'a Reply, heading: &str) -> &'a str {
 async fn search(app: &TestApp) {
     // Built before the first search, as `kbfix serve` does at start: a debug build of the
     // whole archive's index takes longer than a request may.
-    app.state.matcher.searcher().index().await.unwrap();
+    app.state.searcher.index().await.unwrap();
     let reply = app.get("/api/search?q=cc%3AMail+dirsync+event+68").await;
     assert_eq!(reply.status, 200);
     let json = reply.json();

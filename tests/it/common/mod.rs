@@ -11,8 +11,10 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use kbfix::import::{ImportReport, NoProgress, import_paths};
 use kbfix::store::Store;
-use kbfix::web::{self, AppState};
+use kbfix::web::{self, AppState, Config, StaffAuth};
+use serde_json::json;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -39,6 +41,65 @@ pub fn q900068_event() -> String {
             "
 ",
         )
+}
+
+/// The staff password of [`staff_app`].
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// An app whose staff log in with [`PASSWORD`].
+pub async fn staff_app() -> TestApp {
+    staff_app_with(Config::default()).await
+}
+
+/// An app with `config` and a staff login with [`PASSWORD`].
+pub async fn staff_app_with(config: Config) -> TestApp {
+    let mut app = spawn_app().await;
+    app.state.config = Arc::new(with_staff(config));
+    app
+}
+
+/// `config` with a staff login with [`PASSWORD`].
+pub fn with_staff(config: Config) -> Config {
+    Config {
+        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
+        ..config
+    }
+}
+
+/// Starts a session at `article` as `peer` (the address the accept loop records; `None`
+/// for none) and answers yes to each check, then "fixed", until it is resolved; returns
+/// the session id.
+pub async fn walk_to_resolved(app: &TestApp, article: &str, peer: Option<&str>) -> String {
+    let mut req = Request::post("/api/wizard")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "article": article }).to_string()))
+        .unwrap();
+    if let Some(p) = peer {
+        let addr: std::net::SocketAddr = p.parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::connect_info::ConnectInfo(addr));
+    }
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let mut v = r.json();
+    let id = v["id"].as_str().unwrap().to_string();
+    for _ in 0..20 {
+        if !v["outcome"].is_null() {
+            break;
+        }
+        let a = if v["step"]["kind"] == "try_resolution" {
+            "fixed"
+        } else {
+            "yes"
+        };
+        let r = app
+            .post_json(&format!("/api/wizard/{id}/answer"), &json!({ "answer": a }))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{a}: {}", r.body);
+        v = r.json();
+    }
+    assert_eq!(v["outcome"], "resolved", "{v}");
+    id
 }
 
 /// An app over its own database; the directory is removed when it drops.

@@ -10,9 +10,7 @@ mod robustness;
 
 use axum::http::{StatusCode, header};
 use common::{Reply, TestApp, form_encode, spawn_app};
-use kbfix::web::{Config, StaffAuth};
 use serde_json::json;
-use std::sync::Arc;
 
 /// One URL of each kind of page the app serves, with the status it should answer.
 const PAGES: &[(&str, StatusCode)] = &[
@@ -282,18 +280,7 @@ async fn a_body_over_the_limit_gets_a_readable_answer() {
     }
 }
 
-const PASSWORD: &str = "correct horse battery staple";
-
-/// The app with a staff password, as `tests/it/staff.rs` builds it.
-async fn staff_app() -> TestApp {
-    let mut app = spawn_app().await;
-    app.state.config = Arc::new(Config {
-        page_size: 20,
-        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
-        ..Config::default()
-    });
-    app
-}
+pub(super) use common::{PASSWORD, staff_app};
 
 /// The `name=value` pair of the cookie `name` a reply sets.
 fn cookie_pair(reply: &Reply, name: &str) -> Option<String> {

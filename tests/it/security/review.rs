@@ -2,12 +2,12 @@
 //! failed before its fix. Findings 4, 5 and 7 (pastes, search, the matcher) are tested
 //! with their code.
 
-use super::common::{Reply, TestApp, form_encode, spawn_app};
+use super::common::{Reply, TestApp, form_encode, spawn_app, staff_app_with, walk_to_resolved};
 use super::{PASSWORD, a_session, assert_secure, cookie_pair, header, send_with, staff_app};
 use axum::body::Body;
 use axum::extract::connect_info::ConnectInfo;
 use axum::http::{Request, StatusCode};
-use kbfix::web::{Config, StaffAuth};
+use kbfix::web::Config;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -104,12 +104,11 @@ async fn f1_forty_parallel_wrong_logins_run_few_password_checks() {
 /// proxy's `X-Forwarded-For` tells them apart, and nobody else's is believed.
 #[tokio::test]
 async fn f3_clients_behind_the_trusted_proxy_are_throttled_apart() {
-    let mut app = spawn_app().await;
-    app.state.config = Arc::new(Config {
-        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
+    let app = staff_app_with(Config {
         trusted_proxies: vec!["10.0.0.1".parse().unwrap()],
         ..Config::default()
-    });
+    })
+    .await;
     let proxy = Some("10.0.0.1:5555");
     let attacker = [("x-forwarded-for", "192.0.2.66")];
     for _ in 0..5 {
@@ -165,12 +164,11 @@ async fn f8_logout_ends_the_session_on_the_server() {
 /// the configured proxy may say so.
 #[tokio::test]
 async fn f13_forwarded_proto_counts_only_from_the_trusted_proxy() {
-    let mut app = spawn_app().await;
-    app.state.config = Arc::new(Config {
-        staff: Some(Arc::new(StaffAuth::new(PASSWORD, false).unwrap())),
+    let app = staff_app_with(Config {
         trusted_proxies: vec!["10.0.0.1".parse().unwrap()],
         ..Config::default()
-    });
+    })
+    .await;
     let https = ("x-forwarded-proto", "https");
     let page = |peer: &'static str| {
         let mut req = Request::get("/staff/login")
@@ -333,43 +331,12 @@ async fn f2_non_ascii_ids_are_answered_not_panicked_on() {
     }
 }
 
-/// Walks a session from Q900070 to resolved, as `peer`; returns its id.
-async fn resolve(app: &TestApp, peer: Option<&str>) -> String {
-    let mut req = Request::post("/api/wizard")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"article": "Q900070"}).to_string()))
-        .unwrap();
-    if let Some(p) = peer {
-        req.extensions_mut()
-            .insert(ConnectInfo::<SocketAddr>(p.parse().unwrap()));
-    }
-    let r = app.send(req).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let mut v = r.json();
-    let id = v["id"].as_str().unwrap().to_string();
-    // Yes to the first cause (and any check after it), then "fixed".
-    for _ in 0..10 {
-        let a = match v["step"]["kind"].as_str().unwrap() {
-            "try_resolution" => "fixed",
-            "resolved" => break,
-            _ => "yes",
-        };
-        let r = app
-            .post_json(&format!("/api/wizard/{id}/answer"), &json!({ "answer": a }))
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{a}: {}", r.body);
-        v = r.json();
-    }
-    assert_eq!(v["outcome"], "resolved", "{v}");
-    id
-}
-
 /// Finding 9: a finished session could be rewritten, answer forms could skip the stale-page
 /// check, and one client could mint resolved sessions without limit, each counted.
 #[tokio::test]
 async fn f9_finished_sessions_stay_finished_and_count_once_per_client() {
     let app = spawn_app().await;
-    let id = resolve(&app, Some("192.0.2.1:1")).await;
+    let id = walk_to_resolved(&app, "Q900070", Some("192.0.2.1:1")).await;
     let r = app
         .post_json(&format!("/api/wizard/{id}/search"), &json!({"q": "mail"}))
         .await;
@@ -405,8 +372,8 @@ async fn f9_finished_sessions_stay_finished_and_count_once_per_client() {
     assert_eq!(history["n"], 1, "nothing was answered");
 
     // Three resolutions by one client count once; another client's counts too.
-    resolve(&app, Some("192.0.2.1:2")).await;
-    resolve(&app, Some("192.0.2.1:3")).await;
+    walk_to_resolved(&app, "Q900070", Some("192.0.2.1:2")).await;
+    walk_to_resolved(&app, "Q900070", Some("192.0.2.1:3")).await;
     let key = app
         .store
         .session(&id)
@@ -420,7 +387,7 @@ async fn f9_finished_sessions_stay_finished_and_count_once_per_client() {
         counts.iter().map(|c| c.sessions).sum::<i64>()
     };
     assert_eq!(count().await, 1);
-    resolve(&app, Some("192.0.2.2:1")).await;
+    walk_to_resolved(&app, "Q900070", Some("192.0.2.2:1")).await;
     assert_eq!(count().await, 2);
 }
 
