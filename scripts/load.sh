@@ -54,7 +54,13 @@ trap cleanup EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 # On a complete database, the load starts once the search index is built (one search waits
 # for it), so that it measures serving, not the start.
-[ "$import" = 1 ] || curl -sf "http://127.0.0.1:$port/api/search?q=warm" >/dev/null
+# (The index is built in the background; meanwhile searches answer with a note saying so.)
+if [ "$import" = 0 ]; then
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$port/api/search?q=warm" | grep -q "building its search index" || break
+    sleep 0.5
+  done
+fi
 
 # The import starts with the load and writes while it runs.
 if [ "$import" = 1 ]; then
@@ -76,7 +82,19 @@ for kind in $kinds; do
 done
 wait "${pids[@]}"
 articles_after_load=$(curl -sf "http://127.0.0.1:$port/healthz" || echo '{}')
-pool=$(echo "$articles_after_load" | sed -n 's/.*"pool":\({[^}]*}\).*/\1/p')
+# The meter's totals on one line, then its longest holders by store call, one a line.
+pool_json() {
+  python3 -c 'import json, sys
+p = json.load(sys.stdin).get("pool") or {}
+if sys.argv[1] == "totals":
+    print(json.dumps({k: v for k, v in p.items() if k != "longest"}, separators=(",", ":")))
+else:
+    for s in p.get("longest", []):
+        print("  %-22s max %7.1f ms  mean %6.2f ms  %6d holds  %5d over 100 ms" % (s["site"],
+              s["max_hold_us"] / 1000, s["total_us"] / max(s["holds"], 1) / 1000, s["holds"], s["over_limit"]))
+' "$1" <<<"$articles_after_load" 2>/dev/null || true
+}
+pool=$(pool_json totals)
 [ -n "$import_pid" ] && { wait "$import_pid" || true; }
 import_pid=""
 
@@ -90,6 +108,8 @@ import_pid=""
   echo "import: $(grep -E '^imported|^exit|^no import' "$work/import.log" | tr '\n' ' ')"
   echo "server 5xx/panics logged: $(grep -ciE 'panicked|status=5[0-9][0-9]| 500 ' "$work/serve.log" || true)"
   echo "pool holds (acquire to release) over the whole run: $pool"
+  echo "longest holds by store call (max_lag_us above: how late the runtime woke any task):"
+  pool_json sites
 } | tee "$work/summary.txt"
 # The bound on holding a pooled connection (issue 12, finding 5), from the server's meter. An
 # import writing beside the server makes its writes wait for the lock, so it holds only

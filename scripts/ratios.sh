@@ -9,6 +9,8 @@
 # in turn, after a short warm-up.
 # Usage: scripts/ratios.sh   Env: CONNECTIONS=16 DURATION=10 PORT=3921 WORK=target/ratios
 #        ARCHIVE=../shared/corpus/kb-txt.tar.gz
+#        IMPORT=0 DB=path  ratio 3 only, on a complete database an earlier run (or import)
+#        wrote: no bench, no import (the wizard's ratio without re-importing each time)
 # Needs wrk. Output: $WORK/ratios.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,17 +19,27 @@ duration=${DURATION:-10}
 port=${PORT:-3921}
 work=${WORK:-target/ratios}
 archive=${ARCHIVE:-../shared/corpus/kb-txt.tar.gz}
+import=${IMPORT:-1}
+db=${DB:-$work/kbfix.db}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 mkdir -p "$work"
 
 cargo build --release -q
-cargo bench -q --bench import -- "$archive" --keep "$work" | tee "$work/import.txt"
+if [ "$import" = 1 ]; then
+  cargo bench -q --bench import -- "$archive" --keep "$work" | tee "$work/import.txt"
+  db=$work/kbfix.db
+else
+  [ -f "$db" ] || { echo "IMPORT=0 needs DB=<a complete database>; $db is missing" >&2; exit 1; }
+  echo "no import (IMPORT=0): serving $db" > "$work/import.txt"
+fi
 
-./target/release/kbfix --db "$work/kbfix.db" serve --addr "127.0.0.1:$port" \
+./target/release/kbfix --db "$db" serve --addr "127.0.0.1:$port" \
   --sessions-per-minute 0 > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+# Measure serving, not the start: one search waits for the in-memory index.
+curl -sf "http://127.0.0.1:$port/api/search?q=warm" >/dev/null || true
 
 run() {
   KIND=$1 PASTE=1 wrk -t1 -c"$connections" -d"$2s" --timeout 10s --latency \
@@ -41,7 +53,7 @@ field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1
 rps() { awk '{ for (i = 1; i < NF; i++) if ($(i + 1) == "req/s") { print $i; exit } }' <<<"$1"; }
 {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  grep -E "raw load|kbfix import|import/raw" "$work/import.txt"
+  grep -E "raw load|kbfix import|import/raw|no import" "$work/import.txt"
   echo "  $match"
   echo "  $wizard"
   awk -v w="$(rps "$wizard")" -v m="$(rps "$match")" -v p="$(field "$wizard" p99)" \

@@ -188,6 +188,8 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
     };
     let state = AppState::new(store.clone(), config);
     state.searcher.warm();
+    // For /healthz: how late the runtime wakes tasks, beside how long connections are held.
+    store.watch_lag();
     web::serve(listener, state, web::ServeOptions::default()).await?;
     store.close().await;
     Ok(())

@@ -3,9 +3,11 @@
 
 use super::packed::Packed;
 use super::{Db, Store, StoreError, pg};
-use crate::kb::{self, Article, ArticleId, Block, EventQuote, Reference, Section, TrailerField};
+use crate::kb::{
+    self, Article, ArticleId, Block, Diagnosis, EventQuote, Reference, Section, TrailerField,
+};
 use serde::Serialize;
-use sqlx::FromRow;
+use sqlx::{FromRow, SqlitePool};
 use std::collections::HashMap;
 
 /// What the database already holds of an article, enough to decide whether to replace it.
@@ -138,11 +140,12 @@ impl Store {
     pub async fn existing_articles(
         &self,
     ) -> Result<HashMap<ArticleId, ExistingArticle>, StoreError> {
-        let rows: Vec<(i64, String, String)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, date, content_hash FROM articles"
-        )
-        .fetch_all(pool)
-        .await)?;
+        let rows: Vec<(i64, String, String)> =
+            on_pool!(self, "existing_articles", |pool| sqlx::query_as(
+                "SELECT id, date, content_hash FROM articles"
+            )
+            .fetch_all(pool)
+            .await)?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, date, content_hash)| {
@@ -154,7 +157,7 @@ impl Store {
 
     /// How many articles the archive holds.
     pub async fn article_count(&self) -> Result<i64, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+        Ok(on_pool!(self, "article_count", |pool| sqlx::query_scalar(
             "SELECT count(*) FROM articles"
         )
         .fetch_one(pool)
@@ -163,7 +166,7 @@ impl Store {
 
     /// What the archive holds, in numbers.
     pub async fn archive_stats(&self) -> Result<ArchiveStats, StoreError> {
-        Ok(on_pool!(self, |pool| {
+        Ok(on_pool!(self, "archive_stats", |pool| {
             sqlx::query_as(
             "SELECT (SELECT count(*) FROM articles) AS articles, \
              (SELECT count(*) FROM events) AS events, \
@@ -193,43 +196,39 @@ impl Store {
             Db::Sqlite(pool) => pool,
             Db::Pg(pool) => return pg::articles_between(pool, first, last, limit).await,
         };
-        let mut conn = pool.acquire().await?;
-        // One read transaction so the four queries see the same snapshot during an import.
-        sqlx::query("BEGIN").execute(&mut *conn).await?;
-        let result = async {
-            let rows: Vec<ArticleRow> = sqlx::query_as(READ_ARTICLES)
-                .bind(first)
-                .bind(last)
-                .bind(limit)
-                .fetch_all(&mut *conn)
-                .await?;
-            let Some(end) = rows.last().map(|r| r.id) else {
-                return Ok(Vec::new());
-            };
-            let start = rows[0].id;
-            let bodies: Vec<BodyRow> = sqlx::query_as(
-                "SELECT article_id, packed FROM article_texts \
-                 WHERE article_id BETWEEN $1 AND $2 ORDER BY article_id",
-            )
-            .bind(start)
-            .bind(end)
-            .fetch_all(&mut *conn)
-            .await?;
-            let refs: Vec<RefRow> = sqlx::query_as(READ_REFS)
-                .bind(start)
-                .bind(end)
-                .fetch_all(&mut *conn)
-                .await?;
-            let events: Vec<EventRow> = sqlx::query_as(READ_EVENTS)
-                .bind(start)
-                .bind(end)
-                .fetch_all(&mut *conn)
-                .await?;
-            assemble(rows, unpack_sections(bodies)?, refs, events)
+        let raw = read_raw(pool, first, last, limit).await?;
+        // Inflating and decoding run after the connection went back to the pool.
+        let sections = unpack_sections(raw.bodies)?;
+        assemble(raw.rows, sections, raw.refs, raw.events)
+    }
+
+    /// One article with its diagnosis, each decoded once: on SQLite from the one packed
+    /// value that holds both (`store::packed`). `None` when the article is not stored;
+    /// the diagnosis is `None` where the store has none (see [`Store::diagnosis`]).
+    pub(super) async fn article_with_diagnosis(
+        &self,
+        id: ArticleId,
+    ) -> Result<Option<(StoredArticle, Option<Diagnosis>)>, StoreError> {
+        let n = i64::from(id.0);
+        let pool = match &self.db {
+            Db::Sqlite(pool) => pool,
+            Db::Pg(pool) => {
+                let Some(article) = pg::articles_between(pool, n, n, 1).await?.pop() else {
+                    return Ok(None);
+                };
+                return Ok(Some((article, pg::diagnosis(pool, id).await?)));
+            }
+        };
+        let raw = read_raw(pool, n, n, 1).await?;
+        let mut diagnosis = None;
+        let mut sections = Vec::with_capacity(raw.bodies.len());
+        for b in raw.bodies {
+            let (s, d) = Packed(b.packed).sections_and_diagnosis(id)?;
+            sections.push((b.article_id, s));
+            diagnosis = Some(d);
         }
-        .await;
-        sqlx::query("COMMIT").execute(&mut *conn).await?;
-        result
+        let article = assemble(raw.rows, sections, raw.refs, raw.events)?.pop();
+        Ok(article.map(|a| (a, diagnosis)))
     }
 
     /// Which of `ids` are in the archive, with their titles.
@@ -242,18 +241,21 @@ impl Store {
             Db::Pg(pool) => return pg::summaries(pool, ids).await,
         };
         let list: Vec<u32> = ids.iter().map(|id| id.0).collect();
-        Ok(sqlx::query_as(
-            "SELECT id, title FROM articles \
+        Ok(super::bounded::at(
+            "summaries",
+            sqlx::query_as(
+                "SELECT id, title FROM articles \
              WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+            )
+            .bind(serde_json::to_string(&list)?)
+            .fetch_all(pool),
         )
-        .bind(serde_json::to_string(&list)?)
-        .fetch_all(pool)
         .await?)
     }
 
     /// The articles that cite `id`, in id order.
     pub async fn referenced_by(&self, id: ArticleId) -> Result<Vec<Summary>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "referenced_by", |pool| sqlx::query_as(
             "SELECT a.id, a.title FROM article_refs r JOIN articles a ON a.id = r.from_id \
              WHERE r.to_id = $1 ORDER BY a.id",
         )
@@ -268,7 +270,7 @@ impl Store {
         id: ArticleId,
         limit: i64,
     ) -> Result<Vec<(Summary, String)>, StoreError> {
-        let rows: Vec<(i64, String, String)> = on_pool!(self, |pool| {
+        let rows: Vec<(i64, String, String)> = on_pool!(self, "related", |pool| {
             sqlx::query_as(
             "WITH mine AS (SELECT $1 AS id), \
              ev AS ( \
@@ -309,6 +311,70 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// The rows of a page of SQLite articles, as read: decoded once the connection is back.
+struct RawArticles {
+    rows: Vec<ArticleRow>,
+    bodies: Vec<BodyRow>,
+    refs: Vec<RefRow>,
+    events: Vec<EventRow>,
+}
+
+/// Reads the rows of up to `limit` articles with ids in `first..=last`, in one read
+/// transaction so the four queries see the same snapshot during an import.
+async fn read_raw(
+    pool: &SqlitePool,
+    first: i64,
+    last: i64,
+    limit: i64,
+) -> Result<RawArticles, StoreError> {
+    let mut conn = super::bounded::at("article", pool.acquire()).await?;
+    sqlx::query("BEGIN").execute(&mut *conn).await?;
+    let result = async {
+        let rows: Vec<ArticleRow> = sqlx::query_as(READ_ARTICLES)
+            .bind(first)
+            .bind(last)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+        let (Some(start), Some(end)) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id))
+        else {
+            return Ok(RawArticles {
+                rows,
+                bodies: Vec::new(),
+                refs: Vec::new(),
+                events: Vec::new(),
+            });
+        };
+        let bodies: Vec<BodyRow> = sqlx::query_as(
+            "SELECT article_id, packed FROM article_texts \
+             WHERE article_id BETWEEN $1 AND $2 ORDER BY article_id",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut *conn)
+        .await?;
+        let refs: Vec<RefRow> = sqlx::query_as(READ_REFS)
+            .bind(start)
+            .bind(end)
+            .fetch_all(&mut *conn)
+            .await?;
+        let events: Vec<EventRow> = sqlx::query_as(READ_EVENTS)
+            .bind(start)
+            .bind(end)
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok::<_, StoreError>(RawArticles {
+            rows,
+            bodies,
+            refs,
+            events,
+        })
+    }
+    .await;
+    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    result
 }
 
 /// The sections of each SQLite article, unpacked from its stored text.

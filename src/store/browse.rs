@@ -1,5 +1,6 @@
 //! Browsing by category, product and kind.
 
+use super::cache::FacetRows;
 use super::{Store, StoreError, Summary};
 use serde::Serialize;
 use sqlx::FromRow;
@@ -35,16 +36,23 @@ pub struct DatedSummary {
 }
 
 impl Store {
-    /// Every category with its count and up to `products` product names.
-    pub async fn categories(&self, products: usize) -> Result<Vec<CategoryCount>, StoreError> {
-        let rows: Vec<(String, String, i64)> = on_pool!(self, |pool| sqlx::query_as(
+    /// The articles by category and product, most first within a category (uncached: see
+    /// [`Store::categories`]).
+    pub(super) async fn count_facets(&self) -> Result<FacetRows, StoreError> {
+        Ok(on_pool!(self, "categories", |pool| sqlx::query_as(
             "SELECT category, product, count(*) AS n FROM articles \
              GROUP BY category, product ORDER BY category, n DESC, product",
         )
         .fetch_all(pool)
-        .await)?;
+        .await)?)
+    }
+
+    /// Every category with its count and up to `products` product names (counted once per
+    /// generation of the archive: `store::cache`).
+    pub async fn categories(&self, products: usize) -> Result<Vec<CategoryCount>, StoreError> {
+        let rows = self.facet_rows().await?;
         let mut out: Vec<CategoryCount> = Vec::new();
-        for (category, product, n) in rows {
+        for (category, product, n) in rows.iter().cloned() {
             match out.last_mut() {
                 Some(last) if last.category == category => {
                     last.count += n;
@@ -68,7 +76,7 @@ impl Store {
 
     /// The kinds of a category's articles with counts, most common first.
     pub async fn category_kinds(&self, category: &str) -> Result<Vec<KindCount>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "category_kinds", |pool| sqlx::query_as(
             "SELECT kind, count(*) AS count FROM articles WHERE category = $1 AND kind != '' \
              GROUP BY kind ORDER BY count DESC, kind",
         )
@@ -85,14 +93,14 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(i64, Vec<DatedSummary>), StoreError> {
-        let total: i64 = on_pool!(self, |pool| sqlx::query_scalar(
+        let total: i64 = on_pool!(self, "category_articles", |pool| sqlx::query_scalar(
             "SELECT count(*) FROM articles WHERE category = $1 AND ($2 IS NULL OR kind = $2)",
         )
         .bind(category)
         .bind(kind)
         .fetch_one(pool)
         .await)?;
-        let rows = on_pool!(self, |pool| {
+        let rows = on_pool!(self, "category_articles", |pool| {
             sqlx::query_as(
             "SELECT id, title, date FROM articles WHERE category = $1 AND ($2 IS NULL OR kind = $2) \
              ORDER BY date DESC, id DESC LIMIT $3 OFFSET $4",

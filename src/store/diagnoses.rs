@@ -8,7 +8,7 @@ impl Store {
     /// Other articles with the same title (the same problem written up for other versions),
     /// newest first.
     pub async fn same_title(&self, id: ArticleId, limit: i64) -> Result<Vec<Summary>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "same_title", |pool| sqlx::query_as(
             "SELECT b.id, b.title FROM articles a JOIN articles b \
              ON b.title = a.title AND b.id != a.id WHERE a.id = $1 \
              ORDER BY b.date DESC, b.id LIMIT $2",

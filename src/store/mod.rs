@@ -12,8 +12,13 @@
 //! PostgreSQL ones in [`pg`].
 
 /// Runs the same query expression on whichever pool the store holds: `$pool` is bound to
-/// a `&SqlitePool` or a `&PgPool` and `$body` is type-checked for each.
+/// a `&SqlitePool` or a `&PgPool` and `$body` is type-checked for each. With a `$site`
+/// name first, the connections it takes are held under that label in the hold meter
+/// (`bounded::at`); `$body` then must not use `?` or `return` (it runs in an async block).
 macro_rules! on_pool {
+    ($store:expr, $site:literal, |$pool:ident| $body:expr) => {
+        $crate::store::bounded::at($site, async { on_pool!($store, |$pool| $body) }).await
+    };
     ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.db {
             $crate::store::Db::Sqlite($pool) => $body,
@@ -25,6 +30,7 @@ macro_rules! on_pool {
 mod articles;
 mod bounded;
 mod browse;
+mod cache;
 mod diagnoses;
 mod error;
 mod events;
@@ -39,8 +45,9 @@ mod words;
 mod write;
 
 pub use articles::{ArchiveStats, ArticleRow, ExistingArticle, StoredArticle, Summary};
-pub use bounded::{HOLD_LIMIT, HoldStats, READ_LIMIT};
+pub use bounded::{HOLD_LIMIT, HoldStats, READ_LIMIT, SiteHolds};
 pub use browse::{CategoryCount, DatedSummary, KindCount};
+pub use cache::CachedArticle;
 pub use error::StoreError;
 pub use events::{
     ArticleProduct, EventArticle, EventCandidate, EventIdCount, EventQuote, SourceCount,
@@ -77,6 +84,8 @@ pub struct Store {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// Session writes waiting for the writer's turn (`queue`).
     pending: queue::Pending,
+    /// Articles decoded once, for this generation of the archive (`cache`).
+    cache: Arc<cache::ArticleCache>,
     /// The archive's generation as last learnt, and its watcher (`generation`).
     generations: Arc<generation::Generations>,
 }
@@ -204,6 +213,7 @@ impl Store {
             meter,
             writer: Arc::default(),
             pending: queue::Pending::default(),
+            cache: Arc::default(),
             generations: Arc::default(),
         })
     }
@@ -230,6 +240,7 @@ impl Store {
             meter: Arc::default(),
             writer: Arc::default(),
             pending: queue::Pending::default(),
+            cache: Arc::default(),
             generations: Arc::default(),
         })
     }
@@ -252,7 +263,7 @@ impl Store {
 
     /// Checks that the database answers (for `/healthz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        on_pool!(self, |pool| sqlx::query("SELECT 1")
+        on_pool!(self, "ping", |pool| sqlx::query("SELECT 1")
             .execute(pool)
             .await
             .map(drop))?;

@@ -69,6 +69,18 @@ impl Packed {
         Ok(serde_json::from_slice(&self.unpack(id)?.sections)?)
     }
 
+    /// The sections and the diagnosis, from one inflate.
+    pub fn sections_and_diagnosis(
+        &self,
+        id: ArticleId,
+    ) -> Result<(Vec<Section>, Diagnosis), StoreError> {
+        let u = self.unpack(id)?;
+        Ok((
+            serde_json::from_slice(&u.sections)?,
+            serde_json::from_slice(&u.diagnosis)?,
+        ))
+    }
+
     /// The diagnosis.
     pub fn diagnosis(&self, id: ArticleId) -> Result<Diagnosis, StoreError> {
         Ok(serde_json::from_slice(&self.unpack(id)?.diagnosis)?)
@@ -83,11 +95,13 @@ struct Unpacked {
 
 impl Store {
     async fn packed(pool: &SqlitePool, id: ArticleId) -> Result<Option<Packed>, StoreError> {
-        let packed: Option<Vec<u8>> =
+        let packed: Option<Vec<u8>> = super::bounded::at(
+            "packed",
             sqlx::query_scalar("SELECT packed FROM article_texts WHERE article_id = $1")
                 .bind(i64::from(id.0))
-                .fetch_optional(pool)
-                .await?;
+                .fetch_optional(pool),
+        )
+        .await?;
         Ok(packed.map(Packed))
     }
 

@@ -5,6 +5,7 @@
 
 use super::{Db, Store, StoreError};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use tokio::sync::oneshot;
 
 /// One session write waiting for its turn.
@@ -12,13 +13,6 @@ use tokio::sync::oneshot;
 pub(super) enum SessionWrite {
     /// A new session with its first step.
     Create(super::NewSession),
-    /// Which client started a session.
-    Client {
-        /// The session.
-        id: String,
-        /// The client's short hash.
-        client: String,
-    },
 }
 
 type Job = (SessionWrite, oneshot::Sender<Result<(), StoreError>>);
@@ -82,7 +76,6 @@ impl Store {
     }
 
     async fn write_all(&self, writes: &[&SessionWrite]) -> Result<(), StoreError> {
-        let t = crate::clock::unix_now();
         // IMMEDIATE: wait for the write lock rather than fail beside a running import.
         // Only SQLite's session writes are queued (see `Store::create_session`).
         let Db::Sqlite(pool) = &self.db else {
@@ -90,20 +83,30 @@ impl Store {
                 "a queued session write on PostgreSQL".into(),
             ));
         };
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut conn = super::bounded::at("session_write", pool.acquire()).await?;
+        // From here the connection is held (the pool's wait is not part of the hold).
+        let start = Instant::now();
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        let begun = start.elapsed();
         for write in writes {
             match write {
-                SessionWrite::Create(s) => super::sessions::insert_session(&mut tx, s, t).await?,
-                SessionWrite::Client { id, client } => {
-                    sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(client)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                SessionWrite::Create(s) => super::sessions::insert_session(&mut tx, s).await?,
             }
         }
+        let written = start.elapsed();
         tx.commit().await?;
+        let done = start.elapsed();
+        // Which part of a long hold it was: the write lock, the inserts or the commit (which
+        // runs SQLite's WAL checkpoint when the log has grown past its limit).
+        if done > super::HOLD_LIMIT {
+            tracing::info!(
+                writes = writes.len(),
+                begin_ms = begun.as_millis() as u64,
+                inserts_ms = (written - begun).as_millis() as u64,
+                commit_ms = (done - written).as_millis() as u64,
+                "a session write held its connection over the limit"
+            );
+        }
         Ok(())
     }
 }

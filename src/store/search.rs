@@ -134,17 +134,20 @@ impl Store {
             Db::Sqlite(pool) => pool,
             Db::Pg(pool) => return pg::search_documents(pool, after, limit).await,
         };
-        Ok(sqlx::query_as(
-            "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, \
+        Ok(super::bounded::at(
+            "search_documents",
+            sqlx::query_as(
+                "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, \
              coalesce(c.c1, '') AS symptoms, coalesce(c.c2, '') AS body, \
              coalesce((SELECT group_concat(value, ' ') FROM json_each(a.applies_to)), '') \
                AS applies \
              FROM articles a JOIN articles_fts_content c ON c.id = a.id \
              WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
+            )
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool),
         )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
         .await?)
     }
 
@@ -155,15 +158,18 @@ impl Store {
             Db::Pg(pool) => return pg::result_rows(pool, ids).await,
         };
         let json = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>())?;
-        Ok(sqlx::query_as(
-            "SELECT a.id, a.title, a.date, a.category, coalesce(c.c1, '') AS symptoms, \
+        Ok(super::bounded::at(
+            "result_rows",
+            sqlx::query_as(
+                "SELECT a.id, a.title, a.date, a.category, coalesce(c.c1, '') AS symptoms, \
              substr(coalesce(c.c2, ''), 1, ?2) AS body \
              FROM json_each(?1) j JOIN articles a ON a.id = j.value \
              JOIN articles_fts_content c ON c.id = a.id ORDER BY j.key",
+            )
+            .bind(json)
+            .bind(SNIPPET_SOURCE)
+            .fetch_all(pool),
         )
-        .bind(json)
-        .bind(SNIPPET_SOURCE)
-        .fetch_all(pool)
         .await?)
     }
 
@@ -178,12 +184,15 @@ impl Store {
             Db::Pg(pool) => return pg::catalogue_ids(pool, ids).await,
         };
         let json = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>())?;
-        let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT a.id FROM json_each(?1) j JOIN articles a ON a.id = j.value \
+        let rows: Vec<(i64,)> = super::bounded::at(
+            "catalogue_ids",
+            sqlx::query_as(
+                "SELECT a.id FROM json_each(?1) j JOIN articles a ON a.id = j.value \
              WHERE a.catalogue",
+            )
+            .bind(json)
+            .fetch_all(pool),
         )
-        .bind(json)
-        .fetch_all(pool)
         .await?;
         Ok(id_set(rows))
     }
@@ -221,7 +230,7 @@ impl Store {
     ) -> Result<SearchPage, StoreError> {
         let filtered =
             filters.category.is_some() || filters.product.is_some() || filters.kind.is_some();
-        let mut bounded = self.bounded(pool).await?;
+        let mut bounded = self.bounded(pool, "search").await?;
         let total: i64 = sqlx::query_scalar(&sqlite_count_sql(filtered))
             .bind(query)
             .bind(&filters.category)
@@ -260,7 +269,7 @@ impl Store {
         let Some(q) = fts_query(word, " ", 1) else {
             return Ok(0);
         };
-        let mut bounded = self.bounded(pool).await?;
+        let mut bounded = self.bounded(pool, "term_documents").await?;
         Ok(
             sqlx::query_scalar("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1")
                 .bind(q)
@@ -287,7 +296,7 @@ impl Store {
             "SELECT rowid, -{WEIGHTS} FROM articles_fts WHERE articles_fts MATCH ?1 \
              ORDER BY {WEIGHTS} LIMIT ?2"
         );
-        let mut bounded = self.bounded(pool).await?;
+        let mut bounded = self.bounded(pool, "search_ids").await?;
         let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
             .bind(query)
             .bind(limit)

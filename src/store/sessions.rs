@@ -86,6 +86,11 @@ pub struct NewSession {
     pub event_key: Option<String>,
     /// The first step.
     pub first: NewStep,
+    /// Unix seconds of creation (and of the first step).
+    pub created_at: i64,
+    /// The short hash of the client that started it (see `web::guard`), when known: kept
+    /// in the same insert rather than a second write.
+    pub client: Option<String>,
 }
 
 /// What answering the current step does to the session.
@@ -162,27 +167,29 @@ macro_rules! insert_step {
     }};
 }
 
-/// Inserts a new session's row and its first step inside the write transaction `$tx`, at
-/// unix time `$t` (a macro, as `insert_step!`): SQLite's go through `store::queue`,
-/// PostgreSQL's through `Store::create_session`.
+/// Inserts a new session's row, with its client, and its first step inside the write
+/// transaction `$tx`, at the session's `created_at` (a macro, as `insert_step!`): SQLite's
+/// go through `store::queue`, PostgreSQL's through `Store::create_session`.
 macro_rules! insert_session {
-    ($tx:ident, $s:expr, $t:expr) => {{
+    ($tx:ident, $s:expr) => {{
         let s: &NewSession = $s;
+        let t = s.created_at;
         sqlx::query(
             "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, \
-             recognised, event_key, current_n, current_kind) \
-             VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7)",
+             recognised, event_key, current_n, current_kind, client) \
+             VALUES ($1, $2, $2, $3, $4, $5, $6, 1, $7, $8)",
         )
         .bind(&s.id)
-        .bind($t)
+        .bind(t)
         .bind(s.origin)
         .bind(&s.input)
         .bind(&s.recognised)
         .bind(&s.event_key)
         .bind(s.first.kind)
+        .bind(&s.client)
         .execute(&mut *$tx)
         .await?;
-        insert_step!($tx, &s.id, 1i64, &s.first, $t);
+        insert_step!($tx, &s.id, 1i64, &s.first, t);
     }};
 }
 
@@ -214,8 +221,8 @@ impl Store {
             Db::Pg(pool) => {
                 let (pool, s) = (pool.clone(), s.clone());
                 detached(async move {
-                    let mut tx = pool.begin_write().await?;
-                    insert_session!(tx, &s, now());
+                    let mut tx = super::bounded::at("create_session", pool.begin_write()).await?;
+                    insert_session!(tx, &s);
                     tx.commit().await?;
                     Ok(())
                 })
@@ -226,7 +233,7 @@ impl Store {
 
     /// A session, or `None` when there is none with this id.
     pub async fn session(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(&format!(
+        Ok(on_pool!(self, "session", |pool| sqlx::query_as(&format!(
             "{SELECT_SESSIONS} WHERE id = $1"
         ))
         .bind(id)
@@ -236,7 +243,7 @@ impl Store {
 
     /// Every step of a session, in order.
     pub async fn session_steps(&self, id: &str) -> Result<Vec<StepRow>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "session_steps", |pool| sqlx::query_as(
             "SELECT n, kind, article, cause_index, step, shown_at, answer, answered_at \
              FROM wizard_steps WHERE session_id = $1 ORDER BY n",
         )
@@ -257,7 +264,7 @@ impl Store {
         let _turn = self.writer.lock().await;
         let t = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = super::bounded::at("advance_session", pool.begin_write()).await?;
             let claimed = sqlx::query(
                 "UPDATE wizard_steps SET answer = $3, answered_at = $4 \
              WHERE session_id = $1 AND n = $2 AND answer IS NULL \
@@ -297,27 +304,6 @@ impl Store {
         })
     }
 
-    /// Records which client started a session (a short hash, see `web::guard`).
-    pub async fn set_session_client(&self, id: &str, client: &str) -> Result<(), StoreError> {
-        match &self.db {
-            Db::Sqlite(_) => {
-                self.queued(SessionWrite::Client {
-                    id: id.into(),
-                    client: client.into(),
-                })
-                .await
-            }
-            Db::Pg(pool) => {
-                sqlx::query("UPDATE wizard_sessions SET client = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(client)
-                    .execute(pool)
-                    .await?;
-                Ok(())
-            }
-        }
-    }
-
     /// How many past sessions about `event_key` each article and cause resolved, counting
     /// one client's resolutions once a day: a script minting resolved sessions
     /// counts as one user.
@@ -325,13 +311,15 @@ impl Store {
         &self,
         event_key: &str,
     ) -> Result<Vec<ResolutionCount>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(&format!(
-            "SELECT resolved_article AS article, resolved_cause AS cause, \
+        Ok(on_pool!(self, "resolution_counts", |pool| sqlx::query_as(
+            &format!(
+                "SELECT resolved_article AS article, resolved_cause AS cause, \
                {ONCE_A_DAY} AS sessions \
              FROM wizard_sessions WHERE event_key = $1 AND outcome = $2 \
                AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause"
-        ))
+            )
+        )
         .bind(event_key)
         .bind(Outcome::Resolved)
         .fetch_all(pool)
@@ -341,7 +329,7 @@ impl Store {
     /// Files a search session under its words' key (`search::Query::key`): the latest search
     /// of the session, whose results the resolving article was chosen from.
     pub async fn set_search_key(&self, id: &str, key: &str) -> Result<(), StoreError> {
-        on_pool!(self, |pool| sqlx::query(
+        on_pool!(self, "set_search_key", |pool| sqlx::query(
             "UPDATE wizard_sessions SET search_key = $2 WHERE id = $1"
         )
         .bind(id)
@@ -355,16 +343,18 @@ impl Store {
     /// How many past sessions filed under the search key `key` each article resolved,
     /// counting one client's resolutions once a day, as [`Store::resolution_counts`] does.
     pub async fn search_resolutions(&self, key: &str) -> Result<Vec<(i64, i64)>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(&format!(
-            "SELECT resolved_article, {ONCE_A_DAY} \
+        Ok(on_pool!(self, "search_resolutions", |pool| {
+            sqlx::query_as(&format!(
+                "SELECT resolved_article, {ONCE_A_DAY} \
              FROM wizard_sessions WHERE search_key = $1 AND outcome = $2 \
                AND resolved_article IS NOT NULL \
              GROUP BY resolved_article"
-        ))
-        .bind(key)
-        .bind(Outcome::Resolved)
-        .fetch_all(pool)
-        .await)?)
+            ))
+            .bind(key)
+            .bind(Outcome::Resolved)
+            .fetch_all(pool)
+            .await
+        })?)
     }
 
     /// The most recently active sessions; only those without a resolution when
@@ -374,10 +364,12 @@ impl Store {
         unresolved: bool,
         limit: i64,
     ) -> Result<Vec<SessionRow>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(&format!(
-            "{SELECT_SESSIONS} WHERE (NOT $1 OR outcome IS NULL OR outcome != $3) \
+        Ok(on_pool!(self, "recent_sessions", |pool| sqlx::query_as(
+            &format!(
+                "{SELECT_SESSIONS} WHERE (NOT $1 OR outcome IS NULL OR outcome != $3) \
              ORDER BY updated_at DESC, created_at DESC LIMIT $2"
-        ))
+            )
+        )
         .bind(unresolved)
         .bind(limit)
         .bind(Outcome::Resolved)
@@ -387,13 +379,15 @@ impl Store {
 
     /// The articles and causes that resolved the most sessions, most first.
     pub async fn top_resolutions(&self, limit: i64) -> Result<Vec<LabelCount>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(&format!(
-            "SELECT CAST(resolved_article AS TEXT) AS label, \
+        Ok(on_pool!(self, "top_resolutions", |pool| sqlx::query_as(
+            &format!(
+                "SELECT CAST(resolved_article AS TEXT) AS label, \
                CAST(resolved_cause AS TEXT) AS detail, {ONCE_A_DAY} AS sessions \
              FROM wizard_sessions WHERE outcome = $2 AND resolved_article IS NOT NULL \
              GROUP BY resolved_article, resolved_cause \
              ORDER BY sessions DESC, resolved_article, resolved_cause LIMIT $1"
-        ))
+            )
+        )
         .bind(limit)
         .bind(Outcome::Resolved)
         .fetch_all(pool)
@@ -403,7 +397,7 @@ impl Store {
     /// Where users give up: escalations by the kind of step they escalated from, and
     /// sessions idle since before `idle_before` (unix seconds) by the step they left.
     pub async fn give_ups(&self, idle_before: i64) -> Result<Vec<GiveUpCount>, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_as(
+        Ok(on_pool!(self, "give_ups", |pool| sqlx::query_as(
             "SELECT coalesce(ended_kind, current_kind) AS label, 'escalated' AS detail, \
                count(*) AS sessions FROM wizard_sessions WHERE outcome = $2 \
              GROUP BY label \
@@ -423,9 +417,8 @@ impl Store {
 pub(super) async fn insert_session(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     s: &NewSession,
-    t: i64,
 ) -> Result<(), StoreError> {
     let conn: &mut sqlx::SqliteConnection = tx;
-    insert_session!(conn, s, t);
+    insert_session!(conn, s);
     Ok(())
 }

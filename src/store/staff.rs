@@ -31,11 +31,11 @@ impl Store {
 
     /// Whether the staff session `nonce` was logged out.
     pub async fn staff_session_revoked(&self, nonce: &str) -> Result<bool, StoreError> {
-        Ok(on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM staff_revoked WHERE nonce = $1)"
-        )
-        .bind(nonce)
-        .fetch_one(pool)
-        .await)?)
+        Ok(on_pool!(self, "staff_session_revoked", |pool| {
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM staff_revoked WHERE nonce = $1)")
+                .bind(nonce)
+                .fetch_one(pool)
+                .await
+        })?)
     }
 }

@@ -293,6 +293,8 @@ mod tests {
             recognised: "[]".into(),
             event_key: None,
             first: step(StepKind::ChooseArticle),
+            created_at: 1_700_000_000,
+            client: None,
         };
         store.create_session(&session).await.unwrap();
         let row = store.session(&session.id).await.unwrap().unwrap();

@@ -77,7 +77,9 @@ impl Store {
         let pool = match &self.db {
             Db::Sqlite(pool) => pool,
             Db::Pg(pool) => {
-                let outcomes = pg::write_articles(pool, batch).await?;
+                let written = pg::write_articles(pool, batch).await;
+                self.cache.invalidate();
+                let outcomes = written?;
                 self.refresh_generation().await;
                 return Ok(outcomes);
             }
@@ -86,12 +88,15 @@ impl Store {
         // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
         // deferred transaction that reads first (FTS5 reads its own structure) and writes
         // second fails at once with SQLITE_BUSY when another writer committed in between.
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx =
+            super::bounded::at("write_articles", pool.begin_with("BEGIN IMMEDIATE")).await?;
         let outcomes = write_batch(&mut tx, batch).await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        // Decoded copies of the replaced articles must not outlive the commit.
+        self.cache.invalidate();
         self.refresh_generation().await;
         Ok(outcomes)
     }

@@ -9,18 +9,19 @@ mod regfile;
 pub use regfile::{BadPublicUrl, PublicUrl};
 
 use super::client::Client;
+use super::guard::StartClient;
 use super::{ApiError, AppState, WebError};
 use crate::kb::{self, ArticleId};
 use crate::matcher::{EventQuery, MatchOutcome, describe_pasted};
 use crate::store::{EventQuote, Summary};
-use crate::wizard::{Known, SessionId, Wizard};
+use crate::wizard::{Known, Session, Wizard};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use params::{LinkProblem, Params};
 use regfile::Windows;
 use std::collections::HashMap;
@@ -233,8 +234,10 @@ async fn start_wizard(
     state: &AppState,
     q: &EventQuery,
     article: Option<ArticleId>,
-) -> Result<SessionId, WebError> {
-    let w = Wizard::new(&state.store, &state.matcher, &state.searcher);
+    client: Option<StartClient>,
+) -> Result<Session, WebError> {
+    let w =
+        Wizard::new(&state.store, &state.matcher, &state.searcher).for_client(client.map(|c| c.0));
     let mut known = Known::product(
         q.product.as_deref().unwrap_or_default(),
         q.version.as_deref().unwrap_or_default(),
@@ -255,7 +258,11 @@ async fn start_wizard(
 
 /// `POST /troubleshoot/event`: the page's Troubleshoot buttons (`id`, `source`, `type`,
 /// `product`, `version`, and `article` when one was chosen).
-async fn troubleshoot(State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
+async fn troubleshoot(
+    State(state): State<AppState>,
+    client: Option<Extension<StartClient>>,
+    body: Bytes,
+) -> Result<Response, WebError> {
     let p = Params::parse(&String::from_utf8_lossy(&body));
     let q = params::event_query(&p, &params::API)
         .map_err(|problem| WebError::BadRequest(problem.message(&params::API)))?;
@@ -268,8 +275,9 @@ async fn troubleshoot(State(state): State<AppState>, body: Bytes) -> Result<Resp
             ))
         })?),
     };
-    let id = start_wizard(&state, &q, article).await?;
-    Ok(Redirect::to(&format!("/wizard/{id}")).into_response())
+    let client = client.map(|Extension(c)| c);
+    let session = start_wizard(&state, &q, article, client).await?;
+    Ok(Redirect::to(&format!("/wizard/{}", session.id)).into_response())
 }
 
 /// This server's address: `--public-url`, else the request's `Host` (https when a trusted

@@ -9,7 +9,7 @@ use crate::wizard::{Answer, SessionId};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -137,24 +137,20 @@ async fn start(state: &AppState, req: Request, next: Next) -> Result<Response, W
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         return Ok(res);
     }
-    let res = next.run(Request::from_parts(parts, body)).await;
-    let created = res
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|l| l.rsplit('/').next())
-        .and_then(|id| id.parse::<SessionId>().ok());
-    let made = res.status().is_redirection() || res.status() == StatusCode::CREATED;
+    let mut req = Request::from_parts(parts, body);
     // An unknown client (no peer address: in-process callers) is nobody in particular, not
-    // one client: its sessions count each.
-    if let Some(id) = created.filter(|_| made && !client.ip.is_unspecified()) {
-        state
-            .store
-            .set_session_client(id.as_str(), &client_key(&client))
-            .await?;
+    // one client: its sessions count each. The handler stores the key with the session.
+    if !client.ip.is_unspecified() {
+        req.extensions_mut()
+            .insert(StartClient(client_key(&client)));
     }
-    Ok(res)
+    Ok(next.run(req).await)
 }
+
+/// The client starting a session, as the start routes keep it with the session (see
+/// [`client_key`]); absent for in-process callers.
+#[derive(Debug, Clone)]
+pub struct StartClient(pub String);
 
 /// The session id in a wizard change's path: `/wizard/{id}...` or `/api/wizard/{id}/...`.
 fn session_in(path: &str) -> Option<SessionId> {
@@ -267,6 +263,7 @@ async fn change(
 mod tests {
     use super::*;
     use crate::wizard::{Origin, Outcome};
+    use axum::http::StatusCode;
 
     #[test]
     fn cross_site_by_fetch_metadata_then_origin() {

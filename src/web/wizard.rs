@@ -2,6 +2,7 @@
 //! answering its steps, each step at its own URL, and the transcript as plain text.
 
 use super::extract::{ApiJson, HtmlForm};
+use super::guard::StartClient;
 use super::{ApiError, AppState, WebError};
 use crate::kb::ArticleId;
 use crate::wizard::{
@@ -13,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -40,6 +41,11 @@ pub fn router() -> Router<AppState> {
 
 fn wizard(state: &AppState) -> Wizard<'_> {
     Wizard::new(&state.store, &state.matcher, &state.searcher)
+}
+
+/// The wizard for a start route: sessions kept as the guard's client (`guard::StartClient`).
+fn starter(state: &AppState, client: Option<Extension<StartClient>>) -> Wizard<'_> {
+    wizard(state).for_client(client.map(|Extension(c)| c.0))
 }
 
 fn session_id(raw: &str) -> Result<SessionId, WizardError> {
@@ -86,10 +92,11 @@ struct AnswerForm {
 
 async fn start_paste(
     State(state): State<AppState>,
+    client: Option<Extension<StartClient>>,
     HtmlForm(form): HtmlForm<PasteForm>,
 ) -> Result<Response, WebError> {
-    match wizard(&state).start_paste(&form.text).await {
-        Ok(id) => Ok(to_session(&id)),
+    match starter(&state, client).start_paste(&form.text).await {
+        Ok(session) => Ok(to_session(&session.id)),
         Err(WizardError::EmptyInput(message)) => {
             let html = super::pages::home_page(&state, form.text, Some(message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
@@ -100,14 +107,16 @@ async fn start_paste(
 
 async fn start_search(
     State(state): State<AppState>,
+    client: Option<Extension<StartClient>>,
     HtmlForm(form): HtmlForm<SearchForm>,
 ) -> Result<Response, WebError> {
-    let id = wizard(&state).start_search(&form.q).await?;
-    Ok(to_session(&id))
+    let session = starter(&state, client).start_search(&form.q).await?;
+    Ok(to_session(&session.id))
 }
 
 async fn start_article(
     State(state): State<AppState>,
+    client: Option<Extension<StartClient>>,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
     let id: ArticleId = raw.parse().map_err(|_| {
@@ -115,8 +124,8 @@ async fn start_article(
             "\"{raw}\" is not an article number; they look like Q168465."
         ))
     })?;
-    let session = wizard(&state).start_article(id).await?;
-    Ok(to_session(&session))
+    let session = starter(&state, client).start_article(id).await?;
+    Ok(to_session(&session.id))
 }
 
 async fn current_page(
@@ -230,10 +239,12 @@ fn step_json(session: &Session) -> serde_json::Value {
 
 async fn start_api(
     State(state): State<AppState>,
+    client: Option<Extension<StartClient>>,
     ApiJson(req): ApiJson<StartRequest>,
 ) -> Result<Response, ApiError> {
-    let w = wizard(&state);
-    let id = match (req.text, req.article, req.q) {
+    let w = starter(&state, client);
+    // The session as stored, without reading it back.
+    let session = match (req.text, req.article, req.q) {
         (Some(text), None, None) => w.start_paste(&text).await?,
         (None, Some(article), None) => {
             let id: ArticleId = article
@@ -249,7 +260,7 @@ async fn start_api(
             )));
         }
     };
-    let session = w.load(&id).await?;
+    let id = &session.id;
     let mut res = Json(step_json(&session)).into_response();
     *res.status_mut() = StatusCode::CREATED;
     if let Ok(v) = HeaderValue::from_str(&format!("/api/wizard/{id}")) {

@@ -18,8 +18,10 @@ use super::{
 use crate::kb::{self, Article, ArticleId, Diagnosis};
 use crate::matcher::Matcher;
 use crate::search::Searcher;
-use crate::store::{Advance, NewSession, NewStep, Store};
+use crate::store::{Advance, CachedArticle, NewSession, NewStep, Store};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Candidates offered on a choose_article step.
 const CANDIDATES: usize = 8;
@@ -29,6 +31,8 @@ pub struct Wizard<'a> {
     store: &'a Store,
     matcher: &'a Matcher,
     searcher: &'a Searcher,
+    /// Who starts sessions: kept with each, so its outcome counts once per client.
+    client: Option<String>,
 }
 
 /// A step to show next, with the walk behind it and what it means for the outcome.
@@ -44,22 +48,25 @@ impl<'a> Wizard<'a> {
             store,
             matcher,
             searcher,
+            client: None,
         }
     }
 
+    /// The same wizard, starting sessions as the client `key` (a short hash, `web::guard`).
+    pub fn for_client(mut self, key: Option<String>) -> Self {
+        self.client = key;
+        self
+    }
+
     /// Starts a session from pasted text: the matcher's candidates to choose from.
-    pub async fn start_paste(&self, text: &str) -> Result<SessionId, WizardError> {
+    pub async fn start_paste(&self, text: &str) -> Result<Session, WizardError> {
         self.start_paste_with(text, Known::default()).await
     }
 
     /// Starts a session from pasted text with facts already known (the product and version
     /// Event Viewer's link sends): they travel with the walk into whichever article the user
     /// chooses, so its version check is not asked.
-    pub async fn start_paste_with(
-        &self,
-        text: &str,
-        known: Known,
-    ) -> Result<SessionId, WizardError> {
+    pub async fn start_paste_with(&self, text: &str, known: Known) -> Result<Session, WizardError> {
         if text.trim().is_empty() {
             return Err(WizardError::EmptyInput(
                 "The text is empty: paste the event or error message.".into(),
@@ -104,20 +111,20 @@ impl<'a> Wizard<'a> {
     }
 
     /// Starts a session from search words: the full-text results to choose from.
-    pub async fn start_search(&self, q: &str) -> Result<SessionId, WizardError> {
+    pub async fn start_search(&self, q: &str) -> Result<Session, WizardError> {
         if q.trim().is_empty() {
             return Err(WizardError::EmptyInput(
                 "The search is empty: type some words from the error or the problem.".into(),
             ));
         }
         let step = self.search_step(q, None).await?;
-        let id = self.create(Origin::Search, q, &[], None, step).await?;
-        self.file_search(&id, q).await?;
-        Ok(id)
+        let session = self.create(Origin::Search, q, &[], None, step).await?;
+        self.file_search(&session.id, q).await?;
+        Ok(session)
     }
 
     /// Starts a session from an article, as if it had been chosen.
-    pub async fn start_article(&self, id: ArticleId) -> Result<SessionId, WizardError> {
+    pub async fn start_article(&self, id: ArticleId) -> Result<Session, WizardError> {
         self.start_article_with(id, Known::default()).await
     }
 
@@ -128,15 +135,15 @@ impl<'a> Wizard<'a> {
         &self,
         id: ArticleId,
         known: Known,
-    ) -> Result<SessionId, WizardError> {
-        let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
-        let key = article_event_key(&article);
+    ) -> Result<Session, WizardError> {
+        let entry = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
+        let key = article_event_key(entry.article());
         let recognised: Vec<String> = known.event.iter().cloned().collect();
         let walk = Walk {
             known,
             ..Walk::default()
         };
-        let next = self.enter(&article, walk, key.as_deref(), None).await?;
+        let next = self.enter(&entry, walk, key.as_deref(), None).await?;
         let id_text = id.to_string();
         self.create_with_walk(Origin::Article, &id_text, &recognised, key, next)
             .await
@@ -249,10 +256,10 @@ impl<'a> Wizard<'a> {
         };
         match (step.kind, answer) {
             (StepKind::ChooseArticle | StepKind::Related, Answer::Article(id)) => {
-                let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
-                let key = key.or_else(|| article_event_key(&article));
-                let confirmed = paste_confirms(session, &article);
-                self.enter(&article, walk, key.as_deref(), confirmed).await
+                let entry = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
+                let key = key.or_else(|| article_event_key(entry.article()));
+                let confirmed = paste_confirms(session, entry.article());
+                self.enter(&entry, walk, key.as_deref(), confirmed).await
             }
             (StepKind::ChooseArticle | StepKind::Related, Answer::None) => {
                 let text = session.escalation_transcript(current.n);
@@ -263,17 +270,18 @@ impl<'a> Wizard<'a> {
             }
             (_, a) => {
                 let id = step.article.ok_or_else(invalid)?;
-                let article = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
-                let diag = self.diagnosis(&article).await?;
+                let entry = self.article(id).await?.ok_or(WizardError::NoArticle(id))?;
+                let article = entry.article();
+                let diag = diagnosis(&entry);
                 let ctx = Ctx {
-                    article: &article,
+                    article,
                     diag: &diag,
                 };
                 if matches!(step.kind, StepKind::TryResolution | StepKind::TryWorkaround)
                     && a == Answer::Fixed
                 {
                     return Ok(Next {
-                        step: resolved_step(&article, step.cause.clone()),
+                        step: resolved_step(article, step.cause.clone()),
                         walk,
                     });
                 }
@@ -286,12 +294,13 @@ impl<'a> Wizard<'a> {
     /// Enters an article: its plan, with the causes ordered by past outcomes.
     async fn enter(
         &self,
-        article: &Article,
+        entry: &CachedArticle,
         walk: Walk,
         key: Option<&str>,
         confirmed: Option<String>,
     ) -> Result<Next, WizardError> {
-        let diag = self.diagnosis(article).await?;
+        let article = entry.article();
+        let diag = diagnosis(entry);
         let feedback = self.feedback(key).await?;
         let mut order: Vec<usize> = (0..diag.causes.len()).collect();
         feedback.order_causes(article.id, &mut order);
@@ -336,7 +345,8 @@ impl<'a> Wizard<'a> {
         // The event an article-less paste was about is learnt from the first article chosen.
         let event_key = match (&session.row.event_key, next.step.article) {
             (None, Some(id)) if current.step.kind == StepKind::ChooseArticle => {
-                self.article(id).await?.as_ref().and_then(article_event_key)
+                let entry = self.article(id).await?;
+                entry.and_then(|e| article_event_key(e.article()))
             }
             _ => None,
         };
@@ -368,7 +378,7 @@ impl<'a> Wizard<'a> {
         recognised: &[String],
         key: Option<String>,
         step: WizardStep,
-    ) -> Result<SessionId, WizardError> {
+    ) -> Result<Session, WizardError> {
         let next = Next {
             step,
             walk: Walk::default(),
@@ -377,6 +387,8 @@ impl<'a> Wizard<'a> {
             .await
     }
 
+    /// Stores a new session with its first step; returns it as [`Wizard::load`] would read
+    /// it back, without reading it back.
     async fn create_with_walk(
         &self,
         origin: Origin,
@@ -384,19 +396,26 @@ impl<'a> Wizard<'a> {
         recognised: &[String],
         key: Option<String>,
         next: Next,
-    ) -> Result<SessionId, WizardError> {
+    ) -> Result<Session, WizardError> {
         let id = SessionId::generate()?;
-        self.store
-            .create_session(&NewSession {
-                id: id.to_string(),
-                origin,
-                input: input.into(),
-                recognised: serde_json::to_string(recognised)?,
-                event_key: key,
-                first: new_step(&next.step, &next.walk)?,
-            })
-            .await?;
-        Ok(id)
+        let new = NewSession {
+            id: id.to_string(),
+            origin,
+            input: input.into(),
+            recognised: serde_json::to_string(recognised)?,
+            event_key: key,
+            first: new_step(&next.step, &next.walk)?,
+            created_at: crate::clock::unix_now(),
+            client: self.client.clone(),
+        };
+        self.store.create_session(&new).await?;
+        Ok(Session::started(
+            id,
+            new,
+            recognised.to_vec(),
+            next.step,
+            next.walk,
+        ))
     }
 
     /// Files the session under the words searched, so that a resolution it reaches raises
@@ -487,23 +506,16 @@ impl<'a> Wizard<'a> {
         })
     }
 
-    async fn article(&self, id: ArticleId) -> Result<Option<Article>, WizardError> {
-        Ok(self.store.article(id).await?.map(|s| s.article))
-    }
-
-    /// The article's stored diagnosis; read afresh only when the database predates them.
-    async fn diagnosis(&self, article: &Article) -> Result<Diagnosis, WizardError> {
-        Ok(match self.store.diagnosis(article.id).await? {
-            Some(d) => d,
-            None => kb::diagnose(article),
-        })
+    /// The article with its diagnosis, decoded once per import (`Store::cached_article`).
+    async fn article(&self, id: ArticleId) -> Result<Option<Arc<CachedArticle>>, WizardError> {
+        Ok(self.store.cached_article(id).await?)
     }
 
     async fn symptom_of(&self, id: ArticleId) -> Result<Option<String>, WizardError> {
         Ok(self
             .article(id)
             .await?
-            .map(|a| symptom(&a))
+            .map(|a| symptom(a.article()))
             .filter(|s| !s.is_empty()))
     }
 
@@ -512,6 +524,14 @@ impl<'a> Wizard<'a> {
             Some(k) => Feedback::from_counts(&self.store.resolution_counts(k).await?),
             None => Feedback::default(),
         })
+    }
+}
+
+/// The article's stored diagnosis; made afresh only when the database predates them.
+fn diagnosis(entry: &CachedArticle) -> Cow<'_, Diagnosis> {
+    match &entry.diagnosis {
+        Some(d) => Cow::Borrowed(d),
+        None => Cow::Owned(kb::diagnose(entry.article())),
     }
 }
 

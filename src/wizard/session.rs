@@ -4,7 +4,7 @@
 use super::plan::Walk;
 use super::transcript::{self, Header};
 use super::{Answer, Given, Outcome, SessionId, WizardStep};
-use crate::store::SessionRow;
+use crate::store::{NewSession, SessionRow};
 use serde::{Deserialize, Serialize};
 
 /// A step row's JSON: the step as shown and the walk behind it.
@@ -51,6 +51,44 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session just stored from `new`, as it reads back: its first step current.
+    pub(super) fn started(
+        id: SessionId,
+        new: NewSession,
+        recognised: Vec<String>,
+        step: WizardStep,
+        walk: Walk,
+    ) -> Self {
+        let t = new.created_at;
+        Session {
+            row: SessionRow {
+                id: new.id,
+                created_at: t,
+                updated_at: t,
+                origin: new.origin,
+                input: new.input,
+                recognised: new.recognised,
+                event_key: new.event_key,
+                current_n: 1,
+                current_kind: new.first.kind,
+                outcome: None,
+                ended_kind: None,
+                resolved_article: None,
+                resolved_cause: None,
+            },
+            id,
+            recognised,
+            steps: vec![HistoryStep {
+                n: 1,
+                step,
+                answer: None,
+                shown_at: t,
+                answered_at: None,
+                walk,
+            }],
+        }
+    }
+
     /// The current step.
     pub fn current(&self) -> &HistoryStep {
         // A session is created with its first step in the same transaction.
