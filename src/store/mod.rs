@@ -59,7 +59,7 @@ pub use search::{
 pub use sessions::{
     Advance, GiveUpCount, LabelCount, NewSession, NewStep, ResolutionCount, SessionRow, StepRow,
 };
-pub use words::{Origin, Outcome, StepKind};
+pub use words::{GiveUp, Origin, Outcome, StepKind};
 pub use write::{ImportedArticle, WriteOutcome};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -2,7 +2,7 @@
 //! back, the outcome counts that order future candidates, and the staff's listings.
 
 use super::queue::SessionWrite;
-use super::{BeginWrite, Db, Origin, Outcome, StepKind, Store, StoreError};
+use super::{BeginWrite, Db, GiveUp, Origin, Outcome, StepKind, Store, StoreError};
 use crate::clock::unix_now as now;
 use sqlx::FromRow;
 
@@ -141,8 +141,8 @@ pub struct GiveUpCount {
     /// The step they escalated from or left.
     #[sqlx(rename = "label")]
     pub kind: StepKind,
-    /// How they gave up: `escalated` or `abandoned`.
-    pub detail: String,
+    /// How they gave up.
+    pub detail: GiveUp,
     pub sessions: i64,
 }
 
@@ -398,16 +398,18 @@ impl Store {
     /// sessions idle since before `idle_before` (unix seconds) by the step they left.
     pub async fn give_ups(&self, idle_before: i64) -> Result<Vec<GiveUpCount>, StoreError> {
         Ok(on_pool!(self, "give_ups", |pool| sqlx::query_as(
-            "SELECT coalesce(ended_kind, current_kind) AS label, 'escalated' AS detail, \
+            "SELECT coalesce(ended_kind, current_kind) AS label, $3 AS detail, \
                count(*) AS sessions FROM wizard_sessions WHERE outcome = $2 \
              GROUP BY label \
              UNION ALL \
-             SELECT current_kind AS label, 'abandoned' AS detail, count(*) AS sessions \
+             SELECT current_kind AS label, $4 AS detail, count(*) AS sessions \
              FROM wizard_sessions WHERE outcome IS NULL AND updated_at < $1 GROUP BY label \
              ORDER BY sessions DESC, label, detail",
         )
         .bind(idle_before)
         .bind(Outcome::Escalated)
+        .bind(GiveUp::Escalated)
+        .bind(GiveUp::Abandoned)
         .fetch_all(pool)
         .await)?)
     }

@@ -1,6 +1,7 @@
-//! The domain words the store keeps as TEXT: a session's outcome and origin and a step's
-//! kind. Each is an enum that serde and sqlx map by the same snake_case name, so the stored
-//! text is parsed once, as it is read, and carried typed from there on.
+//! The domain words the store keeps as TEXT: a session's outcome and origin, a step's
+//! kind, and how a session was given up (a label its insights query writes). Each is an
+//! enum that serde and sqlx map by the same snake_case name, so the stored text is parsed
+//! once, as it is read, and carried typed from there on.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -46,6 +47,27 @@ impl Origin {
             Origin::Paste => "paste",
             Origin::Search => "search",
             Origin::Article => "article",
+        }
+    }
+}
+
+/// How a session was given up, for the staff insights: escalated to the helpdesk, or left
+/// idle. Not stored as such: a query labels its rows with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GiveUp {
+    /// Ended with the transcript for the helpdesk.
+    Escalated,
+    /// Left without an outcome.
+    Abandoned,
+}
+
+impl GiveUp {
+    /// The name a query labels its rows with.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GiveUp::Escalated => "escalated",
+            GiveUp::Abandoned => "abandoned",
         }
     }
 }
@@ -181,6 +203,11 @@ text_column!(
     [Origin::Paste, Origin::Search, Origin::Article]
 );
 text_column!(StepKind, "step kind", StepKind::ALL);
+text_column!(
+    GiveUp,
+    "way of giving up",
+    [GiveUp::Escalated, GiveUp::Abandoned]
+);
 
 #[cfg(test)]
 mod tests {
@@ -250,6 +277,12 @@ mod tests {
             (Origin::Article, "article"),
         ] {
             round_trips(&pool, origin, text).await;
+        }
+        for (how, text) in [
+            (GiveUp::Escalated, "escalated"),
+            (GiveUp::Abandoned, "abandoned"),
+        ] {
+            round_trips(&pool, how, text).await;
         }
     }
 

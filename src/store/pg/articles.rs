@@ -148,6 +148,25 @@ struct Children {
     texts: (Vec<i64>, Vec<String>, Vec<String>, Vec<String>),
 }
 
+impl Children {
+    /// Adds article `id`'s browse facets: category, product, title kind and keywords.
+    fn push_facets(&mut self, id: i64, a: &kb::Article) {
+        let kind = kb::title_kind(&a.title).unwrap_or("");
+        let facets = [
+            ("category", a.category.as_str()),
+            ("product", &a.product),
+            ("kind", kind),
+        ]
+        .into_iter()
+        .chain(a.keywords.iter().map(|k| ("keyword", k.as_str())));
+        for (facet, value) in facets.filter(|(_, v)| !v.is_empty()) {
+            self.facets.0.push(facet.to_string());
+            self.facets.1.push(text(value));
+            self.facets.2.push(id);
+        }
+    }
+}
+
 #[derive(Default)]
 struct EventColumns {
     article: Vec<i64>,
@@ -208,19 +227,7 @@ fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
             c.mentions.0.push(i64::from(event_id));
             c.mentions.1.push(id);
         }
-        let kind = kb::title_kind(&a.title).unwrap_or("");
-        let facets = [
-            ("category", a.category.as_str()),
-            ("product", &a.product),
-            ("kind", kind),
-        ]
-        .into_iter()
-        .chain(a.keywords.iter().map(|k| ("keyword", k.as_str())));
-        for (facet, value) in facets.filter(|(_, v)| !v.is_empty()) {
-            c.facets.0.push(facet.to_string());
-            c.facets.1.push(text(value));
-            c.facets.2.push(id);
-        }
+        c.push_facets(id, a);
         c.sources.0.push(id);
         // The reader deflated the text it had; otherwise (a batch made without it) from the
         // packed copy.

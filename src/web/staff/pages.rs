@@ -321,7 +321,7 @@ async fn insights_page(
         .into_iter()
         .map(|r| InsightLine {
             what: r.kind.label().to_string(),
-            detail: r.detail,
+            detail: r.detail.to_string(),
             sessions: r.sessions,
         })
         .collect();
