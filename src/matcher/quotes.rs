@@ -102,7 +102,7 @@ pub(super) fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashM
 }
 
 /// How far below a quote of the pasted id and source a quote without an id scores.
-const UNNUMBERED_BELOW: f64 = 0.05;
+const UNNUMBERED_BELOW: f64 = 0.02;
 
 /// Articles quoting the pasted message under the pasted source without an event id
 /// (`Source: W3SVC` / `Error: ...`): as good as a quote of the pasted event when the
