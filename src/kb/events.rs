@@ -217,6 +217,12 @@ impl Group {
         self.seen.contains(&Label::Id)
     }
 
+    /// Whether the block names a source: a message quoted under its source alone
+    /// (`Source: W3SVC` / `Error: ...`) is still an event, of unknown id.
+    fn has_source(&self) -> bool {
+        self.quote.source.is_some()
+    }
+
     /// Records one field; returns false when the label repeats, which starts a new event.
     fn add(&mut self, label: Label, value: &str) -> bool {
         if label != Label::Other && label != Label::Data && self.seen.contains(&label) {
@@ -260,9 +266,15 @@ impl Group {
         }
     }
 
+    /// The quote, when the block is an event: it has an id, or ([`NO_EVENT_ID`]) a source
+    /// and a message.
     fn finish(mut self) -> Option<EventQuote> {
-        if !self.has_id() {
+        let sourced_message = self.has_source() && !self.desc_text.is_empty();
+        if !self.has_id() && !sourced_message {
             return None;
+        }
+        if !self.has_id() {
+            self.quote.event_id = NO_EVENT_ID;
         }
         if !self.desc_text.is_empty() {
             self.quote.description = Some(self.desc_text);
@@ -270,6 +282,11 @@ impl Group {
         Some(self.quote)
     }
 }
+
+/// The id of a quote that names its source and message but no id: no event id comes near
+/// it (Windows' ids are 16 bits), and the store's column stays a plain integer. Articles
+/// do quote a real `Event ID: 0`.
+pub const NO_EVENT_ID: u32 = u32::MAX;
 
 /// Collects quoted events from body lines, in order, exact duplicates dropped.
 pub fn find_events(lines: &[&str]) -> Vec<EventQuote> {
@@ -377,7 +394,12 @@ impl Finder {
                 Desc::Open => !self.prev_blank && ind >= g.indent,
                 // Unlabelled indented text right under an indented block (or one blank line
                 // below it) is its description: `Event ID: 9405` / `Category: ...` / blank / text.
-                Desc::None => after_fields && g.indent > 0 && ind >= g.indent && g.has_id(),
+                Desc::None => {
+                    after_fields
+                        && g.indent > 0
+                        && ind >= g.indent
+                        && (g.has_id() || g.has_source())
+                }
                 Desc::Closed => false,
             };
             if g.in_data && !self.prev_blank && is_hex_line(line) {
@@ -540,6 +562,20 @@ mod tests {
                     "Some text more.",
                 )))],
             ),
+            // No id, but a source and a message under it: an event of unknown id.
+            (
+                "   Source: FooSvc\n   Error: The widget could not\n   be started.\n\nProse.",
+                vec![unlabelled(ev(
+                    NO_EVENT_ID,
+                    "FooSvc",
+                    "",
+                    "",
+                    "Error: The widget could not be started.",
+                ))],
+            ),
+            // A source with no message under it is no event.
+            ("   Source: FooSvc\n\nProse.", vec![]),
+            ("Source: FooSvc\nSome prose at column 0.", vec![]),
             // No id: a registry value, not an event.
             ("   Type: REG_DWORD\n   Data: 1", vec![]),
             ("Event ID: none\nSource: X", vec![]),

@@ -23,6 +23,7 @@ pub fn blocks_of_text(text: &str) -> Vec<Block> {
 }
 
 pub use events::Label as EventLabel;
+pub use events::NO_EVENT_ID;
 
 /// A quoted event-log line (`Event ID: 68`, `Source:  MSExchangeCCMC`) split into what its
 /// label names, the label as written (without the colon) and the value, both trimmed;

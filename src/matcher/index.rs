@@ -1,7 +1,7 @@
 //! The quoted events held in memory, keyed for the matcher's lookups.
 
 use super::similarity::{Shape, Token, shape, similarity};
-use crate::kb::ArticleId;
+use crate::kb::{ArticleId, NO_EVENT_ID};
 use crate::store::EventCandidate;
 use std::collections::{HashMap, HashSet};
 
@@ -45,6 +45,9 @@ pub struct EventIndex {
     by_key: HashMap<(String, u32), Vec<usize>>,
     by_id: HashMap<u32, Vec<usize>>,
     by_source: HashMap<String, Vec<usize>>,
+    /// Quotes of a source's message without an event id, by folded source: kept apart, as
+    /// no lookup by id may find them.
+    unnumbered: HashMap<String, Vec<QuoteEntry>>,
     placeholder: bool,
 }
 
@@ -72,19 +75,8 @@ impl EventIndex {
             let Ok(event_id) = u32::try_from(row.event_id) else {
                 continue;
             };
-            let i = index.quotes.len();
-            index
-                .by_key
-                .entry((row.source_key.clone(), event_id))
-                .or_default()
-                .push(i);
-            index.by_id.entry(event_id).or_default().push(i);
-            index
-                .by_source
-                .entry(row.source_key.clone())
-                .or_default()
-                .push(i);
-            index.quotes.push(QuoteEntry {
+            let key = row.source_key.clone();
+            let entry = QuoteEntry {
                 article: row.article_id,
                 title: row.title,
                 event_id,
@@ -96,7 +88,20 @@ impl EventIndex {
                 twins: 1,
                 support: 1,
                 written_for: written_for(&row.applies_to),
-            });
+            };
+            if event_id == NO_EVENT_ID {
+                index.unnumbered.entry(key).or_default().push(entry);
+                continue;
+            }
+            let i = index.quotes.len();
+            index
+                .by_key
+                .entry((key.clone(), event_id))
+                .or_default()
+                .push(i);
+            index.by_id.entry(event_id).or_default().push(i);
+            index.by_source.entry(key).or_default().push(i);
+            index.quotes.push(entry);
         }
         index.count_twins();
         index.count_support();
@@ -176,7 +181,12 @@ impl EventIndex {
         self.pick(self.by_source.get(key))
     }
 
-    /// Every quote.
+    /// The quotes of a message from the folded source `key` that name no event id.
+    pub fn unnumbered(&self, key: &str) -> &[QuoteEntry] {
+        self.unnumbered.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every quote with an event id.
     pub fn all(&self) -> impl Iterator<Item = &QuoteEntry> {
         self.quotes.iter()
     }

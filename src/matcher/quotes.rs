@@ -86,6 +86,9 @@ pub(super) fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashM
             offer(&mut fits, q.article, fit);
         }
     }
+    if let (Some(k), Some(p)) = (&key, pasted.message.as_ref()) {
+        add_unnumbered(index, k, p, &mut fits);
+    }
     // No quote is the pasted text: the text may hold one inside the writer's own words.
     let found = fits.values().any(|f| f.score >= 0.5);
     if let (Lookup::Text, Some(p), false) = (lookup, pasted.message.as_ref(), found) {
@@ -96,6 +99,36 @@ pub(super) fn fits_from_quotes(index: &EventIndex, event: &PastedEvent) -> HashM
         }
     }
     fits
+}
+
+/// How far below a quote of the pasted id and source a quote without an id scores.
+const UNNUMBERED_BELOW: f64 = 0.02;
+
+/// Articles quoting the pasted message under the pasted source without an event id
+/// (`Source: W3SVC` / `Error: ...`): as good as a quote of the pasted event when the
+/// message is alike, since the source and message are all an event is known by there; a
+/// little below a quote of the pasted id and source alike as much, which says more.
+fn add_unnumbered(index: &EventIndex, key: &str, p: &Shape, fits: &mut HashMap<ArticleId, Fit>) {
+    for q in index.unnumbered(key) {
+        let s = similarity(p, &q.shape);
+        if s.score < SAME_MESSAGE {
+            continue;
+        }
+        let source = q.source.as_deref().unwrap_or(key);
+        offer(
+            fits,
+            q.article,
+            Fit {
+                title: q.title.clone(),
+                score: Lookup::Exact.base() - UNNUMBERED_BELOW + 0.4 * s.score + clarity(q),
+                reason: format!(
+                    "message {:.0}% alike to one from {source} quoted in the article without an event id",
+                    s.score * 100.0
+                ),
+                relation: Relation::About,
+            },
+        );
+    }
 }
 
 /// How one quote fits the pasted event, when it fits at all.
@@ -389,6 +422,61 @@ mod tests {
             })
             .collect();
         EventIndex::build(1, rows)
+    }
+
+    #[test]
+    fn a_message_quoted_under_its_source_without_an_id() {
+        let index = index(&[
+            (
+                201,
+                kb::NO_EVENT_ID,
+                "WidgetSvc",
+                "Error: The widget store could not open its journal on drive D.",
+            ),
+            (202, 77, "WidgetSvc", "The widget service started."),
+        ]);
+        let journal = "The widget store could not open its journal on drive E.";
+        // (pasted id, pasted source, pasted message, the article found as about it)
+        let cases: [(Option<u32>, &str, &str, Option<i64>); 5] = [
+            // The message under its source, with an id the article does not state.
+            (Some(5120), "WidgetSvc", journal, Some(201)),
+            // The same, no id pasted.
+            (None, "WidgetSvc", journal, Some(201)),
+            // Another source's message: not this quote.
+            (Some(5120), "GadgetSvc", journal, None),
+            // The source, but another message.
+            (
+                Some(5120),
+                "WidgetSvc",
+                "The widget service stopped at noon.",
+                None,
+            ),
+            // The id standing for none, pasted, finds no quote without an id by its id.
+            (
+                Some(kb::NO_EVENT_ID),
+                "OtherSvc",
+                "Nothing alike here at all.",
+                None,
+            ),
+        ];
+        for (id, source, message, want) in cases {
+            let event = PastedEvent {
+                event_id: id,
+                source: Some(source.to_string()),
+                ..PastedEvent::message(message)
+            };
+            let fits = fits_from_quotes(&index, &event);
+            let about: Vec<i64> = fits
+                .iter()
+                .filter(|(_, f)| f.relation == Relation::About)
+                .map(|(id, _)| i64::from(id.0))
+                .collect();
+            assert_eq!(
+                about,
+                want.into_iter().collect::<Vec<_>>(),
+                "{source} {message}"
+            );
+        }
     }
 
     #[test]

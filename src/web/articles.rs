@@ -136,7 +136,13 @@ impl ArticleTemplate {
                     html: article_html::render_blocks(&s.blocks, &links),
                 })
                 .collect(),
-            events: a.events.iter().map(EventView::from).collect(),
+            // A message quoted without an id is for the matcher; the page lists events.
+            events: a
+                .events
+                .iter()
+                .filter(|e| e.event_id != kb::NO_EVENT_ID)
+                .map(EventView::from)
+                .collect(),
             references: a
                 .references
                 .iter()
