@@ -277,7 +277,8 @@ impl Store {
                SELECT DISTINCT e2.article_id AS id, 3.0 AS w, 'same event' AS why \
                FROM events e1 JOIN events e2 \
                  ON e2.event_id = e1.event_id AND e2.source_key = e1.source_key \
-               WHERE e1.article_id = (SELECT id FROM mine) AND e2.article_id != e1.article_id), \
+               WHERE e1.article_id = (SELECT id FROM mine) AND e2.article_id != e1.article_id \
+                 AND e1.event_id != $3), \
              rf AS ( \
                SELECT r2.from_id AS id, 1.0 AS w, 'cites the same article' AS why \
                FROM article_refs r1 JOIN article_refs r2 ON r2.to_id = r1.to_id \
@@ -300,6 +301,8 @@ impl Store {
         )
         .bind(i64::from(id.0))
         .bind(limit)
+        // Two quotes without an id share a source, not an event.
+        .bind(i64::from(crate::kb::NO_EVENT_ID))
         .fetch_all(pool)
         .await
         })?;

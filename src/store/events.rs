@@ -1,7 +1,7 @@
 //! Quoted events: browsing by source and id, and the candidates the matcher ranks.
 
 use super::{Db, Store, StoreError, pg};
-use crate::kb::ArticleId;
+use crate::kb::{self, ArticleId};
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -70,15 +70,19 @@ pub struct EventCandidate {
 const QUOTE_PAGE: i64 = 64;
 
 impl Store {
-    /// Every event source with its counts, alphabetical.
+    /// Every event source with its counts, alphabetical. Quotes without an event id
+    /// ([`kb::NO_EVENT_ID`]) are for matching pastes by message, not for browsing: they are
+    /// left out here and in [`Store::source_event_ids`].
     pub async fn event_sources(&self) -> Result<Vec<SourceCount>, StoreError> {
         Ok(on_pool!(self, "event_sources", |pool| sqlx::query_as(
             "SELECT source_key AS key, \
                (SELECT source FROM events e2 WHERE e2.source_key = e.source_key \
                 GROUP BY source ORDER BY count(*) DESC, source LIMIT 1) AS source, \
                count(DISTINCT event_id) AS event_ids, count(DISTINCT article_id) AS articles \
-             FROM events e WHERE source_key != '' GROUP BY source_key ORDER BY source_key",
+             FROM events e WHERE source_key != '' AND event_id != $1 \
+             GROUP BY source_key ORDER BY source_key",
         )
+        .bind(i64::from(kb::NO_EVENT_ID))
         .fetch_all(pool)
         .await)?)
     }
@@ -98,9 +102,10 @@ impl Store {
     pub async fn source_event_ids(&self, key: &str) -> Result<Vec<EventIdCount>, StoreError> {
         Ok(on_pool!(self, "source_event_ids", |pool| sqlx::query_as(
             "SELECT event_id, count(DISTINCT article_id) AS articles FROM events \
-             WHERE source_key = $1 GROUP BY event_id ORDER BY event_id",
+             WHERE source_key = $1 AND event_id != $2 GROUP BY event_id ORDER BY event_id",
         )
         .bind(key)
+        .bind(i64::from(kb::NO_EVENT_ID))
         .fetch_all(pool)
         .await)?)
     }
@@ -280,5 +285,64 @@ impl Store {
             .fetch_all(pool),
         )
         .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::{EventQuote, NO_EVENT_ID};
+    use crate::store::ImportedArticle;
+
+    /// A fixture article renumbered to `id`, quoting `events`.
+    fn quoting(id: u32, events: Vec<EventQuote>) -> ImportedArticle {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/Q900068.TXT");
+        let bytes = std::fs::read(path).unwrap();
+        let mut a = crate::kb::parse_article(&bytes).unwrap();
+        a.id = ArticleId(id);
+        a.events = events;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        ImportedArticle::new(a, format!("h{id}"), &text, false).unwrap()
+    }
+
+    fn quote(event_id: u32, source: &str) -> EventQuote {
+        EventQuote {
+            event_id,
+            source: Some(source.into()),
+            kind: None,
+            category: None,
+            description: Some("The widget could not be started.".into()),
+            description_labelled: false,
+            inline_fields: false,
+        }
+    }
+
+    /// Quotes without an id are for matching pastes by message: browsing by source, a
+    /// source's event ids and "same event" related articles never show them.
+    #[tokio::test]
+    async fn quotes_without_an_id_are_not_browsed_as_events() {
+        let store = Store::open_in_memory().await.unwrap();
+        let (a, b, c) = (900_501, 900_502, 900_503);
+        store
+            .write_articles(&[
+                quoting(a, vec![quote(NO_EVENT_ID, "Widget"), quote(7, "Gadget")]),
+                quoting(b, vec![quote(NO_EVENT_ID, "Widget")]),
+                quoting(c, vec![quote(7, "Gadget")]),
+            ])
+            .await
+            .unwrap();
+        let sources = store.event_sources().await.unwrap();
+        let keys: Vec<_> = sources.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["gadget"], "{sources:?}");
+        assert!(store.source_event_ids("widget").await.unwrap().is_empty());
+        let ids: Vec<_> = store.source_event_ids("gadget").await.unwrap();
+        assert_eq!(ids.iter().map(|e| e.event_id).collect::<Vec<_>>(), [7]);
+        let related = store.related(ArticleId(a), 10).await.unwrap();
+        let same_event: Vec<_> = related
+            .iter()
+            .filter(|(_, why)| why == "same event")
+            .map(|(s, _)| s.id.0)
+            .collect();
+        assert_eq!(same_event, [c], "{related:?}");
     }
 }
