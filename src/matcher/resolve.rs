@@ -225,28 +225,11 @@ fn positioned_numbers(lower: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kb::ArticleId;
     use crate::paste::parse_paste;
-    use crate::store::EventCandidate;
 
     /// An index of made-up quotes: (article, id, source, message).
     fn index(quotes: &[(i64, u32, &str, &str)]) -> EventIndex {
-        let rows = quotes
-            .iter()
-            .map(|&(article, id, source, message)| EventCandidate {
-                article_id: ArticleId::try_from(article).unwrap(),
-                title: format!("Article {article}"),
-                event_id: i64::from(id),
-                source: Some(source.to_string()),
-                source_key: crate::kb::fold_source(source),
-                kind: None,
-                description: Some(message.to_string()),
-                description_labelled: true,
-                inline_fields: false,
-                applies_to: "[]".into(),
-            })
-            .collect();
-        EventIndex::build(1, rows)
+        EventIndex::of_quotes(quotes)
     }
 
     fn spooler() -> EventIndex {

@@ -362,29 +362,8 @@ fn output_into_a_closed_pipe_ends_quietly() {
 
 /// Runs `kbfix --db DB match ARGS` with `stdin` piped in.
 fn kbfix_match(db: &str, args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kbfix"))
-        .args(["--db", db, "match"])
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .env_remove("KBFIX_DB")
-        .env_remove("KBFIX_ADDR")
-        .env_remove("KBFIX_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run kbfix match");
-    // Written from a thread: a large paste must not deadlock against a full stdout pipe.
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for kbfix match");
-    writer.join().unwrap();
-    out
+    let args: Vec<&str> = ["match"].into_iter().chain(args.iter().copied()).collect();
+    common::kbfix_with_stdin(db, &args, stdin)
 }
 
 #[test]

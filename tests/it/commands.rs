@@ -2,36 +2,12 @@
 //! backend the suites run against: a SQLite file, or with `KBFIX_TEST_BACKEND=postgres` a
 //! fresh PostgreSQL database (`.ci/run` runs this module both ways).
 
+use crate::common::kbfix_with_stdin as kbfix;
 use crate::common::{self, pg};
 use serde_json::Value;
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-/// Runs `kbfix --db DB ARGS` with `stdin` piped in and no inherited settings.
-fn kbfix(db: &str, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kbfix"))
-        .args(["--db", db])
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .env_remove("KBFIX_DB")
-        .env_remove("KBFIX_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run kbfix");
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    // From a thread: a large write must not deadlock against a full stdout pipe.
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for kbfix");
-    writer.join().unwrap();
-    out
-}
+use std::process::Output;
 
 /// A database of the suites' backend with the fixtures imported through the binary.
 fn fixture_db(dir: &Path) -> String {

@@ -25,6 +25,34 @@ pub fn fixtures() -> PathBuf {
 
 /// The Q900068 event exactly as the fixture quotes it (the indented block of SYMPTOMS): what
 /// a user pastes in the seed walk.
+/// Runs the `kbfix` binary as `kbfix --db DB ARGS` with `stdin` piped in and none of the
+/// caller's kbfix settings inherited.
+pub fn kbfix_with_stdin(db: &str, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbfix"))
+        .args(["--db", db])
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("KBFIX_DB")
+        .env_remove("KBFIX_ADDR")
+        .env_remove("KBFIX_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kbfix");
+    // Written from a thread: a large paste must not deadlock against a full stdout pipe.
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait for kbfix");
+    writer.join().unwrap();
+    out
+}
+
 pub fn q900068_event() -> String {
     let text = std::fs::read_to_string(fixtures().join("Q900068.TXT")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
