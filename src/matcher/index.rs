@@ -234,6 +234,32 @@ fn written_for(applies_to_json: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+impl EventIndex {
+    /// An index of made-up quotes for unit tests: (article, id, source, message), each
+    /// labelled and in an article titled "Article N".
+    pub(crate) fn of_quotes(quotes: &[(i64, u32, &str, &str)]) -> EventIndex {
+        let rows = quotes
+            .iter()
+            .map(
+                |&(article, id, source, message)| crate::store::EventCandidate {
+                    article_id: ArticleId::try_from(article).unwrap(),
+                    title: format!("Article {article}"),
+                    event_id: i64::from(id),
+                    source: Some(source.to_string()),
+                    source_key: crate::kb::fold_source(source),
+                    kind: None,
+                    description: Some(message.to_string()),
+                    description_labelled: true,
+                    inline_fields: false,
+                    applies_to: "[]".into(),
+                },
+            )
+            .collect();
+        EventIndex::build(1, rows)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -258,31 +284,5 @@ mod tests {
         for (json, want) in cases {
             assert_eq!(written_for(json).as_deref(), want, "{json}");
         }
-    }
-}
-
-#[cfg(test)]
-impl EventIndex {
-    /// An index of made-up quotes for unit tests: (article, id, source, message), each
-    /// labelled and in an article titled "Article N".
-    pub(crate) fn of_quotes(quotes: &[(i64, u32, &str, &str)]) -> EventIndex {
-        let rows = quotes
-            .iter()
-            .map(
-                |&(article, id, source, message)| crate::store::EventCandidate {
-                    article_id: ArticleId::try_from(article).unwrap(),
-                    title: format!("Article {article}"),
-                    event_id: i64::from(id),
-                    source: Some(source.to_string()),
-                    source_key: crate::kb::fold_source(source),
-                    kind: None,
-                    description: Some(message.to_string()),
-                    description_labelled: true,
-                    inline_fields: false,
-                    applies_to: "[]".into(),
-                },
-            )
-            .collect();
-        EventIndex::build(1, rows)
     }
 }
