@@ -6,8 +6,8 @@ use super::guard::StartClient;
 use super::{ApiError, AppState, WebError};
 use crate::kb::ArticleId;
 use crate::wizard::{
-    Answer, CauseRef, ChecklistItem, HistoryStep, ItemKind, Outcome, Session, SessionId, StepKind,
-    StepOption, Wizard, WizardError, WizardStep,
+    Answer, CauseRef, ChecklistItem, Given, HistoryStep, ItemKind, Outcome, Session, SessionId,
+    StepKind, StepOption, Wizard, WizardError, WizardStep,
 };
 use askama::Template;
 use axum::extract::{Path, State};
@@ -221,7 +221,7 @@ struct HistoryJson<'a> {
     article: Option<ArticleId>,
     cause_index: Option<usize>,
     prompt: &'a str,
-    answer: Option<&'a str>,
+    answer: Option<String>,
     shown_at: i64,
     answered_at: Option<i64>,
 }
@@ -283,7 +283,7 @@ async fn session_api(
             article: s.step.article,
             cause_index: s.step.cause.as_ref().map(|c| c.index),
             prompt: &s.step.prompt,
-            answer: s.answer.as_deref(),
+            answer: s.answer.as_ref().map(Given::stored),
             shown_at: s.shown_at,
             answered_at: s.answered_at,
         })
@@ -409,16 +409,16 @@ impl From<&StepOption> for OptionView {
 /// The label of the option a step was answered with (the answer itself when none has it);
 /// empty while unanswered.
 fn answer_label(s: &HistoryStep) -> String {
-    match &s.answer {
-        None => String::new(),
-        Some(a) => s
-            .step
-            .options
-            .iter()
-            .find(|o| o.value.eq_ignore_ascii_case(a))
-            .map(|o| o.label.clone())
-            .unwrap_or_else(|| a.clone()),
-    }
+    let Some(given) = &s.answer else {
+        return String::new();
+    };
+    let value = given.stored();
+    s.step
+        .options
+        .iter()
+        .find(|o| o.value.eq_ignore_ascii_case(&value))
+        .map(|o| o.label.clone())
+        .unwrap_or(value)
 }
 
 /// The history links, step `shown` marked.

@@ -164,7 +164,8 @@ impl<'a> Wizard<'a> {
                 n: r.n,
                 step: stored.step,
                 walk: stored.walk,
-                answer: r.answer,
+                // Parsed once, here: every stored answer was written by `Given::stored`.
+                answer: r.answer.as_deref().and_then(|a| a.parse().ok()),
                 shown_at: r.shown_at,
                 answered_at: r.answered_at,
             });

@@ -21,21 +21,13 @@ pub struct HistoryStep {
     pub n: i64,
     /// The step as shown.
     pub step: WizardStep,
-    /// The answer given, `None` for the current step.
-    pub answer: Option<String>,
+    /// What it was given, `None` for the current step.
+    pub answer: Option<Given>,
     /// Unix seconds it was shown.
     pub shown_at: i64,
     /// Unix seconds of the answer.
     pub answered_at: Option<i64>,
     pub(super) walk: Walk,
-}
-
-impl HistoryStep {
-    /// What the step was given, `None` while it is the current one.
-    pub fn given(&self) -> Option<Given> {
-        // Every stored answer was written by `Given::stored`.
-        self.answer.as_deref().and_then(|a| a.parse().ok())
-    }
 }
 
 /// A session with its whole history.
@@ -102,8 +94,11 @@ impl Session {
 
     /// The plain-text transcript of everything so far.
     pub fn transcript(&self) -> String {
-        let steps: Vec<(&WizardStep, Option<Given>)> =
-            self.steps.iter().map(|s| (&s.step, s.given())).collect();
+        let steps: Vec<(&WizardStep, Option<Given>)> = self
+            .steps
+            .iter()
+            .map(|s| (&s.step, s.answer.clone()))
+            .collect();
         transcript::transcript(&self.header(self.row.outcome), &steps)
     }
 
@@ -127,7 +122,7 @@ impl Session {
                 let given = if s.n == here {
                     Some(Given::Answer(Answer::None))
                 } else {
-                    s.given()
+                    s.answer.clone()
                 };
                 (&s.step, given)
             })
