@@ -237,6 +237,24 @@ fn written_for(applies_to_json: &str) -> Option<String> {
 impl EventIndex {
     /// An index of made-up quotes for unit tests: (article, id, source, message), each
     /// labelled and in an article titled "Article N".
+    /// Two made-up print-spooler quotes of source SpoolX: 4410 (articles 101) and 4411 (102).
+    pub(crate) fn spooler() -> EventIndex {
+        EventIndex::of_quotes(&[
+            (
+                101,
+                4410,
+                "SpoolX",
+                "The print queue %1 could not reach its port %2 and was paused.",
+            ),
+            (
+                102,
+                4411,
+                "SpoolX",
+                "Spooler restarted itself on behalf of %1.",
+            ),
+        ])
+    }
+
     pub(crate) fn of_quotes(quotes: &[(i64, u32, &str, &str)]) -> EventIndex {
         let rows = quotes
             .iter()

@@ -465,20 +465,7 @@ mod tests {
 
     #[test]
     fn a_message_quoted_inside_a_longer_text() {
-        let index = index(&[
-            (
-                101,
-                4410,
-                "SpoolX",
-                "The print queue %1 could not reach its port %2 and was paused.",
-            ),
-            (
-                102,
-                4411,
-                "SpoolX",
-                "Spooler restarted itself on behalf of %1.",
-            ),
-        ]);
+        let index = EventIndex::spooler();
         let story = "Printing has been flaky all week on the second floor. Most mornings";
         let after = "and then nothing prints until somebody restarts the spooler by hand.";
         let cases: [(String, Option<i64>); 5] = [

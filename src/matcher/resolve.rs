@@ -227,28 +227,6 @@ mod tests {
     use super::*;
     use crate::paste::parse_paste;
 
-    /// An index of made-up quotes: (article, id, source, message).
-    fn index(quotes: &[(i64, u32, &str, &str)]) -> EventIndex {
-        EventIndex::of_quotes(quotes)
-    }
-
-    fn spooler() -> EventIndex {
-        index(&[
-            (
-                101,
-                4410,
-                "SpoolX",
-                "The print queue %1 could not reach its port %2 and was paused.",
-            ),
-            (
-                102,
-                4411,
-                "SpoolX",
-                "Spooler restarted itself on behalf of %1.",
-            ),
-        ])
-    }
-
     /// The (id, source) of each event after the parser and the index have read `text`.
     fn read(index: &EventIndex, text: &str) -> Vec<(Option<u32>, Option<String>)> {
         let mut events = parse_paste(text);
@@ -258,7 +236,7 @@ mod tests {
 
     #[test]
     fn a_number_heading_a_line_is_the_id_its_message_confirms() {
-        let index = spooler();
+        let index = EventIndex::spooler();
         let cases: [(&str, Option<u32>); 5] = [
             // Values copied one a line, the id first.
             (
@@ -291,7 +269,7 @@ mod tests {
 
     #[test]
     fn prose_names_one_more_event_by_its_source() {
-        let index = spooler();
+        let index = EventIndex::spooler();
         let text = "Event ID 77 shows up first, then the box logs 'spoolx' errors with error number 4410 until we reboot.";
         let got = read(&index, text);
         assert_eq!(
