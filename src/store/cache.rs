@@ -9,21 +9,17 @@
 //!
 //! Kept current two ways: this process's own imports ([`Store::write_articles`]) empty it
 //! as they commit, and another process's import shows as a new generation
-//! ([`Store::current_generation`], no query), checked at most once every [`RECHECK`] (as
-//! the rendered-page cache does).
+//! ([`Store::current_generation`], the generation watcher's value, no query), checked on
+//! every read.
 
 use super::{Store, StoreError, StoredArticle};
 use crate::kb::{ArticleId, Diagnosis};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
 /// Entries per generation of the cache (so at most twice as many are kept). An article
 /// decoded is some tens of KB: a few tens of MB at most.
 pub const CAPACITY: usize = 512;
-/// How often the archive's generation (as the store's watcher last learnt it) is looked
-/// up: another process's import shows within this after the watcher has seen it.
-pub const RECHECK: Duration = Duration::from_secs(1);
 
 /// An article and its diagnosis, decoded.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +48,6 @@ struct State {
     capacity: usize,
     /// The archive generation the entries belong to; `None` until looked up.
     generation: Option<i64>,
-    checked: Instant,
     /// Bumped whenever the entries are dropped: a read begun before cannot be kept after.
     epoch: u64,
     young: HashMap<ArticleId, Arc<CachedArticle>>,
@@ -77,7 +72,6 @@ impl ArticleCache {
             state: Mutex::new(State {
                 capacity: capacity.max(1),
                 generation: None,
-                checked: Instant::now(),
                 epoch: 0,
                 young: HashMap::new(),
                 old: HashMap::new(),
@@ -90,10 +84,11 @@ impl ArticleCache {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether the generation must be looked up before the entries can be trusted.
+    #[cfg(test)]
+    /// Whether the entries belong to no known generation (after an import through this
+    /// store, until the next read notes one).
     fn stale(&self) -> bool {
-        let s = self.lock();
-        s.generation.is_none() || s.checked.elapsed() >= RECHECK
+        self.lock().generation.is_none()
     }
 
     /// Notes the archive's current generation, dropping the entries of another.
@@ -103,7 +98,6 @@ impl ArticleCache {
             s.clear();
             s.generation = Some(generation);
         }
-        s.checked = Instant::now();
     }
 
     /// The entry for `id`, and the epoch to hand [`ArticleCache::put`] after a miss.
@@ -211,10 +205,8 @@ impl Store {
 
     /// Drops what the cache holds when another process's import moved the generation.
     async fn check_generation(&self) -> Result<(), StoreError> {
-        if self.cache.stale() {
-            let generation = self.current_generation().await?;
-            self.cache.observe(generation);
-        }
+        let generation = self.current_generation().await?;
+        self.cache.observe(generation);
         Ok(())
     }
 
