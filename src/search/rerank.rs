@@ -10,17 +10,30 @@ use std::collections::{HashMap, HashSet};
 /// Query words that ask for a catalogue article.
 const CATALOGUE_WORDS: &[&str] = &["readme", "list", "buglist", "fixlist", "release"];
 
+/// Which of the query's adjacent word pairs (a bit each, the first 64) an article's head
+/// says adjacent, title and symptoms not bridged. The pairs are few: scanning them for
+/// each of the head's pairs is cheaper than a set of the head's pairs per article.
+fn pairs_said(head: &[u32], pairs: &[(u32, u32)]) -> u64 {
+    let mut found = 0u64;
+    if pairs.is_empty() {
+        return found;
+    }
+    for w in head.windows(2) {
+        if w[0] == HEAD_BREAK || w[1] == HEAD_BREAK {
+            continue;
+        }
+        for (k, p) in pairs.iter().take(64).enumerate() {
+            if *p == (w[0], w[1]) {
+                found |= 1 << k;
+            }
+        }
+    }
+    found
+}
+
 /// Adjacent pairs of the query's words found adjacent in an article's head.
 fn phrase_hits(head: &[u32], pairs: &[(u32, u32)]) -> usize {
-    if pairs.is_empty() {
-        return 0;
-    }
-    let present: HashSet<(u32, u32)> = head
-        .windows(2)
-        .filter(|w| w[0] != HEAD_BREAK && w[1] != HEAD_BREAK)
-        .map(|w| (w[0], w[1]))
-        .collect();
-    pairs.iter().filter(|p| present.contains(p)).count()
+    pairs_said(head, pairs).count_ones() as usize
 }
 
 /// Whether an article's head holds `phrase` word for word.
@@ -110,15 +123,14 @@ fn groups_within(head: &[u32], end: usize, groups: &HashMap<u32, u32>) -> u32 {
 
 /// The groups (bits of `groups`) of the query's adjacent pairs said so in `head`.
 fn pair_groups(head: &[u32], pairs: &[(u32, u32)], groups: &HashMap<u32, u32>) -> u32 {
-    if pairs.is_empty() {
-        return 0;
-    }
-    let present: HashSet<(u32, u32)> = head.windows(2).map(|w| (w[0], w[1])).collect();
+    let found = pairs_said(head, pairs);
     let bits = |t: &u32| groups.get(t).copied().unwrap_or(0);
     pairs
         .iter()
-        .filter(|p| present.contains(p))
-        .fold(0, |m, (a, b)| m | bits(a) | bits(b))
+        .take(64)
+        .enumerate()
+        .filter(|(k, _)| found & (1 << k) != 0)
+        .fold(0, |m, (_, (a, b))| m | bits(a) | bits(b))
 }
 
 /// The harmonic mean of two shares (0 when either is).
