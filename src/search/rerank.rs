@@ -341,6 +341,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)] // tables of (head, pairs or lead end, groups) cases
     fn lead_and_pair_groups_are_the_query_words_found_there() {
         const B: u32 = HEAD_BREAK;
         // Words 1, 2, 3 stand for groups 0, 1, 2 (bits 1, 2, 4); 9 is filler.
