@@ -301,8 +301,25 @@ async fn main() -> anyhow::Result<()> {
     for (k, t) in &score(&ix, &cases, &w, has("--misses")) {
         println!("{}", t.line(k));
     }
-    times.sort_by(f64::total_cmp);
-    let p = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
-    println!("latency p50 {:.1} ms  p95 {:.1} ms", p(0.5), p(0.95));
+    // The ranking alone with these weights, three times over, for comparing weights' cost.
+    let mut ranking = Vec::new();
+    for _ in 0..3 {
+        for c in &cases {
+            let t = Instant::now();
+            rank_with(&ix, &parse(&c.query), &Default::default(), (0, 10), &w, &[]);
+            ranking.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let pct = |v: &mut Vec<f64>, q: f64| {
+        v.sort_by(f64::total_cmp);
+        v[((v.len() as f64 * q) as usize).min(v.len() - 1)]
+    };
+    println!(
+        "latency p50 {:.1} ms  p95 {:.1} ms; ranking alone p50 {:.1} ms  p95 {:.1} ms",
+        pct(&mut times, 0.5),
+        pct(&mut times, 0.95),
+        pct(&mut ranking, 0.5),
+        pct(&mut ranking, 0.95)
+    );
     Ok(())
 }
