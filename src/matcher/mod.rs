@@ -34,6 +34,10 @@ use words::{WordCounts, significant_words};
 pub const MAX_RESULTS: usize = 20;
 /// A description at least this alike counts as the same message.
 const SAME_MESSAGE: f64 = 0.5;
+/// A quote found by its message alone is about the pasted event when at least this alike:
+/// no id or source corroborates it, so half the words (a shared template of an audit or
+/// logon message) is not enough to say the article is about this event.
+const TEXT_ABOUT: f64 = 0.7;
 /// A quote of the pasted id and source is about the pasted event when its message is at
 /// least this alike: the same event with other insertion strings, not another problem.
 const ABOUT_SAME_EVENT: f64 = 0.5;

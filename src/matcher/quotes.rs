@@ -9,7 +9,7 @@ use super::similarity::{
     Shape, Similarity, literal_words, precision_bound, shape, shared_with, similarity,
 };
 use super::verdict::Relation;
-use super::{ABOUT_SAME_EVENT, SAME_MESSAGE};
+use super::{ABOUT_SAME_EVENT, SAME_MESSAGE, TEXT_ABOUT};
 use crate::kb::{self, ArticleId};
 use crate::paste::{PasteFormat, PastedEvent};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -381,7 +381,7 @@ fn relation_of(event: &PastedEvent, lookup: Lookup, sim: Option<Similarity>) -> 
     let about = match lookup {
         Lookup::Exact => alike(ABOUT_SAME_EVENT),
         Lookup::Id => event.source.is_none() && comparable.is_some_and(|s| s.score >= SAME_MESSAGE),
-        Lookup::Text => sim.is_some_and(|s| s.score >= SAME_MESSAGE),
+        Lookup::Text => sim.is_some_and(|s| s.score >= TEXT_ABOUT),
     };
     if about {
         Relation::About

@@ -2,7 +2,7 @@
 //! (Service Control Manager)", "Source: Srv, ID: 2019", in the languages Event Viewer speaks.
 //! A number is an event id only where the text says so: a keyword right before it.
 
-use super::text::collapse;
+use super::text::{collapse, other_id};
 use super::{PasteFormat, PastedEvent};
 
 /// Words that say the number after them is an event id, ASCII-lower-cased, longest first so
@@ -30,44 +30,6 @@ const ID_WORDS: &[&str] = &[
     "evento",
     "event",
     "id",
-];
-
-/// Words before a bare "ID" that make it some other id (a process's, a logon's).
-const OTHER_IDS: &[&str] = &[
-    "process",
-    "thread",
-    "session",
-    "logon",
-    "user",
-    "job",
-    "record",
-    "task",
-    "activity",
-    "correlation",
-    "instance",
-    "report",
-    "security",
-    "package",
-    "vendor",
-    "device",
-    "product",
-    "class",
-    "app",
-    "application",
-    "interface",
-    "object",
-    "transaction",
-    "request",
-    "client",
-    "provider",
-    "group",
-    "bug",
-    "issue",
-    "case",
-    "ticket",
-    "build",
-    "sub",
-    "message",
 ];
 
 /// Capitalised words that start sentences or name logs, never a source on their own.
@@ -210,16 +172,6 @@ pub(super) fn mentions(text: &str) -> Vec<Mention> {
     }
     out.sort_by_key(|m| m.start);
     out
-}
-
-/// Whether a bare "id" follows a word that makes it some other kind of id.
-fn other_id(before: &str) -> bool {
-    let prev = before
-        .trim_end()
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or("");
-    OTHER_IDS.contains(&prev)
 }
 
 /// The number right after a keyword: past spaces, a colon, `#`, `=`, `no.` or a quote; 1 to 5
@@ -475,6 +427,7 @@ mod tests {
             "my exchange 5.5 box has 68 mailboxes",
             "eventlog 6008 and events 12 were seen",
             "Process ID 4242 exited; Logon ID 55",
+            "Object Open: New Handle ID: 868 Operation ID: {0,94189} Port ID 25",
             "Event 1.5 of the schedule",
         ] {
             assert!(parse(text).is_empty(), "{text}");

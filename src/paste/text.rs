@@ -86,6 +86,58 @@ pub(crate) fn fold_label(s: &str) -> String {
     out
 }
 
+/// Words before a bare "ID" that make it some other id (a process's, a logon's).
+const OTHER_IDS: &[&str] = &[
+    "process",
+    "handle",
+    "operation",
+    "port",
+    "thread",
+    "session",
+    "logon",
+    "user",
+    "job",
+    "record",
+    "task",
+    "activity",
+    "correlation",
+    "instance",
+    "report",
+    "security",
+    "package",
+    "vendor",
+    "device",
+    "product",
+    "class",
+    "app",
+    "application",
+    "interface",
+    "object",
+    "transaction",
+    "request",
+    "client",
+    "provider",
+    "group",
+    "bug",
+    "issue",
+    "case",
+    "ticket",
+    "build",
+    "sub",
+    "message",
+];
+
+/// Whether a bare "id" follows a word that makes it some other kind of id (`before` is the
+/// text up to the "id").
+pub(crate) fn other_id(before: &str) -> bool {
+    let prev = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    OTHER_IDS.iter().any(|w| w.eq_ignore_ascii_case(prev))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

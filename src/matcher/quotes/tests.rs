@@ -159,3 +159,33 @@ fn further_events_a_paste_holds_weigh_for_the_articles_fitting_it() {
     }
     assert!(held_events(&index, "The gizmo disk did not answer.", &[], &fitting).is_empty());
 }
+
+#[test]
+fn a_message_found_by_its_text_alone_needs_more_of_it_to_be_about_the_event() {
+    let event = PastedEvent::message("Logon failure: unknown user name or bad password.");
+    let alike = |score: f64| Similarity {
+        score,
+        precision: score,
+        recall: score,
+        prefix_recall: score,
+        exact_values: 0.0,
+        common: 4,
+    };
+    // (lookup, how alike, the relation)
+    let cases = [
+        (Lookup::Text, 0.55, Relation::SameId),
+        (Lookup::Text, 0.69, Relation::SameId),
+        (Lookup::Text, 0.70, Relation::About),
+        (Lookup::Text, 0.95, Relation::About),
+        // With the pasted id and source behind it, half the message is enough.
+        (Lookup::Exact, 0.55, Relation::About),
+        (Lookup::Exact, 0.45, Relation::SameId),
+    ];
+    for (lookup, score, want) in cases {
+        assert_eq!(
+            relation_of(&event, lookup, Some(alike(score))),
+            want,
+            "{score}"
+        );
+    }
+}

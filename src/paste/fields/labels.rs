@@ -1,7 +1,7 @@
 //! The label table of the labelled-line layouts and the line-level recognisers built on it:
 //! which words before a colon name which field, in which tools and languages.
 
-use crate::paste::text::fold_label;
+use crate::paste::text::{fold_label, other_id};
 
 /// What a label names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -451,6 +451,10 @@ fn any_label(value: &str) -> Option<(usize, Labelled<'_>)> {
                 continue;
             };
             if (name == "event" || name == "id") && !starts_numeric(after) {
+                continue;
+            }
+            // "Handle ID: 868" on a flattened audit line is a handle's id, not the event's.
+            if name == "id" && other_id(&before[..start]) {
                 continue;
             }
             let label = Labelled {

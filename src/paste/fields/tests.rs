@@ -423,3 +423,27 @@ fn unlabelled_message_under_an_article_header() {
         ),
     ]);
 }
+
+#[test]
+fn flattened_copies_cut_at_labels_not_at_other_ids() {
+    let cases: [(&str, usize); 3] = [
+        (
+            "Log Name: Security Source: Security Event ID: 560 Task: Object Access Keywords: Audit Success Description: Object Open",
+            6,
+        ),
+        // "Handle ID:" is a handle's id, not a label: the piece before it stays whole.
+        (
+            "Log Name: Security Source: Security Task: Object Access Handle ID: 868 Operation ID: 5 Description: Object Open",
+            4,
+        ),
+        ("Source: Srv Event ID: 2019", 1),
+    ];
+    for (line, pieces) in cases {
+        assert_eq!(
+            unflatten(line).len(),
+            pieces,
+            "{line}: {:?}",
+            unflatten(line)
+        );
+    }
+}
