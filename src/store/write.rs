@@ -1,7 +1,7 @@
 //! The import's write path: a batch of parsed articles into every table in one
 //! transaction, with as few statements (and as little re-encoding) as SQLite allows.
 
-use super::packed::Packed;
+use super::packed::{FtsText, Packed};
 use super::{Db, Store, StoreError, pg};
 use crate::kb::{self, Article};
 use sqlx::sqlite::SqliteArguments;
@@ -15,7 +15,9 @@ pub struct ImportedArticle {
     pub article: Article,
     /// The hash of its source bytes (salted with the parser version).
     pub content_hash: String,
-    /// Its original text, sections and diagnosis, packed as stored.
+    /// Its full-text columns, worked out once: indexed, and packed with the rest.
+    pub fts: FtsText,
+    /// Its full-text columns, original text, sections and diagnosis, packed as stored.
     pub packed: Packed,
     /// Its original text deflated on its own, for a store that keeps it apart (PostgreSQL's
     /// `article_sources`); `None` where the packed text is all that is kept (SQLite).
@@ -37,8 +39,10 @@ impl ImportedArticle {
         own_source: bool,
     ) -> Result<Self, StoreError> {
         let diagnosis = serde_json::to_string(&kb::diagnose(&article))?;
+        let fts = fts_columns(&article);
         Ok(Self {
-            packed: Packed::new(text, &article, &diagnosis)?,
+            packed: Packed::new(&fts, text, &article, &diagnosis)?,
+            fts,
             source: own_source.then(|| deflate(text)),
             diagnosis: own_source.then_some(diagnosis),
             article,
@@ -129,25 +133,27 @@ async fn write_batch(
         .collect())
 }
 
-/// Removes the stored copies of `ids`, returning which existed. A replaced article's old
-/// full-text row goes first (the index is contentful, so its rowid suffices), before its
-/// children cascade away with the article row.
+/// Removes the stored copies of `ids`, returning which existed. Their children cascade away
+/// with the article rows; their full-text rows go by rowid (the index is contentless, with
+/// `contentless_delete`), for the replaced ones only: a fresh import deletes nothing there.
 async fn remove_old(
     tx: &mut Transaction<'_, Sqlite>,
     ids: &[u32],
 ) -> Result<HashSet<i64>, StoreError> {
-    let ids_json = serde_json::to_string(ids)?;
-    sqlx::query("DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?1))")
-        .bind(&ids_json)
-        .execute(&mut **tx)
-        .await?;
     let replaced: Vec<(i64,)> = sqlx::query_as(
         "DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?1)) RETURNING id",
     )
-    .bind(&ids_json)
+    .bind(serde_json::to_string(ids)?)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(replaced.into_iter().map(|(id,)| id).collect())
+    let replaced: Vec<i64> = replaced.into_iter().map(|(id,)| id).collect();
+    if !replaced.is_empty() {
+        sqlx::query("DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?1))")
+            .bind(serde_json::to_string(&replaced)?)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(replaced.into_iter().collect())
 }
 
 /// The small rows of a batch, one JSON array per table (rows as arrays, in column order).
@@ -271,11 +277,10 @@ async fn insert_large(
         let mut texts = SqliteArguments::default();
         for b in chunk {
             let id = i64::from(b.article.id.0);
-            let (symptoms, body) = fts_columns(&b.article);
             add(&mut fts, id)?;
             add(&mut fts, b.article.title.as_str())?;
-            add(&mut fts, symptoms)?;
-            add(&mut fts, body)?;
+            add(&mut fts, b.fts.symptoms.as_str())?;
+            add(&mut fts, b.fts.body.as_str())?;
             add(&mut texts, id)?;
             add(&mut texts, b.packed.0.as_slice())?;
         }
@@ -311,7 +316,7 @@ fn multi_row_insert(table: &str, columns: &str, rows: usize) -> String {
 
 /// Splits an article's text into the full-text columns: the symptoms (what users describe,
 /// weighted above the rest) and everything else searchable.
-pub(super) fn fts_columns(a: &Article) -> (String, String) {
+pub(super) fn fts_columns(a: &Article) -> FtsText {
     let mut symptoms = String::new();
     let mut body = String::new();
     for s in &a.sections {
@@ -329,7 +334,7 @@ pub(super) fn fts_columns(a: &Article) -> (String, String) {
         body.push_str(&list.join(" "));
         body.push('\n');
     }
-    (symptoms, body)
+    FtsText { symptoms, body }
 }
 
 #[cfg(test)]
