@@ -11,8 +11,15 @@ use std::collections::HashSet;
 /// One parsed article on its way into the store, with what the import knows of its file.
 #[derive(Debug, Clone)]
 pub struct ImportedArticle {
-    /// The article as parsed.
+    /// The article as parsed. Where the packed copy is all the store keeps of its sections
+    /// (SQLite), they are dropped once packed: a batch waiting to be written holds no
+    /// second copy of the text.
     pub article: Article,
+    /// The event ids its prose names (`kb::mentioned_event_ids`), read before its sections
+    /// are dropped.
+    pub mentions: Vec<u32>,
+    /// Whether it is a catalogue article (`kb::is_catalogue`), likewise.
+    pub catalogue: bool,
     /// The hash of its source bytes (salted with the parser version).
     pub content_hash: String,
     /// Its full-text columns, worked out once: indexed, and packed with the rest.
@@ -33,16 +40,26 @@ impl ImportedArticle {
     /// the compression runs beside the writer rather than in its way, from the text the
     /// reader already has. The diagnosis is worked out here, once, for every copy of it.
     pub fn new(
-        article: Article,
+        mut article: Article,
         content_hash: String,
         text: &str,
         own_source: bool,
     ) -> Result<Self, StoreError> {
         let diagnosis = serde_json::to_string(&kb::diagnose(&article))?;
         let fts = fts_columns(&article);
+        let packed = Packed::new(&fts, text, &article, &diagnosis)?;
+        let (mentions, catalogue) = (
+            kb::mentioned_event_ids(&article),
+            kb::is_catalogue(&article),
+        );
+        if !own_source {
+            article.sections = Vec::new();
+        }
         Ok(Self {
-            packed: Packed::new(&fts, text, &article, &diagnosis)?,
+            packed,
             fts,
+            mentions,
+            catalogue,
             source: own_source.then(|| deflate(text)),
             diagnosis: own_source.then_some(diagnosis),
             article,
@@ -170,12 +187,13 @@ impl Rows {
     fn of(batch: &[ImportedArticle]) -> Result<Self, StoreError> {
         let mut rows = Rows::default();
         for b in batch {
-            rows.add(&b.article, &b.content_hash)?;
+            rows.add(b)?;
         }
         Ok(rows)
     }
 
-    fn add(&mut self, a: &Article, hash: &str) -> Result<(), StoreError> {
+    fn add(&mut self, b: &ImportedArticle) -> Result<(), StoreError> {
+        let (a, hash) = (&b.article, &b.content_hash);
         let id = a.id.0;
         let kind = kb::title_kind(&a.title).unwrap_or("");
         self.articles.push(serde_json::to_string(&(
@@ -190,7 +208,7 @@ impl Rows {
                 &a.issue_type,
                 serde_json::to_string(&a.trailer)?,
                 hash,
-                kb::is_catalogue(a),
+                b.catalogue,
             ),
         ))?);
         for (ord, r) in a.references.iter().enumerate() {
@@ -206,7 +224,7 @@ impl Rows {
                 (e.description_labelled, e.inline_fields),
             ))?);
         }
-        for event_id in kb::mentioned_event_ids(a) {
+        for &event_id in &b.mentions {
             self.mentions.push(serde_json::to_string(&(event_id, id))?);
         }
         let mut facet = |facet: &str, value: &str| -> Result<(), StoreError> {
@@ -360,6 +378,15 @@ mod tests {
         assert_eq!(packed_only.diagnosis, None);
         assert_eq!(packed_only.source, None);
         assert_eq!(packed_only.packed.diagnosis(article.id).unwrap(), want);
+        // Packed only: the sections are dropped once packed, what the rows need of them kept.
+        assert!(packed_only.article.sections.is_empty());
+        assert_eq!(
+            packed_only.packed.sections(article.id).unwrap(),
+            article.sections
+        );
+        assert_eq!(packed_only.mentions, kb::mentioned_event_ids(&article));
+        assert_eq!(packed_only.catalogue, kb::is_catalogue(&article));
+        assert_eq!(apart.article.sections, article.sections);
     }
 
     #[test]

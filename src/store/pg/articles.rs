@@ -92,7 +92,7 @@ async fn insert_articles(
         issue.push(a.issue_type.as_deref().map(text));
         trailer.push(json(&a.trailer)?);
         hash.push(b.content_hash.clone());
-        catalogue.push(kb::is_catalogue(a));
+        catalogue.push(b.catalogue);
     }
     sqlx::query(
         "INSERT INTO articles (id, title, date, category, product, versions, os, kind, \
@@ -223,7 +223,7 @@ fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
         for (ord, e) in a.events.iter().enumerate() {
             c.events.push(id, ord, e);
         }
-        for event_id in kb::mentioned_event_ids(a) {
+        for &event_id in &b.mentions {
             c.mentions.0.push(i64::from(event_id));
             c.mentions.1.push(id);
         }
