@@ -12,6 +12,7 @@ use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use sqlx::SqlitePool;
+use std::cell::RefCell;
 use std::io::{Read, Write};
 
 /// An article's original text, sections and diagnosis, deflated together.
@@ -32,16 +33,24 @@ impl Packed {
         let sections = serde_json::to_vec(&article.sections)?;
         let diagnosis = diagnosis.as_bytes();
         let (symptoms, body) = (fts.symptoms.as_bytes(), fts.body.as_bytes());
-        let size = symptoms.len() + body.len() + text.len() + sections.len() + diagnosis.len();
-        // Each part goes straight into the encoder, not first into one buffer of them all.
-        let mut enc = DeflateEncoder::new(Vec::with_capacity(size / 3), Compression::fast());
-        for part in [symptoms, body, text.as_bytes(), &sections] {
-            // Writing into a Vec cannot fail.
-            let _ = enc.write_all(&(part.len() as u32).to_le_bytes());
-            let _ = enc.write_all(part);
+        // One encoder per thread, reset between articles: a new one per article allocated
+        // (and the kernel zeroed) its several hundred KB of state each time.
+        thread_local! {
+            static ENCODER: RefCell<DeflateEncoder<Vec<u8>>> =
+                RefCell::new(DeflateEncoder::new(Vec::new(), Compression::fast()));
         }
-        let _ = enc.write_all(diagnosis);
-        Ok(Self(enc.finish().unwrap_or_default()))
+        ENCODER
+            .with_borrow_mut(|enc| {
+                // Each part goes straight into the encoder, not first into one buffer of all.
+                for part in [symptoms, body, text.as_bytes(), &sections] {
+                    enc.write_all(&(part.len() as u32).to_le_bytes())?;
+                    enc.write_all(part)?;
+                }
+                enc.write_all(diagnosis)?;
+                // Finishes this value's stream and readies the encoder for the next.
+                Ok(Self(enc.reset(Vec::new())?))
+            })
+            .map_err(|e: std::io::Error| StoreError::Corrupt(format!("packing an article: {e}")))
     }
 
     /// The full-text columns alone: only the front of the value is inflated.
@@ -199,6 +208,9 @@ mod tests {
         let packed = Packed::new(&fts, text, &article, &diagnosis).unwrap();
         let id = article.id;
         assert_eq!(packed.fts(id).unwrap(), fts);
+        // The thread's encoder starts each value afresh: the same article packs the same.
+        let again = Packed::new(&fts, text, &article, &diagnosis).unwrap();
+        assert_eq!(again.0, packed.0);
         assert_eq!(packed.text(id).unwrap(), text);
         assert_eq!(packed.sections(id).unwrap(), article.sections);
         assert_eq!(packed.diagnosis(id).unwrap(), kb::diagnose(&article));
