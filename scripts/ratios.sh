@@ -7,8 +7,10 @@
 # 1 and 2 come from `cargo bench --bench import` (which also times the unchanged re-import);
 # 3 serves the database that import wrote and runs wrk (scripts/load.lua) on each endpoint
 # in turn, after a short warm-up.
+# With the import, `cargo bench --bench search` then sets the engine beside the raw table's
+# FTS5 statement (rusqlite, no HTTP) on the dev queries: search p50 / raw p50.
 # Usage: scripts/ratios.sh   Env: CONNECTIONS=16 DURATION=10 PORT=3921 WORK=target/ratios
-#        ARCHIVE=../shared/corpus/kb-txt.tar.gz
+#        ARCHIVE=../shared/corpus/kb-txt.tar.gz QUERIES=../shared/eval/dev-queries.jsonl
 #        IMPORT=0 DB=path  ratio 3 only, on a complete database an earlier run (or import)
 #        wrote: no bench, no import (the wizard's ratio without re-importing each time)
 # Needs wrk. Output: $WORK/ratios.txt
@@ -19,6 +21,7 @@ duration=${DURATION:-10}
 port=${PORT:-3921}
 work=${WORK:-target/ratios}
 archive=${ARCHIVE:-../shared/corpus/kb-txt.tar.gz}
+queries=${QUERIES:-../shared/eval/dev-queries.jsonl}
 import=${IMPORT:-1}
 db=${DB:-$work/kbfix.db}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -49,11 +52,19 @@ run match 2 >/dev/null
 run wizard 2 >/dev/null
 match=$(run match "$duration")
 wizard=$(run wizard "$duration")
+: > "$work/search.txt"
+if [ "$import" = 1 ]; then
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  cargo bench -q --bench search -- "$db" --raw "$work/raw.db" --queries "$queries" \
+    | tee "$work/search.txt"
+fi
 field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
 rps() { awk '{ for (i = 1; i < NF; i++) if ($(i + 1) == "req/s") { print $i; exit } }' <<<"$1"; }
 {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   grep -E "raw load|kbfix import|import/raw|no import" "$work/import.txt"
+  grep -E "raw FTS5|own-words engine:" "$work/search.txt" || true
   echo "  $match"
   echo "  $wizard"
   awk -v w="$(rps "$wizard")" -v m="$(rps "$match")" -v p="$(field "$wizard" p99)" \

@@ -38,6 +38,7 @@ mod generation;
 mod packed;
 mod pg;
 mod queue;
+mod resolutions;
 mod search;
 mod sessions;
 mod staff;
@@ -82,8 +83,10 @@ pub struct Store {
     /// a try). Another process's writer (an import beside the server) still meets the
     /// busy handler.
     writer: Arc<tokio::sync::Mutex<()>>,
-    /// Session writes waiting for the writer's turn (`queue`).
-    pending: queue::Pending,
+    /// Session writes waiting for the writer task (`queue`).
+    sessions: Arc<queue::Queue<queue::SessionWrite>>,
+    /// Past resolutions by event key, read once a while (`resolutions`).
+    resolutions: Arc<resolutions::ResolutionCache>,
     /// Articles decoded once, for this generation of the archive (`cache`).
     cache: Arc<cache::ArticleCache>,
     /// The archive's generation as last learnt, and its watcher (`generation`).
@@ -212,7 +215,8 @@ impl Store {
             read_limit: bounded::READ_LIMIT,
             meter,
             writer: Arc::default(),
-            pending: queue::Pending::default(),
+            sessions: Arc::default(),
+            resolutions: Arc::default(),
             cache: Arc::default(),
             generations: Arc::default(),
         })
@@ -239,7 +243,8 @@ impl Store {
             read_limit: bounded::READ_LIMIT,
             meter: Arc::default(),
             writer: Arc::default(),
-            pending: queue::Pending::default(),
+            sessions: Arc::default(),
+            resolutions: Arc::default(),
             cache: Arc::default(),
             generations: Arc::default(),
         })
@@ -279,8 +284,10 @@ impl Store {
         }
     }
 
-    /// Closes every connection (on SQLite, checkpointing the WAL).
+    /// Closes every connection (on SQLite, checkpointing the WAL), the session writer's
+    /// after writing what is queued.
     pub async fn close(&self) {
+        self.sessions.close().await;
         on_pool!(self, |pool| pool.close().await);
     }
 }

@@ -1,112 +1,308 @@
-//! Group commit for the small writes of wizard sessions: requests that arrive together
-//! share one transaction. Each request queues its write and waits for the store's writer
-//! turn; whoever gets the turn writes everything queued so far, so under load one commit
-//! serves many requests and none sleeps in SQLite's busy handler.
+//! Group commit for the small writes of wizard sessions: one writer task serialises them,
+//! and the writes that arrive while it is busy share its next transaction. A request hands
+//! its write over and waits for its group's commit, so a session exists before the response
+//! says so, no request sleeps in SQLite's busy handler, and under load one commit (and one
+//! WAL append) serves many requests.
+//!
+//! On a file database the task writes through a connection of its own, taken out of the
+//! pool once: no pool hooks per group, and a page cache that only its own writes change
+//! (a pooled connection's is dropped whenever another connection commits).
 
-use super::{Db, Store, StoreError};
-use std::sync::{Arc, Mutex};
+use super::{NewSession, StoreError};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 /// One session write waiting for its turn.
 #[derive(Debug)]
 pub(super) enum SessionWrite {
     /// A new session with its first step.
-    Create(super::NewSession),
-}
-
-type Job = (SessionWrite, oneshot::Sender<Result<(), StoreError>>);
-
-/// The writes queued and not yet taken by a writer.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Pending(Arc<Mutex<Vec<Job>>>);
-
-impl Pending {
-    fn push(&self, job: Job) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(job);
-    }
-
-    fn take(&self) -> Vec<Job> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
-    }
+    Create(NewSession),
 }
 
 /// Writes in a group at most: a bound on one transaction's length (and so on how long a
 /// request can wait behind others).
 const GROUP: usize = 256;
 
-impl Store {
-    /// Queues `write` and returns once it is committed (with whatever was queued beside it).
-    /// Runs on a task of its own, so a cancelled request cannot abandon a group half-written.
-    pub(super) async fn queued(&self, write: SessionWrite) -> Result<(), StoreError> {
-        let (tx, rx) = oneshot::channel();
-        self.pending.push((write, tx));
-        let store = self.clone();
-        tokio::spawn(async move {
-            let _turn = store.writer.lock().await;
-            // Empty when an earlier turn already wrote this request's job.
-            let mut jobs = store.pending.take();
-            while !jobs.is_empty() {
-                let rest = jobs.split_off(jobs.len().min(GROUP));
-                store.write_group(jobs).await;
-                jobs = rest;
-            }
-        })
-        .await?;
-        rx.await.unwrap_or_else(|_| {
-            Err(StoreError::Corrupt(
-                "a session write was dropped unwritten".into(),
-            ))
-        })
+type Reply = oneshot::Sender<Result<(), StoreError>>;
+
+enum Msg<W> {
+    Write(W, Reply),
+    /// Write what is queued, close the writer and stop.
+    Close(oneshot::Sender<()>),
+}
+
+/// What writes a group of jobs in one transaction, all or nothing.
+pub(super) trait GroupWrite<W>: Send + 'static {
+    /// Writes `group` in one transaction.
+    fn write(&mut self, group: &[&W]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Lets go of what the writer holds (its connection).
+    fn close(self) -> impl Future<Output = ()> + Send;
+}
+
+/// The queue in front of one writer task, started by the first write.
+pub(super) struct Queue<W> {
+    tx: OnceLock<mpsc::UnboundedSender<Msg<W>>>,
+}
+
+impl<W> Default for Queue<W> {
+    fn default() -> Self {
+        Self {
+            tx: OnceLock::new(),
+        }
+    }
+}
+
+impl<W> fmt::Debug for Queue<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Queue")
+            .field("started", &self.tx.get().is_some())
+            .finish()
+    }
+}
+
+/// What a write meets once the writer has stopped: the store was closed.
+fn stopped() -> StoreError {
+    StoreError::Sqlx(sqlx::Error::PoolClosed)
+}
+
+impl<W: Send + Sync + 'static> Queue<W> {
+    /// Queues `write` and returns once its group is committed, or with its own error (a
+    /// group that fails is retried write by write, so one bad write fails only its own
+    /// request). `writer` makes the task's writer, on the first call only. A cancelled
+    /// caller cannot abandon a group half-written: the task owns the transaction.
+    pub(super) async fn submit<G: GroupWrite<W>>(
+        &self,
+        write: W,
+        writer: impl FnOnce() -> G,
+    ) -> Result<(), StoreError> {
+        let tx = self.tx.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(serve(rx, writer()));
+            tx
+        });
+        let (done, rx) = oneshot::channel();
+        tx.send(Msg::Write(write, done)).map_err(|_| stopped())?;
+        rx.await.unwrap_or_else(|_| Err(stopped()))
     }
 
-    /// Writes a group in one transaction; when that fails, each write alone, so that one
-    /// bad write fails only its own request.
-    async fn write_group(&self, jobs: Vec<Job>) {
-        let writes: Vec<&SessionWrite> = jobs.iter().map(|(w, _)| w).collect();
-        if jobs.len() > 1 && self.write_all(&writes).await.is_ok() {
-            for (_, done) in jobs {
-                let _ = done.send(Ok(()));
+    /// Writes what is queued, then stops the writer (and closes its connection); later
+    /// writes fail as on a closed pool.
+    pub(super) async fn close(&self) {
+        let Some(tx) = self.tx.get() else { return };
+        let (done, rx) = oneshot::channel();
+        if tx.send(Msg::Close(done)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+/// The writer task: takes whatever is queued (up to a group), writes it, answers each.
+async fn serve<W: Send + Sync, G: GroupWrite<W>>(
+    mut rx: mpsc::UnboundedReceiver<Msg<W>>,
+    mut writer: G,
+) {
+    let mut jobs: Vec<(W, Reply)> = Vec::new();
+    while let Some(first) = rx.recv().await {
+        let mut next = Some(first);
+        let mut closing = None;
+        while let Some(msg) = next.take() {
+            match msg {
+                Msg::Write(w, reply) => jobs.push((w, reply)),
+                Msg::Close(done) => {
+                    closing = Some(done);
+                    break;
+                }
             }
+            if jobs.len() < GROUP {
+                next = rx.try_recv().ok();
+            }
+        }
+        write_group(&mut writer, std::mem::take(&mut jobs)).await;
+        if let Some(done) = closing {
+            rx.close();
+            while let Ok(msg) = rx.try_recv() {
+                match msg {
+                    Msg::Write(_, reply) => drop(reply.send(Err(stopped()))),
+                    Msg::Close(other) => drop(other.send(())),
+                }
+            }
+            writer.close().await;
+            let _ = done.send(());
             return;
         }
-        for (write, done) in jobs {
-            let _ = done.send(self.write_all(&[&write]).await);
+    }
+    writer.close().await;
+}
+
+/// Writes a group in one transaction; when that fails, each write alone.
+async fn write_group<W: Send + Sync, G: GroupWrite<W>>(writer: &mut G, jobs: Vec<(W, Reply)>) {
+    if jobs.is_empty() {
+        return;
+    }
+    let all: Vec<&W> = jobs.iter().map(|(w, _)| w).collect();
+    let result = writer.write(&all).await;
+    if jobs.len() == 1 || result.is_ok() {
+        let mut result = Some(result);
+        for (_, reply) in jobs {
+            let _ = reply.send(result.take().unwrap_or(Ok(())));
+        }
+        return;
+    }
+    for (w, reply) in jobs {
+        let _ = reply.send(writer.write(&[&w]).await);
+    }
+}
+
+/// SQLite's session writer: a connection of its own when the pool can spare one, else a
+/// pooled one per group (a one-connection pool: an in-memory database).
+pub(super) struct SqliteWriter {
+    pool: SqlitePool,
+    own: Option<SqliteConnection>,
+    /// The store's writer turn, shared with imports and answers (`Store::writer`).
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl SqliteWriter {
+    pub(super) fn new(pool: SqlitePool, turn: Arc<tokio::sync::Mutex<()>>) -> Self {
+        Self {
+            pool,
+            own: None,
+            turn,
         }
     }
 
-    async fn write_all(&self, writes: &[&SessionWrite]) -> Result<(), StoreError> {
-        // IMMEDIATE: wait for the write lock rather than fail beside a running import.
-        // Only SQLite's session writes are queued (see `Store::create_session`).
-        let Db::Sqlite(pool) = &self.db else {
-            return Err(StoreError::Corrupt(
-                "a queued session write on PostgreSQL".into(),
-            ));
+    async fn write_on(&mut self, group: &[&SessionWrite]) -> Result<(), StoreError> {
+        if self.pool.options().get_max_connections() < 2 {
+            let mut conn = super::bounded::at("session_write", self.pool.acquire()).await?;
+            return write_all(&mut conn, group).await;
+        }
+        let conn = match &mut self.own {
+            Some(conn) => conn,
+            // Out of the pool for good (the pool may open another in its place).
+            None => self.own.insert(self.pool.acquire().await?.detach()),
         };
-        let mut conn = super::bounded::at("session_write", pool.acquire()).await?;
-        // From here the connection is held (the pool's wait is not part of the hold).
-        let start = Instant::now();
-        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-        let begun = start.elapsed();
-        for write in writes {
-            match write {
-                SessionWrite::Create(s) => super::sessions::insert_session(&mut tx, s).await?,
+        write_all(conn, group).await
+    }
+}
+
+impl GroupWrite<SessionWrite> for SqliteWriter {
+    async fn write(&mut self, group: &[&SessionWrite]) -> Result<(), StoreError> {
+        let turn = self.turn.clone();
+        let _turn = turn.lock().await;
+        let result = self.write_on(group).await;
+        if result.is_err() {
+            // Whatever went wrong, the next group starts on a fresh connection.
+            self.own = None;
+        }
+        result
+    }
+
+    async fn close(self) {
+        if let Some(conn) = self.own {
+            let _ = conn.close().await;
+        }
+    }
+}
+
+async fn write_all(conn: &mut SqliteConnection, group: &[&SessionWrite]) -> Result<(), StoreError> {
+    let start = Instant::now();
+    // IMMEDIATE: wait for the write lock rather than fail beside a running import.
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let begun = start.elapsed();
+    let creates: Vec<&NewSession> = group
+        .iter()
+        .map(|w| match w {
+            SessionWrite::Create(s) => s,
+        })
+        .collect();
+    super::sessions::insert_sessions(&mut tx, &creates).await?;
+    let written = start.elapsed();
+    tx.commit().await?;
+    let done = start.elapsed();
+    // Which part of a long write it was: the write lock, the inserts or the commit (which
+    // runs SQLite's WAL checkpoint when the log has grown past its limit).
+    if done > super::HOLD_LIMIT {
+        tracing::info!(
+            writes = group.len(),
+            begin_ms = begun.as_millis() as u64,
+            inserts_ms = (written - begun).as_millis() as u64,
+            commit_ms = (done - written).as_millis() as u64,
+            "a session write took over the hold limit"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    /// A writer that records each transaction's size and fails any group holding a
+    /// negative number; its first transaction is slow, so that others queue behind it.
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<usize>>>);
+
+    impl GroupWrite<i32> for Recorder {
+        async fn write(&mut self, group: &[&i32]) -> Result<(), StoreError> {
+            let first = self.0.lock().unwrap().is_empty();
+            if first {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            self.0.lock().unwrap().push(group.len());
+            match group.iter().find(|w| ***w < 0) {
+                Some(bad) => Err(StoreError::Corrupt(format!("bad write {bad}"))),
+                None => Ok(()),
             }
         }
-        let written = start.elapsed();
-        tx.commit().await?;
-        let done = start.elapsed();
-        // Which part of a long hold it was: the write lock, the inserts or the commit (which
-        // runs SQLite's WAL checkpoint when the log has grown past its limit).
-        if done > super::HOLD_LIMIT {
-            tracing::info!(
-                writes = writes.len(),
-                begin_ms = begun.as_millis() as u64,
-                inserts_ms = (written - begun).as_millis() as u64,
-                commit_ms = (done - written).as_millis() as u64,
-                "a session write held its connection over the limit"
-            );
+
+        async fn close(self) {}
+    }
+
+    #[tokio::test]
+    async fn concurrent_writes_share_transactions_and_get_their_own_results() {
+        let queue = Arc::new(Queue::<i32>::default());
+        let recorder = Recorder::default();
+        let mut tasks = Vec::new();
+        for w in [1, 2, 3, -4, 5, 6, 7, 8, 9, 10] {
+            let (queue, recorder) = (queue.clone(), recorder.clone());
+            tasks.push(tokio::spawn(async move {
+                (w, queue.submit(w, || recorder).await)
+            }));
+            if w == 1 {
+                // The first write starts the slow transaction; the rest arrive during it.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
         }
-        Ok(())
+        for task in tasks {
+            let (w, result) = task.await.unwrap();
+            match result {
+                Err(StoreError::Corrupt(m)) => assert_eq!((w, m.as_str()), (-4, "bad write -4")),
+                other => assert!(w > 0 && other.is_ok(), "{w}: {other:?}"),
+            }
+        }
+        let sizes = recorder.0.lock().unwrap().clone();
+        // The first alone; the nine behind it in one group, which fails for -4 and so is
+        // written again write by write.
+        assert_eq!(sizes[..2], [1, 9], "{sizes:?}");
+        assert_eq!(sizes.len(), 2 + 9, "{sizes:?}");
+    }
+
+    #[tokio::test]
+    async fn after_close_writes_fail_as_on_a_closed_pool() {
+        let queue = Queue::<i32>::default();
+        let recorder = Recorder::default();
+        queue.submit(1, || recorder.clone()).await.unwrap();
+        queue.close().await;
+        let late = queue.submit(2, || recorder.clone()).await;
+        assert!(
+            matches!(late, Err(StoreError::Sqlx(sqlx::Error::PoolClosed))),
+            "{late:?}"
+        );
+        assert_eq!(*recorder.0.lock().unwrap(), [1]);
     }
 }

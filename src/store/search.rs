@@ -100,6 +100,8 @@ pub struct SearchDocRow {
     pub body: String,
     /// The "applies to" items, space-separated.
     pub applies: String,
+    /// The "Additional query words" line's words, space-separated.
+    pub query_words: String,
 }
 
 /// What a results page shows of one article, and the text its snippet is cut from.
@@ -134,6 +136,7 @@ struct SqliteDocRow {
     catalogue: bool,
     packed: Option<Vec<u8>>,
     applies: String,
+    query_words: String,
 }
 
 /// [`ResultRow`] as SQLite reads it: the text still packed.
@@ -184,7 +187,9 @@ impl Store {
             sqlx::query_as(
                 "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, t.packed, \
              coalesce((SELECT group_concat(value, ' ') FROM json_each(a.applies_to)), '') \
-               AS applies \
+               AS applies, \
+             coalesce((SELECT group_concat(value, ' ') FROM json_each(a.query_words)), '') \
+               AS query_words \
              FROM articles a LEFT JOIN article_texts t ON t.article_id = a.id \
              WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
             )
@@ -207,6 +212,7 @@ impl Store {
                     symptoms: fts.symptoms,
                     body: fts.body,
                     applies: r.applies,
+                    query_words: r.query_words,
                 })
             })
             .collect()

@@ -1,7 +1,7 @@
 //! Wizard sessions and their steps: creating, answering (one transaction each), reading
 //! back, the outcome counts that order future candidates, and the staff's listings.
 
-use super::queue::SessionWrite;
+use super::queue::{SessionWrite, SqliteWriter};
 use super::{BeginWrite, Db, GiveUp, Origin, Outcome, StepKind, Store, StoreError};
 use crate::clock::unix_now as now;
 use sqlx::FromRow;
@@ -168,8 +168,8 @@ macro_rules! insert_step {
 }
 
 /// Inserts a new session's row, with its client, and its first step inside the write
-/// transaction `$tx`, at the session's `created_at` (a macro, as `insert_step!`): SQLite's
-/// go through `store::queue`, PostgreSQL's through `Store::create_session`.
+/// transaction `$tx`, at the session's `created_at` (a macro, as `insert_step!`): for
+/// PostgreSQL's `Store::create_session`; SQLite's go in groups (`insert_sessions`).
 macro_rules! insert_session {
     ($tx:ident, $s:expr) => {{
         let s: &NewSession = $s;
@@ -217,7 +217,11 @@ impl Store {
     pub async fn create_session(&self, s: &NewSession) -> Result<(), StoreError> {
         match &self.db {
             // SQLite: group-committed with the session writes queued beside it.
-            Db::Sqlite(_) => self.queued(SessionWrite::Create(s.clone())).await,
+            Db::Sqlite(pool) => {
+                let writer = || SqliteWriter::new(pool.clone(), self.writer.clone());
+                let write = SessionWrite::Create(s.clone());
+                self.sessions.submit(write, writer).await
+            }
             Db::Pg(pool) => {
                 let (pool, s) = (pool.clone(), s.clone());
                 detached(async move {
@@ -262,6 +266,15 @@ impl Store {
 
     async fn write_advance(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
         let _turn = self.writer.lock().await;
+        let claimed = self.write_claimed(id, a).await?;
+        if claimed {
+            // The answer may have resolved the session, or undone its resolution.
+            self.resolutions.invalidate();
+        }
+        Ok(claimed)
+    }
+
+    async fn write_claimed(&self, id: &str, a: &Advance) -> Result<bool, StoreError> {
         let t = now();
         on_pool!(self, |pool| {
             let mut tx = super::bounded::at("advance_session", pool.begin_write()).await?;
@@ -415,12 +428,41 @@ impl Store {
     }
 }
 
-/// Inserts a new session's row and its first step (SQLite: `store::queue`'s writes).
-pub(super) async fn insert_session(
+/// Inserts new sessions' rows and their first steps, one statement per table for the lot
+/// (SQLite: `store::queue`'s groups). The statement text depends only on how many.
+pub(super) async fn insert_sessions(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    s: &NewSession,
+    sessions: &[&NewSession],
 ) -> Result<(), StoreError> {
-    let conn: &mut sqlx::SqliteConnection = tx;
-    insert_session!(conn, s);
+    let mut rows = sqlx::QueryBuilder::new(
+        "INSERT INTO wizard_sessions (id, created_at, updated_at, origin, input, recognised, \
+         event_key, current_n, current_kind, client) ",
+    );
+    rows.push_values(sessions, |mut row, s| {
+        row.push_bind(&s.id)
+            .push_bind(s.created_at)
+            .push_bind(s.created_at)
+            .push_bind(s.origin)
+            .push_bind(&s.input)
+            .push_bind(&s.recognised)
+            .push_bind(&s.event_key)
+            .push_bind(1i64)
+            .push_bind(s.first.kind)
+            .push_bind(&s.client);
+    });
+    rows.build().execute(&mut **tx).await?;
+    let mut steps = sqlx::QueryBuilder::new(
+        "INSERT INTO wizard_steps (session_id, n, kind, article, cause_index, step, shown_at) ",
+    );
+    steps.push_values(sessions, |mut row, s| {
+        row.push_bind(&s.id)
+            .push_bind(1i64)
+            .push_bind(s.first.kind)
+            .push_bind(s.first.article)
+            .push_bind(s.first.cause_index)
+            .push_bind(&s.first.step)
+            .push_bind(s.created_at);
+    });
+    steps.build().execute(&mut **tx).await?;
     Ok(())
 }

@@ -5,56 +5,39 @@ use crate::kb::ArticleId;
 use crate::store::{Store, StoreError};
 use axum::body::Bytes;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
 
 /// Pages kept at most; past it the cache starts over (a few tens of MB of HTML).
 const MAX_PAGES: usize = 4096;
-/// The store's generation is checked at most this often: an import shows within a second.
-const RECHECK: Duration = Duration::from_secs(1);
 
 /// Rendered pages by article, valid for one generation of the store.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct PageCache {
     state: RwLock<CacheState>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct CacheState {
     generation: Option<i64>,
-    checked: Instant,
     pages: HashMap<ArticleId, Bytes>,
 }
 
-impl Default for PageCache {
-    fn default() -> Self {
-        Self {
-            state: RwLock::new(CacheState {
-                generation: None,
-                checked: Instant::now(),
-                pages: HashMap::new(),
-            }),
-        }
-    }
-}
-
 impl PageCache {
-    /// The cached page of `id`, if it is still current.
+    /// The cached page of `id`, if it is still current. The store's generation comes from its
+    /// watcher (no query), so every call checks it: an import through this server shows at
+    /// once, one through another process as soon as the watcher hears of it.
     pub async fn get(&self, store: &Store, id: ArticleId) -> Result<Option<Bytes>, StoreError> {
+        let now = store.current_generation().await?;
         {
             let state = self.state.read().await;
-            if state.generation.is_some() && state.checked.elapsed() < RECHECK {
+            if state.generation == Some(now) {
                 return Ok(state.pages.get(&id).cloned());
             }
         }
         let mut state = self.state.write().await;
-        if state.generation.is_none() || state.checked.elapsed() >= RECHECK {
-            let now = store.current_generation().await?;
-            if state.generation != Some(now) {
-                state.pages.clear();
-                state.generation = Some(now);
-            }
-            state.checked = Instant::now();
+        if state.generation != Some(now) {
+            state.pages.clear();
+            state.generation = Some(now);
         }
         Ok(state.pages.get(&id).cloned())
     }

@@ -226,15 +226,19 @@ struct HistoryJson<'a> {
     answered_at: Option<i64>,
 }
 
-fn step_json(session: &Session) -> serde_json::Value {
+/// The session's id and current step, serialised straight into a response.
+fn step_view(session: &Session) -> StepJson<'_> {
     let current = session.current();
-    serde_json::to_value(StepJson {
+    StepJson {
         id: session.id.as_str(),
         n: current.n,
         outcome: session.row.outcome,
         step: &current.step,
-    })
-    .unwrap_or_default()
+    }
+}
+
+fn step_json(session: &Session) -> serde_json::Value {
+    serde_json::to_value(step_view(session)).unwrap_or_default()
 }
 
 async fn start_api(
@@ -261,7 +265,7 @@ async fn start_api(
         }
     };
     let id = &session.id;
-    let mut res = Json(step_json(&session)).into_response();
+    let mut res = Json(step_view(&session)).into_response();
     *res.status_mut() = StatusCode::CREATED;
     if let Ok(v) = HeaderValue::from_str(&format!("/api/wizard/{id}")) {
         res.headers_mut().insert(header::LOCATION, v);

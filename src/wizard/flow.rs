@@ -11,7 +11,7 @@ use super::choices::{
 use super::honest;
 use super::plan::{self, Built, Ctx, RelatedWhy, Walk};
 use super::related::{Feedback, RelatedInputs, related_candidates};
-use super::session::{HistoryStep, Session, Stored};
+use super::session::{HistoryStep, Session, Stored, StoredRef};
 use super::{
     Answer, Given, Known, Origin, Outcome, SessionId, StepKind, StepOption, WizardError, WizardStep,
 };
@@ -522,7 +522,7 @@ impl<'a> Wizard<'a> {
 
     async fn feedback(&self, key: Option<&str>) -> Result<Feedback, WizardError> {
         Ok(match key {
-            Some(k) => Feedback::from_counts(&self.store.resolution_counts(k).await?),
+            Some(k) => Feedback::from_counts(&self.store.recent_resolution_counts(k).await?),
             None => Feedback::default(),
         })
     }
@@ -541,9 +541,6 @@ fn new_step(step: &WizardStep, walk: &Walk) -> Result<NewStep, WizardError> {
         kind: step.kind,
         article: step.article.map(|a| i64::from(a.0)),
         cause_index: step.cause.as_ref().map(|c| c.index as i64),
-        step: serde_json::to_string(&Stored {
-            step: step.clone(),
-            walk: walk.clone(),
-        })?,
+        step: serde_json::to_string(&StoredRef { step, walk })?,
     })
 }

@@ -8,10 +8,17 @@ use crate::store::{NewSession, SessionRow};
 use serde::{Deserialize, Serialize};
 
 /// A step row's JSON: the step as shown and the walk behind it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub(super) struct Stored {
     pub(super) step: WizardStep,
     pub(super) walk: Walk,
+}
+
+/// [`Stored`] as written: the same JSON, serialised from borrowed parts.
+#[derive(Debug, Serialize)]
+pub(super) struct StoredRef<'a> {
+    pub(super) step: &'a WizardStep,
+    pub(super) walk: &'a Walk,
 }
 
 /// One step of a session's history.

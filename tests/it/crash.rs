@@ -6,7 +6,7 @@
 use kbfix::import::{NoProgress, import_paths};
 use kbfix::kb::ArticleId;
 use kbfix::store::Store;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -103,9 +103,11 @@ fn write_articles(dir: &Path) {
     }
 }
 
-fn db_bytes(db: &Path) -> u64 {
-    let size = |p: PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-    size(db.to_path_buf()) + size(PathBuf::from(format!("{}-wal", db.display())))
+/// Articles a reader beside the import sees committed (0 before the table exists). The
+/// connection is the caller's, kept open, so closing it never checkpoints the import's WAL.
+fn committed(conn: &rusqlite::Connection) -> i64 {
+    conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+        .unwrap_or(0)
 }
 
 fn import(db: &Path, src: &Path) -> Command {
@@ -124,23 +126,33 @@ fn import(db: &Path, src: &Path) -> Command {
 /// Starts an import and SIGKILLs it once the database has grown by `grow` bytes, i.e. once
 /// some batches are written and more are on their way. Returns false when the import
 /// finished before it could be killed.
-fn import_and_kill(db: &Path, src: &Path, grow: u64) -> bool {
-    let before = db_bytes(db);
+/// Starts an import and kills it as soon as a reader sees it commit past `after` articles:
+/// by articles, not bytes or time, so the kill lands mid-import however loaded the machine
+/// is and however compactly the store writes. False when the import finished first.
+fn import_and_kill(db: &Path, src: &Path, after: i64) -> bool {
     let mut child = import(db, src).spawn().expect("spawn kbfix import");
     let deadline = Instant::now() + Duration::from_secs(120);
+    let mut reader = None;
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             assert!(status.success(), "import failed on its own: {status}");
             return false;
         }
-        if db_bytes(db) >= before + grow {
+        if reader.is_none() && db.exists() {
+            reader = rusqlite::Connection::open_with_flags(
+                db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE,
+            )
+            .ok();
+        }
+        if reader.as_ref().is_some_and(|r| committed(r) > after) {
             break;
         }
         assert!(
             Instant::now() < deadline,
-            "the import wrote nothing in 120 s"
+            "the import committed nothing in 120 s"
         );
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(2));
     }
     // Child::kill is SIGKILL on unix: no destructor, no checkpoint, no rollback by us.
     child.kill().unwrap();
@@ -211,18 +223,17 @@ async fn killed_imports_leave_a_clean_database() {
     write_articles(&src);
     let db = dir.path().join("kbfix.db");
 
-    // Kill three times, later each time: from an empty database, then from partial ones.
+    // Kill three times, each as soon as the import has committed more than the last one
+    // left: from an empty database, then from partial ones.
     let mut killed = 0;
     let mut last = 0;
-    // Steps small enough that the last kill lands well before the end: with the text stored
-    // once, deflated (migration 0080), the whole import writes about 4 KB an article.
-    for grow in [512 * 1024, 2 * 1024 * 1024, 4 * 1024 * 1024] {
+    for _ in 0..3 {
         let (db2, src2) = (db.clone(), src.clone());
-        let was_killed = tokio::task::spawn_blocking(move || import_and_kill(&db2, &src2, grow))
+        let was_killed = tokio::task::spawn_blocking(move || import_and_kill(&db2, &src2, last))
             .await
             .unwrap();
         let count = check_consistent(&db).await;
-        eprintln!("killed after {grow} bytes: {was_killed}, {count} articles stored");
+        eprintln!("killed past {last} articles: {was_killed}, {count} articles stored");
         assert!(count >= last, "articles lost: {last} then {count}");
         assert!(count <= i64::from(ARTICLES));
         last = count;

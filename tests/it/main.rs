@@ -7,6 +7,7 @@
 //! whole-archive test is `archive::whole_archive`; `browser::` needs chromium.
 
 mod archive;
+mod articles;
 mod browser;
 mod cli;
 mod commands;
