@@ -95,7 +95,10 @@ pub async fn import_paths(
 ) -> Result<ImportReport, StoreError> {
     let start = Instant::now();
     let mut existing = store.existing_articles().await?;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(2 * BATCH);
+    // Half a batch in the channel keeps the reader busy while the writer commits one, and
+    // bounds what waits in memory (a parsed article is some 100 KB) when the reader is the
+    // faster of the two.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(BATCH / 2);
     let paths = paths.to_vec();
     progress.start(paths.iter().map(|p| work_units(p)).sum());
     let units = Arc::new(AtomicU64::new(0));

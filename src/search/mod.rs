@@ -318,23 +318,27 @@ impl Searcher {
             Err(e) => return Err(e),
         };
         let total = usize::try_from(page.total).unwrap_or(0);
-        Ok(Results {
-            total,
-            exact: total,
-            results: page
+        // Snippets as the index's answers get them: cut here from the stored text (the
+        // full-text index keeps none), around the words typed.
+        let ranking = Ranking {
+            page: page
                 .results
-                .into_iter()
-                .map(|h| Found {
+                .iter()
+                .map(|h| rank::Ranked {
                     id: h.id,
-                    title: h.title,
-                    date: h.date,
-                    category: h.category,
-                    snippet: h.snippet,
-                    matched: Vec::new(),
                     score: h.score,
                     all_words: false,
                 })
                 .collect(),
+            highlight: query::tokens(text).iter().map(|t| query::stem(t)).collect(),
+            ..Ranking::default()
+        };
+        let ids: Vec<ArticleId> = ranking.page.iter().map(|r| r.id).collect();
+        let rows = self.store.result_rows(&ids).await?;
+        Ok(Results {
+            total,
+            exact: total,
+            results: found(&ranking, &rows),
             note: Some(format!(
                 "{BUILDING} These are plain full-text results for any of the words."
             )),

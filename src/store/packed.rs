@@ -1,7 +1,10 @@
-//! Each article's text as stored: the original, the sections (with their blocks) and the
-//! wizard's diagnosis, packed into one deflated value. The sections and the diagnosis quote
-//! the original almost word for word, so deflated after it they add little: one copy of
-//! the text where there were four. Encoded on the import's reader thread, read back whole.
+//! Each article's text as stored: its full-text columns (symptoms and the rest, as indexed),
+//! the original, the sections (with their blocks) and the wizard's diagnosis, packed into
+//! one deflated value. The parts quote one another almost word for word, so deflated
+//! together they cost little more than one: one copy of the text where there were five
+//! (the full-text index keeps none, `migrations/0080_fts_contentless.sql`). Encoded on the
+//! import's reader thread; the full-text columns come first, so reading them (search
+//! snippets, the search index's build) inflates only the front of the value.
 
 use super::{Db, Store, StoreError, pg};
 use crate::kb::{self, ArticleId, Diagnosis, Section};
@@ -9,6 +12,7 @@ use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use sqlx::SqlitePool;
+use std::cell::RefCell;
 use std::io::{Read, Write};
 
 /// An article's original text, sections and diagnosis, deflated together.
@@ -16,31 +20,71 @@ use std::io::{Read, Write};
 pub struct Packed(pub Vec<u8>);
 
 impl Packed {
-    /// Packs an article's original `text`, its sections and its `diagnosis` (as JSON, worked
-    /// out once at import: `ImportedArticle::new`). The fast level: within a few percent of
-    /// the default's size on this text at a fraction of its time.
-    pub fn new(text: &str, article: &kb::Article, diagnosis: &str) -> Result<Self, StoreError> {
+    /// Packs an article's full-text columns `fts`, its original `text`, its sections and its
+    /// `diagnosis` (as JSON, worked out once at import: `ImportedArticle::new`). The fast
+    /// level: within a few percent of the default's size on this text at a fraction of its
+    /// time.
+    pub fn new(
+        fts: &FtsText,
+        text: &str,
+        article: &kb::Article,
+        diagnosis: &str,
+    ) -> Result<Self, StoreError> {
         let sections = serde_json::to_vec(&article.sections)?;
         let diagnosis = diagnosis.as_bytes();
-        let mut plain = Vec::with_capacity(text.len() + sections.len() + diagnosis.len() + 8);
-        for part in [text.as_bytes(), &sections] {
-            plain.extend_from_slice(&(part.len() as u32).to_le_bytes());
-            plain.extend_from_slice(part);
+        let (symptoms, body) = (fts.symptoms.as_bytes(), fts.body.as_bytes());
+        // One encoder per thread, reset between articles: a new one per article allocated
+        // (and the kernel zeroed) its several hundred KB of state each time.
+        thread_local! {
+            static ENCODER: RefCell<DeflateEncoder<Vec<u8>>> =
+                RefCell::new(DeflateEncoder::new(Vec::new(), Compression::fast()));
         }
-        plain.extend_from_slice(diagnosis);
-        let mut enc = DeflateEncoder::new(Vec::with_capacity(plain.len() / 3), Compression::fast());
-        // Writing into a Vec cannot fail.
-        let _ = enc.write_all(&plain);
-        Ok(Self(enc.finish().unwrap_or_default()))
+        ENCODER
+            .with_borrow_mut(|enc| {
+                // Each part goes straight into the encoder, not first into one buffer of all.
+                for part in [symptoms, body, text.as_bytes(), &sections] {
+                    enc.write_all(&(part.len() as u32).to_le_bytes())?;
+                    enc.write_all(part)?;
+                }
+                enc.write_all(diagnosis)?;
+                // Finishes this value's stream and readies the encoder for the next.
+                Ok(Self(enc.reset(Vec::new())?))
+            })
+            .map_err(|e: std::io::Error| StoreError::Corrupt(format!("packing an article: {e}")))
     }
 
-    /// Unpacks into the original text, the sections' JSON and the diagnosis' JSON.
+    /// The full-text columns alone: only the front of the value is inflated.
+    pub fn fts(&self, id: ArticleId) -> Result<FtsText, StoreError> {
+        let mut dec = DeflateDecoder::new(self.0.as_slice());
+        let mut part = || -> Result<String, StoreError> {
+            let mut len = [0u8; 4];
+            dec.read_exact(&mut len)
+                .map_err(|e| corrupt(id, &e.to_string()))?;
+            // Read up to the length rather than allocate it: a damaged length is no size.
+            let len = u64::from(u32::from_le_bytes(len));
+            let mut bytes = Vec::new();
+            (&mut dec)
+                .take(len)
+                .read_to_end(&mut bytes)
+                .map_err(|e| corrupt(id, &e.to_string()))?;
+            if bytes.len() as u64 != len {
+                return Err(corrupt(id, "cut short"));
+            }
+            String::from_utf8(bytes).map_err(|e| corrupt(id, &e.to_string()))
+        };
+        Ok(FtsText {
+            symptoms: part()?,
+            body: part()?,
+        })
+    }
+
+    /// Unpacks into the original text, the sections' JSON and the diagnosis' JSON (the
+    /// full-text columns are skipped).
     fn unpack(&self, id: ArticleId) -> Result<Unpacked, StoreError> {
-        let corrupt = |why: &str| StoreError::Corrupt(format!("the stored text of {id}: {why}"));
         let mut plain = Vec::with_capacity(self.0.len() * 4);
         DeflateDecoder::new(self.0.as_slice())
             .read_to_end(&mut plain)
-            .map_err(|e| corrupt(&e.to_string()))?;
+            .map_err(|e| corrupt(id, &e.to_string()))?;
         let mut rest = plain.as_slice();
         let mut part = || -> Option<Vec<u8>> {
             let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
@@ -48,12 +92,12 @@ impl Packed {
             rest = &rest[4 + len..];
             Some(bytes)
         };
-        let (text, sections) = match (part(), part()) {
-            (Some(t), Some(s)) => (t, s),
-            _ => return Err(corrupt("cut short")),
+        let (text, sections) = match (part(), part(), part(), part()) {
+            (Some(_), Some(_), Some(t), Some(s)) => (t, s),
+            _ => return Err(corrupt(id, "cut short")),
         };
         Ok(Unpacked {
-            text: String::from_utf8(text).map_err(|e| corrupt(&e.to_string()))?,
+            text: String::from_utf8(text).map_err(|e| corrupt(id, &e.to_string()))?,
             sections,
             diagnosis: rest.to_vec(),
         })
@@ -85,6 +129,21 @@ impl Packed {
     pub fn diagnosis(&self, id: ArticleId) -> Result<Diagnosis, StoreError> {
         Ok(serde_json::from_slice(&self.unpack(id)?.diagnosis)?)
     }
+}
+
+/// A damaged stored value, named by its article.
+fn corrupt(id: ArticleId, why: &str) -> StoreError {
+    StoreError::Corrupt(format!("the stored text of {id}: {why}"))
+}
+
+/// An article's full-text columns, as indexed and stored (`write::fts_columns`): the
+/// symptoms (weighted above the rest) and everything else searchable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FtsText {
+    /// The SYMPTOMS sections' headings and text.
+    pub symptoms: String,
+    /// The other sections, then the applies-to items, keywords and query words.
+    pub body: String,
 }
 
 struct Unpacked {
@@ -144,8 +203,14 @@ mod tests {
         let text = "SYMPTOMS\r\n========\r\n\r\nIt stops.\r\n";
         let article = fixture();
         let diagnosis = serde_json::to_string(&kb::diagnose(&article)).unwrap();
-        let packed = Packed::new(text, &article, &diagnosis).unwrap();
+        let fts = super::super::write::fts_columns(&article);
+        assert!(!fts.symptoms.is_empty() && !fts.body.is_empty());
+        let packed = Packed::new(&fts, text, &article, &diagnosis).unwrap();
         let id = article.id;
+        assert_eq!(packed.fts(id).unwrap(), fts);
+        // The thread's encoder starts each value afresh: the same article packs the same.
+        let again = Packed::new(&fts, text, &article, &diagnosis).unwrap();
+        assert_eq!(again.0, packed.0);
         assert_eq!(packed.text(id).unwrap(), text);
         assert_eq!(packed.sections(id).unwrap(), article.sections);
         assert_eq!(packed.diagnosis(id).unwrap(), kb::diagnose(&article));
@@ -154,10 +219,14 @@ mod tests {
     #[test]
     fn damaged_bytes_are_a_clear_error() {
         let id = ArticleId(168465);
-        let whole = Packed::new("text", &fixture(), "{}").unwrap().0;
+        let whole = Packed::new(&FtsText::default(), "text", &fixture(), "{}")
+            .unwrap()
+            .0;
         for bytes in [vec![0xff, 0x00, 0x12], whole[..whole.len() / 2].to_vec()] {
-            let err = Packed(bytes).sections(id).unwrap_err();
+            let err = Packed(bytes.clone()).sections(id).unwrap_err();
             assert!(err.to_string().contains("Q168465"), "{err}");
         }
+        let err = Packed(vec![0xff, 0x00, 0x12]).fts(id).unwrap_err();
+        assert!(err.to_string().contains("Q168465"), "{err}");
     }
 }

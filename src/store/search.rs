@@ -1,5 +1,8 @@
-//! Full-text search over the FTS5 index, with bm25 column weights and filters.
+//! Full-text search over the FTS5 index, with bm25 column weights and filters. The index
+//! is contentless: the text it indexes is read from the packed article text
+//! (`store::packed`).
 
+use super::packed::Packed;
 use super::{Db, Store, StoreError, pg};
 use crate::kb::ArticleId;
 use serde::Serialize;
@@ -24,7 +27,8 @@ pub struct SearchFilters {
     pub kind: Option<String>,
 }
 
-/// One search result.
+/// One search result. The index keeps no text to cut a snippet from: the searcher cuts it
+/// from [`Store::result_rows`], as for its own ranking.
 #[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct SearchHit {
     /// The article.
@@ -36,8 +40,6 @@ pub struct SearchHit {
     pub date: String,
     /// Its category.
     pub category: String,
-    /// A piece of text around the matched terms, terms wrapped in `MARK_START`/`MARK_END`.
-    pub snippet: String,
     /// Relevance, higher is better (negated bm25).
     pub score: f64,
 }
@@ -121,7 +123,51 @@ pub struct ResultRow {
 }
 
 /// Characters of the body read for a snippet.
-const SNIPPET_SOURCE: i64 = 6000;
+const SNIPPET_SOURCE: usize = 6000;
+
+/// [`SearchDocRow`] as SQLite reads it: the indexed text still packed.
+#[derive(FromRow)]
+struct SqliteDocRow {
+    id: i64,
+    title: String,
+    category: String,
+    product: String,
+    kind: String,
+    catalogue: bool,
+    packed: Option<Vec<u8>>,
+    applies: String,
+    query_words: String,
+}
+
+/// [`ResultRow`] as SQLite reads it: the text still packed.
+#[derive(FromRow)]
+struct SqliteResultRow {
+    #[sqlx(try_from = "i64")]
+    id: ArticleId,
+    title: String,
+    date: String,
+    category: String,
+    packed: Option<Vec<u8>>,
+}
+
+/// The full-text columns of article `id` from its packed text; empty when it has none (an
+/// article not yet rewritten since migration 0080).
+fn fts_text(id: i64, packed: Option<Vec<u8>>) -> Result<super::packed::FtsText, StoreError> {
+    let Some(packed) = packed else {
+        return Ok(Default::default());
+    };
+    let id =
+        ArticleId::try_from(id).map_err(|_| StoreError::Corrupt(format!("article id {id}")))?;
+    Packed(packed).fts(id)
+}
+
+/// The first `chars` characters of `text`.
+fn prefix(mut text: String, chars: usize) -> String {
+    if let Some((end, _)) = text.char_indices().nth(chars) {
+        text.truncate(end);
+    }
+    text
+}
 
 impl Store {
     /// Up to `limit` articles after number `after`, in number order, with their searchable
@@ -136,23 +182,40 @@ impl Store {
             Db::Sqlite(pool) => pool,
             Db::Pg(pool) => return pg::search_documents(pool, after, limit).await,
         };
-        Ok(super::bounded::at(
+        let rows: Vec<SqliteDocRow> = super::bounded::at(
             "search_documents",
             sqlx::query_as(
-                "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, \
-             coalesce(c.c1, '') AS symptoms, coalesce(c.c2, '') AS body, \
+                "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, t.packed, \
              coalesce((SELECT group_concat(value, ' ') FROM json_each(a.applies_to)), '') \
                AS applies, \
              coalesce((SELECT group_concat(value, ' ') FROM json_each(a.query_words)), '') \
                AS query_words \
-             FROM articles a JOIN articles_fts_content c ON c.id = a.id \
+             FROM articles a LEFT JOIN article_texts t ON t.article_id = a.id \
              WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
             )
             .bind(after)
             .bind(limit)
             .fetch_all(pool),
         )
-        .await?)
+        .await?;
+        // Inflated outside the connection's hold: the statement has returned.
+        rows.into_iter()
+            .map(|r| {
+                let fts = fts_text(r.id, r.packed)?;
+                Ok(SearchDocRow {
+                    id: r.id,
+                    title: r.title,
+                    category: r.category,
+                    product: r.product,
+                    kind: r.kind,
+                    catalogue: r.catalogue,
+                    symptoms: fts.symptoms,
+                    body: fts.body,
+                    applies: r.applies,
+                    query_words: r.query_words,
+                })
+            })
+            .collect()
     }
 
     /// The rows of a results page, in the order of `ids` (ids no longer stored are left out).
@@ -162,19 +225,30 @@ impl Store {
             Db::Pg(pool) => return pg::result_rows(pool, ids).await,
         };
         let json = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>())?;
-        Ok(super::bounded::at(
+        let rows: Vec<SqliteResultRow> = super::bounded::at(
             "result_rows",
             sqlx::query_as(
-                "SELECT a.id, a.title, a.date, a.category, coalesce(c.c1, '') AS symptoms, \
-             substr(coalesce(c.c2, ''), 1, ?2) AS body \
+                "SELECT a.id, a.title, a.date, a.category, t.packed \
              FROM json_each(?1) j JOIN articles a ON a.id = j.value \
-             JOIN articles_fts_content c ON c.id = a.id ORDER BY j.key",
+             LEFT JOIN article_texts t ON t.article_id = a.id ORDER BY j.key",
             )
             .bind(json)
-            .bind(SNIPPET_SOURCE)
             .fetch_all(pool),
         )
-        .await?)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let fts = fts_text(i64::from(r.id.0), r.packed)?;
+                Ok(ResultRow {
+                    id: r.id,
+                    title: r.title,
+                    date: r.date,
+                    category: r.category,
+                    symptoms: fts.symptoms,
+                    body: prefix(fts.body, SNIPPET_SOURCE),
+                })
+            })
+            .collect()
     }
 
     /// Which of `ids` are catalogue articles (bug-fix lists, READMEs, "list of", release
@@ -348,25 +422,21 @@ fn sqlite_count_sql(filtered: bool) -> String {
 fn sqlite_page_sql(filtered: bool) -> String {
     if filtered {
         format!(
-            "SELECT a.id, a.title, a.date, a.category, \
-             snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, \
-             -{WEIGHTS} AS score \
+            "SELECT a.id, a.title, a.date, a.category, -{WEIGHTS} AS score \
              FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid \
              WHERE articles_fts MATCH ?1 AND {SQLITE_FILTERS} \
              ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6"
         )
     } else {
-        // Rank inside the full-text index alone, then fetch rows and snippets for the
-        // page only: joining the article rows of every match before sorting was ten
-        // times slower on common words.
+        // Rank inside the full-text index alone, then fetch the page's rows only: joining
+        // the article rows of every match before sorting was ten times slower on common
+        // words.
         format!(
             "WITH top AS (SELECT rowid AS id, -{WEIGHTS} AS score FROM articles_fts \
                WHERE articles_fts MATCH ?1 ORDER BY {WEIGHTS} LIMIT ?5 OFFSET ?6) \
-             SELECT a.id, a.title, a.date, a.category, \
-             snippet(articles_fts, -1, char(2), char(3), '…', 24) AS snippet, top.score \
-             FROM top JOIN articles_fts ON articles_fts.rowid = top.id \
-             JOIN articles a ON a.id = top.id \
-             WHERE articles_fts MATCH ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL \
+             SELECT a.id, a.title, a.date, a.category, top.score \
+             FROM top JOIN articles a ON a.id = top.id \
+             WHERE ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL \
              ORDER BY top.score DESC, a.id"
         )
     }
@@ -374,7 +444,19 @@ fn sqlite_page_sql(filtered: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, prefix};
+
+    #[test]
+    fn prefix_counts_characters() {
+        for (text, chars, want) in [
+            ("abc", 2, "ab"),
+            ("abc", 3, "abc"),
+            ("äöü", 2, "äö"),
+            ("", 4, ""),
+        ] {
+            assert_eq!(prefix(text.to_string(), chars), want, "{text} {chars}");
+        }
+    }
 
     #[test]
     fn fts_query_quotes_every_word() {

@@ -1,7 +1,7 @@
 //! The import's write path: a batch of parsed articles into every table in one
 //! transaction, with as few statements (and as little re-encoding) as SQLite allows.
 
-use super::packed::Packed;
+use super::packed::{FtsText, Packed};
 use super::{Db, Store, StoreError, pg};
 use crate::kb::{self, Article};
 use sqlx::sqlite::SqliteArguments;
@@ -11,11 +11,20 @@ use std::collections::HashSet;
 /// One parsed article on its way into the store, with what the import knows of its file.
 #[derive(Debug, Clone)]
 pub struct ImportedArticle {
-    /// The article as parsed.
+    /// The article as parsed. Where the packed copy is all the store keeps of its sections
+    /// (SQLite), they are dropped once packed: a batch waiting to be written holds no
+    /// second copy of the text.
     pub article: Article,
+    /// The event ids its prose names (`kb::mentioned_event_ids`), read before its sections
+    /// are dropped.
+    pub mentions: Vec<u32>,
+    /// Whether it is a catalogue article (`kb::is_catalogue`), likewise.
+    pub catalogue: bool,
     /// The hash of its source bytes (salted with the parser version).
     pub content_hash: String,
-    /// Its original text, sections and diagnosis, packed as stored.
+    /// Its full-text columns, worked out once: indexed, and packed with the rest.
+    pub fts: FtsText,
+    /// Its full-text columns, original text, sections and diagnosis, packed as stored.
     pub packed: Packed,
     /// Its original text deflated on its own, for a store that keeps it apart (PostgreSQL's
     /// `article_sources`); `None` where the packed text is all that is kept (SQLite).
@@ -31,14 +40,26 @@ impl ImportedArticle {
     /// the compression runs beside the writer rather than in its way, from the text the
     /// reader already has. The diagnosis is worked out here, once, for every copy of it.
     pub fn new(
-        article: Article,
+        mut article: Article,
         content_hash: String,
         text: &str,
         own_source: bool,
     ) -> Result<Self, StoreError> {
         let diagnosis = serde_json::to_string(&kb::diagnose(&article))?;
+        let fts = fts_columns(&article);
+        let packed = Packed::new(&fts, text, &article, &diagnosis)?;
+        let (mentions, catalogue) = (
+            kb::mentioned_event_ids(&article),
+            kb::is_catalogue(&article),
+        );
+        if !own_source {
+            article.sections = Vec::new();
+        }
         Ok(Self {
-            packed: Packed::new(text, &article, &diagnosis)?,
+            packed,
+            fts,
+            mentions,
+            catalogue,
             source: own_source.then(|| deflate(text)),
             diagnosis: own_source.then_some(diagnosis),
             article,
@@ -129,25 +150,27 @@ async fn write_batch(
         .collect())
 }
 
-/// Removes the stored copies of `ids`, returning which existed. A replaced article's old
-/// full-text row goes first (the index is contentful, so its rowid suffices), before its
-/// children cascade away with the article row.
+/// Removes the stored copies of `ids`, returning which existed. Their children cascade away
+/// with the article rows; their full-text rows go by rowid (the index is contentless, with
+/// `contentless_delete`), for the replaced ones only: a fresh import deletes nothing there.
 async fn remove_old(
     tx: &mut Transaction<'_, Sqlite>,
     ids: &[u32],
 ) -> Result<HashSet<i64>, StoreError> {
-    let ids_json = serde_json::to_string(ids)?;
-    sqlx::query("DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?1))")
-        .bind(&ids_json)
-        .execute(&mut **tx)
-        .await?;
     let replaced: Vec<(i64,)> = sqlx::query_as(
         "DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?1)) RETURNING id",
     )
-    .bind(&ids_json)
+    .bind(serde_json::to_string(ids)?)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(replaced.into_iter().map(|(id,)| id).collect())
+    let replaced: Vec<i64> = replaced.into_iter().map(|(id,)| id).collect();
+    if !replaced.is_empty() {
+        sqlx::query("DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?1))")
+            .bind(serde_json::to_string(&replaced)?)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(replaced.into_iter().collect())
 }
 
 /// The small rows of a batch, one JSON array per table (rows as arrays, in column order).
@@ -164,12 +187,13 @@ impl Rows {
     fn of(batch: &[ImportedArticle]) -> Result<Self, StoreError> {
         let mut rows = Rows::default();
         for b in batch {
-            rows.add(&b.article, &b.content_hash)?;
+            rows.add(b)?;
         }
         Ok(rows)
     }
 
-    fn add(&mut self, a: &Article, hash: &str) -> Result<(), StoreError> {
+    fn add(&mut self, b: &ImportedArticle) -> Result<(), StoreError> {
+        let (a, hash) = (&b.article, &b.content_hash);
         let id = a.id.0;
         let kind = kb::title_kind(&a.title).unwrap_or("");
         self.articles.push(serde_json::to_string(&(
@@ -184,7 +208,7 @@ impl Rows {
                 &a.issue_type,
                 serde_json::to_string(&a.trailer)?,
                 hash,
-                kb::is_catalogue(a),
+                b.catalogue,
             ),
         ))?);
         for (ord, r) in a.references.iter().enumerate() {
@@ -200,7 +224,7 @@ impl Rows {
                 (e.description_labelled, e.inline_fields),
             ))?);
         }
-        for event_id in kb::mentioned_event_ids(a) {
+        for &event_id in &b.mentions {
             self.mentions.push(serde_json::to_string(&(event_id, id))?);
         }
         let mut facet = |facet: &str, value: &str| -> Result<(), StoreError> {
@@ -271,11 +295,10 @@ async fn insert_large(
         let mut texts = SqliteArguments::default();
         for b in chunk {
             let id = i64::from(b.article.id.0);
-            let (symptoms, body) = fts_columns(&b.article);
             add(&mut fts, id)?;
             add(&mut fts, b.article.title.as_str())?;
-            add(&mut fts, symptoms)?;
-            add(&mut fts, body)?;
+            add(&mut fts, b.fts.symptoms.as_str())?;
+            add(&mut fts, b.fts.body.as_str())?;
             add(&mut texts, id)?;
             add(&mut texts, b.packed.0.as_slice())?;
         }
@@ -311,7 +334,7 @@ fn multi_row_insert(table: &str, columns: &str, rows: usize) -> String {
 
 /// Splits an article's text into the full-text columns: the symptoms (what users describe,
 /// weighted above the rest) and everything else searchable.
-pub(super) fn fts_columns(a: &Article) -> (String, String) {
+pub(super) fn fts_columns(a: &Article) -> FtsText {
     let mut symptoms = String::new();
     let mut body = String::new();
     for s in &a.sections {
@@ -329,7 +352,7 @@ pub(super) fn fts_columns(a: &Article) -> (String, String) {
         body.push_str(&list.join(" "));
         body.push('\n');
     }
-    (symptoms, body)
+    FtsText { symptoms, body }
 }
 
 #[cfg(test)]
@@ -355,6 +378,15 @@ mod tests {
         assert_eq!(packed_only.diagnosis, None);
         assert_eq!(packed_only.source, None);
         assert_eq!(packed_only.packed.diagnosis(article.id).unwrap(), want);
+        // Packed only: the sections are dropped once packed, what the rows need of them kept.
+        assert!(packed_only.article.sections.is_empty());
+        assert_eq!(
+            packed_only.packed.sections(article.id).unwrap(),
+            article.sections
+        );
+        assert_eq!(packed_only.mentions, kb::mentioned_event_ids(&article));
+        assert_eq!(packed_only.catalogue, kb::is_catalogue(&article));
+        assert_eq!(apart.article.sections, article.sections);
     }
 
     #[test]

@@ -256,9 +256,9 @@ async fn a_database_gone_away_answers_503_as_page_and_json() {
 }
 
 #[tokio::test]
-async fn postgres_full_text_weighs_title_and_symptoms_and_marks_snippets() {
+async fn postgres_full_text_weighs_title_and_symptoms() {
     use kbfix::import::{NoProgress, import_paths};
-    use kbfix::store::{MARK_END, MARK_START, SearchFilters, Store, fts_query};
+    use kbfix::store::{SearchFilters, Store, fts_query};
     let Some(server) = pg::server() else { return };
     let store = Store::open_postgres(&pg::fresh_database(&server).await)
         .await
@@ -280,10 +280,11 @@ async fn postgres_full_text_weighs_title_and_symptoms_and_marks_snippets() {
         "{first_two:?}"
     );
     assert!(page.results.windows(2).all(|w| w[0].score >= w[1].score));
-    let snippet = &page.results[0].snippet;
+    // The page's rows carry the text its snippets are cut from (the searcher cuts them).
+    let rows = store.result_rows(&[page.results[0].id]).await.unwrap();
     assert!(
-        snippet.contains(&format!("{MARK_START}")) && snippet.contains(&format!("{MARK_END}")),
-        "{snippet:?}"
+        rows[0].title.to_lowercase().contains("bridge") && !rows[0].body.is_empty(),
+        "{rows:?}"
     );
     // Stemming as FTS5's porter: "connectors" finds "Connector", and the three titles that
     // say "Connector Logs" come before the bodies that mention both; AND needs every word.

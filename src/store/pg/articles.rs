@@ -5,7 +5,7 @@ use super::super::articles::{
     EventRow, READ_ARTICLES, READ_EVENTS, READ_REFS, READ_SECTIONS, RefRow, SectionRow, assemble,
     group_sections,
 };
-use super::super::write::{deflate, fts_columns};
+use super::super::write::deflate;
 use super::super::{ArticleRow, ImportedArticle, StoredArticle, Summary, WriteOutcome};
 use super::{StoreError, id_array};
 use crate::kb::{self, ArticleId};
@@ -92,7 +92,7 @@ async fn insert_articles(
         issue.push(a.issue_type.as_deref().map(text));
         trailer.push(json(&a.trailer)?);
         hash.push(b.content_hash.clone());
-        catalogue.push(kb::is_catalogue(a));
+        catalogue.push(b.catalogue);
     }
     sqlx::query(
         "INSERT INTO articles (id, title, date, category, product, versions, os, kind, \
@@ -223,7 +223,7 @@ fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
         for (ord, e) in a.events.iter().enumerate() {
             c.events.push(id, ord, e);
         }
-        for event_id in kb::mentioned_event_ids(a) {
+        for &event_id in &b.mentions {
             c.mentions.0.push(i64::from(event_id));
             c.mentions.1.push(id);
         }
@@ -241,11 +241,11 @@ fn children(batch: &[ImportedArticle]) -> Result<Children, StoreError> {
             Some(d) => text(d),
             None => json(&b.packed.diagnosis(a.id)?)?,
         });
-        let (symptoms, body) = fts_columns(a);
+        // The reader's full-text columns, the same SQLite indexes.
         c.texts.0.push(id);
         c.texts.1.push(text(&a.title));
-        c.texts.2.push(text(&symptoms));
-        c.texts.3.push(text(&body));
+        c.texts.2.push(text(&b.fts.symptoms));
+        c.texts.3.push(text(&b.fts.body));
     }
     Ok(c)
 }

@@ -1,6 +1,6 @@
 //! Full-text search on PostgreSQL: the weighted `tsvector` of `article_text` (title A,
 //! symptoms B, the rest C) under a GIN index, queried with `to_tsquery('english', …)`,
-//! ranked with `ts_rank` and cut into snippets by `ts_headline`.
+//! ranked with `ts_rank`; the searcher cuts snippets from `result_rows`, as on SQLite.
 //!
 //! The callers hand over the FTS5 query [`fts_query`](super::super::fts_query) builds
 //! (quoted words joined by spaces or `OR`); [`tsquery`] turns it into the same query in
@@ -8,9 +8,7 @@
 //! search pages rank in the search module's in-memory index on either backend; it reads
 //! its documents from `article_text` here through [`search_documents`].
 
-use super::super::{
-    MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage,
-};
+use super::super::{ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage};
 use super::{StoreError, id_array};
 use crate::kb::ArticleId;
 use sqlx::{PgConnection, PgPool};
@@ -133,20 +131,14 @@ pub(in super::super) async fn search(
             results: Vec::new(),
         });
     }
-    let options = format!(
-        "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=12, \
-         MaxFragments=1, FragmentDelimiter=\"…\""
-    );
-    // Rank first, then cut snippets for the page only: ts_headline re-parses the text.
+    // Ranked ids and their rows only: the searcher cuts the snippets (as on SQLite).
     let results: Vec<SearchHit> = sqlx::query_as(&format!(
         "WITH q AS (SELECT to_tsquery('english', $1) AS q), \
          top AS (SELECT a.id, ts_rank({WEIGHTS}, t.tsv, q.q, 1)::float8 AS score \
            FROM q, article_text t JOIN articles a ON a.id = t.article_id \
            WHERE t.tsv @@ q.q AND {filter_sql} ORDER BY score DESC, a.id LIMIT $5 OFFSET $6) \
-         SELECT a.id, a.title, a.date, a.category, \
-           ts_headline('english', t.symptoms || E'\\n' || substr(t.body, 1, $8::int), q.q, $7) \
-             AS snippet, top.score \
-         FROM top JOIN articles a ON a.id = top.id JOIN article_text t ON t.article_id = top.id, q \
+         SELECT a.id, a.title, a.date, a.category, top.score \
+         FROM top JOIN articles a ON a.id = top.id \
          ORDER BY top.score DESC, a.id"
     ))
     .bind(&q)
@@ -155,8 +147,6 @@ pub(in super::super) async fn search(
     .bind(&filters.kind)
     .bind(limit)
     .bind(offset)
-    .bind(options)
-    .bind(SNIPPET_SOURCE)
     .fetch_all(&mut *conn)
     .await?;
     Ok(SearchPage { total, results })
