@@ -360,6 +360,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn session_writes_reach_the_database_file_through_the_checkpointer() {
+        use crate::store::{NewStep, Origin, StepKind, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kb.db");
+        let store = Store::open(&path).await.unwrap();
+        let step = format!("{{\"pad\":\"{}\"}}", "x".repeat(3000));
+        for i in 0..150 {
+            let session = NewSession {
+                id: format!("{i:032x}"),
+                origin: Origin::Search,
+                input: "disk full".into(),
+                recognised: "[]".into(),
+                event_key: None,
+                first: NewStep {
+                    kind: StepKind::ChooseArticle,
+                    article: None,
+                    cause_index: None,
+                    step: step.clone(),
+                },
+                created_at: 1_700_000_000,
+                client: None,
+            };
+            store.create_session(&session).await.unwrap();
+        }
+        // About 450 KB of steps, far below SQLite's automatic checkpoint (1,000 pages): only
+        // the checkpointer copies them from the WAL into the file, while the store is open.
+        let mut size = 0;
+        for _ in 0..300 {
+            size = std::fs::metadata(&path).unwrap().len();
+            if size > 400_000 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(size > 400_000, "database file still {size} bytes");
+        store.close().await;
+    }
+
+    #[tokio::test]
     async fn after_close_writes_fail_as_on_a_closed_pool() {
         let queue = Queue::<i32>::default();
         let recorder = Recorder::default();
