@@ -1,6 +1,7 @@
 //! Matching pasted events to articles: the events index by (event id, source) ranked by how
 //! alike the descriptions are, prose mentions as weaker candidates, full-text as fallback.
 
+mod codes;
 mod eval;
 mod index;
 mod lookup;
@@ -39,6 +40,8 @@ const ABOUT_SAME_EVENT: f64 = 0.5;
 /// Full-text hits looked at for the articles that fit prose: enough to reach the few
 /// candidates of an event among the many articles sharing a word or two.
 const PROSE_HITS: usize = 200;
+/// Full-text hits for a paste's error codes whose titles are read for the codes.
+const CODE_HITS: i64 = 40;
 /// Words of a paste sent to full-text search.
 const FTS_WORDS: usize = 8;
 /// The index is checked for staleness at most this often, so a running import does not
@@ -219,6 +222,18 @@ impl Matcher {
                 .await?;
             per_event.push(fits);
         }
+        // A paste with an event id no article is about may hold more events than were read
+        // (one without an id was already looked for inside the text).
+        let known: Vec<u32> = events.iter().filter_map(|e| e.event_id).collect();
+        let about = |f: &HashMap<ArticleId, Fit>| f.values().any(|f| f.relation == Relation::About);
+        if !known.is_empty() && !per_event.iter().any(about) {
+            let fitting = per_event.iter().flat_map(|f| f.keys().copied()).collect();
+            per_event.extend(quotes::held_events(&index, text, &known, &fitting));
+        }
+        if !codes::knows_event(&per_event) {
+            self.add_code_titles(&mut per_event, &events, text, &mut work)
+                .await?;
+        }
         Ok(work.noted(outcome(per_event, events)))
     }
 
@@ -251,6 +266,37 @@ impl Matcher {
             rank::favour_words(&mut fits, &hits);
         }
         Ok(fits)
+    }
+
+    /// Raises the articles titled for an error code the paste names (or for its event id
+    /// read as a code), in the first event's fits: called when no article knows the event.
+    async fn add_code_titles(
+        &self,
+        per_event: &mut [HashMap<ArticleId, Fit>],
+        events: &[PastedEvent],
+        text: &str,
+        work: &mut FullText,
+    ) -> Result<(), StoreError> {
+        let codes = codes::pasted_codes(text, events);
+        let (Some(fits), Some(q)) = (per_event.first_mut(), codes::codes_query(&codes)) else {
+            return Ok(());
+        };
+        let hits = match self.store.search_ids(&q, CODE_HITS).await {
+            Err(StoreError::Interrupted) => {
+                work.cut_short = true;
+                return Ok(());
+            }
+            other => other?,
+        };
+        let titled: Vec<(ArticleId, String)> = self
+            .store
+            .summaries(&hits.iter().map(|h| h.0).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.title))
+            .collect();
+        codes::favour_code_titles(fits, &titled, &codes, text);
+        Ok(())
     }
 
     async fn add_mentions(

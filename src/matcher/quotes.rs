@@ -12,7 +12,7 @@ use super::verdict::Relation;
 use super::{ABOUT_SAME_EVENT, SAME_MESSAGE};
 use crate::kb::{self, ArticleId};
 use crate::paste::{PasteFormat, PastedEvent};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How the quotes of a pasted event were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,6 +226,58 @@ fn held_candidates<'a>(index: &'a EventIndex, pasted: &Shape) -> Vec<&'a QuoteEn
     sharing.into_iter().map(|(_, q)| q).collect()
 }
 
+/// Most further events a paste is read as holding.
+const MOST_HELD_EVENTS: usize = 4;
+
+/// The events a paste holds beyond the pasted ones `known`, as fits of the articles already
+/// `fitting` it: quoted messages its text holds (see [`contained`]), one map per event id,
+/// related only. A paste may copy several events where the parser read one, and the article
+/// addressing all of them fits it best.
+pub(super) fn held_events(
+    index: &EventIndex,
+    text: &str,
+    known: &[u32],
+    fitting: &HashSet<ArticleId>,
+) -> Vec<HashMap<ArticleId, Fit>> {
+    let event = PastedEvent::message(text);
+    let pasted = Pasted::of(&event);
+    let Some(p) = pasted.message.as_ref() else {
+        return Vec::new();
+    };
+    let mut by_id: BTreeMap<u32, HashMap<ArticleId, Fit>> = BTreeMap::new();
+    for q in mostly_held(index, p) {
+        if known.contains(&q.event_id)
+            || !fitting.contains(&q.article)
+            || !contained(p, &q.shape, &similarity(p, &q.shape))
+        {
+            continue;
+        }
+        if let Some(fit) = fit_of(&pasted, q, Lookup::Text) {
+            offer(by_id.entry(q.event_id).or_default(), q.article, fit);
+        }
+    }
+    by_id.into_values().take(MOST_HELD_EVENTS).collect()
+}
+
+/// Like [`held_candidates`], but best first by the share of the quote's words the paste
+/// holds, at least `HELD` of them: a short message held whole is not crowded out by long
+/// ones sharing more of a long paste's common words.
+fn mostly_held<'a>(index: &'a EventIndex, pasted: &Shape) -> Vec<&'a QuoteEntry> {
+    let most = literal_words(pasted) / 2;
+    let mut sharing: Vec<(f64, &QuoteEntry)> = index
+        .all()
+        .filter(|q| (HELD_WORDS..=most).contains(&literal_words(&q.shape)))
+        .map(|q| {
+            let n = shared_with(pasted, &q.shape);
+            (n as f64 / literal_words(&q.shape) as f64, q)
+        })
+        .filter(|(share, _)| *share >= HELD)
+        .collect();
+    sharing.sort_by(|a, b| b.0.total_cmp(&a.0));
+    sharing.truncate(HELD_ALIGNED);
+    sharing.into_iter().map(|(_, q)| q).collect()
+}
+
 /// The score of a quote when no message was pasted: the id and source decide, and among
 /// their quotes the most typical one (most articles quote it alike). XML never carries the
 /// text; any other layout with an empty description matches quotes without one.
@@ -400,113 +452,4 @@ fn describe_text_fit(q: &QuoteEntry, sim: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// An index of made-up quotes: (article, id, source, message).
-    fn index(quotes: &[(i64, u32, &str, &str)]) -> EventIndex {
-        EventIndex::of_quotes(quotes)
-    }
-
-    #[test]
-    fn a_message_quoted_under_its_source_without_an_id() {
-        let index = index(&[
-            (
-                201,
-                kb::NO_EVENT_ID,
-                "WidgetSvc",
-                "Error: The widget store could not open its journal on drive D.",
-            ),
-            (202, 77, "WidgetSvc", "The widget service started."),
-        ]);
-        let journal = "The widget store could not open its journal on drive E.";
-        // (pasted id, pasted source, pasted message, the article found as about it)
-        let cases: [(Option<u32>, &str, &str, Option<i64>); 5] = [
-            // The message under its source, with an id the article does not state.
-            (Some(5120), "WidgetSvc", journal, Some(201)),
-            // The same, no id pasted.
-            (None, "WidgetSvc", journal, Some(201)),
-            // Another source's message: not this quote.
-            (Some(5120), "GadgetSvc", journal, None),
-            // The source, but another message.
-            (
-                Some(5120),
-                "WidgetSvc",
-                "The widget service stopped at noon.",
-                None,
-            ),
-            // The id standing for none, pasted, finds no quote without an id by its id.
-            (
-                Some(kb::NO_EVENT_ID),
-                "OtherSvc",
-                "Nothing alike here at all.",
-                None,
-            ),
-        ];
-        for (id, source, message, want) in cases {
-            let event = PastedEvent {
-                event_id: id,
-                source: Some(source.to_string()),
-                ..PastedEvent::message(message)
-            };
-            let fits = fits_from_quotes(&index, &event);
-            let about: Vec<i64> = fits
-                .iter()
-                .filter(|(_, f)| f.relation == Relation::About)
-                .map(|(id, _)| i64::from(id.0))
-                .collect();
-            assert_eq!(
-                about,
-                want.into_iter().collect::<Vec<_>>(),
-                "{source} {message}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_message_quoted_inside_a_longer_text() {
-        let index = EventIndex::spooler();
-        let story = "Printing has been flaky all week on the second floor. Most mornings";
-        let after = "and then nothing prints until somebody restarts the spooler by hand.";
-        let cases: [(String, Option<i64>); 5] = [
-            // The message inside the user's own words.
-            (
-                format!(
-                    "{story} the log says The print queue Sales3 could not reach its port LPT3 and was paused. {after}"
-                ),
-                Some(101),
-            ),
-            // Most of it, a word lost in the copy.
-            (
-                format!(
-                    "{story} we get print queue Sales3 could not reach its port LPT3 and was paused {after}"
-                ),
-                Some(101),
-            ),
-            // Its first words: users copy the start of a long message.
-            (
-                format!(
-                    "{story} the log says The print queue Sales3 could not reach its port {after}"
-                ),
-                Some(101),
-            ),
-            // A short phrase of it is no quote of the message.
-            (format!("{story} the queue was paused {after}"), None),
-            // Its words, but not in its order.
-            (
-                format!("{story} paused and was its port, reach not could queue print the {after}"),
-                None,
-            ),
-        ];
-        for (text, want) in cases {
-            let event = PastedEvent::message(&text);
-            let fits = fits_from_quotes(&index, &event);
-            let held: Vec<i64> = fits
-                .iter()
-                .filter(|(_, f)| f.reason.starts_with("the paste holds"))
-                .map(|(id, _)| i64::from(id.0))
-                .collect();
-            assert_eq!(held, want.into_iter().collect::<Vec<_>>(), "{text}");
-        }
-    }
-}
+mod tests;

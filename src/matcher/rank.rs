@@ -93,7 +93,7 @@ const PLAIN_TITLE_WORDS: &[&str] = &[
 const STEMMED_BYTES: usize = 16 * 1024;
 
 /// The lower-cased words of `text` without a plural `s`, from its first `STEMMED_BYTES`.
-fn stems(text: &str) -> HashSet<String> {
+pub(super) fn stems(text: &str) -> HashSet<String> {
     let end = (0..=STEMMED_BYTES.min(text.len()))
         .rev()
         .find(|&i| text.is_char_boundary(i))
@@ -118,10 +118,22 @@ fn stem(word: &str) -> String {
 /// the plain words of any event title ("Troubleshooting Event ID 3013" has none, so 1).
 fn title_share(title: &str, id: u32, pasted: &HashSet<String>) -> f64 {
     let number = id.to_string();
+    share_held(title, pasted, |w| w != number)
+}
+
+/// The share of a title's words beyond the plain words of any event title that the paste
+/// holds (1 when it has none).
+pub(super) fn own_share(title: &str, pasted: &HashSet<String>) -> f64 {
+    share_held(title, pasted, |_| true)
+}
+
+/// The share of `title`'s words that `keep` keeps, beyond the plain title words, that
+/// `pasted` holds.
+fn share_held(title: &str, pasted: &HashSet<String>, keep: impl Fn(&str) -> bool) -> f64 {
     let own: Vec<String> = significant_words(title)
         .iter()
         .map(|w| stem(w))
-        .filter(|w| *w != number && !PLAIN_TITLE_WORDS.contains(&w.as_str()))
+        .filter(|w| keep(w) && !PLAIN_TITLE_WORDS.contains(&w.as_str()))
         .collect();
     if own.is_empty() {
         return 1.0;

@@ -6,6 +6,7 @@
 //! signature and reads the text with the helpers in `text`, which call none of them.
 
 mod clean;
+mod codes;
 mod csv;
 mod fields;
 mod friendly;
@@ -16,6 +17,7 @@ mod text;
 mod wrapper;
 mod xml;
 
+pub use codes::error_codes;
 use serde::{Deserialize, Serialize};
 use text::collapse;
 

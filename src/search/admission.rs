@@ -139,6 +139,7 @@ mod tests {
                 category: String::new(),
                 product: String::new(),
                 products: String::new(),
+                query_words: String::new(),
                 kind: String::new(),
                 catalogue: false,
             });

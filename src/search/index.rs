@@ -27,6 +27,8 @@ pub struct IndexDoc {
     pub products: String,
     /// A catalogue article (bug list, README...): ranked after single-problem articles.
     pub catalogue: bool,
+    /// Its "Additional query words": the words its authors expected searches to use.
+    pub query_words: String,
 }
 
 /// One article holding one word: how often in each part (counts saturate).
@@ -50,6 +52,9 @@ pub(super) struct DocInfo {
     pub category: u32,
     pub product: u32,
     pub kind: u32,
+    /// Head words up to the end of the symptoms' first sentence (the title, the break and
+    /// that sentence): the sentence that says what goes wrong.
+    pub lead: u16,
 }
 
 /// A word in this many articles or fewer may be a typo the archive shares (`outlok`).
@@ -75,6 +80,8 @@ pub struct Index {
     pub(super) heads: Vec<Vec<u32>>,
     /// Per article, the sorted word ids of its product lines.
     pub(super) products: Vec<Vec<u32>>,
+    /// Per article, the sorted word ids of its "Additional query words".
+    pub(super) query_words: Vec<Vec<u32>>,
     /// Per word, whether it is a stopword (left out of title shares).
     pub(super) stop: Vec<bool>,
     by_id: HashMap<ArticleId, u32>,
@@ -156,6 +163,8 @@ impl Index {
                 symptoms,
             });
         }
+        // The title, the break, the symptoms' first sentence.
+        let lead = tokens(&d.title).len() + 1 + tokens(first_sentence(&d.symptoms)).len();
         let info = DocInfo {
             id: d.id,
             len,
@@ -164,17 +173,23 @@ impl Index {
             category: self.label(&d.category),
             product: self.label(&d.product),
             kind: self.label(&d.kind),
+            lead: u16::try_from(lead).unwrap_or(u16::MAX),
         };
-        let mut products: Vec<u32> = tokens(&d.products)
-            .iter()
-            .map(|w| self.term(stem(w), w))
-            .collect();
-        products.sort_unstable();
-        products.dedup();
+        let products = self.word_set(&d.products);
         self.products.push(products);
+        let query_words = self.word_set(&d.query_words);
+        self.query_words.push(query_words);
         self.by_id.insert(d.id, doc);
         self.docs.push(info);
         self.heads.push(head);
+    }
+
+    /// The sorted, distinct word ids of `text` (new words join the vocabulary).
+    fn word_set(&mut self, text: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = tokens(text).iter().map(|w| self.term(stem(w), w)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// Finishes building: the average length, postings in document order.
@@ -269,9 +284,52 @@ impl Index {
     }
 }
 
+/// The first sentence of `text`: up to the first full stop, question or exclamation mark
+/// followed by a space or the end (not the dot inside `4.0` or `WIN.INI`), or a blank line.
+pub(super) fn first_sentence(text: &str) -> &str {
+    let text = text.trim_start();
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let next = bytes.get(i + 1).copied();
+        let ends = matches!(b, b'.' | b'?' | b'!') && next.is_none_or(|n| n.is_ascii_whitespace());
+        if ends {
+            return &text[..=i];
+        }
+        if b == b'\n'
+            && text[i + 1..]
+                .trim_start_matches([' ', '\t', '\r'])
+                .starts_with('\n')
+        {
+            return &text[..i];
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_sentences_end_at_a_stop_not_inside_a_version() {
+        let cases = [
+            ("Setup fails. Then it hangs.", "Setup fails."),
+            (
+                "  Windows NT 4.0 hangs when WIN.INI is read. More",
+                "Windows NT 4.0 hangs when WIN.INI is read.",
+            ),
+            ("Why does it stop? Nobody knows.", "Why does it stop?"),
+            ("Error message:\n\n   Cannot open file\n", "Error message:"),
+            (
+                "one line\nwrapped on the next",
+                "one line\nwrapped on the next",
+            ),
+            ("", ""),
+        ];
+        for (text, want) in cases {
+            assert_eq!(first_sentence(text), want, "{text:?}");
+        }
+    }
 
     pub(crate) fn doc(id: u32, title: &str, symptoms: &str, body: &str) -> IndexDoc {
         IndexDoc {
@@ -283,6 +341,7 @@ mod tests {
             product: String::new(),
             kind: String::new(),
             products: String::new(),
+            query_words: String::new(),
             catalogue: false,
         }
     }

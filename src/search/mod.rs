@@ -97,6 +97,7 @@ async fn build(store: &Store) -> Result<Index, StoreError> {
                     body: r.body,
                     category: r.category,
                     products: format!("{} {}", r.product, r.applies),
+                    query_words: r.query_words,
                     product: r.product,
                     kind: r.kind,
                     catalogue: r.catalogue,

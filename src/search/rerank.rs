@@ -10,17 +10,30 @@ use std::collections::{HashMap, HashSet};
 /// Query words that ask for a catalogue article.
 const CATALOGUE_WORDS: &[&str] = &["readme", "list", "buglist", "fixlist", "release"];
 
+/// Which of the query's adjacent word pairs (a bit each, the first 64) an article's head
+/// says adjacent, title and symptoms not bridged. The pairs are few: scanning them for
+/// each of the head's pairs is cheaper than a set of the head's pairs per article.
+fn pairs_said(head: &[u32], pairs: &[(u32, u32)]) -> u64 {
+    let mut found = 0u64;
+    if pairs.is_empty() {
+        return found;
+    }
+    for w in head.windows(2) {
+        if w[0] == HEAD_BREAK || w[1] == HEAD_BREAK {
+            continue;
+        }
+        for (k, p) in pairs.iter().take(64).enumerate() {
+            if *p == (w[0], w[1]) {
+                found |= 1 << k;
+            }
+        }
+    }
+    found
+}
+
 /// Adjacent pairs of the query's words found adjacent in an article's head.
 fn phrase_hits(head: &[u32], pairs: &[(u32, u32)]) -> usize {
-    if pairs.is_empty() {
-        return 0;
-    }
-    let present: HashSet<(u32, u32)> = head
-        .windows(2)
-        .filter(|w| w[0] != HEAD_BREAK && w[1] != HEAD_BREAK)
-        .map(|w| (w[0], w[1]))
-        .collect();
-    pairs.iter().filter(|p| present.contains(p)).count()
+    pairs_said(head, pairs).count_ones() as usize
 }
 
 /// Whether an article's head holds `phrase` word for word.
@@ -45,15 +58,14 @@ fn title_share(ix: &Index, head: &[u32], wanted: &HashSet<u32>) -> f32 {
     if all > 0.0 { hit / all } else { 0.0 }
 }
 
-/// Which groups an article's product lines name (a bit each): any alternative all there.
-fn product_mask(ix: &Index, d: usize, resolved: &[(usize, Resolved)]) -> u32 {
-    let products = &ix.products[d];
+/// Which groups a sorted word-id set names (a bit each): any alternative all there.
+fn set_mask(words: &[u32], resolved: &[(usize, Resolved)]) -> u32 {
     let mut mask = 0;
     for (bit, (_, r)) in resolved.iter().enumerate() {
         let named = r
             .alternatives
             .iter()
-            .any(|(ids, _)| ids.iter().all(|t| products.binary_search(t).is_ok()));
+            .any(|(ids, _)| ids.iter().all(|t| words.binary_search(t).is_ok()));
         if named {
             mask |= 1 << bit;
         }
@@ -101,6 +113,35 @@ fn share_of(mask: u32, idfs: &[f32], total: f32) -> f32 {
         / total
 }
 
+/// The groups (bits of `groups`) of the words in `head` ending at `end` words.
+fn groups_within(head: &[u32], end: usize, groups: &HashMap<u32, u32>) -> u32 {
+    head.iter()
+        .take(end)
+        .filter_map(|t| groups.get(t))
+        .fold(0, |m, b| m | b)
+}
+
+/// The groups (bits of `groups`) of the query's adjacent pairs said so in `head`.
+fn pair_groups(head: &[u32], pairs: &[(u32, u32)], groups: &HashMap<u32, u32>) -> u32 {
+    let found = pairs_said(head, pairs);
+    let bits = |t: &u32| groups.get(t).copied().unwrap_or(0);
+    pairs
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(k, _)| found & (1 << k) != 0)
+        .fold(0, |m, (_, (a, b))| m | bits(a) | bits(b))
+}
+
+/// The harmonic mean of two shares (0 when either is).
+fn harmonic(a: f32, b: f32) -> f32 {
+    if a + b > 0.0 {
+        2.0 * a * b / (a + b)
+    } else {
+        0.0
+    }
+}
+
 /// The group bits of each word id the query's single-word alternatives search.
 fn word_groups(resolved: &[(usize, Resolved)]) -> HashMap<u32, u32> {
     let mut groups: HashMap<u32, u32> = HashMap::new();
@@ -120,6 +161,9 @@ struct Signals<'a> {
     /// Each group's idf, and their sum.
     idfs: Vec<f32>,
     total_idf: f32,
+    /// Each group's idf squared, and their sum.
+    idfs2: Vec<f32>,
+    total_idf2: f32,
     /// Adjacent pairs of the query's words, as word ids.
     pairs: Vec<(u32, u32)>,
     /// The quoted phrases' word ids.
@@ -150,6 +194,8 @@ impl<'a> Signals<'a> {
             resolved,
             acc,
             total_idf: idfs.iter().sum::<f32>().max(1e-6),
+            idfs2: idfs.iter().map(|x| x * x).collect(),
+            total_idf2: idfs.iter().map(|x| x * x).sum::<f32>().max(1e-6),
             idfs,
             pairs: seq
                 .windows(2)
@@ -186,6 +232,32 @@ impl<'a> Signals<'a> {
         share_of(mask, &self.idfs, self.total_idf)
     }
 
+    /// The signals weighed 0 unless tuned: query words, the lead sentence, phrase pairs by
+    /// idf, the title both ways, the rarest words in the head.
+    fn extra(&self, d: u32, w: &Weights) -> f32 {
+        let (ix, i) = (self.ix, d as usize);
+        let head = &ix.heads[i];
+        let mut s = 0.0;
+        if w.query_words != 0.0 {
+            s += w.query_words * self.covered(set_mask(&ix.query_words[i], self.resolved));
+        }
+        if w.lead != 0.0 {
+            let lead = usize::from(ix.docs[i].lead);
+            s += w.lead * self.covered(groups_within(head, lead, &self.groups));
+        }
+        if w.pair_share != 0.0 {
+            s += w.pair_share * self.covered(pair_groups(head, &self.pairs, &self.groups));
+        }
+        if w.title_f1 != 0.0 {
+            let share = title_share(ix, head, &self.wanted);
+            s += w.title_f1 * harmonic(self.covered(self.acc.title[i]), share);
+        }
+        if w.rare_head != 0.0 {
+            s += w.rare_head * share_of(self.acc.head[i], &self.idfs2, self.total_idf2);
+        }
+        s
+    }
+
     /// Article `d`'s second-stage score; `learnt` is ln(1 + sessions) when past sessions
     /// resolved with it.
     fn score(&self, d: u32, w: &Weights, learnt: Option<f32>) -> f32 {
@@ -203,7 +275,7 @@ impl<'a> Signals<'a> {
             s += w.title_share * title_share(ix, head, &self.wanted);
         }
         if w.product != 0.0 {
-            s += w.product * self.covered(product_mask(ix, i, self.resolved));
+            s += w.product * self.covered(set_mask(&ix.products[i], self.resolved));
         }
         s += w.learnt * learnt.unwrap_or(0.0);
         if w.window != 0.0 {
@@ -212,6 +284,7 @@ impl<'a> Signals<'a> {
         if ix.docs[i].problem != self.howto {
             s += w.intent;
         }
+        s += self.extra(d, w);
         if ix.docs[i].catalogue && !self.wants_catalogue {
             s -= w.catalogue;
         }
@@ -265,6 +338,49 @@ mod tests {
             let got = best_window(head, &groups, &idfs, 4.0);
             assert!((got - want).abs() < 1e-6, "{head:?}: {got}");
         }
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)] // tables of (head, pairs or lead end, groups) cases
+    fn lead_and_pair_groups_are_the_query_words_found_there() {
+        const B: u32 = HEAD_BREAK;
+        // Words 1, 2, 3 stand for groups 0, 1, 2 (bits 1, 2, 4); 9 is filler.
+        let groups: HashMap<u32, u32> = [(1, 1), (2, 2), (3, 4)].into_iter().collect();
+        // (head, lead end) -> groups within the lead.
+        let leads: &[(&[u32], usize, u32)] = &[
+            (&[1, 9, B, 2, 9, 3], 4, 1 | 2),
+            (&[1, 9, B, 2, 9, 3], 6, 1 | 2 | 4),
+            (&[9, B, 9, 3], 2, 0),
+            (&[], 3, 0),
+        ];
+        for (head, end, want) in leads {
+            assert_eq!(groups_within(head, *end, &groups), *want, "{head:?} {end}");
+        }
+        // (head, the query's pairs) -> groups of the pairs said so.
+        let pairs: &[(&[u32], &[(u32, u32)], u32)] = &[
+            (&[9, 1, 2, 9], &[(1, 2), (2, 3)], 1 | 2),
+            (&[1, 2, 3], &[(1, 2), (2, 3)], 1 | 2 | 4),
+            (&[2, 1, 9, 3], &[(1, 2), (2, 3)], 0),
+            (&[1, B, 2], &[(1, 2)], 0),
+            (&[1, 2], &[], 0),
+        ];
+        for (head, p, want) in pairs {
+            assert_eq!(pair_groups(head, p, &groups), *want, "{head:?}");
+        }
+    }
+
+    #[test]
+    fn harmonic_means_need_both_shares() {
+        let cases = [
+            (1.0, 1.0, 1.0),
+            (0.5, 0.5, 0.5),
+            (1.0, 0.0, 0.0),
+            (0.0, 0.0, 0.0),
+        ];
+        for (a, b, want) in cases {
+            assert!((harmonic(a, b) - want).abs() < 1e-6, "{a} {b}");
+        }
+        assert!((harmonic(1.0, 0.5) - 2.0 / 3.0).abs() < 1e-6);
     }
 
     #[test]

@@ -98,6 +98,8 @@ pub struct SearchDocRow {
     pub body: String,
     /// The "applies to" items, space-separated.
     pub applies: String,
+    /// The "Additional query words" line's words, space-separated.
+    pub query_words: String,
 }
 
 /// What a results page shows of one article, and the text its snippet is cut from.
@@ -140,7 +142,9 @@ impl Store {
                 "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, \
              coalesce(c.c1, '') AS symptoms, coalesce(c.c2, '') AS body, \
              coalesce((SELECT group_concat(value, ' ') FROM json_each(a.applies_to)), '') \
-               AS applies \
+               AS applies, \
+             coalesce((SELECT group_concat(value, ' ') FROM json_each(a.query_words)), '') \
+               AS query_words \
              FROM articles a JOIN articles_fts_content c ON c.id = a.id \
              WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
             )

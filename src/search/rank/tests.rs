@@ -15,6 +15,7 @@ fn doc(id: u32, title: &str, symptoms: &str, body: &str, catalogue: bool) -> Ind
         product: String::new(),
         kind: String::new(),
         products: String::new(),
+        query_words: String::new(),
     }
 }
 
@@ -216,4 +217,46 @@ fn work_is_capped_in_words_and_postings_rarest_kept() {
         ["attachment"],
         "the rarest stays, whatever the cap"
     );
+}
+
+#[test]
+fn words_said_together_and_first_lead_the_same_words_scattered() {
+    let mut ix = Index::new(1);
+    // The same words: the first article says the query's pair together in its first
+    // sentence, the second scatters them over its second.
+    ix.add(&doc(
+        1,
+        "Files problem",
+        "The shadow folder is not updated. Nothing else happens at all.",
+        "",
+        false,
+    ));
+    ix.add(&doc(
+        2,
+        "Files problem",
+        "Nothing else happens at all. The folder is not updated, the shadow is.",
+        "",
+        false,
+    ));
+    ix.finish();
+    let none = Filters::default();
+    let off = Weights {
+        lead: 0.0,
+        pair_share: 0.0,
+        ..Weights::default()
+    };
+    let margin = |q: &Query, w: &Weights| {
+        let r = rank_with(&ix, q, &none, (0, 10), w, &[]);
+        let score = |id: u32| r.page.iter().find(|h| h.id.0 == id).unwrap().score;
+        score(1) - score(2)
+    };
+    for q in [
+        "shadow folder not updated",
+        "my shadow folder never gets updated",
+    ] {
+        let q = parse(q);
+        let gained = margin(&q, &Weights::default()) - margin(&q, &off);
+        assert!(gained > 0.1, "{q:?}: {gained}");
+        assert_eq!(ids(&rank(&ix, &q, &none, 0, 10)).first(), Some(&1));
+    }
 }

@@ -59,7 +59,9 @@ pub(in super::super) async fn search_documents(
     Ok(sqlx::query_as(
         "SELECT a.id, a.title, a.category, a.product, a.kind, a.catalogue, t.symptoms, t.body, \
          coalesce((SELECT string_agg(value, ' ') \
-                   FROM json_array_elements_text(a.applies_to::json)), '') AS applies \
+                   FROM json_array_elements_text(a.applies_to::json)), '') AS applies, \
+         coalesce((SELECT string_agg(value, ' ') \
+                   FROM json_array_elements_text(a.query_words::json)), '') AS query_words \
          FROM articles a JOIN article_text t ON t.article_id = a.id \
          WHERE a.id > $1 ORDER BY a.id LIMIT $2",
     )
