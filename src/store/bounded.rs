@@ -127,16 +127,26 @@ impl HoldMeter {
         Ok(())
     }
 
-    /// Notes that `conn` came back (the pool's `after_release` hook) and records the hold.
-    pub(super) async fn released(&self, conn: &mut SqliteConnection, _: PoolConnectionMetadata) {
-        let Ok(key) = handle_of(conn).await else {
-            return;
+    /// Notes that `conn` came back (the pool's `after_release` hook), records the hold,
+    /// and says whether the connection is still inside a transaction (SQLite's autocommit
+    /// flag, read under the same lock of the handle: no extra statement).
+    pub(super) async fn released(
+        &self,
+        conn: &mut SqliteConnection,
+        _: PoolConnectionMetadata,
+    ) -> Result<bool, sqlx::Error> {
+        let (key, in_transaction) = {
+            let mut handle = conn.lock_handle().await?;
+            let raw = handle.as_raw_handle().as_ptr();
+            // SAFETY: `raw` is this connection's open handle, locked for the call.
+            let autocommit = unsafe { libsqlite3_sys::sqlite3_get_autocommit(raw) };
+            (raw as usize, autocommit == 0)
         };
         let since = self.out.lock().ok().and_then(|mut out| out.remove(&key));
-        let Some((held, site)) = since.map(|(t, site)| (t.elapsed(), site)) else {
-            return;
-        };
-        self.record(site, held);
+        if let Some((held, site)) = since.map(|(t, site)| (t.elapsed(), site)) {
+            self.record(site, held);
+        }
+        Ok(in_transaction)
     }
 
     /// Counts one hold of `held` by `site`.
@@ -339,6 +349,29 @@ mod tests {
         // Well past the limit, on the same connection: no longer bounded.
         let mut conn = store.pool().acquire().await.unwrap();
         assert_eq!(count_to(&mut conn, 300_000).await.unwrap(), 300_000);
+    }
+
+    #[tokio::test]
+    async fn a_connection_left_inside_a_transaction_comes_back_outside_it() {
+        // One connection: the next acquire gets the very one given back.
+        let store = Store::open_in_memory().await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        sqlx::query("BEGIN").execute(&mut *conn).await.unwrap();
+        sqlx::query("CREATE TABLE left_open (x)")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let mut conn = store.pool().acquire().await.unwrap();
+        // A second BEGIN inside an open transaction would fail; the table was rolled back.
+        sqlx::query("BEGIN").execute(&mut *conn).await.unwrap();
+        let tables: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'left_open'")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        assert_eq!(tables, 0);
+        sqlx::query("COMMIT").execute(&mut *conn).await.unwrap();
     }
 
     /// The meter's entry for `site`, once the release hooks (on tasks of their own) ran.

@@ -197,13 +197,17 @@ impl Store {
                 Box::pin(async move { meter.acquired(conn).await.map(|()| true) })
             })
             // A connection must come back to the pool outside any transaction, whatever
-            // happened to the request that used it; ending one that is not open fails
-            // harmlessly.
+            // happened to the request that used it (a read cancelled between its own
+            // `BEGIN` and `COMMIT` would otherwise pin an old snapshot and hold back WAL
+            // checkpoints). sqlx's own transactions queue their rollback when dropped, so
+            // this `ROLLBACK` runs only when SQLite says one is still open: not a
+            // statement on every release.
             .after_release(move |conn, meta| {
                 let meter = on_release.clone();
                 Box::pin(async move {
-                    meter.released(conn, meta).await;
-                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                    if meter.released(conn, meta).await.unwrap_or(true) {
+                        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                    }
                     Ok(true)
                 })
             })

@@ -12,7 +12,7 @@ use super::{NewSession, StoreError};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 /// One session write waiting for its turn.
@@ -163,6 +163,8 @@ pub(super) struct SqliteWriter {
     own: Option<SqliteConnection>,
     /// The store's writer turn, shared with imports and answers (`Store::writer`).
     turn: Arc<tokio::sync::Mutex<()>>,
+    /// Beside its own connection: what checkpoints the WAL its commits grow.
+    checkpoints: Option<Checkpointer>,
 }
 
 impl SqliteWriter {
@@ -171,6 +173,7 @@ impl SqliteWriter {
             pool,
             own: None,
             turn,
+            checkpoints: None,
         }
     }
 
@@ -179,12 +182,74 @@ impl SqliteWriter {
             let mut conn = super::bounded::at("session_write", self.pool.acquire()).await?;
             return write_all(&mut conn, group).await;
         }
-        let conn = match &mut self.own {
+        let conn = match self.own.take() {
             Some(conn) => conn,
-            // Out of the pool for good (the pool may open another in its place).
-            None => self.own.insert(self.pool.acquire().await?.detach()),
+            None => self.open_own().await?,
         };
-        write_all(conn, group).await
+        write_all(self.own.insert(conn), group).await?;
+        if let Some(checkpoints) = &self.checkpoints {
+            checkpoints.wake();
+        }
+        Ok(())
+    }
+
+    /// The writer's own connection, out of the pool for good (the pool may open another
+    /// in its place). Its commits never checkpoint: a checkpoint in a commit (SQLite's
+    /// automatic one) holds up the whole group behind it, for 100–300 ms when the disk is
+    /// busy, so the checkpointer runs them on a connection of its own instead.
+    async fn open_own(&mut self) -> Result<SqliteConnection, StoreError> {
+        let mut conn = self.pool.acquire().await?.detach();
+        if self.checkpoints.is_none() {
+            let other = self.pool.acquire().await?.detach();
+            self.checkpoints = Some(Checkpointer::start(other));
+        }
+        sqlx::query("PRAGMA wal_autocheckpoint = 0")
+            .execute(&mut conn)
+            .await?;
+        Ok(conn)
+    }
+}
+
+/// How long the checkpointer rests after a checkpoint: commits in that time share the next.
+const CHECKPOINT_REST: Duration = Duration::from_millis(100);
+
+/// A task that checkpoints the WAL (PASSIVE: it never waits for, nor blocks, the writer
+/// or readers) on a connection of its own after session writes, at most once per
+/// [`CHECKPOINT_REST`]. The copy to the database file and its fsync run there, off the
+/// requests' path.
+struct Checkpointer {
+    wake: mpsc::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Checkpointer {
+    fn start(mut conn: SqliteConnection) -> Self {
+        // One slot: wake-ups while a checkpoint runs or rests come to one more.
+        let (wake, mut rx) = mpsc::channel::<()>(1);
+        let task = tokio::spawn(async move {
+            while rx.recv().await.is_some() {
+                let done = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&mut conn)
+                    .await;
+                if let Err(error) = done {
+                    tracing::warn!(%error, "the WAL checkpoint failed");
+                }
+                tokio::time::sleep(CHECKPOINT_REST).await;
+            }
+            let _ = conn.close().await;
+        });
+        Self { wake, task }
+    }
+
+    /// Asks for a checkpoint soon.
+    fn wake(&self) {
+        let _ = self.wake.try_send(());
+    }
+
+    /// Stops the task (after its current checkpoint) and closes its connection.
+    async fn close(self) {
+        drop(self.wake);
+        let _ = self.task.await;
     }
 }
 
@@ -204,6 +269,9 @@ impl GroupWrite<SessionWrite> for SqliteWriter {
         if let Some(conn) = self.own {
             let _ = conn.close().await;
         }
+        if let Some(checkpoints) = self.checkpoints {
+            checkpoints.close().await;
+        }
     }
 }
 
@@ -222,8 +290,8 @@ async fn write_all(conn: &mut SqliteConnection, group: &[&SessionWrite]) -> Resu
     let written = start.elapsed();
     tx.commit().await?;
     let done = start.elapsed();
-    // Which part of a long write it was: the write lock, the inserts or the commit (which
-    // runs SQLite's WAL checkpoint when the log has grown past its limit).
+    // Which part of a long write it was: the write lock, the inserts or the commit (whose
+    // WAL append waits, at most, behind a checkpointer's fsync).
     if done > super::HOLD_LIMIT {
         tracing::info!(
             writes = group.len(),
@@ -240,7 +308,6 @@ async fn write_all(conn: &mut SqliteConnection, group: &[&SessionWrite]) -> Resu
 mod tests {
     use super::*;
     use std::sync::Mutex;
-    use std::time::Duration;
 
     /// A writer that records each transaction's size and fails any group holding a
     /// negative number; its first transaction is slow, so that others queue behind it.
@@ -290,6 +357,45 @@ mod tests {
         // written again write by write.
         assert_eq!(sizes[..2], [1, 9], "{sizes:?}");
         assert_eq!(sizes.len(), 2 + 9, "{sizes:?}");
+    }
+
+    #[tokio::test]
+    async fn session_writes_reach_the_database_file_through_the_checkpointer() {
+        use crate::store::{NewStep, Origin, StepKind, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kb.db");
+        let store = Store::open(&path).await.unwrap();
+        let step = format!("{{\"pad\":\"{}\"}}", "x".repeat(3000));
+        for i in 0..150 {
+            let session = NewSession {
+                id: format!("{i:032x}"),
+                origin: Origin::Search,
+                input: "disk full".into(),
+                recognised: "[]".into(),
+                event_key: None,
+                first: NewStep {
+                    kind: StepKind::ChooseArticle,
+                    article: None,
+                    cause_index: None,
+                    step: step.clone(),
+                },
+                created_at: 1_700_000_000,
+                client: None,
+            };
+            store.create_session(&session).await.unwrap();
+        }
+        // About 450 KB of steps, far below SQLite's automatic checkpoint (1,000 pages): only
+        // the checkpointer copies them from the WAL into the file, while the store is open.
+        let mut size = 0;
+        for _ in 0..300 {
+            size = std::fs::metadata(&path).unwrap().len();
+            if size > 400_000 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(size > 400_000, "database file still {size} bytes");
+        store.close().await;
     }
 
     #[tokio::test]
