@@ -39,7 +39,7 @@ fi
 ./target/release/kbfix --db "$db" serve --addr "127.0.0.1:$port" \
   --sessions-per-minute 0 > "$work/serve.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 # Measure serving, not the start: one search waits for the in-memory index.
 curl -sf "http://127.0.0.1:$port/api/search?q=warm" >/dev/null || true
