@@ -107,6 +107,8 @@ import_pid=""
   echo "healthz when the load ended: $articles_after_load"
   echo "import: $(grep -E '^imported|^exit|^no import' "$work/import.log" | tr '\n' ' ')"
   echo "server 5xx/panics logged: $(grep -ciE 'panicked|status=5[0-9][0-9]| 500 ' "$work/serve.log" || true)"
+  # Issue 15's memory bound (RSS <= 150 MB serving the whole archive under this load).
+  echo "server memory: $(grep -E '^(VmRSS|VmHWM)' "/proc/$server/status" 2>/dev/null | tr -s ' \t' ' ' | tr '\n' ' ')"
   echo "pool holds (acquire to release) over the whole run: $pool"
   echo "longest holds by store call (max_lag_us above: how late the runtime woke any task):"
   pool_json sites

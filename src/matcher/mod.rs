@@ -292,13 +292,7 @@ impl Matcher {
             }
             other => other?,
         };
-        let titled: Vec<(ArticleId, String)> = self
-            .store
-            .summaries(&hits.iter().map(|h| h.0).collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.title))
-            .collect();
+        let titled = self.titles(&hits).await?;
         codes::favour_code_titles(fits, &titled, &codes, text);
         Ok(())
     }
@@ -384,13 +378,7 @@ impl Matcher {
         let Some(best) = hits.first().map(|h| h.1).filter(|b| *b > 0.0) else {
             return Ok(());
         };
-        let titles: HashMap<ArticleId, String> = self
-            .store
-            .summaries(&hits.iter().map(|h| h.0).collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.title))
-            .collect();
+        let titles: HashMap<ArticleId, String> = self.titles(&hits).await?.into_iter().collect();
         for (id, score) in hits {
             let fit = Fit {
                 title: titles.get(&id).cloned().unwrap_or_default(),
@@ -401,6 +389,16 @@ impl Matcher {
             offer(fits, id, fit);
         }
         Ok(())
+    }
+
+    /// The titles of the articles among `hits` (ranked ids with scores) that the store has.
+    async fn titles(
+        &self,
+        hits: &[(ArticleId, f64)],
+    ) -> Result<Vec<(ArticleId, String)>, StoreError> {
+        let ids: Vec<ArticleId> = hits.iter().map(|h| h.0).collect();
+        let summaries = self.store.summaries(&ids).await?;
+        Ok(summaries.into_iter().map(|s| (s.id, s.title)).collect())
     }
 
     /// Full-text hits for the rarest words of `text` and the event's source, best first,
