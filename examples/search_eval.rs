@@ -135,8 +135,6 @@ fn fields(w: &mut Weights) -> Vec<(&'static str, &mut f32)> {
         ("query_words", &mut w.query_words),
         ("lead", &mut w.lead),
         ("pair_share", &mut w.pair_share),
-        ("title_f1", &mut w.title_f1),
-        ("rare_head", &mut w.rare_head),
     ]
 }
 

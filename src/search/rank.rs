@@ -69,11 +69,6 @@ pub struct Weights {
     pub lead: f32,
     /// Share of the query (by idf) in adjacent pairs of its words said so in the head.
     pub pair_share: f32,
-    /// The harmonic mean of `in_title`'s share and `title_share`: a title both covering
-    /// the query and covered by it.
-    pub title_f1: f32,
-    /// Share of the query in title or symptoms by idf squared: the rarest words count most.
-    pub rare_head: f32,
 }
 
 impl Default for Weights {
@@ -82,8 +77,8 @@ impl Default for Weights {
     /// tie-breakers (intent 0.5 scored better on the dev queries but lower on the blind
     /// judgement, see the README); `window` off: it lost on the even half. `lead` and
     /// `pair_share` raised both halves' recall@1 by one query each, recall@5 unchanged;
-    /// `query_words`, `title_f1` and `rare_head` are off: none helped one half without the
-    /// other half or recall@5 losing (see the README).
+    /// `query_words` is off: it helped neither half (see the README, which also gives the
+    /// title-F1 and idf-squared signals tried and removed).
     fn default() -> Self {
         Self {
             title_tf: 0.0,
@@ -107,8 +102,6 @@ impl Default for Weights {
             query_words: 0.0,
             lead: 0.25,
             pair_share: 0.4,
-            title_f1: 0.0,
-            rare_head: 0.0,
         }
     }
 }

@@ -133,15 +133,6 @@ fn pair_groups(head: &[u32], pairs: &[(u32, u32)], groups: &HashMap<u32, u32>) -
         .fold(0, |m, (_, (a, b))| m | bits(a) | bits(b))
 }
 
-/// The harmonic mean of two shares (0 when either is).
-fn harmonic(a: f32, b: f32) -> f32 {
-    if a + b > 0.0 {
-        2.0 * a * b / (a + b)
-    } else {
-        0.0
-    }
-}
-
 /// The group bits of each word id the query's single-word alternatives search.
 fn word_groups(resolved: &[(usize, Resolved)]) -> HashMap<u32, u32> {
     let mut groups: HashMap<u32, u32> = HashMap::new();
@@ -161,9 +152,6 @@ struct Signals<'a> {
     /// Each group's idf, and their sum.
     idfs: Vec<f32>,
     total_idf: f32,
-    /// Each group's idf squared, and their sum.
-    idfs2: Vec<f32>,
-    total_idf2: f32,
     /// Adjacent pairs of the query's words, as word ids.
     pairs: Vec<(u32, u32)>,
     /// The quoted phrases' word ids.
@@ -194,8 +182,6 @@ impl<'a> Signals<'a> {
             resolved,
             acc,
             total_idf: idfs.iter().sum::<f32>().max(1e-6),
-            idfs2: idfs.iter().map(|x| x * x).collect(),
-            total_idf2: idfs.iter().map(|x| x * x).sum::<f32>().max(1e-6),
             idfs,
             pairs: seq
                 .windows(2)
@@ -232,8 +218,8 @@ impl<'a> Signals<'a> {
         share_of(mask, &self.idfs, self.total_idf)
     }
 
-    /// The signals weighed 0 unless tuned: query words, the lead sentence, phrase pairs by
-    /// idf, the title both ways, the rarest words in the head.
+    /// The later signals, each skipped at weight 0: query words (off), the lead sentence
+    /// and phrase pairs by idf.
     fn extra(&self, d: u32, w: &Weights) -> f32 {
         let (ix, i) = (self.ix, d as usize);
         let head = &ix.heads[i];
@@ -247,13 +233,6 @@ impl<'a> Signals<'a> {
         }
         if w.pair_share != 0.0 {
             s += w.pair_share * self.covered(pair_groups(head, &self.pairs, &self.groups));
-        }
-        if w.title_f1 != 0.0 {
-            let share = title_share(ix, head, &self.wanted);
-            s += w.title_f1 * harmonic(self.covered(self.acc.title[i]), share);
-        }
-        if w.rare_head != 0.0 {
-            s += w.rare_head * share_of(self.acc.head[i], &self.idfs2, self.total_idf2);
         }
         s
     }
@@ -367,20 +346,6 @@ mod tests {
         for (head, p, want) in pairs {
             assert_eq!(pair_groups(head, p, &groups), *want, "{head:?}");
         }
-    }
-
-    #[test]
-    fn harmonic_means_need_both_shares() {
-        let cases = [
-            (1.0, 1.0, 1.0),
-            (0.5, 0.5, 0.5),
-            (1.0, 0.0, 0.0),
-            (0.0, 0.0, 0.0),
-        ];
-        for (a, b, want) in cases {
-            assert!((harmonic(a, b) - want).abs() < 1e-6, "{a} {b}");
-        }
-        assert!((harmonic(1.0, 0.5) - 2.0 / 3.0).abs() < 1e-6);
     }
 
     #[test]
