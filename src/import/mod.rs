@@ -95,10 +95,10 @@ pub async fn import_paths(
 ) -> Result<ImportReport, StoreError> {
     let start = Instant::now();
     let mut existing = store.existing_articles().await?;
-    // Half a batch in the channel keeps the reader busy while the writer commits one, and
-    // bounds what waits in memory (a parsed article is some 100 KB) when the reader is the
-    // faster of the two.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(BATCH / 2);
+    // A whole batch in the channel keeps the reader busy for all of the time the writer
+    // commits one (with half a batch the two took turns: the import was the sum of their
+    // times, not the longer), and bounds what waits in memory when the reader is faster.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(BATCH);
     let paths = paths.to_vec();
     progress.start(paths.iter().map(|p| work_units(p)).sum());
     let units = Arc::new(AtomicU64::new(0));
