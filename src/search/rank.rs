@@ -220,11 +220,7 @@ fn resolve_alternatives(
         else {
             continue;
         };
-        let df = ids
-            .iter()
-            .map(|&t| ix.postings[t as usize].len())
-            .min()
-            .unwrap_or(0);
+        let df = ids.iter().map(|&t| ix.doc_freq(t)).min().unwrap_or(0);
         let weight = if ai == 0 { 1.0 } else { alternative };
         r.idf = r.idf.max(idf(ix.len(), df) * weight);
         out.highlight.extend(a.iter().cloned());
@@ -260,11 +256,11 @@ fn resolve(ix: &Index, groups: &[Group], w: &Weights, out: &mut Ranking) -> Vec<
 /// The postings of an alternative: one word's, or for several words the articles holding
 /// all of them, counting the rarest.
 fn alternative_postings(ix: &Index, ids: &[u32]) -> Vec<Posting> {
-    let mut sorted: Vec<&Vec<Posting>> = ids.iter().map(|&t| &ix.postings[t as usize]).collect();
-    sorted.sort_by_key(|p| p.len());
-    let mut acc: Vec<Posting> = sorted[0].clone();
-    for other in &sorted[1..] {
-        let docs: HashSet<u32> = other.iter().map(|p| p.doc).collect();
+    let mut sorted = ids.to_vec();
+    sorted.sort_by_key(|&t| ix.doc_freq(t));
+    let mut acc: Vec<Posting> = ix.postings(sorted[0]).collect();
+    for &other in &sorted[1..] {
+        let docs: HashSet<u32> = ix.postings(other).map(|p| p.doc).collect();
         acc.retain(|p| docs.contains(&p.doc));
     }
     acc
@@ -296,7 +292,7 @@ fn accumulate(ix: &Index, resolved: &[(usize, Resolved)], w: &Weights, acc: &mut
                 let mut s = alt_idf * tf * (w.k1 + 1.0) / (tf + norm);
                 // Several words standing for one ("blue screen" for bsod) count in full only
                 // where the title or symptoms say them together.
-                if ids.len() > 1 && !holds_phrase(&ix.heads[d], ids) {
+                if ids.len() > 1 && !holds_phrase(ix.head(d), ids) {
                     s *= 0.5;
                 }
                 if best[d] == 0.0 {
@@ -349,7 +345,7 @@ fn keep_rarest(
             .alternatives
             .iter()
             .flat_map(|(ids, _)| ids)
-            .map(|&t| ix.postings[t as usize].len())
+            .map(|&t| ix.doc_freq(t))
             .sum();
         if keep == max_groups || (keep > 0 && walked + postings > max_postings) {
             break;
