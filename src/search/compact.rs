@@ -16,7 +16,14 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Reads a varint at `*at`, moving past it. The buffers are written by [`put_varint`] only.
+#[inline]
 fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    // Most are one byte: a gap under 32 articles with its flags, a count under 128.
+    let first = bytes[*at];
+    if first < 0x80 {
+        *at += 1;
+        return u64::from(first);
+    }
     let mut v = 0u64;
     let mut shift = 0;
     loop {
@@ -115,6 +122,7 @@ pub(super) struct PostingIter<'a> {
 impl Iterator for PostingIter<'_> {
     type Item = Posting;
 
+    #[inline]
     fn next(&mut self) -> Option<Posting> {
         if self.left == 0 {
             return None;
