@@ -117,23 +117,13 @@ async fn build(store: &Store) -> Result<Index, StoreError> {
     }
     let ix = tokio::task::spawn_blocking(move || {
         ix.finish();
-        release_freed_memory();
+        crate::memory::release_freed();
         ix
     })
     .await?;
     Ok(ix)
 }
 
-/// Returns freed heap pages to the system. Building leaves some 40 MB of freed scratch
-/// (per-word buffers, the vocabulary's map) scattered through the heap, where glibc keeps
-/// it counted in the server's memory until an allocation reuses it.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; no memory we hold moves.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
 
 /// Starts a rebuild unless one is running. It rebuilds again while the generation
 /// moved during the last build (an import going on), and installs each index whole:
