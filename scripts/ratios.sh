@@ -64,7 +64,7 @@ rps() { awk '{ for (i = 1; i < NF; i++) if ($(i + 1) == "req/s") { print $i; exi
 {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   grep -E "raw load|kbfix import|import/raw|no import" "$work/import.txt"
-  grep -E "raw FTS5|own-words engine:" "$work/search.txt" || true
+  grep -E -A1 "raw FTS5|own-words engine:" "$work/search.txt" | grep -v "^--" || true
   echo "  $match"
   echo "  $wizard"
   awk -v w="$(rps "$wizard")" -v m="$(rps "$match")" -v p="$(field "$wizard" p99)" \
