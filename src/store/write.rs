@@ -106,21 +106,46 @@ impl Store {
             }
         };
         let _turn = self.writer.lock().await;
-        // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
-        // deferred transaction that reads first (FTS5 reads its own structure) and writes
-        // second fails at once with SQLITE_BUSY when another writer committed in between.
-        let mut tx =
-            super::bounded::at("write_articles", pool.begin_with("BEGIN IMMEDIATE")).await?;
-        let outcomes = write_batch(&mut tx, batch).await?;
-        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-            .execute(&mut *tx)
+        let mut conn = super::bounded::at("write_articles", pool.acquire()).await?;
+        // SQLite checkpoints after a commit that leaves the WAL past the committing
+        // connection's limit. The import's larger limit copies a page that several batches
+        // rewrite (index pages, the full-text index's structure) into the database once,
+        // not after every batch; the connection goes back to the pool with the default.
+        sqlx::query(IMPORT_AUTOCHECKPOINT)
+            .execute(&mut *conn)
             .await?;
-        tx.commit().await?;
+        let written = write_in_transaction(&mut conn, batch).await;
+        sqlx::query(DEFAULT_AUTOCHECKPOINT)
+            .execute(&mut *conn)
+            .await?;
+        let outcomes = written?;
         // Decoded copies of the replaced articles must not outlive the commit.
         self.cache.invalidate();
         self.refresh_generation().await;
         Ok(outcomes)
     }
+}
+
+/// WAL pages after which an import's commit checkpoints: 64 MB.
+const IMPORT_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 16384";
+/// SQLite's default, for every other write.
+const DEFAULT_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 1000";
+
+/// One batch in one transaction, the archive's generation bumped with it.
+async fn write_in_transaction(
+    conn: &mut sqlx::SqliteConnection,
+    batch: &[ImportedArticle],
+) -> Result<Vec<WriteOutcome>, StoreError> {
+    // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
+    // deferred transaction that reads first (FTS5 reads its own structure) and writes
+    // second fails at once with SQLITE_BUSY when another writer committed in between.
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+    let outcomes = write_batch(&mut tx, batch).await?;
+    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 /// Writes a batch with one statement per table. Small rows travel as one JSON array per
