@@ -149,6 +149,7 @@ async fn import_cmd(db: &Path, paths: &[PathBuf], strict: bool) -> anyhow::Resul
 
 /// `kbfix serve`: imports what it is asked to, then serves until a shutdown signal.
 async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
+    crate::memory::limit_arenas();
     // Hashed once here; only the argon2 hash is kept in memory.
     let secret = args.secret.as_deref().filter(|s| !s.is_empty());
     let staff = match args.staff_password.as_deref().filter(|p| !p.is_empty()) {

@@ -9,6 +9,7 @@ pub mod hex;
 pub mod import;
 pub mod kb;
 pub mod matcher;
+pub mod memory;
 pub mod paste;
 pub mod search;
 pub mod store;
@@ -23,13 +24,14 @@ mod layering {
     use std::path::{Path, PathBuf};
 
     /// Leaves: they import nothing from the crate, and every module may use them.
-    const LEAVES: &[&str] = &["clock", "hex"];
+    const LEAVES: &[&str] = &["clock", "hex", "memory"];
 
     /// Each top-level module and the crate modules it may use (beside itself and the
     /// leaves).
     const ALLOWED: &[(&str, &[&str])] = &[
         ("clock", &[]),
         ("hex", &[]),
+        ("memory", &[]),
         ("kb", &[]),
         ("paste", &[]),
         ("store", &["kb", "paste"]),

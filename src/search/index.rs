@@ -2,6 +2,7 @@
 //! often in the title, the symptoms and the rest; per article, its head (title and symptoms)
 //! as word ids for phrase checks. Pure: built from documents the caller reads.
 
+use super::compact::{Lists, PostingBuf, PostingIter, PostingLists, Vocab};
 use super::query::{is_stopword, stem, tokens};
 use crate::kb::ArticleId;
 use std::collections::HashMap;
@@ -32,7 +33,7 @@ pub struct IndexDoc {
 }
 
 /// One article holding one word: how often in each part (counts saturate).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Posting {
     pub doc: u32,
     pub body: u16,
@@ -67,21 +68,31 @@ const MAX_SPELLED: usize = 24;
 /// Separates the title from the symptoms in a head.
 pub(super) const HEAD_BREAK: u32 = u32::MAX;
 
-/// The index of one generation of the archive.
+/// What only building needs: the vocabulary as a map, postings as they arrive.
+#[derive(Debug, Default)]
+struct Building {
+    terms: HashMap<String, u32>,
+    /// The first spelling seen of each stem, for suggestions.
+    surface: Vec<String>,
+    postings: Vec<PostingBuf>,
+}
+
+/// The index of one generation of the archive. Articles are added, then [`Index::finish`]
+/// packs it; look-ups answer from the packed index only.
 #[derive(Debug, Default)]
 pub struct Index {
     /// The store generation it was built from.
     pub generation: i64,
-    pub(super) terms: HashMap<String, u32>,
-    pub(super) postings: Vec<Vec<Posting>>,
-    /// The first spelling seen of each stem, for suggestions.
-    pub(super) surface: Vec<String>,
+    building: Building,
+    vocab: Vocab,
+    postings: PostingLists,
     pub(super) docs: Vec<DocInfo>,
-    pub(super) heads: Vec<Vec<u32>>,
+    /// Per article, its head: title and symptoms as word ids, [`HEAD_BREAK`] between.
+    heads: Lists,
     /// Per article, the sorted word ids of its product lines.
-    pub(super) products: Vec<Vec<u32>>,
+    products: Lists,
     /// Per article, the sorted word ids of its "Additional query words".
-    pub(super) query_words: Vec<Vec<u32>>,
+    query_words: Lists,
     /// Per word, whether it is a stopword (left out of title shares).
     pub(super) stop: Vec<bool>,
     by_id: HashMap<ArticleId, u32>,
@@ -120,18 +131,20 @@ impl Index {
     }
 
     fn term(&mut self, stemmed: String, surface: &str) -> u32 {
-        if let Some(&t) = self.terms.get(&stemmed) {
+        let b = &mut self.building;
+        if let Some(&t) = b.terms.get(&stemmed) {
             return t;
         }
-        let t = self.postings.len() as u32;
-        self.postings.push(Vec::new());
+        let t = b.postings.len() as u32;
+        b.postings.push(PostingBuf::default());
         self.stop.push(is_stopword(surface));
-        self.surface.push(surface.to_string());
-        self.terms.insert(stemmed, t);
+        b.surface.push(surface.to_string());
+        b.terms.insert(stemmed, t);
         t
     }
 
-    /// Adds one article (each id once; documents arrive in any order).
+    /// Adds one article (each id once; documents arrive in any order), before
+    /// [`Index::finish`].
     pub fn add(&mut self, d: &IndexDoc) {
         let doc = self.docs.len() as u32;
         let mut counts: HashMap<u32, (u8, u8, u16)> = HashMap::new();
@@ -156,7 +169,7 @@ impl Index {
             }
         }
         for (t, (title, symptoms, body)) in counts {
-            self.postings[t as usize].push(Posting {
+            self.building.postings[t as usize].push(Posting {
                 doc,
                 body,
                 title,
@@ -176,12 +189,12 @@ impl Index {
             lead: u16::try_from(lead).unwrap_or(u16::MAX),
         };
         let products = self.word_set(&d.products);
-        self.products.push(products);
+        self.products.push(&products);
         let query_words = self.word_set(&d.query_words);
-        self.query_words.push(query_words);
+        self.query_words.push(&query_words);
         self.by_id.insert(d.id, doc);
         self.docs.push(info);
-        self.heads.push(head);
+        self.heads.push(&head);
     }
 
     /// The sorted, distinct word ids of `text` (new words join the vocabulary).
@@ -192,19 +205,48 @@ impl Index {
         ids
     }
 
-    /// Finishes building: the average length, postings in document order.
+    /// Finishes building: the average length, and the vocabulary and postings packed.
     pub fn finish(&mut self) {
         let total: u64 = self.docs.iter().map(|d| u64::from(d.len)).sum();
         self.avg_len = (total as f32 / self.docs.len().max(1) as f32).max(1.0);
-        for p in &mut self.postings {
-            p.shrink_to_fit();
+        let b = std::mem::take(&mut self.building);
+        self.vocab = Vocab::new(b.terms, b.surface);
+        self.postings = PostingLists::pack(b.postings);
+        for lists in [&mut self.heads, &mut self.products, &mut self.query_words] {
+            lists.shrink();
         }
-        self.heads.shrink_to_fit();
+        self.docs.shrink_to_fit();
+        self.stop.shrink_to_fit();
     }
 
     /// The id of a stemmed word, when the archive holds it.
     pub(super) fn term_id(&self, stemmed: &str) -> Option<u32> {
-        self.terms.get(stemmed).copied()
+        self.vocab.get(stemmed)
+    }
+
+    /// Word `t`'s postings, in article order.
+    pub(super) fn postings(&self, t: u32) -> PostingIter<'_> {
+        self.postings.iter(t)
+    }
+
+    /// How many articles hold word `t`.
+    pub(super) fn doc_freq(&self, t: u32) -> usize {
+        self.postings.len(t)
+    }
+
+    /// Article `d`'s head: its title, [`HEAD_BREAK`], its symptoms, as word ids.
+    pub(super) fn head(&self, d: usize) -> &[u32] {
+        self.heads.get(d)
+    }
+
+    /// Article `d`'s product words, sorted.
+    pub(super) fn products(&self, d: usize) -> &[u32] {
+        self.products.get(d)
+    }
+
+    /// Article `d`'s "Additional query words", sorted.
+    pub(super) fn query_words(&self, d: usize) -> &[u32] {
+        self.query_words.get(d)
     }
 
     /// The index's number for an article, when indexed.
@@ -214,8 +256,7 @@ impl Index {
 
     /// How many articles hold a stemmed word.
     pub fn doc_count(&self, stemmed: &str) -> usize {
-        self.term_id(stemmed)
-            .map_or(0, |t| self.postings[t as usize].len())
+        self.term_id(stemmed).map_or(0, |t| self.doc_freq(t))
     }
 
     /// The archive's own word closest to `word` (one edit away, the most widespread), for
@@ -236,7 +277,7 @@ impl Index {
         let mut best: Option<(usize, u32)> = None;
         let mut consider = |cand: String| {
             if let Some(t) = self.term_id(&stem(&cand)) {
-                let n = self.postings[t as usize].len();
+                let n = self.doc_freq(t);
                 if n >= 2 && n >= own * RARE_RATIO && best.is_none_or(|(b, _)| n > b) {
                     best = Some((n, t));
                 }
@@ -265,7 +306,7 @@ impl Index {
                 consider(tr.into_iter().collect());
             }
         }
-        best.map(|(_, t)| self.surface[t as usize].clone())
+        best.map(|(_, t)| self.vocab.surface(t).to_string())
     }
 
     /// Splits a word the archive lacks into two it has (`ccmail` → `cc mail`).
@@ -361,8 +402,8 @@ mod tests {
         assert_eq!(ix.doc_count("outlook"), 2);
         assert_eq!(ix.doc_count(&stem("attachments")), 2);
         assert_eq!(ix.doc_count("nothing"), 0);
-        let t = ix.term_id("outlook").unwrap() as usize;
-        let p = ix.postings[t][0];
+        let t = ix.term_id("outlook").unwrap();
+        let p = ix.postings(t).next().unwrap();
         assert_eq!((p.title, p.symptoms, p.body), (1, 1, 0));
         assert_eq!(ix.suggest("outlok").as_deref(), Some("outlook"));
         assert_eq!(ix.suggest("outlook"), None);
@@ -375,6 +416,6 @@ mod tests {
         big.finish();
         assert_eq!(big.suggest("outlok").as_deref(), Some("outlook"));
         assert_eq!(ix.suggest("zzzzzz"), None);
-        assert!(ix.heads[0].contains(&HEAD_BREAK));
+        assert!(ix.head(0).contains(&HEAD_BREAK));
     }
 }

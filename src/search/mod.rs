@@ -3,6 +3,7 @@
 //! ([`snippet`]), all pure; [`Searcher`] keeps the index fresh and reads pages from the store.
 
 pub mod admission;
+mod compact;
 pub mod index;
 pub mod query;
 pub mod rank;
@@ -114,9 +115,15 @@ async fn build(store: &Store) -> Result<Index, StoreError> {
         // A rebuild is background work: searches and pages on this runtime go first.
         tokio::task::yield_now().await;
     }
-    ix.finish();
+    let ix = tokio::task::spawn_blocking(move || {
+        ix.finish();
+        crate::memory::release_freed();
+        ix
+    })
+    .await?;
     Ok(ix)
 }
+
 
 /// Starts a rebuild unless one is running. It rebuilds again while the generation
 /// moved during the last build (an import going on), and installs each index whole:

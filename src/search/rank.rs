@@ -220,11 +220,7 @@ fn resolve_alternatives(
         else {
             continue;
         };
-        let df = ids
-            .iter()
-            .map(|&t| ix.postings[t as usize].len())
-            .min()
-            .unwrap_or(0);
+        let df = ids.iter().map(|&t| ix.doc_freq(t)).min().unwrap_or(0);
         let weight = if ai == 0 { 1.0 } else { alternative };
         r.idf = r.idf.max(idf(ix.len(), df) * weight);
         out.highlight.extend(a.iter().cloned());
@@ -260,12 +256,16 @@ fn resolve(ix: &Index, groups: &[Group], w: &Weights, out: &mut Ranking) -> Vec<
 /// The postings of an alternative: one word's, or for several words the articles holding
 /// all of them, counting the rarest.
 fn alternative_postings(ix: &Index, ids: &[u32]) -> Vec<Posting> {
-    let mut sorted: Vec<&Vec<Posting>> = ids.iter().map(|&t| &ix.postings[t as usize]).collect();
-    sorted.sort_by_key(|p| p.len());
-    let mut acc: Vec<Posting> = sorted[0].clone();
-    for other in &sorted[1..] {
-        let docs: HashSet<u32> = other.iter().map(|p| p.doc).collect();
-        acc.retain(|p| docs.contains(&p.doc));
+    let mut sorted = ids.to_vec();
+    sorted.sort_by_key(|&t| ix.doc_freq(t));
+    let mut acc: Vec<Posting> = ix.postings(sorted[0]).collect();
+    for &other in &sorted[1..] {
+        // Both lists are in article order: one merge walk keeps the shared articles.
+        let mut docs = ix.postings(other).map(|p| p.doc).peekable();
+        acc.retain(|p| {
+            while docs.next_if(|&d| d < p.doc).is_some() {}
+            docs.peek() == Some(&p.doc)
+        });
     }
     acc
 }
@@ -283,38 +283,74 @@ fn accumulate(ix: &Index, resolved: &[(usize, Resolved)], w: &Weights, acc: &mut
     let mut best = vec![0f32; ix.len()];
     let mut touched: Vec<u32> = Vec::new();
     for (bit, (_, r)) in resolved.iter().enumerate() {
-        let bit = 1u32 << bit;
+        let mut walk = Walk {
+            ix,
+            w,
+            bit: 1u32 << bit,
+            best: &mut best,
+            touched: &mut touched,
+            acc,
+        };
         for (ids, weight) in &r.alternatives {
-            let postings = alternative_postings(ix, ids);
-            let alt_idf = idf(ix.len(), postings.len()) * weight;
-            for p in postings {
-                let d = p.doc as usize;
-                let tf = w.title_tf * f32::from(p.title)
-                    + w.symptoms_tf * f32::from(p.symptoms)
-                    + f32::from(p.body);
-                let norm = w.k1 * (1.0 - w.b + w.b * ix.docs[d].len as f32 / ix.avg_len);
-                let mut s = alt_idf * tf * (w.k1 + 1.0) / (tf + norm);
-                // Several words standing for one ("blue screen" for bsod) count in full only
-                // where the title or symptoms say them together.
-                if ids.len() > 1 && !holds_phrase(&ix.heads[d], ids) {
-                    s *= 0.5;
-                }
-                if best[d] == 0.0 {
-                    touched.push(p.doc);
-                }
-                best[d] = best[d].max(s);
-                acc.any[d] |= bit;
-                if p.title > 0 || p.symptoms > 0 {
-                    acc.head[d] |= bit;
-                }
-                if p.title > 0 {
-                    acc.title[d] |= bit;
-                }
+            // One word's postings are decoded as they are walked; several words' are joined.
+            if let [t] = ids[..] {
+                walk.alternative(ids, ix.postings(t), ix.doc_freq(t), *weight);
+            } else {
+                let joined = alternative_postings(ix, ids);
+                walk.alternative(ids, joined.iter().copied(), joined.len(), *weight);
             }
         }
         for d in touched.drain(..) {
             acc.score[d as usize] += best[d as usize];
             best[d as usize] = 0.0;
+        }
+    }
+}
+
+/// One query group's walk over its alternatives' postings: each article keeps its best
+/// alternative's score in `best` and the group's bit in `acc`.
+struct Walk<'a> {
+    ix: &'a Index,
+    w: &'a Weights,
+    bit: u32,
+    best: &'a mut [f32],
+    touched: &'a mut Vec<u32>,
+    acc: &'a mut Acc,
+}
+
+impl Walk<'_> {
+    fn alternative(
+        &mut self,
+        ids: &[u32],
+        postings: impl Iterator<Item = Posting>,
+        df: usize,
+        weight: f32,
+    ) {
+        let (ix, w, bit) = (self.ix, self.w, self.bit);
+        let alt_idf = idf(ix.len(), df) * weight;
+        for p in postings {
+            let d = p.doc as usize;
+            let tf = w.title_tf * f32::from(p.title)
+                + w.symptoms_tf * f32::from(p.symptoms)
+                + f32::from(p.body);
+            let norm = w.k1 * (1.0 - w.b + w.b * ix.docs[d].len as f32 / ix.avg_len);
+            let mut s = alt_idf * tf * (w.k1 + 1.0) / (tf + norm);
+            // Several words standing for one ("blue screen" for bsod) count in full only
+            // where the title or symptoms say them together.
+            if ids.len() > 1 && !holds_phrase(ix.head(d), ids) {
+                s *= 0.5;
+            }
+            if self.best[d] == 0.0 {
+                self.touched.push(p.doc);
+            }
+            self.best[d] = self.best[d].max(s);
+            self.acc.any[d] |= bit;
+            if p.title > 0 || p.symptoms > 0 {
+                self.acc.head[d] |= bit;
+            }
+            if p.title > 0 {
+                self.acc.title[d] |= bit;
+            }
         }
     }
 }
@@ -349,7 +385,7 @@ fn keep_rarest(
             .alternatives
             .iter()
             .flat_map(|(ids, _)| ids)
-            .map(|&t| ix.postings[t as usize].len())
+            .map(|&t| ix.doc_freq(t))
             .sum();
         if keep == max_groups || (keep > 0 && walked + postings > max_postings) {
             break;

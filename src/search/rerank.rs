@@ -38,7 +38,11 @@ fn phrase_hits(head: &[u32], pairs: &[(u32, u32)]) -> usize {
 
 /// Whether an article's head holds `phrase` word for word.
 pub(super) fn holds_phrase(head: &[u32], phrase: &[u32]) -> bool {
-    !phrase.is_empty() && head.windows(phrase.len()).any(|w| w == phrase)
+    // The first word first: a slice compare per window is a memcmp call.
+    !phrase.is_empty()
+        && head
+            .windows(phrase.len())
+            .any(|w| w[0] == phrase[0] && w == phrase)
 }
 
 /// The share (by idf) of a title's content words that `wanted` holds.
@@ -49,7 +53,7 @@ fn title_share(ix: &Index, head: &[u32], wanted: &HashSet<u32>) -> f32 {
         if ix.stop[t as usize] || !seen.insert(t) {
             continue;
         }
-        let weight = idf(ix.len(), ix.postings[t as usize].len());
+        let weight = idf(ix.len(), ix.doc_freq(t));
         all += weight;
         if wanted.contains(&t) {
             hit += weight;
@@ -222,10 +226,10 @@ impl<'a> Signals<'a> {
     /// and phrase pairs by idf.
     fn extra(&self, d: u32, w: &Weights) -> f32 {
         let (ix, i) = (self.ix, d as usize);
-        let head = &ix.heads[i];
+        let head = ix.head(i);
         let mut s = 0.0;
         if w.query_words != 0.0 {
-            s += w.query_words * self.covered(set_mask(&ix.query_words[i], self.resolved));
+            s += w.query_words * self.covered(set_mask(ix.query_words(i), self.resolved));
         }
         if w.lead != 0.0 {
             let lead = usize::from(ix.docs[i].lead);
@@ -241,7 +245,7 @@ impl<'a> Signals<'a> {
     /// resolved with it.
     fn score(&self, d: u32, w: &Weights, learnt: Option<f32>) -> f32 {
         let (ix, acc, i) = (self.ix, self.acc, d as usize);
-        let head = &ix.heads[i];
+        let head = ix.head(i);
         let mut s = w.first * acc.score[i] / self.max_first
             + w.in_title * self.covered(acc.title[i])
             + w.in_head * self.covered(acc.head[i])
@@ -254,7 +258,7 @@ impl<'a> Signals<'a> {
             s += w.title_share * title_share(ix, head, &self.wanted);
         }
         if w.product != 0.0 {
-            s += w.product * self.covered(set_mask(&ix.products[i], self.resolved));
+            s += w.product * self.covered(set_mask(ix.products(i), self.resolved));
         }
         s += w.learnt * learnt.unwrap_or(0.0);
         if w.window != 0.0 {

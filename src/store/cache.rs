@@ -18,8 +18,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Entries per generation of the cache (so at most twice as many are kept). An article
-/// decoded is some tens of KB: a few tens of MB at most.
-pub const CAPACITY: usize = 512;
+/// decoded is some tens of KB: under 10 MB. The wizard's working set is a paste's
+/// candidates and the article it walks, a few dozen per session.
+pub const CAPACITY: usize = 128;
 
 /// An article and its diagnosis, decoded.
 #[derive(Debug, Clone, PartialEq)]

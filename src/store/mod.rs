@@ -165,7 +165,7 @@ impl Store {
             .foreign_keys(true)
             // A concurrent import holds the write lock for one batch at a time; wait for it.
             .busy_timeout(Duration::from_secs(30))
-            .pragma("cache_size", "-32000");
+            .pragma("cache_size", "-2000");
         Self::connect(options, 8)
             .await
             .map_err(|e| StoreError::open(path, e))
