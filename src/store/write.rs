@@ -107,17 +107,10 @@ impl Store {
         };
         let _turn = self.writer.lock().await;
         let mut conn = super::bounded::at("write_articles", pool.acquire()).await?;
-        // SQLite checkpoints after a commit that leaves the WAL past the committing
-        // connection's limit. The import's larger limit copies a page that several batches
-        // rewrite (index pages, the full-text index's structure) into the database once,
-        // not after every batch; the connection goes back to the pool with the default.
-        sqlx::query(IMPORT_AUTOCHECKPOINT)
-            .execute(&mut *conn)
-            .await?;
+        let pooled = set_pragmas(&mut conn, &IMPORT_PRAGMAS).await?;
         let written = write_in_transaction(&mut conn, batch).await;
-        sqlx::query(DEFAULT_AUTOCHECKPOINT)
-            .execute(&mut *conn)
-            .await?;
+        // The connection goes back to the pool as it came.
+        set_pragmas(&mut conn, &pooled).await?;
         let outcomes = written?;
         // Decoded copies of the replaced articles must not outlive the commit.
         self.cache.invalidate();
@@ -126,10 +119,37 @@ impl Store {
     }
 }
 
-/// WAL pages after which an import's commit checkpoints: 64 MB.
-const IMPORT_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 16384";
-/// SQLite's default, for every other write.
-const DEFAULT_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 1000";
+/// How a connection is set for writing an import batch:
+/// - `wal_autocheckpoint`: SQLite checkpoints after a commit that leaves the WAL past the
+///   committing connection's limit (1,000 pages by default). 64 MB copies a page that
+///   several batches rewrite (index pages, the full-text index's structure) into the
+///   database once, not after every batch.
+/// - `cache_size`: a batch's pages (some 5 MB, and the full-text segments its merges read)
+///   stay in memory until its commit, rather than spilling to the WAL half way through.
+/// - `temp_store`: the statement journals of its multi-row inserts stay in memory.
+const IMPORT_PRAGMAS: [(&str, i64); 3] = [
+    ("wal_autocheckpoint", 16_384),
+    ("cache_size", -32_000),
+    ("temp_store", 2),
+];
+
+/// Sets each pragma, returning the values they had.
+async fn set_pragmas(
+    conn: &mut sqlx::SqliteConnection,
+    pragmas: &[(&'static str, i64)],
+) -> Result<Vec<(&'static str, i64)>, StoreError> {
+    let mut old = Vec::with_capacity(pragmas.len());
+    for &(name, value) in pragmas {
+        let was: i64 = sqlx::query_scalar(&format!("PRAGMA {name}"))
+            .fetch_one(&mut *conn)
+            .await?;
+        sqlx::query(&format!("PRAGMA {name} = {value}"))
+            .execute(&mut *conn)
+            .await?;
+        old.push((name, was));
+    }
+    Ok(old)
+}
 
 /// One batch in one transaction, the archive's generation bumped with it.
 async fn write_in_transaction(
