@@ -94,7 +94,28 @@ pub async fn import_paths(
     progress: &mut dyn Progress,
 ) -> Result<ImportReport, StoreError> {
     let start = Instant::now();
-    let mut existing = store.existing_articles().await?;
+    // Indexes an earlier import deferred and did not build (it stopped half way) first.
+    store.build_deferred_indexes().await?;
+    let existing = store.existing_articles().await?;
+    // Into an empty archive, the article tables' indexes are built once at the end rather
+    // than kept up to date batch by batch; built whether the import ends well or not.
+    if existing.is_empty() {
+        store.defer_indexes().await?;
+    }
+    let imported = import_into(store, paths, progress, existing).await;
+    store.build_deferred_indexes().await?;
+    let mut report = imported?;
+    report.seconds = start.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// [`import_paths`] once the stored articles (`existing`) are known.
+async fn import_into(
+    store: &Store,
+    paths: &[PathBuf],
+    progress: &mut dyn Progress,
+    mut existing: HashMap<ArticleId, ExistingArticle>,
+) -> Result<ImportReport, StoreError> {
     // A whole batch in the channel keeps the reader busy for all of the time the writer
     // commits one (with half a batch the two took turns: the import was the sum of their
     // times, not the longer), and bounds what waits in memory when the reader is faster.
@@ -131,7 +152,6 @@ pub async fn import_paths(
             reason: "reading the sources stopped early on an internal error".to_string(),
         });
     }
-    report.seconds = start.elapsed().as_secs_f64();
     Ok(report)
 }
 

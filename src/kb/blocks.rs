@@ -84,25 +84,29 @@ fn text_column(line: &str, m: &Marker) -> usize {
 /// aligned with runs of spaces or tabs, code, registry and INI lines, prompts.
 pub fn is_layout_line(line: &str) -> bool {
     let t = line.trim();
-    if t.is_empty() {
+    let (Some(&first), Some(&last)) = (t.as_bytes().first(), t.as_bytes().last()) else {
         return false;
+    };
+    // Any one test makes a layout line: the cheapest go first and the first that holds
+    // decides (this runs on every line of every section, several times).
+    let drawn_edge = matches!(first, b'|' | b'{' | b'}' | b'#')
+        || matches!(last, b';' | b'{')
+        || (first == b'[' && last == b']');
+    if drawn_edge || t.contains('\t') {
+        return true;
     }
-    let table = (t.starts_with('+') && t.contains("--"))
-        || t.starts_with('|')
-        || t.matches('|').count() >= 2;
     let rule = t.len() >= 3 && ['-', '=', '_', '*', '~'].iter().any(|&c| is_rule(t, c, 3));
-    let code = t.ends_with(';')
-        || t.ends_with('{')
-        || t.starts_with(['{', '}', '#'])
-        || t.starts_with("//")
-        || t.starts_with("/*")
-        || t.starts_with("*/")
-        || t.contains("HKEY_")
-        || t.contains(":\\>")
-        || (t.starts_with('[') && t.ends_with(']'))
-        || is_assignment(t);
-    let path = !t.contains(' ') && !t.ends_with(':') && (t.contains('\\') || is_file_name(t));
-    table || rule || code || path || has_column_gap(t) || t.contains('\t')
+    let code_start = t.starts_with("//") || t.starts_with("/*") || t.starts_with("*/");
+    if rule || code_start {
+        return true;
+    }
+    let table = (first == b'+' && t.contains("--"))
+        || t.find('|').is_some_and(|i| t[i + 1..].contains('|'));
+    if table || t.contains("HKEY_") || t.contains(":\\>") || is_assignment(t) {
+        return true;
+    }
+    let path = !t.contains(' ') && last != b':' && (t.contains('\\') || is_file_name(t));
+    path || has_column_gap(t)
 }
 
 /// `Smsman.exe`, `Q265270.exe`: a name, a dot and a short extension, nothing else.
@@ -141,7 +145,7 @@ fn is_assignment(t: &str) -> bool {
 /// Whether trimmed text has three or more spaces between two words (columns); prose only
 /// ever puts two after a full stop.
 fn has_column_gap(t: &str) -> bool {
-    t.split("   ").count() > 1
+    t.contains("   ")
 }
 
 /// `Subject: text`, `Sent: 6/18/00`: a short label and a colon at the start of a line.

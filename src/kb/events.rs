@@ -50,6 +50,9 @@ const LABELS: [(&str, Label); 18] = [
     ("user", Label::Other),
 ];
 
+/// The letters the spellings in [`LABELS`] start with.
+const LABEL_INITIALS: &[u8] = b"cdemstu";
+
 /// Matches `spelling` at the start of `s` case-insensitively; returns the bytes matched.
 fn match_spelling(s: &str, spelling: &str) -> Option<usize> {
     let b = s.as_bytes();
@@ -70,6 +73,10 @@ fn match_spelling(s: &str, spelling: &str) -> Option<usize> {
 
 /// Recognises a label and its colon at the start of `s`; returns it and the value after it.
 pub fn label_at(s: &str) -> Option<(Label, &str)> {
+    // Most lines are ruled out by their first letter.
+    if !LABEL_INITIALS.contains(&s.as_bytes().first()?.to_ascii_lowercase()) {
+        return None;
+    }
     for (spelling, label) in LABELS {
         let Some(n) = match_spelling(s, spelling) else {
             continue;

@@ -31,6 +31,7 @@ mod articles;
 mod bounded;
 mod browse;
 mod cache;
+mod deferred;
 mod diagnoses;
 mod error;
 mod events;

@@ -106,21 +106,66 @@ impl Store {
             }
         };
         let _turn = self.writer.lock().await;
-        // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
-        // deferred transaction that reads first (FTS5 reads its own structure) and writes
-        // second fails at once with SQLITE_BUSY when another writer committed in between.
-        let mut tx =
-            super::bounded::at("write_articles", pool.begin_with("BEGIN IMMEDIATE")).await?;
-        let outcomes = write_batch(&mut tx, batch).await?;
-        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        let mut conn = super::bounded::at("write_articles", pool.acquire()).await?;
+        let pooled = set_pragmas(&mut conn, &IMPORT_PRAGMAS).await?;
+        let written = write_in_transaction(&mut conn, batch).await;
+        // The connection goes back to the pool as it came.
+        set_pragmas(&mut conn, &pooled).await?;
+        let outcomes = written?;
         // Decoded copies of the replaced articles must not outlive the commit.
         self.cache.invalidate();
         self.refresh_generation().await;
         Ok(outcomes)
     }
+}
+
+/// How a connection is set for writing an import batch:
+/// - `wal_autocheckpoint`: SQLite checkpoints after a commit that leaves the WAL past the
+///   committing connection's limit (1,000 pages by default). 64 MB copies a page that
+///   several batches rewrite (index pages, the full-text index's structure) into the
+///   database once, not after every batch.
+/// - `cache_size`: a batch's pages (some 5 MB, and the full-text segments its merges read)
+///   stay in memory until its commit, rather than spilling to the WAL half way through.
+/// - `temp_store`: the statement journals of its multi-row inserts stay in memory.
+const IMPORT_PRAGMAS: [(&str, i64); 3] = [
+    ("wal_autocheckpoint", 16_384),
+    ("cache_size", -32_000),
+    ("temp_store", 2),
+];
+
+/// Sets each pragma, returning the values they had.
+async fn set_pragmas(
+    conn: &mut sqlx::SqliteConnection,
+    pragmas: &[(&'static str, i64)],
+) -> Result<Vec<(&'static str, i64)>, StoreError> {
+    let mut old = Vec::with_capacity(pragmas.len());
+    for &(name, value) in pragmas {
+        let was: i64 = sqlx::query_scalar(&format!("PRAGMA {name}"))
+            .fetch_one(&mut *conn)
+            .await?;
+        sqlx::query(&format!("PRAGMA {name} = {value}"))
+            .execute(&mut *conn)
+            .await?;
+        old.push((name, was));
+    }
+    Ok(old)
+}
+
+/// One batch in one transaction, the archive's generation bumped with it.
+async fn write_in_transaction(
+    conn: &mut sqlx::SqliteConnection,
+    batch: &[ImportedArticle],
+) -> Result<Vec<WriteOutcome>, StoreError> {
+    // IMMEDIATE takes the write lock up front, waiting for it under busy_timeout. A
+    // deferred transaction that reads first (FTS5 reads its own structure) and writes
+    // second fails at once with SQLITE_BUSY when another writer committed in between.
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+    let outcomes = write_batch(&mut tx, batch).await?;
+    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 /// Writes a batch with one statement per table. Small rows travel as one JSON array per
@@ -133,6 +178,7 @@ async fn write_batch(
 ) -> Result<Vec<WriteOutcome>, StoreError> {
     let ids: Vec<u32> = batch.iter().map(|b| b.article.id.0).collect();
     let replaced = remove_old(tx, &ids).await?;
+    insert_articles(tx, batch).await?;
     let rows = Rows::of(batch)?;
     for (sql, json) in rows.statements() {
         sqlx::query(sql).bind(json).execute(&mut **tx).await?;
@@ -176,7 +222,6 @@ async fn remove_old(
 /// The small rows of a batch, one JSON array per table (rows as arrays, in column order).
 #[derive(Default)]
 struct Rows {
-    articles: Vec<String>,
     refs: Vec<String>,
     events: Vec<String>,
     facets: Vec<String>,
@@ -193,24 +238,9 @@ impl Rows {
     }
 
     fn add(&mut self, b: &ImportedArticle) -> Result<(), StoreError> {
-        let (a, hash) = (&b.article, &b.content_hash);
+        let a = &b.article;
         let id = a.id.0;
         let kind = kb::title_kind(&a.title).unwrap_or("");
-        self.articles.push(serde_json::to_string(&(
-            (id, &a.title, &a.date, &a.category, &a.product, &a.versions),
-            (&a.os, kind, serde_json::to_string(&a.keywords)?),
-            (
-                serde_json::to_string(&a.applies_to)?,
-                serde_json::to_string(&a.query_words)?,
-                serde_json::to_string(&a.technology)?,
-            ),
-            (
-                &a.issue_type,
-                serde_json::to_string(&a.trailer)?,
-                hash,
-                b.catalogue,
-            ),
-        ))?);
         for (ord, r) in a.references.iter().enumerate() {
             self.refs.push(serde_json::to_string(&(
                 id, ord, r.id.0, &r.title, &r.section,
@@ -246,7 +276,6 @@ impl Rows {
     /// Each table's insert with its rows, skipping empty ones.
     fn statements(&self) -> Vec<(&'static str, String)> {
         [
-            (ARTICLES_SQL, &self.articles),
             (REFS_SQL, &self.refs),
             (EVENTS_SQL, &self.events),
             (FACETS_SQL, &self.facets),
@@ -259,16 +288,6 @@ impl Rows {
     }
 }
 
-// The article row nests its columns in four groups (serde serialises tuples of at most a
-// dozen items); `value ->> '$[g][i]'` picks them out.
-const ARTICLES_SQL: &str = "INSERT INTO articles (id, title, date, category, product, versions, \
-     os, kind, keywords, applies_to, query_words, technology, issue_type, trailer, \
-     content_hash, catalogue) \
-     SELECT value ->> '$[0][0]', value ->> '$[0][1]', value ->> '$[0][2]', value ->> '$[0][3]', \
-     value ->> '$[0][4]', value ->> '$[0][5]', value ->> '$[1][0]', value ->> '$[1][1]', \
-     value ->> '$[1][2]', value ->> '$[2][0]', value ->> '$[2][1]', value ->> '$[2][2]', \
-     value ->> '$[3][0]', value ->> '$[3][1]', value ->> '$[3][2]', value ->> '$[3][3]' \
-     FROM json_each(?1)";
 const REFS_SQL: &str = "INSERT OR IGNORE INTO article_refs (from_id, ord, to_id, title, section) \
      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?1)";
 const EVENTS_SQL: &str = "INSERT INTO events (article_id, ord, event_id, source, source_key, \
@@ -280,6 +299,46 @@ const FACETS_SQL: &str = "INSERT OR IGNORE INTO facets (facet, value, article_id
      SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)";
 const MENTIONS_SQL: &str = "INSERT OR IGNORE INTO event_mentions (event_id, article_id) \
      SELECT value ->> 0, value ->> 1 FROM json_each(?1)";
+
+/// The article rows (before the rows that refer to them), bound as parameters of
+/// multi-row inserts: no JSON to build here and parse again in SQLite for each column.
+async fn insert_articles(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: &[ImportedArticle],
+) -> Result<(), StoreError> {
+    for chunk in batch.chunks(LARGE_ROWS) {
+        let mut args = SqliteArguments::default();
+        for b in chunk {
+            let a = &b.article;
+            add(&mut args, i64::from(a.id.0))?;
+            for text in [
+                &a.title,
+                &a.date,
+                &a.category,
+                &a.product,
+                &a.versions,
+                &a.os,
+            ] {
+                add(&mut args, text.as_str())?;
+            }
+            add(&mut args, kb::title_kind(&a.title).unwrap_or(""))?;
+            for list in [&a.keywords, &a.applies_to, &a.query_words, &a.technology] {
+                add(&mut args, serde_json::to_string(list)?)?;
+            }
+            add(&mut args, a.issue_type.as_deref())?;
+            add(&mut args, serde_json::to_string(&a.trailer)?)?;
+            add(&mut args, b.content_hash.as_str())?;
+            add(&mut args, b.catalogue)?;
+        }
+        let sql = multi_row_insert("articles", ARTICLE_COLUMNS, chunk.len());
+        sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+const ARTICLE_COLUMNS: &str = "id, title, date, category, product, versions, os, kind, \
+     keywords, applies_to, query_words, technology, issue_type, trailer, content_hash, \
+     catalogue";
 
 /// Rows per multi-row insert of large values: four parameters a row stays far below
 /// SQLite's limit of 32,766, and a statement text per batch size is cached once.

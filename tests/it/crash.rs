@@ -275,6 +275,28 @@ async fn killed_imports_leave_a_clean_database() {
         .map(|n| format!("Q{}", FIRST_ID + n))
         .collect();
     assert_eq!(ids, want);
+
+    // The indexes the first import (into an empty archive) deferred are all built again.
+    let fresh = dir.path().join("fresh.db");
+    Store::open(&fresh).await.unwrap().close().await;
+    assert_eq!(indexes(&db).await, indexes(&fresh).await);
+}
+
+/// The database's indexes and the ones waiting to be built, by name.
+async fn indexes(db: &Path) -> (Vec<String>, i64) {
+    let store = Store::open(db).await.unwrap();
+    let names = sqlx::query_scalar(
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let waiting = sqlx::query_scalar("SELECT count(*) FROM deferred_indexes")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    (names, waiting)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

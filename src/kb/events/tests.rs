@@ -178,3 +178,14 @@ fn finds() {
         assert_eq!(find_events(&lines), want, "{src}");
     }
 }
+
+/// The first-letter rule-out in `label_at` holds only while it lists every spelling's.
+#[test]
+fn label_initials_cover_every_spelling() {
+    for (spelling, _) in LABELS {
+        assert!(
+            LABEL_INITIALS.contains(&spelling.as_bytes()[0]),
+            "{spelling}"
+        );
+    }
+}
