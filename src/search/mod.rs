@@ -124,7 +124,6 @@ async fn build(store: &Store) -> Result<Index, StoreError> {
     Ok(ix)
 }
 
-
 /// Starts a rebuild unless one is running. It rebuilds again while the generation
 /// moved during the last build (an import going on), and installs each index whole:
 /// searches meanwhile answer from the one before.
