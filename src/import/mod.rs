@@ -247,13 +247,12 @@ async fn flush(
     if batch.is_empty() {
         return Ok(());
     }
-    for outcome in store.write_articles(batch).await? {
+    for outcome in store.write_articles(std::mem::take(batch)).await? {
         match outcome {
             WriteOutcome::Inserted => report.imported += 1,
             WriteOutcome::Replaced => report.replaced += 1,
         }
     }
-    batch.clear();
     Ok(())
 }
 

@@ -297,7 +297,7 @@ mod tests {
             ImportedArticle::new(a, hash.into(), &text, false).unwrap()
         };
         store
-            .write_articles(&[import(article.clone(), "h1")])
+            .write_articles(vec![import(article.clone(), "h1")])
             .await
             .unwrap();
         let first = store.cached_article(id).await.unwrap().unwrap();
@@ -310,7 +310,7 @@ mod tests {
         let mut changed = article;
         changed.title = "A title the re-import brought".into();
         store
-            .write_articles(&[import(changed, "h2")])
+            .write_articles(vec![import(changed, "h2")])
             .await
             .unwrap();
         let after = store.cached_article(id).await.unwrap().unwrap();

@@ -324,7 +324,7 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let (a, b, c) = (900_501, 900_502, 900_503);
         store
-            .write_articles(&[
+            .write_articles(vec![
                 quoting(a, vec![quote(NO_EVENT_ID, "Widget"), quote(7, "Gadget")]),
                 quoting(b, vec![quote(NO_EVENT_ID, "Widget")]),
                 quoting(c, vec![quote(7, "Gadget")]),
