@@ -112,8 +112,10 @@ impl Store {
         let mut conn = super::bounded::at("write_articles", pool.acquire()).await?;
         let pooled = set_pragmas(&mut conn, &IMPORT_PRAGMAS).await?;
         let written = write_in_transaction(&mut conn, &mut batch).await;
-        // The connection goes back to the pool as it came.
+        // The connection goes back to the pool as it came, before the generation is read
+        // again: that read needs a connection too, and an in-memory store has only one.
         set_pragmas(&mut conn, &pooled).await?;
+        drop(conn);
         let outcomes = written?;
         // Decoded copies of the replaced articles must not outlive the commit.
         self.cache.invalidate();
