@@ -175,10 +175,11 @@ async fn write_in_transaction(
     Ok(outcomes)
 }
 
-/// Writes a batch with one statement per table. Small rows travel as one JSON array per
-/// table, unpacked by `json_each` inside SQLite; the large values (text for the full-text
-/// index, compressed blobs) are bound as parameters of one multi-row insert, which spares
-/// escaping and parsing them.
+/// Writes a batch with a few statements per table. The article rows and the large values
+/// (text for the full-text index, compressed blobs) are bound as parameters of multi-row
+/// inserts, which spares escaping and parsing them; the other small rows (citations,
+/// events, facets, mentions) still travel as one JSON array per table, unpacked by
+/// `json_each` inside SQLite.
 async fn write_batch(
     tx: &mut Transaction<'_, Sqlite>,
     batch: &mut [ImportedArticle],
