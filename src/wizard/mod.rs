@@ -6,6 +6,7 @@
 
 pub mod article;
 mod choices;
+pub mod coverage;
 pub mod flow;
 mod honest;
 pub mod known;
