@@ -7,6 +7,7 @@
 pub mod article;
 mod choices;
 pub mod flow;
+pub mod handoff;
 mod honest;
 pub mod known;
 pub mod plan;
@@ -126,6 +127,9 @@ pub enum Answer {
     NotFixed,
     /// Return to the previous step.
     Back,
+    /// Not this article: the other candidates for the paste (offered when the session
+    /// started straight in the one article that dominated).
+    Others,
 }
 
 impl Answer {
@@ -141,6 +145,7 @@ impl Answer {
             Answer::Fixed => "fixed".into(),
             Answer::NotFixed => "not_fixed".into(),
             Answer::Back => "back".into(),
+            Answer::Others => "others".into(),
         }
     }
 }
@@ -159,6 +164,7 @@ impl FromStr for Answer {
             "fixed" => Answer::Fixed,
             "not_fixed" | "not-fixed" => Answer::NotFixed,
             "back" => Answer::Back,
+            "others" => Answer::Others,
             _ => match t
                 .strip_prefix("branch_")
                 .or_else(|| t.strip_prefix("branch-"))
@@ -306,6 +312,12 @@ pub struct WizardStep {
     /// The branch chosen, by its label (try_*).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub branch: Option<String>,
+    /// The article's symptom in one sentence, so a later step still says what it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// About how many stages of the article's plan are left after this step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<usize>,
 }
 
 impl WizardStep {
@@ -381,6 +393,7 @@ mod tests {
             ("back", Answer::Back),
             ("q168465", Answer::Article(ArticleId(168465))),
             ("branch_2", Answer::Branch(1)),
+            ("others", Answer::Others),
         ] {
             assert_eq!(text.parse::<Answer>(), Ok(want), "{text}");
         }
