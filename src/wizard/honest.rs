@@ -46,19 +46,6 @@ pub(super) fn put_verdict(
     let listed = step.options.iter().filter(|o| o.article.is_some()).count();
     let what = subject(events);
     let heading = match verdict {
-        Verdict::Match if about >= listed => match listed {
-            1 => format!("This article is about {what}. Does it describe your problem?"),
-            n => format!("These {n} articles are about {what}. Which one describes your problem?"),
-        },
-        Verdict::Match => format!(
-            "{about} of these {listed} articles {} about {what}; the others are related to \
-             it. Which one describes your problem?",
-            if about == 1 { "is" } else { "are" }
-        ),
-        Verdict::Related => format!(
-            "No article in the archive is about {what}. These are related to it: read one, \
-             search with other words, or hand this to the helpdesk."
-        ),
         Verdict::None => {
             step.options.retain(|o| o.article.is_none());
             format!(
@@ -66,6 +53,29 @@ pub(super) fn put_verdict(
                  words, or hand this to the helpdesk."
             )
         }
+        // Every article the matcher had is left out (the way out of the only one).
+        _ if listed == 0 => format!(
+            "No other article matches {what}. Search with other words, or hand this to the \
+             helpdesk."
+        ),
+        Verdict::Match if about >= listed => match listed {
+            1 => format!("This article is about {what}. Does it describe your problem?"),
+            n => format!("These {n} articles are about {what}. Which one describes your problem?"),
+        },
+        Verdict::Match if about > 0 => format!(
+            "{about} of these {listed} articles {} about {what}; the others are related to \
+             it. Which one describes your problem?",
+            if about == 1 { "is" } else { "are" }
+        ),
+        // The one about it was left out (the way out of it): the rest are only related.
+        Verdict::Match => format!(
+            "None of these articles is about {what}; they are related to it. Read one, \
+             search with other words, or hand this to the helpdesk."
+        ),
+        Verdict::Related => format!(
+            "No article in the archive is about {what}. These are related to it: read one, \
+             search with other words, or hand this to the helpdesk."
+        ),
     };
     step.prompt = format!("{heading}{extra}");
 }
@@ -149,6 +159,20 @@ mod tests {
                 1,
                 "1 of these 5 articles is about event 68 from MSExchangeCCMC; the others are related",
                 6,
+            ),
+            (
+                Verdict::Match,
+                2,
+                0,
+                "None of these articles is about event 68 from MSExchangeCCMC; they are related",
+                3,
+            ),
+            (
+                Verdict::Match,
+                0,
+                0,
+                "No other article matches event 68 from MSExchangeCCMC.",
+                1,
             ),
             (
                 Verdict::Related,

@@ -3,7 +3,9 @@
 //! (invalid answers, unknown sessions, back; outcomes and what they teach later sessions,
 //! [`sessions`]; step URLs, escaping). The helpers here serve all three.
 
+mod first_step;
 mod forms;
+mod handoff;
 mod json;
 mod sessions;
 

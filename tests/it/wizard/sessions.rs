@@ -33,7 +33,7 @@ async fn resolved_records_article_and_cause() {
     assert_eq!(v["outcome"], "resolved");
     let txt = app.get(&format!("/wizard/{id}/transcript.txt")).await.body;
     assert!(
-        txt.contains("Outcome: resolved") && txt.contains("ruled in"),
+        txt.contains("Outcome: resolved") && txt.contains("Confirmed: \""),
         "{txt}"
     );
 }
