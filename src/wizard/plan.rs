@@ -64,12 +64,34 @@ pub struct Walk {
     /// Causes of the current article answered no.
     #[serde(default)]
     pub ruled_out: Vec<usize>,
+    /// Causes of the current article answered "not sure".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsure: Vec<usize>,
     /// Whether any fix of the current article was shown.
     #[serde(default)]
     pub tried: bool,
+    /// The fixes (and branches) of the current article shown so far, never offered again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tried_fixes: Vec<TriedFix>,
+    /// Causes whose own fix was shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tried_causes: Vec<usize>,
+    /// The fix the current step shows, so "not fixed" can go on to its next method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub showing: Option<TriedFix>,
     /// A line to show on the next step ("Your pasted event matches ...").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A fix shown: its index and branch (`None`: the whole fix, or all its branches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriedFix {
+    /// The fix's index.
+    pub fix: usize,
+    /// The branch shown, when one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<usize>,
 }
 
 /// Why a related step is offered.
@@ -136,7 +158,11 @@ pub fn enter(
     walk.plan = plan;
     walk.ruled_in.clear();
     walk.ruled_out.clear();
+    walk.unsure.clear();
     walk.tried = false;
+    walk.tried_fixes.clear();
+    walk.tried_causes.clear();
+    walk.showing = None;
     walk.note = confirmed;
     proceed(ctx, walk)
 }
@@ -193,7 +219,19 @@ pub fn answer(ctx: Ctx<'_>, step: &WizardStep, mut walk: Walk, answer: Answer) -
     walk.note = None;
     match (step.kind, answer) {
         (K::CheckSymptom, Answer::No) => Some(Built::Related(walk, RelatedWhy::OtherProblem)),
-        (K::CheckVersion, Answer::No) => Some(Built::Related(walk, RelatedWhy::OtherVersion)),
+        // "Another version" never leads away from an article the symptom fits: its fix is
+        // still the best lead, said so.
+        (K::CheckVersion, Answer::No) => {
+            let mut built = proceed(ctx, walk);
+            if let Built::Step(step, _) = &mut built {
+                step.note = Some(
+                    "The article is written for the versions it lists; on yours, its steps \
+                     may differ slightly."
+                        .into(),
+                );
+            }
+            Some(built)
+        }
         (K::CheckVersion, Answer::Yes) => {
             if let [only] = ctx.diag.version.as_ref()?.products.as_slice() {
                 walk.known.product = Some(only.product.clone());
@@ -234,36 +272,69 @@ pub fn answer(ctx: Ctx<'_>, step: &WizardStep, mut walk: Walk, answer: Answer) -
         }
         (K::TryResolution | K::TryWorkaround, Answer::NotFixed) => {
             walk.tried = true;
+            if let Some(next) = walk.showing.take().and_then(|t| next_method(ctx, &walk, t)) {
+                walk.plan.insert(0, next);
+            }
             Some(proceed(ctx, walk))
         }
         _ => None,
     }
 }
 
-/// Yes: the cause's own fix next, else the article's fixes before the remaining causes.
+/// Every cause is asked before any fix, so the user tells them apart first. Yes: the
+/// cause's own fix goes first among the fixes. Not sure: its own fix is kept for after the
+/// article's fixes, as something that may still help.
 fn cause_answered(ctx: Ctx<'_>, mut walk: Walk, index: usize, a: Answer) -> Built {
+    let own = ctx
+        .diag
+        .causes
+        .get(index)
+        .is_some_and(|c| !c.fix.is_empty() || c.fix_at.is_some());
     match a {
         Answer::Yes => {
             walk.ruled_in.push(index);
-            let own = ctx
-                .diag
-                .causes
-                .get(index)
-                .is_some_and(|c| !c.fix.is_empty());
             if own {
-                walk.plan.insert(0, Stage::CauseFix { index });
-            } else {
-                let (fixes, rest): (Vec<Stage>, Vec<Stage>) = walk
+                let at = walk
                     .plan
                     .iter()
-                    .partition(|s| matches!(s, Stage::Fix { .. } | Stage::General));
-                walk.plan = fixes.into_iter().chain(rest).collect();
+                    .position(|s| !matches!(s, Stage::Cause { .. } | Stage::CauseFix { .. }))
+                    .unwrap_or(walk.plan.len());
+                walk.plan.insert(at, Stage::CauseFix { index });
             }
         }
         Answer::No => walk.ruled_out.push(index),
-        _ => {}
+        _ => {
+            walk.unsure.push(index);
+            if own {
+                walk.plan.push(Stage::CauseFix { index });
+            }
+        }
     }
     proceed(ctx, walk)
+}
+
+/// The method to offer after `shown` did not fix it: the next one the article orders that
+/// was not tried yet.
+fn next_method(ctx: Ctx<'_>, walk: &Walk, shown: TriedFix) -> Option<Stage> {
+    let fix = ctx.diag.fixes.get(shown.fix)?;
+    if !fix.ordered {
+        return None;
+    }
+    let next = untried_branch(walk, shown.fix, fix.branches.len())?;
+    Some(Stage::Branch {
+        index: shown.fix,
+        branch: Some(next),
+    })
+}
+
+/// The first branch of fix `index` (of `n`) not shown yet.
+fn untried_branch(walk: &Walk, index: usize, n: usize) -> Option<usize> {
+    (0..n).find(|&b| {
+        !walk
+            .tried_fixes
+            .iter()
+            .any(|t| t.fix == index && (t.branch == Some(b) || t.branch.is_none()))
+    })
 }
 
 /// Pops stages until one gives a step; related articles when none is left.
@@ -305,7 +376,6 @@ impl Walk {
 fn stage_step(ctx: Ctx<'_>, walk: &mut Walk, stage: Stage) -> Option<WizardStep> {
     let d = ctx.diag;
     let back = walk.back_to.is_some();
-    let cause = walk.ruled_in.last().copied();
     match stage {
         Stage::Symptom => Some(steps::symptom(ctx, d.symptom.as_ref()?, back)),
         Stage::Version => Some(steps::version(ctx, d.version.as_ref()?, back)),
@@ -318,38 +388,118 @@ fn stage_step(ctx: Ctx<'_>, walk: &mut Walk, stage: Stage) -> Option<WizardStep>
             let asked = d.causes.len().saturating_sub(left + 1);
             Some(steps::cause(ctx, index, asked, back))
         }
-        Stage::CauseFix { index } => {
-            walk.tried = true;
-            Some(steps::cause_fix(ctx, index, back))
-        }
-        Stage::Fix { index } => {
-            let fix = d.fixes.get(index)?;
-            if fix.branches.len() >= 2 {
-                return Some(steps::branch(ctx, index, back));
-            }
-            let unexplained = walk.try_fix();
-            Some(steps::fix_for(ctx, index, None, unexplained, cause, back))
-        }
-        Stage::Branch { index, branch } => {
-            let unexplained = walk.try_fix();
-            Some(steps::fix_for(
-                ctx,
-                index,
-                Some(branch),
-                unexplained,
-                cause,
-                back,
-            ))
-        }
+        Stage::CauseFix { index } => cause_fix_step(ctx, walk, index),
+        Stage::Fix { index } => fix_step(ctx, walk, index, None),
+        Stage::Branch { index, branch } => branch_step(ctx, walk, index, branch, None),
         Stage::General => {
             if walk.tried {
                 return None;
             }
             let index = d.fixes.iter().position(|f| f.distributed)?;
             let unexplained = walk.try_fix();
+            walk.tried_fixes.push(TriedFix {
+                fix: index,
+                branch: None,
+            });
             Some(steps::fix(ctx, index, None, unexplained, back))
         }
     }
+}
+
+/// A cause's own fix: its items, or the article's fix it points at (its branch asked
+/// first, or its method shown); nothing when that was shown already.
+fn cause_fix_step(ctx: Ctx<'_>, walk: &mut Walk, index: usize) -> Option<WizardStep> {
+    let cause = ctx.diag.causes.get(index)?;
+    let back = walk.back_to.is_some();
+    if let Some(at) = cause.fix_at {
+        return match at.branch {
+            Some(b) => branch_step(ctx, walk, at.fix, Some(b), Some(index)),
+            None => fix_step(ctx, walk, at.fix, Some(index)),
+        };
+    }
+    if walk.tried_causes.contains(&index) {
+        return None;
+    }
+    walk.tried_causes.push(index);
+    walk.tried = true;
+    walk.showing = None;
+    let mut step = steps::cause_fix(ctx, index, back);
+    if !walk.ruled_in.contains(&index) {
+        step.prompt = format!(
+            "You were not sure about this cause, but its fix may still help. {}",
+            step.prompt
+        );
+    }
+    Some(step)
+}
+
+/// A fix: its branch question when its branches are conditions, its first untried method
+/// when they are ordered, else the whole fix; nothing when it was shown already.
+fn fix_step(
+    ctx: Ctx<'_>,
+    walk: &mut Walk,
+    index: usize,
+    cause: Option<usize>,
+) -> Option<WizardStep> {
+    let fix = ctx.diag.fixes.get(index)?;
+    let back = walk.back_to.is_some();
+    let n = fix.branches.len();
+    if n >= 2 {
+        if walk.tried_fixes.iter().any(|t| t.fix == index) && !fix.ordered {
+            return None;
+        }
+        if !fix.ordered {
+            walk.showing = None;
+            return Some(steps::branch(ctx, index, back));
+        }
+        let b = untried_branch(walk, index, n)?;
+        return branch_step(ctx, walk, index, Some(b), cause);
+    }
+    if walk.tried_fixes.iter().any(|t| t.fix == index) {
+        return None;
+    }
+    show_fix(ctx, walk, index, None, cause)
+}
+
+/// One branch of a fix (`Some(None)`: all of them), unless it was shown already.
+fn branch_step(
+    ctx: Ctx<'_>,
+    walk: &mut Walk,
+    index: usize,
+    branch: Option<usize>,
+    cause: Option<usize>,
+) -> Option<WizardStep> {
+    let seen = walk
+        .tried_fixes
+        .iter()
+        .any(|t| t.fix == index && (t.branch == branch || t.branch.is_none()));
+    if seen {
+        return None;
+    }
+    show_fix(ctx, walk, index, branch, cause)
+}
+
+/// Shows a fix (or a branch of it), recording it as tried.
+fn show_fix(
+    ctx: Ctx<'_>,
+    walk: &mut Walk,
+    index: usize,
+    branch: Option<usize>,
+    cause: Option<usize>,
+) -> Option<WizardStep> {
+    let fix = ctx.diag.fixes.get(index)?;
+    let back = walk.back_to.is_some();
+    let unexplained = walk.try_fix();
+    let tried = TriedFix { fix: index, branch };
+    walk.tried_fixes.push(tried);
+    walk.showing = Some(tried);
+    let cause = cause.or_else(|| walk.ruled_in.last().copied());
+    let shown = if fix.branches.len() >= 2 {
+        Some(branch)
+    } else {
+        None
+    };
+    Some(steps::fix_for(ctx, index, shown, unexplained, cause, back))
 }
 
 /// Whether a fix is tried as a workaround.
@@ -442,6 +592,124 @@ mod tests {
         );
         let (steps, why) = walk(&a, Answer::No);
         assert!(!steps.is_empty() && why.is_some());
+    }
+
+    /// Walks with scripted answers (`None`: "not_fixed" on fixes, the first option
+    /// elsewhere); the steps' kinds and branch labels.
+    fn walk_with(a: &Article, answers: &[Answer]) -> Vec<WizardStep> {
+        let diag = diagnose(a);
+        let ctx = Ctx {
+            article: a,
+            diag: &diag,
+        };
+        let order = (0..diag.causes.len()).collect();
+        let mut built = enter(ctx, Walk::default(), order, None, true);
+        let mut steps = Vec::new();
+        let mut script = answers.iter();
+        while let Built::Step(step, walk) = built {
+            use super::super::StepKind as K;
+            let a = match step.kind {
+                K::TryResolution | K::TryWorkaround => Answer::NotFixed,
+                _ => *script.next().unwrap_or(&Answer::Unsure),
+            };
+            steps.push((*step).clone());
+            assert!(steps.len() < 60, "endless");
+            built = answer(ctx, &step, walk, a).expect("the step takes the answer");
+        }
+        steps
+    }
+
+    const TWO_IFS: &str = "If you are using a token ring adapter, set the frame size to 4096.\n\n\
+        If you are using an Ethernet adapter, set the frame size to 1514.";
+
+    #[test]
+    fn a_branch_is_asked_before_its_fix_however_the_fix_is_reached() {
+        use super::super::StepKind as K;
+        let a = article(
+            "",
+            &[
+                ("SYMPTOMS", "Transfers stop."),
+                ("CAUSE", "The frame size on the adapter is set too large."),
+                ("RESOLUTION", TWO_IFS),
+            ],
+        );
+        for reply in [Answer::Yes, Answer::No, Answer::Unsure] {
+            let steps = walk_with(&a, &[Answer::Yes, reply, Answer::Branch(1)]);
+            let kinds: Vec<K> = steps.iter().map(|s| s.kind).collect();
+            let branch = kinds.iter().position(|k| *k == K::ChooseBranch);
+            let fix = kinds.iter().position(|k| *k == K::TryResolution);
+            assert!(branch.is_some() && branch < fix, "{reply:?}: {kinds:?}");
+            // The chosen branch alone, and the other (which does not apply) never offered.
+            let tried: Vec<&str> = steps.iter().filter_map(|s| s.branch.as_deref()).collect();
+            assert_eq!(tried, ["An Ethernet"], "{reply:?}");
+        }
+    }
+
+    #[test]
+    fn ordered_methods_and_alternatives_follow_one_another_on_not_fixed() {
+        use super::super::StepKind as K;
+        let methods = "Use the following methods in the order presented.\n\n\
+            Method 1\n\nRestart the spooler service.\n\n\
+            Method 2\n\nDelete the spool files.\n\n\
+            Method 3\n\nReinstall the printer driver.";
+        let ors = "Restart the spooler service.\n\n-or-\n\nDelete the spool files.";
+        for (res, want) in [
+            (methods, vec!["Method 1", "Method 2", "Method 3"]),
+            (
+                ors,
+                vec!["Restart the spooler service", "Delete the spool files"],
+            ),
+        ] {
+            let a = article(
+                "",
+                &[
+                    ("SYMPTOMS", "Printing stops."),
+                    ("CAUSE", "The spool folder is full."),
+                    ("RESOLUTION", res),
+                    ("WORKAROUND", "Print to a file instead."),
+                ],
+            );
+            let steps = walk_with(&a, &[Answer::Yes, Answer::Yes]);
+            assert!(steps.iter().all(|s| s.kind != K::ChooseBranch), "no menu");
+            let tried: Vec<String> = steps
+                .iter()
+                .filter(|s| s.kind == K::TryResolution)
+                .map(|s| s.branch.clone().unwrap_or_default())
+                .collect();
+            assert_eq!(tried, want);
+            let last_fix = steps.iter().rev().find(|s| s.kind != K::Related);
+            assert_eq!(last_fix.map(|s| s.kind), Some(K::TryWorkaround));
+        }
+    }
+
+    #[test]
+    fn every_cause_is_asked_before_the_fixes_and_another_version_stays() {
+        use super::super::StepKind as K;
+        let a = article(
+            "Microsoft Exchange Server, versions 5.0, 5.5",
+            &[
+                ("SYMPTOMS", "The connector stops."),
+                (
+                    "CAUSE",
+                    "This problem can occur when you are using the wrong cable. The \
+                     problem can also occur when the port is set to the wrong speed.",
+                ),
+                ("RESOLUTION", TWO_IFS),
+            ],
+        );
+        let steps = walk_with(&a, &[Answer::Yes, Answer::No, Answer::Yes, Answer::Yes]);
+        let kinds: Vec<K> = steps.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds[..5],
+            [
+                K::CheckSymptom,
+                K::CheckVersion,
+                K::CheckCause,
+                K::CheckCause,
+                K::ChooseBranch
+            ]
+        );
+        assert!(steps[2].note.is_some(), "another version is said, not left");
     }
 
     #[test]

@@ -226,6 +226,10 @@ pub fn fix_for(
     } else {
         ""
     };
+    let what = match branch {
+        Some(Some(b)) if fix.ordered => method_lead(fix.branches.len(), b),
+        _ => what.to_string(),
+    };
     let prompt = format!("{lead}{what} Did this fix it?");
     let cause = cause.and_then(|i| {
         let c = ctx.diag.causes.get(i)?;
@@ -244,5 +248,14 @@ pub fn fix_for(
         branch: chosen,
         explanation: explanation(ctx),
         ..about(ctx, kind, prompt, try_options(), back)
+    }
+}
+
+/// "Try the article's first method (1 of 3)." / "Try the next method (2 of 3)."
+fn method_lead(n: usize, b: usize) -> String {
+    if b == 0 {
+        format!("Try the article's first method (1 of {n}); the others follow if it does not help.")
+    } else {
+        format!("Try the next method the article gives ({} of {n}).", b + 1)
     }
 }

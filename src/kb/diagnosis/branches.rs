@@ -34,6 +34,7 @@ pub(super) fn branched(kind: FixKind, heading: &str, items: Vec<FixItem>) -> Fix
         intro: Vec::new(),
         branches: Vec::new(),
         question: None,
+        ordered: false,
         outro: Vec::new(),
         distributed: false,
     };
@@ -47,6 +48,7 @@ pub(super) fn branched(kind: FixKind, heading: &str, items: Vec<FixItem>) -> Fix
             let last_end = split.bounds.last().map_or(0, |b| b.1);
             fix.outro = items[last_end..].to_vec();
             fix.branches = labelled(&items, &split);
+            fix.ordered = split.ordered;
             fix.question = Some(split.question);
         }
         None => fix.intro = items,
@@ -59,6 +61,8 @@ struct Split {
     bounds: Vec<(usize, usize)>,
     labels: Vec<String>,
     question: String,
+    /// Methods or alternatives to try in turn, not conditions to choose among.
+    ordered: bool,
 }
 
 /// The condition of an "If you ..., ..." paragraph or bullet, when it is about the setup.
@@ -107,6 +111,7 @@ fn if_starts(items: &[FixItem]) -> Option<Split> {
         question: branch_question(&labels),
         bounds,
         labels,
+        ordered: false,
     })
 }
 
@@ -139,11 +144,29 @@ fn method_starts(items: &[FixItem]) -> Option<Split> {
         })
         .map(|(n, _)| n)
         .collect();
-    split_at(
+    let mut split = split_at(
         items,
         &starts,
-        "The article gives several methods. Which one do you want to try?",
-    )
+        "The article gives several methods. Which one applies to you?",
+    )?;
+    // "Method 1: If you use Windows 95" / "Method 2: If you use Windows NT" are conditions
+    // to choose among; plain methods are tried in the article's order.
+    split.ordered = !conditional(&split.labels);
+    Some(split)
+}
+
+/// Whether most labels state a condition on the user's setup ("If you use ...", "For
+/// Windows NT", "On a domain controller") rather than name a method.
+fn conditional(labels: &[String]) -> bool {
+    const CONDITIONS: &[&str] = &[" if ", " for ", " on ", " when ", " using ", " with "];
+    let conditional = labels
+        .iter()
+        .filter(|l| {
+            let l = format!(" {} ", l.to_lowercase().replace(':', " "));
+            CONDITIONS.iter().any(|c| l.contains(c))
+        })
+        .count();
+    conditional * 2 > labels.len()
 }
 
 /// Branches starting at each of `starts` (two or more), each running to the next, labelled
@@ -162,13 +185,15 @@ fn split_at(items: &[FixItem], starts: &[usize], question: &str) -> Option<Split
         bounds,
         labels,
         question: question.into(),
+        ordered: false,
     })
 }
 
 fn is_method(text: &str) -> bool {
     let lower = text.to_lowercase();
     const NUMBERS: &[&str] = &["one", "two", "three", "four", "five", "six", "a:", "b:"];
-    ["method ", "option ", "solution ", "workaround "]
+    // "Methods One" is a typo the archive has; it still names the first method.
+    ["method ", "methods ", "option ", "solution ", "workaround "]
         .iter()
         .any(|w| {
             lower.strip_prefix(w).is_some_and(|r| {
@@ -187,12 +212,11 @@ fn heading_starts(items: &[FixItem]) -> Option<Split> {
         .filter(|(_, i)| i.depth == 0 && i.kind == ItemKind::Heading)
         .map(|(n, _)| n)
         .collect();
-    split_at(
-        items,
-        &starts,
-        "The article gives these alternatives. Which one applies to you, or do you want to \
-         try first?",
-    )
+    let mut split = split_at(items, &starts, "Which of these applies to you?")?;
+    // Sub-headings that name methods are tried in order; per-platform or per-version
+    // headings are asked.
+    split.ordered = split.labels.iter().all(|l| is_method(l)) && !conditional(&split.labels);
+    Some(split)
 }
 
 /// Alternatives separated by "-or-" paragraphs: the unit before each separator and the one
@@ -221,13 +245,43 @@ fn or_groups(items: &[FixItem]) -> Option<Split> {
     if bounds.len() < 2 {
         return None;
     }
+    // "-or-" before a citation joins two ways to read about one fix ("obtain the latest
+    // service pack -or- Q152734 How to Obtain ..."), not two fixes.
+    let cites = |&(a, b): &(usize, usize)| {
+        items[a..b].iter().all(|i| {
+            let t = i.text.trim_start();
+            is_or(t) || (t.starts_with('Q') && t[1..].starts_with(|c: char| c.is_ascii_digit()))
+        })
+    };
+    if bounds.iter().any(cites) {
+        return None;
+    }
     // The separators themselves are dropped: each branch ends before its separator.
-    let labels = bounds.iter().map(|&(a, _)| cut(&items[a].text)).collect();
+    let labels = bounds
+        .iter()
+        .map(|&(a, b)| cut(&label_text(&items[a..b])))
+        .collect();
     Some(Split {
         bounds,
         labels,
         question: "The article gives alternatives. Which one do you want to try?".into(),
+        ordered: true,
     })
+}
+
+/// The text that names a unit: its first item, unless that is only a lead-in ("To work
+/// around this problem, do one of the following:"), then the item it introduces.
+fn label_text(unit: &[FixItem]) -> String {
+    let lead_in = |t: &str| {
+        let l = t.to_lowercase();
+        t.ends_with(':') && (l.contains("following") || l.contains("one of") || l.len() < 60)
+    };
+    unit.iter()
+        .map(|i| i.text.as_str())
+        .find(|t| !lead_in(t) && !is_or(t))
+        .or_else(|| unit.first().map(|i| i.text.as_str()))
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn is_or(text: &str) -> bool {

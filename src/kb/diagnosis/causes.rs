@@ -5,7 +5,7 @@
 
 use super::items::{FixItem, ItemKind, list_end, section_items};
 use super::question::{checkable, question};
-use super::{Condition, Fix, section};
+use super::{Condition, Fix, FixAt, section};
 use crate::kb::Article;
 
 /// Most conditions asked of one article.
@@ -78,11 +78,15 @@ pub fn conditions(article: &Article) -> (Vec<String>, Vec<Condition>) {
         if !plausible(&clause) || causes.iter().any(|c| c.text == text) {
             continue;
         }
-        if checkable(&clause, cued) && causes.len() < MAX_CAUSES {
+        let asked = (checkable(&clause, cued) && causes.len() < MAX_CAUSES)
+            .then(|| question(&clause))
+            .flatten();
+        if let Some(question) = asked {
             causes.push(Condition {
-                question: question(&clause),
+                question,
                 text,
                 fix: fix.into_iter().map(FixItem::text).collect(),
+                fix_at: None,
             });
         } else if from_cause && explanation.len() < 2 && !explanation.contains(&text) {
             explanation.push(text);
@@ -323,42 +327,76 @@ fn stems(text: &str) -> Vec<String> {
 
 /// Pairs causes with the fix the article gives for each: one fix part per cause when the
 /// first fix lists as many alternatives as there are causes; else a part that shares two
-/// or more meaningful words with exactly one cause.
+/// or more meaningful words with exactly one cause. A branched fix is never cut up for a
+/// cause: a cause points at the whole fix (so its branch is asked), or, for methods the
+/// article orders, at the method that names it.
 pub fn pair(causes: &mut [Condition], fixes: &mut [Fix]) {
     let Some(fix) = fixes.first_mut() else {
         return;
     };
     let parts = fix_parts(fix);
-    if causes.len() >= 2 && parts.len() == causes.len() && fix.branches.is_empty() {
-        for (c, p) in causes.iter_mut().zip(&parts) {
-            if c.fix.is_empty() {
+    let branched = !fix.branches.is_empty();
+    if causes.len() >= 2 && parts.len() == causes.len() && (!branched || fix.ordered) {
+        for (k, (c, p)) in causes.iter_mut().zip(&parts).enumerate() {
+            if !c.fix.is_empty() {
+                continue;
+            }
+            if branched {
+                c.fix_at = Some(FixAt {
+                    fix: 0,
+                    branch: Some(k),
+                });
+            } else {
                 c.fix = p.clone();
             }
         }
-        fix.distributed = true;
+        fix.distributed = !branched;
         return;
     }
     let cause_stems: Vec<Vec<String>> = causes.iter().map(|c| stems(&c.text)).collect();
-    for part in &parts {
-        let ps = stems(
-            &part
-                .iter()
-                .map(|i| i.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
-        let scores: Vec<usize> = cause_stems
-            .iter()
-            .map(|cs| cs.iter().filter(|s| ps.contains(s)).count())
-            .collect();
-        let best = scores.iter().copied().max().unwrap_or(0);
-        if best >= 2 && scores.iter().filter(|&&s| s == best).count() == 1 {
-            let i = scores.iter().position(|&s| s == best).unwrap_or(0);
-            if causes[i].fix.is_empty() {
-                causes[i].fix = part.clone();
+    for (k, part) in parts.iter().enumerate() {
+        let Some(i) = best_cause(&cause_stems, part) else {
+            continue;
+        };
+        if !causes[i].fix.is_empty() || causes[i].fix_at.is_some() {
+            continue;
+        }
+        match (branched, fix.ordered) {
+            (false, _) => causes[i].fix = part.clone(),
+            (true, true) => {
+                causes[i].fix_at = Some(FixAt {
+                    fix: 0,
+                    branch: Some(k),
+                })
+            }
+            // Conditional branches: the cause leads to the fix, whose branch is asked.
+            (true, false) => {
+                causes[i].fix_at = Some(FixAt {
+                    fix: 0,
+                    branch: None,
+                })
             }
         }
     }
+}
+
+/// The one cause sharing the most (two or more) meaningful words with a fix part.
+fn best_cause(cause_stems: &[Vec<String>], part: &[FixItem]) -> Option<usize> {
+    let ps = stems(
+        &part
+            .iter()
+            .map(|i| i.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let scores: Vec<usize> = cause_stems
+        .iter()
+        .map(|cs| cs.iter().filter(|s| ps.contains(s)).count())
+        .collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    (best >= 2 && scores.iter().filter(|&&s| s == best).count() == 1)
+        .then(|| scores.iter().position(|&s| s == best))
+        .flatten()
 }
 
 /// A fix's alternatives: its branches, else the top-level items of its one bulleted list.

@@ -78,6 +78,7 @@ fn status_fix(article: &Article) -> Option<Fix> {
         intro: vec![FixItem::text(action), FixItem::text(sentence.clone())],
         branches: Vec::new(),
         question: None,
+        ordered: false,
         outro: Vec::new(),
         distributed: false,
     })
@@ -125,6 +126,7 @@ fn procedure(article: &Article, fixes: &[Fix]) -> Option<Fix> {
         intro: items[lead..end].to_vec(),
         branches: Vec::new(),
         question: None,
+        ordered: false,
         outro: Vec::new(),
         distributed: false,
     })

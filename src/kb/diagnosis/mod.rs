@@ -77,6 +77,22 @@ pub struct Condition {
     /// The fix the article pairs with this cause, when it does.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fix: Vec<FixItem>,
+    /// The article's fix (or one branch of it) that answers this cause, when the cause
+    /// pairs with a whole fix rather than items of its own: the wizard then asks the
+    /// fix's branch question first, or starts its ordered methods at that branch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_at: Option<FixAt>,
+}
+
+/// Where in the fixes a cause's own fix is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixAt {
+    /// The fix's index.
+    pub fix: usize,
+    /// The branch, when the cause pairs with one method of an ordered fix; `None` for the
+    /// whole fix (its branch asked first when it has conditional branches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<usize>,
 }
 
 /// What kind of way out a fix is.
@@ -108,6 +124,11 @@ pub struct Fix {
     /// The question choosing among the branches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// Whether the branches are methods or "-or-" alternatives the article orders (tried
+    /// one after another on "not fixed"), rather than conditions on the user's setup (asked
+    /// once, before the fix).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ordered: bool,
     /// What applies after the chosen branch.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outro: Vec<FixItem>,

@@ -220,56 +220,24 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// "Does this apply to you: the disk is full?" when no inversion fits; "Could this be the
-/// cause: a third-party program?" for a phrase without a verb.
-fn fallback(clause: &str) -> String {
-    let first = clause
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    let verbless = (first.ends_with("ing") || first == "a" || first == "an")
-        && !clause
-            .split_whitespace()
-            .any(|w| AUX.contains(&w.to_lowercase().as_str()));
-    if verbless {
-        format!("Could this be the cause: {}?", lower_first_char(clause))
-    } else {
-        format!("Does this apply to you: {}?", lower_first_char(clause))
-    }
-}
-
 /// Verbs that make a clause a statement rather than a phrase.
 const AUX: &[&str] = &[
     "is", "are", "was", "were", "has", "have", "had", "can", "cannot", "does", "do", "did", "will",
     "may", "might", "must",
 ];
 
-fn lower_first_char(s: &str) -> String {
-    let first = s.split_whitespace().next().unwrap_or("");
-    if DETERMINERS.contains(&first.to_lowercase().as_str()) {
-        let mut c = s.chars();
-        c.next()
-            .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
-            .unwrap_or_default()
-    } else {
-        s.to_string()
-    }
-}
-
-/// The yes/no question for a cause clause.
-pub fn question(clause: &str) -> String {
+/// The yes/no question for a cause clause, when a grammatical template fits it and the
+/// result reads as a question a user can answer; `None` means the cause is stated, not
+/// asked ("when unsure, state it, don't ask it").
+pub fn question(clause: &str) -> Option<String> {
     let clause = clause
         .trim()
         .trim_end_matches(['.', ';', ':', ','])
         .trim_start_matches("that ")
         .trim();
     let words: Vec<&str> = clause.split_whitespace().collect();
-    if words.is_empty() {
-        return "Does this apply to you?".into();
-    }
-    if words.len() > 45 {
-        return fallback(clause);
+    if words.len() < 3 || words.len() > 30 {
+        return None;
     }
     for (i, w) in words.iter().enumerate().take(9) {
         let lw = w.to_lowercase();
@@ -281,10 +249,186 @@ pub fn question(clause: &str) -> String {
             continue;
         }
         if let Some(q) = invert(&words, i) {
-            return q;
+            return askable(&q).then_some(q);
         }
     }
-    fallback(clause)
+    None
+}
+
+/// Words that cannot open a question's subject: a clause or a prepositional phrase has
+/// been taken for a noun phrase ("Is When the resolver ...", "... of a server error").
+const NOT_SUBJECT: &[&str] = &[
+    "when", "if", "because", "of", "to", "in", "on", "at", "for", "by", "with", "after", "before",
+    "while", "since", "although", "unless", "and", "or", "but", "so", "which", "who", "where",
+    "how", "why", "what", "then", "also", "only", "not",
+];
+
+/// Nouns too general to name anything by themselves ("Is the type not defined?").
+const VAGUE: &[&str] = &[
+    "type",
+    "value",
+    "values",
+    "entry",
+    "entries",
+    "item",
+    "items",
+    "object",
+    "objects",
+    "data",
+    "information",
+    "field",
+    "parameter",
+    "property",
+    "member",
+    "variable",
+    "function",
+    "method",
+    "class",
+    "record",
+    "string",
+    "key",
+    "one",
+    "other",
+    "problem",
+    "issue",
+    "behavior",
+    "behaviour",
+    "error",
+    "it",
+    "this",
+    "that",
+    "these",
+    "those",
+];
+
+/// Progressive verbs a user can observe of a subject other than themselves.
+const OBSERVABLE_ING: &[&str] = &[
+    "running",
+    "using",
+    "pointing",
+    "listening",
+    "sharing",
+    "connecting",
+    "logging",
+    "printing",
+    "trying",
+    "attempting",
+    "working",
+    "responding",
+];
+
+fn finite_word(w: &str) -> bool {
+    matches!(w, "is" | "are" | "was" | "were" | "has" | "have")
+}
+
+/// Whether a generated question reads as one a user can answer: its subject is a noun
+/// phrase that names something, it holds one finite verb before its object, no trailing
+/// subordinate clause, and it does not ask about the software's inner workings.
+pub fn askable(q: &str) -> bool {
+    let body = q.trim_end_matches('?');
+    let words: Vec<&str> = body.split_whitespace().collect();
+    let lower: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    let (Some(_aux), Some(first)) = (lower.first(), lower.get(1)) else {
+        return false;
+    };
+    if NOT_SUBJECT.contains(&first.as_str()) || q.matches('?').count() != 1 {
+        return false;
+    }
+    // "Was there a restriction ...": how the product was, not what the user can see.
+    if matches!(lower[0].as_str(), "was" | "were") && first == "there" {
+        return false;
+    }
+    // A second verb joined to the first ("incorrect or is corrupted").
+    if lower
+        .windows(2)
+        .any(|p| matches!(p[0].as_str(), "or" | "and") && finite_word(&p[1]))
+    {
+        return false;
+    }
+    // "Is the type not defined?": a two-word subject whose noun names nothing.
+    if first == "the" && lower.get(2).is_some_and(|n| VAGUE.contains(&n.as_str())) {
+        let next = lower.get(3).map(String::as_str).unwrap_or("");
+        if AUX.contains(&next) || next == "not" || next.ends_with("ed") {
+            return false;
+        }
+    }
+    // A trailing clause after a comma ("..., if both ...") is more than one question.
+    let tail_clause = [
+        ", if ",
+        ", when ",
+        ", because ",
+        ", which ",
+        ", although ",
+        ", so ",
+        ", but ",
+        ", and ",
+        ", or ",
+        "; ",
+    ];
+    if tail_clause.iter().any(|c| body.contains(c)) {
+        return false;
+    }
+    // A second finite verb right after a pronoun inside the subject ("Are the game room
+    // or lobby you connecting to is not ...") or two finite verbs in a row.
+    let finite = finite_word;
+    if lower.windows(2).any(|p| finite(&p[0]) && finite(&p[1])) {
+        return false;
+    }
+    if lower.iter().skip(2).any(|w| finite(w)) && lower[1..].iter().any(|w| w == "you") {
+        let you_subject = lower.get(1).is_some_and(|w| w == "you");
+        if !you_subject {
+            return false;
+        }
+    }
+    // "Do computer names have changed": do-support before a participle.
+    if matches!(lower[0].as_str(), "do" | "does")
+        && lower
+            .windows(2)
+            .any(|p| matches!(p[0].as_str(), "have" | "has") && p[1].ends_with("ed"))
+    {
+        return false;
+    }
+    // "Is the locator cache not flushing ...": the software's behaviour, not the setup.
+    if matches!(lower[0].as_str(), "is" | "are") && first != "you" && first != "there" {
+        if let Some(ing) = lower
+            .iter()
+            .skip(2)
+            .find(|w| w.ends_with("ing") && w.len() > 5)
+        {
+            let before = lower.iter().position(|w| w == ing).unwrap_or(0);
+            let right_after_subject = lower[..before].iter().all(|w| !w.ends_with("ing"));
+            if right_after_subject && !OBSERVABLE_ING.contains(&ing.as_str()) {
+                return false;
+            }
+        }
+    }
+    // Ends on a word that needs more after it.
+    let last = lower.last().map(String::as_str).unwrap_or("");
+    !matches!(
+        last,
+        "the"
+            | "a"
+            | "an"
+            | "of"
+            | "to"
+            | "for"
+            | "with"
+            | "in"
+            | "on"
+            | "by"
+            | "and"
+            | "or"
+            | "from"
+            | "that"
+            | "is"
+            | "are"
+    )
 }
 
 /// Inverts around the verb at `at`, when it is one we can invert.
@@ -337,6 +481,13 @@ fn invert(words: &[&str], at: usize) -> Option<String> {
     if tail.trim().is_empty() {
         return None;
     }
+    // "... incorrect or is corrupted": the inverted verb is not repeated inside the tail.
+    let tail = if matches!(aux.as_str(), "is" | "are" | "was" | "were") {
+        tail.replace(&format!(" or {aux} "), " or ")
+            .replace(&format!(" and {aux} "), " and ")
+    } else {
+        tail
+    };
     Some(format!("{} {subject} {tail}?", capitalise(&aux)))
 }
 
@@ -372,6 +523,10 @@ mod tests {
                 "Are the wrong versions selected in the properties of the connector?",
             ),
             (
+                "The Registry information for the program is incorrect or is corrupted.",
+                "Is the Registry information for the program incorrect or corrupted?",
+            ),
+            (
                 "There is not enough free disk space.",
                 "Is there not enough free disk space?",
             ),
@@ -379,17 +534,50 @@ mod tests {
                 "The Exchange service account does not have access to the postoffice.",
                 "Does the Exchange service account not have access to the postoffice?",
             ),
-            (
-                "shutting down Windows improperly",
-                "Could this be the cause: shutting down Windows improperly?",
-            ),
-            (
-                "When the disk fills, the log stops",
-                "Does this apply to you: When the disk fills, the log stops?",
-            ),
         ];
         for (clause, want) in cases {
-            assert_eq!(question(clause), want, "{clause}");
+            assert_eq!(question(clause).as_deref(), Some(want), "{clause}");
+        }
+    }
+
+    /// Made-up clauses of every broken kind a review found: none becomes a question.
+    #[test]
+    fn clauses_that_make_no_good_question_are_stated() {
+        for clause in [
+            "shutting down Windows improperly",
+            "When the disk fills, the log stops",
+            "of a server error",
+            "the game room or lobby you are connecting to is not accessing the correct files",
+            "computer names have changed, if both servers use the same name",
+            "the type is not defined",
+            "the locator cache is not flushing dormant cache entries",
+            "because of the way the driver allocates pages",
+            "the value is truncated",
+            "it",
+        ] {
+            assert_eq!(question(clause), None, "{clause}");
+        }
+    }
+
+    #[test]
+    fn askable_questions_pass_and_broken_ones_do_not() {
+        for (q, want) in [
+            ("Is the disk full?", true),
+            ("Are you using the wrong cable?", true),
+            ("Is the Spooler service running?", true),
+            ("Is When the resolver configured to use DNS?", false),
+            (
+                "Are the rooms you connecting to is not accessing files?",
+                false,
+            ),
+            ("Do computer names have changed?", false),
+            ("Is the entry not found?", false),
+            ("Does the file have a copy of the?", false),
+            ("Is the parser not reading the header?", false),
+            ("Was there a restriction on adapters?", false),
+            ("Is the file missing or is damaged?", false),
+        ] {
+            assert_eq!(askable(q), want, "{q}");
         }
     }
 

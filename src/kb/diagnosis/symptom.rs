@@ -9,24 +9,87 @@ use crate::kb::{Article, Block};
 const SUMMARY_CHARS: usize = 240;
 /// Most quoted lines taken as the message.
 const MESSAGE_LINES: usize = 14;
-/// Products named in a version question before "or another".
-const PRODUCTS_ASKED: usize = 3;
 
-/// The symptom to confirm, from SYMPTOMS.
+/// The symptom to confirm, from SYMPTOMS. A summary that announces a message or a list
+/// ("you receive the following error message:") shows it, from the block after it, or
+/// stops announcing it.
 pub fn symptom_check(article: &Article) -> Option<SymptomCheck> {
     let s = section(article, "SYMPTOM")?;
-    let summary = summary(
-        s.blocks
-            .iter()
-            .find(|b| !matches!(b, Block::Heading { .. }))?,
-    );
+    let mut blocks = s
+        .blocks
+        .iter()
+        .filter(|b| !matches!(b, Block::Heading { .. }));
+    let mut summary = summary(blocks.next()?);
     if summary.is_empty() {
         return None;
     }
-    Some(SymptomCheck {
-        message: quoted_message(&s.text),
-        summary,
-    })
+    let mut message = quoted_message(&s.text).filter(|m| reads_as_message(m));
+    if message.is_none() && announces(&summary) {
+        match blocks.next() {
+            Some(Block::Preformatted { lines }) => {
+                let m = lines.join("\n");
+                message = reads_as_message(&m).then_some(m);
+            }
+            Some(Block::Paragraph { text }) if text.len() <= SUMMARY_CHARS => {
+                message = reads_as_message(text).then(|| text.clone());
+            }
+            Some(Block::Bullets { items } | Block::Steps { items, .. }) => {
+                let listed: Vec<&str> = items.iter().take(4).map(|i| i.text.as_str()).collect();
+                summary = format!("{} {}", summary, listed.join("; "));
+            }
+            _ => {}
+        }
+    }
+    if message.is_none() && announces(&summary) {
+        summary = unannounced(&summary);
+    }
+    Some(SymptomCheck { message, summary })
+}
+
+/// Whether a summary promises text after it ("... the following error message:").
+pub fn announces(summary: &str) -> bool {
+    let l = summary.to_lowercase();
+    summary.trim_end().ends_with(':')
+        || ["the following", "these messages", "this message:"]
+            .iter()
+            .any(|w| l.contains(w))
+}
+
+/// The summary without its promise: "the following error message:" as "an error message".
+fn unannounced(summary: &str) -> String {
+    let mut out = summary.trim_end().trim_end_matches(':').to_string();
+    for (from, to) in [
+        ("one of the following", "one of several"),
+        ("the following error", "an error"),
+        ("the following event", "an event"),
+        ("the following", "a"),
+    ] {
+        out = out.replacen(from, to, 1);
+    }
+    if !out.ends_with(['.', '?', '!']) {
+        out.push('.');
+    }
+    out
+}
+
+/// Whether quoted text reads as a message a user sees, not a URL, an INI or registry
+/// line, a citation or a path.
+fn reads_as_message(text: &str) -> bool {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let odd = |l: &&str| {
+        let lower = l.to_lowercase();
+        lower.contains("://")
+            || lower.starts_with("www.")
+            || lower.starts_with("hkey_")
+            || (l.starts_with('[') && l.ends_with(']'))
+            || (l.contains('=') && !l.contains(' '))
+            || (l.starts_with('Q') && l[1..].starts_with(|c: char| c.is_ascii_digit()))
+    };
+    !lines.is_empty() && !lines.iter().all(odd)
 }
 
 /// The first sentence or two of a block, cut to `SUMMARY_CHARS`.
@@ -108,6 +171,11 @@ fn quoted_message(text: &str) -> Option<String> {
 
 /// One "applies to" item as a product and its versions, when it names a version.
 fn product_versions(item: &str) -> Option<ProductVersions> {
+    // "the operating system: Microsoft Windows 95": the lead-in is not the product.
+    let item = match item.split_once(": ") {
+        Some((lead, rest)) if lead.starts_with(|c: char| c.is_lowercase()) => rest,
+        _ => item,
+    };
     let lower = item.to_lowercase();
     if let Some(at) = lower.find(" version") {
         let product = item[..at].trim().trim_end_matches(',').trim().to_string();
@@ -166,17 +234,19 @@ pub fn version_check(article: &Article) -> Option<VersionCheck> {
             new
         });
     }
+    // One product in one version (or a name that carries it, "Windows 95") tells the user
+    // nothing the article's title and symptom have not: only a choice is worth asking.
+    if let [one] = products.as_slice()
+        && one.versions.len() <= 1
+    {
+        return None;
+    }
     let phrases: Vec<String> = products.iter().map(product_phrase).collect();
+    // The whole list, however long: a product left out would tell its users "no".
     let question = match phrases.as_slice() {
         [] => return None,
         [one] => format!("Are you running {one}?"),
-        many if many.len() <= PRODUCTS_ASKED => {
-            format!("Are you running one of these: {}?", many.join("; "))
-        }
-        many => format!(
-            "Are you running one of these: {}; or another product the article lists?",
-            many[..PRODUCTS_ASKED].join("; ")
-        ),
+        many => format!("Are you running one of these: {}?", many.join("; ")),
     };
     Some(VersionCheck { products, question })
 }
@@ -197,9 +267,19 @@ mod tests {
                 "Microsoft MS-DOS operating system versions 6.0, 6.2, 6.22",
                 Some("Are you running Microsoft MS-DOS operating system 6.0, 6.2 or 6.22?"),
             ),
+            // One product in one version: nothing to choose, so nothing asked.
+            ("Microsoft Word 97 for Windows", None),
+            ("Microsoft Exchange Server, version 5.5", None),
             (
-                "Microsoft Word 97 for Windows",
-                Some("Are you running Microsoft Word 97 for Windows?"),
+                "Microsoft Word 97 for Windows\nMicrosoft Word 98 Macintosh Edition",
+                Some(
+                    "Are you running one of these: Microsoft Word 97 for Windows; \
+                     Microsoft Word 98 Macintosh Edition?",
+                ),
+            ),
+            (
+                "the operating system: Microsoft Windows 95\nMicrosoft Windows 98",
+                Some("Are you running one of these: Microsoft Windows 95; Microsoft Windows 98?"),
             ),
             ("Microsoft Mail for PC Networks", None),
         ];
