@@ -34,11 +34,13 @@
       : fallback(text);
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
+    var reset = function () {
+      setTimeout(function () { button.textContent = label; }, 2000);
+    };
     done.then(
-      function () { button.textContent = "Copied"; },
-      function () { button.textContent = "Select and copy by hand"; }
+      function () { button.textContent = "Copied"; reset(); },
+      function () { button.textContent = "Select and copy by hand"; reset(); }
     );
-    setTimeout(function () { button.textContent = label; }, 2000);
   }
 
   document.querySelectorAll("button.copy").forEach(function (button) {

@@ -58,13 +58,17 @@ fn follows_colon(b: &Block) -> Option<String> {
             let more = if items.len() > 2 { "; …" } else { "" };
             (!shown.is_empty()).then(|| format!("{}{more}", shown.join("; ")))
         }
+        // A short paragraph is the message itself; a long one is cut to its first sentence.
+        Block::Paragraph { text } if text.chars().count() <= 160 => Some(text.clone()),
         Block::Paragraph { text } => kb::sentences(text).first().map(|s| s.to_string()),
         Block::Heading { .. } => None,
     }
 }
 
-/// The line of a quoted event or message that says what went wrong: its description, or
-/// the first line that is not one of the event's fields ("Source: ...", "Event ID: ...").
+/// The line of a quoted event or message that says what went wrong: the first sentence of
+/// its description (on the "Description:" line or the lines after it), else the first line
+/// that is not one of the event's fields ("Source: ...", "Event ID: ...") nor a lone
+/// capitalised word ("STOP").
 pub fn message_line<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<String> {
     const FIELDS: [&str; 12] = [
         "event id",
@@ -80,14 +84,32 @@ pub fn message_line<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<Stri
         "computer",
         "event",
     ];
-    lines.into_iter().map(str::trim).find_map(|l| {
-        let (key, rest) = l.split_once(':').unwrap_or(("", l));
-        let key = key.trim().to_ascii_lowercase();
-        if key == "description" {
-            return Some(rest.trim().to_string()).filter(|r| !r.is_empty());
+    let lines: Vec<&str> = lines.into_iter().map(str::trim).collect();
+    let key = |l: &str| {
+        l.split_once(':')
+            .map(|(k, _)| k.trim().to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    if let Some(at) = lines.iter().position(|l| key(l) == "description") {
+        let first = lines[at].split_once(':').map_or("", |(_, r)| r.trim());
+        let rest = lines[at + 1..]
+            .iter()
+            .skip_while(|l| first.is_empty() && l.is_empty())
+            .take_while(|l| !l.is_empty());
+        let text = std::iter::once(first)
+            .chain(rest.copied())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(s) = kb::sentences(&text).first() {
+            return Some(s.to_string());
         }
-        (!l.is_empty() && !FIELDS.contains(&key.as_str())).then(|| l.to_string())
-    })
+    }
+    let banner = |l: &str| !l.contains(' ') && l.chars().all(|c| !c.is_lowercase());
+    lines
+        .iter()
+        .find(|l| !l.is_empty() && !FIELDS.contains(&key(l).as_str()) && !banner(l))
+        .map(|l| l.to_string())
 }
 
 /// `sentence`, which ends in a colon, completed by what it announces (quoted), or ended
@@ -202,6 +224,27 @@ mod tests {
                     pre(&["Event ID: 68", "Source: X", "Description: Bridge failed."]),
                 ],
                 "The event log may record the following entry: \u{201c}Bridge failed.\u{201d}",
+            ),
+            (
+                vec![
+                    para("The event log records this:"),
+                    pre(&[
+                        "STOP",
+                        "Event ID:70",
+                        "Description:",
+                        "",
+                        "Bridge EXPORT ended with result code 3. The bridge is not set",
+                        "up correctly.",
+                    ]),
+                ],
+                "The event log records this: \u{201c}Bridge EXPORT ended with result code 3.\u{201d}",
+            ),
+            (
+                vec![
+                    para("You receive the following error message:"),
+                    para("Device not ready. The scanner did not answer."),
+                ],
+                "You receive the following error message: \u{201c}Device not ready. The scanner did not answer.\u{201d}",
             ),
             (
                 vec![

@@ -289,6 +289,9 @@ fn choice_line(step: &WizardStep, answer: &Answer, summary: &mut Summary) -> Str
         (StepKind::Related, Some(a)) => format!("{offered} articles related to {a}"),
         _ => format!("{offered} candidate articles"),
     };
+    if *answer == Answer::None && offered == 0 {
+        return "No article was left to offer; handed to the helpdesk.".into();
+    }
     if *answer == Answer::None {
         return format!("None of the {from} fitted; handed to the helpdesk.");
     }
