@@ -366,6 +366,9 @@ async fn refine_api(
 
 /// An answer button.
 struct OptionView {
+    /// Whether it is a way out rather than an answer ("not this one", "none of these"
+    /// beside articles): shown quieter than the answers.
+    secondary: bool,
     value: String,
     label: String,
     article: Option<String>,
@@ -568,9 +571,13 @@ impl From<&ChecklistItem> for ItemView {
     }
 }
 
-impl From<&StepOption> for OptionView {
-    fn from(o: &StepOption) -> Self {
+impl OptionView {
+    /// The option `o` of a step whose options offer articles when `articles` is true.
+    fn new(o: &StepOption, articles: bool) -> Self {
+        let secondary =
+            o.value == Answer::Others.value() || (articles && o.value == Answer::None.value());
         OptionView {
+            secondary,
             value: o.value.clone(),
             label: o.label.clone(),
             article: o.article.map(|a| a.to_string()),
@@ -688,7 +695,7 @@ impl WizardPage {
                 .options
                 .iter()
                 .filter(|o| o.value != back)
-                .map(OptionView::from)
+                .map(|o| OptionView::new(o, step.options.iter().any(|o| o.article.is_some())))
                 .collect(),
             can_back: step.can_go_back(),
             answer: answer_label(shown),

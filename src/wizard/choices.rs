@@ -100,10 +100,16 @@ pub fn related_step(
     mut options: Vec<StepOption>,
     why: &RelatedWhy,
 ) -> WizardStep {
-    let next = if options.is_empty() {
-        "The article names no other article to try. Hand this to the helpdesk?"
+    let (next, none) = if options.is_empty() {
+        (
+            "The article names no other article to try. Hand this to the helpdesk?",
+            "Hand this to the helpdesk",
+        )
     } else {
-        "Which of these articles should we try next?"
+        (
+            "Which of these articles should we try next?",
+            "None of these: hand this to the helpdesk",
+        )
     };
     let prompt = match why {
         RelatedWhy::NotFixed => format!("That did not fix it. {next}"),
@@ -120,10 +126,7 @@ pub fn related_step(
         ),
         RelatedWhy::NoFix(reason) => format!("{reason} {next}"),
     };
-    options.push(StepOption::keyword(
-        Answer::None,
-        "None of these: hand this to the helpdesk",
-    ));
+    options.push(StepOption::keyword(Answer::None, none));
     options.push(back_option());
     WizardStep {
         article: Some(article.id),

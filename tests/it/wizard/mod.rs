@@ -3,6 +3,7 @@
 //! (invalid answers, unknown sessions, back; outcomes and what they teach later sessions,
 //! [`sessions`]; step URLs, escaping). The helpers here serve all three.
 
+mod article_shapes;
 mod first_step;
 mod forms;
 mod handoff;
