@@ -53,7 +53,7 @@ const FTS_WORDS: usize = 8;
 const RECHECK: Duration = Duration::from_secs(1);
 
 /// Said after the verdict when a full-text search was stopped at the store's read limit.
-const CUT_SHORT: &str = " The search of the articles' text took too long and was stopped, \
+pub const CUT_SHORT: &str = " The search of the articles' text took too long and was stopped, \
                          so there may be fewer results than usual.";
 
 /// The full-text fallback's work for one paste. Words are worked out once per distinct

@@ -59,7 +59,8 @@ pub use search::{
     MARK_END, MARK_START, ResultRow, SearchDocRow, SearchFilters, SearchHit, SearchPage, fts_query,
 };
 pub use sessions::{
-    Advance, GiveUpCount, LabelCount, NewSession, NewStep, ResolutionCount, SessionRow, StepRow,
+    Advance, GiveUpCount, Handoff, LabelCount, NewSession, NewStep, ResolutionCount, SessionRow,
+    StepRow,
 };
 pub use words::{GiveUp, Origin, Outcome, StepKind};
 pub use write::{ImportedArticle, WriteOutcome};

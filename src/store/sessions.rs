@@ -114,6 +114,21 @@ pub struct Advance {
     pub event_key: Option<String>,
 }
 
+/// What the user wrote on the hand-off page for the helpdesk.
+#[derive(Debug, Clone, PartialEq, Eq, Default, FromRow)]
+pub struct Handoff {
+    /// Their name.
+    pub name: String,
+    /// The machine with the problem.
+    pub machine: String,
+    /// A phone number or e-mail address.
+    pub contact: String,
+    /// What they tried, in their words.
+    pub tried: String,
+    /// Unix seconds it was last saved.
+    pub saved_at: i64,
+}
+
 /// How many past sessions an article (and cause) resolved.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct ResolutionCount {
@@ -315,6 +330,37 @@ impl Store {
             tx.commit().await?;
             Ok(true)
         })
+    }
+
+    /// Saves what the user wrote for the helpdesk with the session, replacing what they
+    /// wrote before. Returns `false` when there is no such session.
+    pub async fn save_handoff(&self, id: &str, h: &Handoff) -> Result<bool, StoreError> {
+        let done = on_pool!(self, "save_handoff", |pool| sqlx::query(
+            "UPDATE wizard_sessions SET handoff_name = $2, handoff_machine = $3, \
+             handoff_contact = $4, handoff_tried = $5, handoff_at = $6 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(&h.name)
+        .bind(&h.machine)
+        .bind(&h.contact)
+        .bind(&h.tried)
+        .bind(h.saved_at)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// What the user wrote for the helpdesk, when they did.
+    pub async fn handoff(&self, id: &str) -> Result<Option<Handoff>, StoreError> {
+        Ok(on_pool!(self, "handoff", |pool| sqlx::query_as(
+            "SELECT handoff_name AS name, handoff_machine AS machine, \
+             handoff_contact AS contact, handoff_tried AS tried, handoff_at AS saved_at \
+             FROM wizard_sessions WHERE id = $1 AND handoff_at IS NOT NULL"
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?)
     }
 
     /// How many past sessions about `event_key` each article and cause resolved, counting

@@ -11,6 +11,8 @@ use serde_json::json;
 
 /// The stylesheet, built into the binary so the server runs from any directory.
 const STYLE_CSS: &str = include_str!("../../static/style.css");
+/// The wizard's one script (copy buttons), built in likewise; the pages work without it.
+const WIZARD_JS: &str = include_str!("../../static/wizard.js");
 
 /// This feature's routes.
 pub fn router() -> Router<AppState> {
@@ -18,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(style))
+        .route("/static/wizard.js", get(wizard_js))
 }
 
 #[derive(Template)]
@@ -63,12 +66,18 @@ async fn healthz(
 }
 
 async fn style() -> Response {
-    let mut res = STYLE_CSS.into_response();
+    static_file(STYLE_CSS, "text/css; charset=utf-8")
+}
+
+async fn wizard_js() -> Response {
+    static_file(WIZARD_JS, "text/javascript; charset=utf-8")
+}
+
+/// A file built into the binary, with its type.
+fn static_file(body: &'static str, kind: &'static str) -> Response {
+    let mut res = body.into_response();
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     // The URL carries a version (?v=1), so browsers may keep the file for a day.
     h.insert(
         header::CACHE_CONTROL,

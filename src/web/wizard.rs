@@ -5,6 +5,9 @@ use super::extract::{ApiJson, HtmlForm};
 use super::guard::StartClient;
 use super::{ApiError, AppState, WebError};
 use crate::kb::ArticleId;
+use crate::store::Handoff;
+use crate::wizard::handoff::{HandoffNote, MAX_FIELD, MAX_TRIED};
+use crate::wizard::transcript::utc;
 use crate::wizard::{
     Answer, CauseRef, ChecklistItem, Given, HistoryStep, ItemKind, Outcome, Session, SessionId,
     StepKind, StepOption, Wizard, WizardError, WizardStep,
@@ -28,10 +31,12 @@ pub fn router() -> Router<AppState> {
         .route("/wizard/{id}/search", post(refine_form))
         .route("/wizard/{id}/step/{n}", get(step_page))
         .route("/wizard/{id}/transcript.txt", get(transcript_txt))
+        .route("/wizard/{id}/handoff", post(handoff_form))
         .route("/api/wizard", post(start_api))
         .route("/api/wizard/{id}", get(session_api))
         .route("/api/wizard/{id}/answer", post(answer_api))
         .route("/api/wizard/{id}/search", post(refine_api))
+        .route("/api/wizard/{id}/handoff", post(handoff_api))
         // A step page changes with every answer: reloads and Back must ask again.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -170,6 +175,45 @@ async fn refine_form(
     Ok(to_step(&session))
 }
 
+/// The hand-off form: saved with the session, then the page again, showing it saved.
+async fn handoff_form(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    HtmlForm(note): HtmlForm<HandoffNote>,
+) -> Result<Response, WebError> {
+    let id = session_id(&raw)?;
+    let session = wizard(&state).save_handoff(&id, &note).await?;
+    let to = format!("/wizard/{id}/step/{}#handoff", session.current().n);
+    Ok(Redirect::to(&to).into_response())
+}
+
+async fn handoff_api(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    ApiJson(note): ApiJson<HandoffNote>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = session_id(&raw)?;
+    let session = wizard(&state).save_handoff(&id, &note).await?;
+    let mut body = step_json(&session);
+    body["handoff"] = handoff_json(session.handoff.as_ref());
+    body["transcript"] = serde_json::Value::String(session.transcript());
+    Ok(Json(body))
+}
+
+/// The user's hand-off note as JSON, `null` when none was written.
+fn handoff_json(h: Option<&Handoff>) -> serde_json::Value {
+    match h {
+        Some(h) => serde_json::json!({
+            "name": h.name,
+            "machine": h.machine,
+            "contact": h.contact,
+            "tried": h.tried,
+            "saved_at": h.saved_at,
+        }),
+        None => serde_json::Value::Null,
+    }
+}
+
 async fn transcript_txt(
     State(state): State<AppState>,
     Path(raw): Path<String>,
@@ -294,6 +338,9 @@ async fn session_api(
         .collect();
     let mut body = step_json(&session);
     body["history"] = serde_json::to_value(history).unwrap_or_default();
+    if session.handoff.is_some() {
+        body["handoff"] = handoff_json(session.handoff.as_ref());
+    }
     Ok(Json(body))
 }
 
@@ -319,6 +366,9 @@ async fn refine_api(
 
 /// An answer button.
 struct OptionView {
+    /// Whether it is a way out rather than an answer ("not this one", "none of these"
+    /// beside articles): shown quieter than the answers.
+    secondary: bool,
     value: String,
     label: String,
     article: Option<String>,
@@ -327,12 +377,26 @@ struct OptionView {
     confidence: String,
 }
 
+/// A run of a checklist line's text: plain, or a registry path to show as code with a copy
+/// button.
+struct Segment {
+    text: String,
+    code: bool,
+}
+
 /// A checklist line.
 struct ItemView {
     kind: &'static str,
     number: String,
     depth: u8,
     text: String,
+    /// `warning`, `caution`, `important` or `note` when the line is one of those
+    /// paragraphs, shown as a callout; empty otherwise.
+    callout: &'static str,
+    /// The callout's label as shown ("Warning").
+    label: &'static str,
+    /// The text in runs, registry paths apart (the callout's label left out).
+    segments: Vec<Segment>,
 }
 
 /// A link in the step history.
@@ -341,6 +405,17 @@ struct HistoryView {
     label: String,
     answer: String,
     shown: bool,
+}
+
+/// The hand-off form's fields, as saved (empty before).
+#[derive(Default)]
+struct HandoffView {
+    name: String,
+    machine: String,
+    contact: String,
+    tried: String,
+    /// When it was saved, empty while unsaved.
+    saved: String,
 }
 
 #[derive(Template)]
@@ -352,9 +427,16 @@ struct WizardPage {
     is_current: bool,
     kind: &'static str,
     kind_label: &'static str,
-    prompt: String,
+    /// The page's heading: the prompt, or on a fix what to do before the question.
+    heading: String,
+    /// The question the answers answer.
+    question: String,
+    /// "about 3 more" after "Step 3", empty when the plan gives no count.
+    progress: String,
     article: Option<String>,
     title: String,
+    /// The article's symptom in a sentence, on steps that do not show it in full.
+    context: String,
     recognised: Vec<String>,
     cause: Option<CauseRef>,
     section: String,
@@ -364,39 +446,138 @@ struct WizardPage {
     explanation: String,
     note: String,
     branch: String,
-    /// Whether the answers are repeated above a long fix, so they are reachable without
-    /// scrolling past it on a phone.
-    answers_above: bool,
+    /// Whether the answers follow a fix: they stay in view at the foot of the screen while
+    /// the fix is read.
+    is_fix: bool,
     options: Vec<OptionView>,
     can_back: bool,
     answer: String,
     query: String,
     choosing: bool,
     transcript: Option<String>,
+    /// Whether the hand-off form is shown (the current escalated step).
+    handing_off: bool,
+    handoff: HandoffView,
+    max_field: usize,
+    max_tried: usize,
     outcome: String,
     history: Vec<HistoryView>,
 }
 
+/// The callouts a fix's paragraphs open with, and how each is shown.
+const CALLOUTS: [(&str, &str, &str); 4] = [
+    ("WARNING", "warning", "Warning"),
+    ("CAUTION", "caution", "Caution"),
+    ("IMPORTANT", "important", "Important"),
+    ("NOTE", "note", "Note"),
+];
+
+/// The callout a paragraph opens with ("WARNING: ...", "Note ..."), and the text after its
+/// word.
+fn callout(text: &str) -> Option<(&'static str, &'static str, &str)> {
+    let t = text.trim_start();
+    CALLOUTS.iter().find_map(|(word, class, label)| {
+        let head = t.get(..word.len())?;
+        if !head.eq_ignore_ascii_case(word) {
+            return None;
+        }
+        let rest = &t[word.len()..];
+        // The word alone ("NOTE:", "Note "), not the start of another ("Notepad").
+        let rest = rest
+            .strip_prefix(':')
+            .or_else(|| rest.strip_prefix(" :"))
+            .or_else(|| rest.starts_with(char::is_whitespace).then_some(rest))?;
+        // Only the capitalised word opens a callout: "note that ..." is prose.
+        head.starts_with(|c: char| c.is_uppercase())
+            .then_some((*class, *label, rest.trim_start()))
+    })
+}
+
+/// `text` in runs, each registry path (`HKEY_...` up to the next space) apart as code.
+fn segments(text: &str) -> Vec<Segment> {
+    const ROOTS: [&str; 6] = ["HKEY_", "HKLM\\", "HKCU\\", "HKCR\\", "HKU\\", "HKCC\\"];
+    let mut out: Vec<Segment> = Vec::new();
+    let mut plain = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        let sep = if i == 0 { "" } else { " " };
+        let start = word.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(0);
+        let (lead, body) = word.split_at(start);
+        if ROOTS.iter().any(|r| body.starts_with(r)) && body.contains('\\') {
+            let end = body
+                .trim_end_matches(['.', ',', ';', ':', ')', '"', '\''])
+                .len();
+            plain.push_str(sep);
+            plain.push_str(lead);
+            out.push(Segment {
+                text: std::mem::take(&mut plain),
+                code: false,
+            });
+            out.push(Segment {
+                text: body[..end].to_string(),
+                code: true,
+            });
+            plain.push_str(&body[end..]);
+        } else {
+            plain.push_str(sep);
+            plain.push_str(word);
+        }
+    }
+    if !plain.is_empty() || out.is_empty() {
+        out.push(Segment {
+            text: plain,
+            code: false,
+        });
+    }
+    out.retain(|s| s.code || !s.text.is_empty());
+    out
+}
+
+/// A fix's prompt split into what to do and the question ("Work through these steps." /
+/// "Did this fix it?"), so the page can show the fix before the question. A prompt that is
+/// only a question is both.
+fn split_question(prompt: &str) -> (String, String) {
+    let p = prompt.trim();
+    let sentences = crate::kb::sentences(p);
+    match sentences.split_last() {
+        Some((last, lead)) if last.ends_with('?') && !lead.is_empty() => {
+            (lead.join(" "), last.to_string())
+        }
+        _ => (p.to_string(), p.to_string()),
+    }
+}
+
 impl From<&ChecklistItem> for ItemView {
     fn from(i: &ChecklistItem) -> Self {
+        let kind = match i.kind {
+            ItemKind::Step => "step",
+            ItemKind::Bullet => "bullet",
+            ItemKind::Text => "text",
+            ItemKind::Pre => "pre",
+            ItemKind::Heading => "heading",
+        };
+        let called = matches!(i.kind, ItemKind::Text | ItemKind::Bullet)
+            .then(|| callout(&i.text))
+            .flatten();
+        let (callout, label, body) = called.unwrap_or(("", "", i.text.as_str()));
         ItemView {
-            kind: match i.kind {
-                ItemKind::Step => "step",
-                ItemKind::Bullet => "bullet",
-                ItemKind::Text => "text",
-                ItemKind::Pre => "pre",
-                ItemKind::Heading => "heading",
-            },
+            kind,
             number: i.number.map(|n| format!("{n}.")).unwrap_or_default(),
             depth: i.depth,
             text: i.text.clone(),
+            callout,
+            label,
+            segments: segments(body),
         }
     }
 }
 
-impl From<&StepOption> for OptionView {
-    fn from(o: &StepOption) -> Self {
+impl OptionView {
+    /// The option `o` of a step whose options offer articles when `articles` is true.
+    fn new(o: &StepOption, articles: bool) -> Self {
+        let secondary =
+            o.value == Answer::Others.value() || (articles && o.value == Answer::None.value());
         OptionView {
+            secondary,
             value: o.value.clone(),
             label: o.label.clone(),
             article: o.article.map(|a| a.to_string()),
@@ -406,6 +587,18 @@ impl From<&StepOption> for OptionView {
                 .confidence
                 .map(|c| format!("{:.0}%", c * 100.0))
                 .unwrap_or_default(),
+        }
+    }
+}
+
+impl From<&Handoff> for HandoffView {
+    fn from(h: &Handoff) -> Self {
+        HandoffView {
+            name: h.name.clone(),
+            machine: h.machine.clone(),
+            contact: h.contact.clone(),
+            tried: h.tried.clone(),
+            saved: utc(h.saved_at),
         }
     }
 }
@@ -442,22 +635,52 @@ fn history_views(session: &Session, shown: i64) -> Vec<HistoryView> {
         .collect()
 }
 
+/// "about 3 more" for a step with stages left, "this is the last question" for none.
+fn progress(step: &WizardStep) -> String {
+    match (step.kind, step.remaining) {
+        (StepKind::Resolved | StepKind::Escalated, _) | (_, None) => String::new(),
+        (_, Some(0)) => "the last step for this article".into(),
+        (_, Some(n)) => format!("about {n} more"),
+    }
+}
+
 impl WizardPage {
     /// Step `shown` of `session` (the current one or one from its history).
     fn new(session: &Session, shown: &HistoryStep) -> Self {
         let step = &shown.step;
         let current = session.current();
+        let is_current = shown.n == current.n;
         let back = Answer::Back.value();
+        let is_fix = matches!(step.kind, StepKind::TryResolution | StepKind::TryWorkaround);
+        let (heading, question) = if is_fix {
+            split_question(&step.prompt)
+        } else {
+            (step.prompt.clone(), step.prompt.clone())
+        };
+        let handing_off = is_current && step.kind == StepKind::Escalated;
+        // The escalated step as it stands now shows the transcript as it stands now: with
+        // the user's hand-off note once they write it.
+        let transcript = match &step.transcript {
+            Some(_) if handing_off => Some(session.transcript()),
+            t => t.clone(),
+        };
         WizardPage {
             id: session.id.to_string(),
             n: shown.n,
             current_n: current.n,
-            is_current: shown.n == current.n,
+            is_current,
             kind: step.kind.as_str(),
             kind_label: step.kind.label(),
-            prompt: step.prompt.clone(),
+            heading,
+            question,
+            progress: progress(step),
             article: step.article.map(|a| a.to_string()),
             title: step.title.clone().unwrap_or_default(),
+            context: match step.kind {
+                // The symptom step shows the symptom in full.
+                StepKind::CheckSymptom => String::new(),
+                _ => step.context.clone().unwrap_or_default(),
+            },
             recognised: step.recognised.clone(),
             cause: step.cause.clone(),
             section: step.section.clone().unwrap_or_default(),
@@ -467,18 +690,26 @@ impl WizardPage {
             explanation: step.explanation.clone().unwrap_or_default(),
             note: step.note.clone().unwrap_or_default(),
             branch: step.branch.clone().unwrap_or_default(),
-            answers_above: !step.items.is_empty(),
+            is_fix,
             options: step
                 .options
                 .iter()
                 .filter(|o| o.value != back)
-                .map(OptionView::from)
+                .map(|o| OptionView::new(o, step.options.iter().any(|o| o.article.is_some())))
                 .collect(),
             can_back: step.can_go_back(),
             answer: answer_label(shown),
             query: step.query.clone().unwrap_or_default(),
             choosing: step.kind == StepKind::ChooseArticle,
-            transcript: step.transcript.clone(),
+            transcript,
+            handing_off,
+            handoff: session
+                .handoff
+                .as_ref()
+                .map(HandoffView::from)
+                .unwrap_or_default(),
+            max_field: MAX_FIELD,
+            max_tried: MAX_TRIED,
             outcome: session
                 .row
                 .outcome
@@ -491,4 +722,99 @@ impl WizardPage {
 
 fn render(session: &Session, shown: &HistoryStep) -> Result<String, WebError> {
     Ok(WizardPage::new(session, shown).render()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callouts_are_the_capitalised_word_alone() {
+        for (text, want) in [
+            (
+                "WARNING: If you use Registry Editor",
+                Some(("warning", "If you use Registry Editor")),
+            ),
+            (
+                "NOTE: Restart the computer.",
+                Some(("note", "Restart the computer.")),
+            ),
+            (
+                "Note You must be logged on.",
+                Some(("note", "You must be logged on.")),
+            ),
+            (
+                "CAUTION : Back up first.",
+                Some(("caution", "Back up first.")),
+            ),
+            (
+                "IMPORTANT: This article",
+                Some(("important", "This article")),
+            ),
+            ("Notepad opens the file.", None),
+            ("note that the file is there.", None),
+            ("WARNINGS are logged.", None),
+            ("Run Setup.", None),
+        ] {
+            let got = callout(text).map(|(class, _, rest)| (class, rest));
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn registry_paths_stand_apart_as_code() {
+        let runs = |t: &str| -> Vec<(String, bool)> {
+            segments(t).into_iter().map(|s| (s.text, s.code)).collect()
+        };
+        let p = |s: &str| (s.to_string(), false);
+        let c = |s: &str| (s.to_string(), true);
+        for (text, want) in [
+            ("Run Setup again.", vec![p("Run Setup again.")]),
+            (
+                "Locate HKEY_LOCAL_MACHINE\\Software\\Bridge, and then delete it.",
+                vec![
+                    p("Locate "),
+                    c("HKEY_LOCAL_MACHINE\\Software\\Bridge"),
+                    p(", and then delete it."),
+                ],
+            ),
+            (
+                "(HKLM\\System\\Run).",
+                vec![p("("), c("HKLM\\System\\Run"), p(").")],
+            ),
+            (
+                "HKEY_CURRENT_USER alone",
+                vec![p("HKEY_CURRENT_USER alone")],
+            ),
+            ("", vec![]),
+        ] {
+            assert_eq!(runs(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn fix_prompts_split_into_what_to_do_and_the_question() {
+        for (prompt, heading, question) in [
+            (
+                "Work through these steps. Did this fix it?",
+                "Work through these steps.",
+                "Did this fix it?",
+            ),
+            (
+                "None of the causes matched, but the article's fix may still help. Try this \
+                 workaround. Did this fix it?",
+                "None of the causes matched, but the article's fix may still help. Try this \
+                 workaround.",
+                "Did this fix it?",
+            ),
+            ("Did this fix it?", "Did this fix it?", "Did this fix it?"),
+            ("Try the fix.", "Try the fix.", "Try the fix."),
+        ] {
+            assert_eq!(
+                split_question(prompt),
+                (heading.to_string(), question.to_string()),
+                "{prompt}"
+            );
+        }
+    }
 }

@@ -100,10 +100,16 @@ pub fn related_step(
     mut options: Vec<StepOption>,
     why: &RelatedWhy,
 ) -> WizardStep {
-    let next = if options.is_empty() {
-        "The article names no other article to try. Hand this to the helpdesk?"
+    let (next, none) = if options.is_empty() {
+        (
+            "The article names no other article to try. Hand this to the helpdesk?",
+            "Hand this to the helpdesk",
+        )
     } else {
-        "Which of these articles should we try next?"
+        (
+            "Which of these articles should we try next?",
+            "None of these: hand this to the helpdesk",
+        )
     };
     let prompt = match why {
         RelatedWhy::NotFixed => format!("That did not fix it. {next}"),
@@ -120,10 +126,7 @@ pub fn related_step(
         ),
         RelatedWhy::NoFix(reason) => format!("{reason} {next}"),
     };
-    options.push(StepOption::keyword(
-        Answer::None,
-        "None of these: hand this to the helpdesk",
-    ));
+    options.push(StepOption::keyword(Answer::None, none));
     options.push(back_option());
     WizardStep {
         article: Some(article.id),
@@ -167,13 +170,18 @@ pub fn paste_confirms(session: &Session, article: &Article) -> Option<String> {
         return None;
     }
     let key = session.row.event_key.as_deref()?;
+    pasted_event_confirms(key, &session.row.input, article)
+}
+
+/// [`paste_confirms`] for a paste with the event key `key` and the text `input`.
+pub fn pasted_event_confirms(key: &str, input: &str, article: &Article) -> Option<String> {
     let flat = |s: &str| {
         s.split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase()
     };
-    let pasted = flat(&session.row.input);
+    let pasted = flat(input);
     article.events.iter().find_map(|e| {
         let same = event_key(e.event_id, e.source.as_deref()) == key;
         let described = e
@@ -191,6 +199,40 @@ pub fn paste_confirms(session: &Session, article: &Article) -> Option<String> {
     })
 }
 
+/// What the way out of a dominant article says.
+pub const OTHERS_LABEL: &str = "Not this one? See the other articles for this event";
+
+/// Offers the way out of the article a paste started in: the other candidates, before
+/// Back (which stays last).
+pub fn offer_others(step: &mut WizardStep) {
+    let others = Answer::Others.value();
+    if step.options.iter().any(|o| o.value == others) {
+        return;
+    }
+    let at = step
+        .options
+        .iter()
+        .position(|o| o.value == Answer::Back.value())
+        .unwrap_or(step.options.len());
+    step.options
+        .insert(at, StepOption::keyword(Answer::Others, OTHERS_LABEL));
+}
+
+/// Whether the way out travels on from `from` to `to`: while the user is still answering
+/// questions about the article the paste started in, before any fix is shown.
+pub fn keeps_others(from: &WizardStep, to: &WizardStep) -> bool {
+    let others = Answer::Others.value();
+    from.options.iter().any(|o| o.value == others)
+        && to.article == from.article
+        && matches!(
+            to.kind,
+            StepKind::CheckSymptom
+                | StepKind::CheckVersion
+                | StepKind::CheckCause
+                | StepKind::ChooseBranch
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +242,30 @@ mod tests {
             article: Some(kb::ArticleId(id)),
             ..StepOption::keyword(Answer::Article(kb::ArticleId(id)), "an article")
         }
+    }
+
+    #[test]
+    fn the_way_out_sits_before_back_once_and_travels_with_questions() {
+        let mut step = choose_step(vec![article_option(1)], Vec::new(), "q", Some(1));
+        offer_others(&mut step);
+        offer_others(&mut step);
+        assert_eq!(step.valid_answers(), ["Q1", "none", "others", "back"]);
+        let mut first = empty_step(StepKind::CheckVersion);
+        first.article = Some(kb::ArticleId(1));
+        offer_others(&mut first);
+        assert_eq!(first.valid_answers(), ["others"]);
+        for (kind, article, want) in [
+            (StepKind::CheckCause, 1, true),
+            (StepKind::CheckSymptom, 1, true),
+            (StepKind::ChooseBranch, 1, true),
+            (StepKind::TryResolution, 1, false),
+            (StepKind::CheckCause, 2, false),
+        ] {
+            let mut to = empty_step(kind);
+            to.article = Some(kb::ArticleId(article));
+            assert_eq!(keeps_others(&first, &to), want, "{kind:?} {article}");
+        }
+        assert!(!keeps_others(&empty_step(StepKind::CheckVersion), &first));
     }
 
     #[test]

@@ -5,8 +5,9 @@
 
 use super::article::symptom;
 use super::choices::{
-    article_event_key, choose_step, escalated_step, paste_confirms, paste_event_key,
-    recognised_line, related_options, related_step, resolved_step,
+    article_event_key, choose_step, escalated_step, keeps_others, offer_others, paste_confirms,
+    paste_event_key, pasted_event_confirms, recognised_line, related_options, related_step,
+    resolved_step,
 };
 use super::honest;
 use super::plan::{self, Built, Ctx, RelatedWhy, Walk};
@@ -16,15 +17,15 @@ use super::{
     Answer, Given, Known, Origin, Outcome, SessionId, StepKind, StepOption, WizardError, WizardStep,
 };
 use crate::kb::{self, Article, ArticleId, Diagnosis};
-use crate::matcher::Matcher;
+use crate::matcher::{MatchResult, Matcher, Relation};
 use crate::search::Searcher;
 use crate::store::{Advance, CachedArticle, NewSession, NewStep, Store};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Candidates offered on a choose_article step.
-const CANDIDATES: usize = 8;
+/// Candidates offered on a choose_article step: few enough to read each one's symptom.
+const CANDIDATES: usize = 5;
 
 /// Drives sessions over the store, the matcher and the searcher.
 pub struct Wizard<'a> {
@@ -65,49 +66,145 @@ impl<'a> Wizard<'a> {
 
     /// Starts a session from pasted text with facts already known (the product and version
     /// Event Viewer's link sends): they travel with the walk into whichever article the user
-    /// chooses, so its version check is not asked.
+    /// chooses, so its version check is not asked. When one article clearly dominates
+    /// (`honest::dominant`), the session starts in it, as if it had been chosen, with a way
+    /// out to the other candidates; otherwise the candidates are listed.
     pub async fn start_paste_with(&self, text: &str, known: Known) -> Result<Session, WizardError> {
         if text.trim().is_empty() {
             return Err(WizardError::EmptyInput(
                 "The text is empty: paste the event or error message.".into(),
             ));
         }
+        // The whole paste is matched; the session keeps a bounded copy of it.
+        let kept = super::cap_input(text);
+        let kept = kept.as_deref().unwrap_or(text);
+        let walk = Walk {
+            known,
+            ..Walk::default()
+        };
+        let (next, recognised, key) = self.paste_start(text, kept, walk).await?;
+        self.create_with_walk(Origin::Paste, kept, &recognised, key, next)
+            .await
+    }
+
+    /// The first step for a paste: its dominant article entered, or the candidates.
+    async fn paste_start(
+        &self,
+        text: &str,
+        kept: &str,
+        walk: Walk,
+    ) -> Result<(Next, Vec<String>, Option<String>), WizardError> {
         let outcome = self.matcher.match_text(text).await?;
         let recognised: Vec<String> = outcome.events.iter().map(recognised_line).collect();
         let key = paste_event_key(&outcome.events);
-        let feedback = self.feedback(key.as_deref()).await?;
-        let (verdict, summary) = (outcome.verdict, outcome.summary);
-        let mut results = outcome.results;
-        // Among equal scores, the articles that resolved past sessions for this event first.
+        let results = self.ranked(outcome.results, key.as_deref()).await?;
+        let ranked: Vec<(f64, Relation)> =
+            results.iter().map(|r| (r.confidence, r.relation)).collect();
+        let top = results.first().map(|r| r.id);
+        if let Some(id) = top.filter(|_| honest::dominant(&ranked))
+            && let Some(entry) = self.article(id).await?
+        {
+            let confirmed = key
+                .as_deref()
+                .and_then(|k| pasted_event_confirms(k, kept, entry.article()));
+            let mut next = self.enter(&entry, walk, key.as_deref(), confirmed).await?;
+            offer_others(&mut next.step);
+            next.step.recognised = recognised.clone();
+            return Ok((next, recognised, key));
+        }
+        let step = self
+            .paste_choices(
+                results,
+                &outcome.events,
+                outcome.verdict,
+                &outcome.summary,
+                None,
+            )
+            .await?;
+        let mut step = step;
+        step.recognised = recognised.clone();
+        step.query = Some(kept.to_string());
+        Ok((Next { step, walk }, recognised, key))
+    }
+
+    /// The matcher's results, the articles that resolved past sessions for this event first
+    /// among equal scores.
+    async fn ranked(
+        &self,
+        mut results: Vec<MatchResult>,
+        key: Option<&str>,
+    ) -> Result<Vec<MatchResult>, WizardError> {
+        let feedback = self.feedback(key).await?;
         results.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
                 .then(feedback.article(b.id).cmp(&feedback.article(a.id)))
         });
+        Ok(results)
+    }
+
+    /// The choose_article step over a paste's candidates (at most `CANDIDATES`, `except` left
+    /// out), each with its symptom line, under a heading true of the list.
+    async fn paste_choices(
+        &self,
+        results: Vec<MatchResult>,
+        events: &[crate::paste::PastedEvent],
+        verdict: crate::matcher::Verdict,
+        summary: &str,
+        except: Option<(ArticleId, i64)>,
+    ) -> Result<WizardStep, WizardError> {
         let mut options = Vec::new();
-        for r in results.into_iter().take(CANDIDATES) {
-            let detail = self.symptom_of(r.id).await?;
+        let mut about = 0;
+        let shown = results
+            .into_iter()
+            .filter(|r| except.is_none_or(|(id, _)| r.id != id))
+            .take(CANDIDATES);
+        for r in shown {
+            about += usize::from(r.relation == Relation::About);
             options.push(StepOption {
                 value: r.id.to_string(),
                 label: format!("{}: {}", r.id, r.title),
                 article: Some(r.id),
-                detail,
+                detail: self.symptom_of(r.id).await?,
                 reasons: r.reasons,
                 confidence: Some(r.confidence),
             });
         }
-        // The whole paste was matched; the session keeps a bounded copy of it.
-        let kept = super::cap_input(text);
-        let kept = kept.as_deref().unwrap_or(text);
-        let mut step = choose_step(options, recognised.clone(), kept, None);
-        honest::put_verdict(&mut step, verdict, &summary);
+        let mut step = choose_step(options, Vec::new(), "", except.map(|(_, n)| n));
+        let extra = if summary.ends_with(crate::matcher::CUT_SHORT) {
+            crate::matcher::CUT_SHORT
+        } else {
+            ""
+        };
+        honest::put_verdict(&mut step, verdict, events, about, extra);
+        Ok(step)
+    }
+
+    /// "Not this one": the other candidates for the session's paste, the article it started
+    /// in left out. Choosing one starts afresh in it, as a first choice would.
+    async fn others(&self, session: &Session) -> Result<Next, WizardError> {
+        let current = session.current();
+        let input = &session.row.input;
+        let outcome = self.matcher.match_text(input).await?;
+        let key = session.row.event_key.clone();
+        let results = self.ranked(outcome.results, key.as_deref()).await?;
+        let except = current.step.article.map(|a| (a, current.n));
+        let mut step = self
+            .paste_choices(
+                results,
+                &outcome.events,
+                outcome.verdict,
+                &outcome.summary,
+                except,
+            )
+            .await?;
+        step.query = Some(input.clone());
         let walk = Walk {
-            known,
+            known: current.walk.known.clone(),
+            back_to: Some(current.n),
             ..Walk::default()
         };
-        let next = Next { step, walk };
-        self.create_with_walk(Origin::Paste, kept, &recognised, key, next)
-            .await
+        Ok(Next { step, walk })
     }
 
     /// Starts a session from search words: the full-text results to choose from.
@@ -174,11 +271,13 @@ impl<'a> Wizard<'a> {
             return Err(WizardError::NoSession);
         }
         let recognised = serde_json::from_str(&row.recognised)?;
+        let handoff = self.store.handoff(id.as_str()).await?;
         Ok(Session {
             id: id.clone(),
             row,
             recognised,
             steps,
+            handoff,
         })
     }
 
@@ -213,9 +312,28 @@ impl<'a> Wizard<'a> {
                 walk: earlier.walk.clone(),
             }
         } else {
-            self.transition(&session, answer).await?
+            let mut next = self.transition(&session, answer).await?;
+            if keeps_others(&current.step, &next.step) {
+                offer_others(&mut next.step);
+            }
+            next
         };
         self.advance(&session, &Given::Answer(answer), next).await?;
+        self.load(id).await
+    }
+
+    /// Saves what the user wrote for the helpdesk with the session (replacing what they
+    /// wrote before), each field trimmed and bounded (`handoff::note`).
+    pub async fn save_handoff(
+        &self,
+        id: &SessionId,
+        note: &super::handoff::HandoffNote,
+    ) -> Result<Session, WizardError> {
+        let handoff = super::handoff::checked(note, crate::clock::unix_now())
+            .map_err(WizardError::EmptyInput)?;
+        if !self.store.save_handoff(id.as_str(), &handoff).await? {
+            return Err(WizardError::NoSession);
+        }
         self.load(id).await
     }
 
@@ -262,6 +380,7 @@ impl<'a> Wizard<'a> {
                 let confirmed = paste_confirms(session, entry.article());
                 self.enter(&entry, walk, key.as_deref(), confirmed).await
             }
+            (_, Answer::Others) => self.others(session).await,
             (StepKind::ChooseArticle | StepKind::Related, Answer::None) => {
                 let text = session.escalation_transcript(current.n);
                 Ok(Next {
@@ -439,11 +558,10 @@ impl<'a> Wizard<'a> {
                 value: h.id.to_string(),
                 label: format!("{}: {}", h.id, h.title),
                 article: Some(h.id),
+                // The symptom says what the article is about; the words it matched would
+                // only repeat the search.
                 detail: self.symptom_of(h.id).await?,
-                reasons: (!h.matched.is_empty())
-                    .then(|| format!("Matches: {}", h.matched.join(", ")))
-                    .into_iter()
-                    .collect(),
+                reasons: Vec::new(),
                 confidence: None,
             });
         }

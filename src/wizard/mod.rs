@@ -8,6 +8,7 @@ pub mod article;
 mod choices;
 pub mod coverage;
 pub mod flow;
+pub mod handoff;
 mod honest;
 pub mod known;
 pub mod plan;
@@ -127,6 +128,9 @@ pub enum Answer {
     NotFixed,
     /// Return to the previous step.
     Back,
+    /// Not this article: the other candidates for the paste (offered when the session
+    /// started straight in the one article that dominated).
+    Others,
 }
 
 impl Answer {
@@ -142,6 +146,7 @@ impl Answer {
             Answer::Fixed => "fixed".into(),
             Answer::NotFixed => "not_fixed".into(),
             Answer::Back => "back".into(),
+            Answer::Others => "others".into(),
         }
     }
 }
@@ -160,6 +165,7 @@ impl FromStr for Answer {
             "fixed" => Answer::Fixed,
             "not_fixed" | "not-fixed" => Answer::NotFixed,
             "back" => Answer::Back,
+            "others" => Answer::Others,
             _ => match t
                 .strip_prefix("branch_")
                 .or_else(|| t.strip_prefix("branch-"))
@@ -307,6 +313,12 @@ pub struct WizardStep {
     /// The branch chosen, by its label (try_*).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub branch: Option<String>,
+    /// The article's symptom in one sentence, so a later step still says what it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// About how many stages of the article's plan are left after this step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<usize>,
 }
 
 impl WizardStep {
@@ -382,6 +394,7 @@ mod tests {
             ("back", Answer::Back),
             ("q168465", Answer::Article(ArticleId(168465))),
             ("branch_2", Answer::Branch(1)),
+            ("others", Answer::Others),
         ] {
             assert_eq!(text.parse::<Answer>(), Ok(want), "{text}");
         }

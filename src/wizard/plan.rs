@@ -344,6 +344,7 @@ pub fn proceed(ctx: Ctx<'_>, mut walk: Walk) -> Built {
         if let Some(step) = stage_step(ctx, &mut walk, stage) {
             let mut step = step;
             step.note = walk.note.take();
+            step.remaining = Some(walk.plan.len());
             return Built::Step(Box::new(step), walk);
         }
     }

@@ -4,7 +4,7 @@
 use super::plan::Walk;
 use super::transcript::{self, Header};
 use super::{Answer, Given, Outcome, SessionId, WizardStep};
-use crate::store::{NewSession, SessionRow};
+use crate::store::{Handoff, NewSession, SessionRow};
 use serde::{Deserialize, Serialize};
 
 /// A step row's JSON: the step as shown and the walk behind it.
@@ -47,6 +47,8 @@ pub struct Session {
     pub recognised: Vec<String>,
     /// Every step shown, in order; the last is the current one.
     pub steps: Vec<HistoryStep>,
+    /// What the user wrote for the helpdesk, when they did.
+    pub handoff: Option<Handoff>,
 }
 
 impl Session {
@@ -85,6 +87,7 @@ impl Session {
                 answered_at: None,
                 walk,
             }],
+            handoff: None,
         }
     }
 
@@ -117,6 +120,7 @@ impl Session {
             recognised: &self.recognised,
             started: self.row.created_at,
             outcome,
+            handoff: self.handoff.as_ref(),
         }
     }
 

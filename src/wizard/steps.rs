@@ -2,6 +2,7 @@
 //! what it shows (the quoted message, the cause, the fix's items) and the answers it takes.
 //! Pure.
 
+use super::article::one_sentence;
 use super::plan::{Ctx, is_workaround};
 use super::{Answer, CauseRef, StepKind, StepOption, WizardStep};
 use crate::kb::diagnosis::{FixItem, SymptomCheck, VersionCheck};
@@ -31,6 +32,8 @@ pub fn empty(kind: StepKind) -> WizardStep {
         note: None,
         fix: None,
         branch: None,
+        context: None,
+        remaining: None,
     }
 }
 
@@ -50,6 +53,11 @@ fn about(
         title: Some(ctx.article.title.clone()),
         prompt,
         options,
+        context: ctx
+            .diag
+            .symptom
+            .as_ref()
+            .map(|s| one_sentence(&s.summary, s.message.as_deref())),
         ..empty(kind)
     }
 }

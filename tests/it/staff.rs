@@ -28,7 +28,7 @@ fn cookie_pair(reply: &Reply, name: &str) -> Option<String> {
         .map(|c| c.split(';').next().unwrap().to_string())
 }
 
-async fn get_with(app: &TestApp, uri: &str, cookie: &str) -> Reply {
+pub(crate) async fn get_with(app: &TestApp, uri: &str, cookie: &str) -> Reply {
     app.send(
         Request::get(uri)
             .header(header::COOKIE, cookie)
@@ -84,7 +84,7 @@ async fn try_login(app: &TestApp, password: &str, extra: &[(&str, &str)]) -> Rep
 }
 
 /// Logs in and returns the session cookie pair.
-async fn login(app: &TestApp) -> String {
+pub(crate) async fn login(app: &TestApp) -> String {
     let reply = try_login(app, PASSWORD, &[]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.location(), "/staff");

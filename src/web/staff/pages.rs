@@ -247,6 +247,10 @@ struct SessionPage {
     id: String,
     status: &'static str,
     transcript: String,
+    /// What the user wrote for the helpdesk, when they did.
+    handoff: Option<crate::store::Handoff>,
+    /// When they wrote it, as a date.
+    handoff_at: String,
 }
 
 async fn session_page(
@@ -263,6 +267,12 @@ async fn session_page(
         id: id.to_string(),
         status: status(&session.row, unix_now()),
         transcript: session.transcript(),
+        handoff_at: session
+            .handoff
+            .as_ref()
+            .map(|h| utc(h.saved_at))
+            .unwrap_or_default(),
+        handoff: session.handoff,
     };
     Ok(Html(page.render()?).into_response())
 }

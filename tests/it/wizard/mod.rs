@@ -3,7 +3,10 @@
 //! (invalid answers, unknown sessions, back; outcomes and what they teach later sessions,
 //! [`sessions`]; step URLs, escaping). The helpers here serve all three.
 
+mod article_shapes;
+mod first_step;
 mod forms;
+mod handoff;
 mod json;
 mod sessions;
 
@@ -56,6 +59,14 @@ fn values(v: &Value) -> Vec<String> {
 async fn past_checks(app: &TestApp, id: &str, mut v: Value) -> Value {
     while matches!(kind(&v), "check_symptom" | "check_version") {
         v = answer(app, id, "yes").await;
+    }
+    v
+}
+
+/// Answers "no" to every cause still asked, returning the first other step (the fix).
+async fn others_ruled_out(app: &TestApp, id: &str, mut v: Value) -> Value {
+    while kind(&v) == "check_cause" {
+        v = answer(app, id, "no").await;
     }
     v
 }
