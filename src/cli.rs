@@ -60,11 +60,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Staff login administration.
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
     /// Print one article as JSON.
     Show {
         /// The article id (Q168465, 168465 or kb168465).
         id: String,
     },
+}
+
+/// What `kbfix staff` does.
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Lift the staff login lock-out (after many wrong passwords from anywhere); running
+    /// servers over this database lift it at their next refused attempt.
+    Unlock,
 }
 
 /// The options of `kbfix serve`.
@@ -105,6 +118,26 @@ pub struct ServeArgs {
     /// Wizard sessions one client may start per minute; 0 for no limit.
     #[arg(long, env = "KBFIX_SESSIONS_PER_MINUTE", default_value_t = 60)]
     sessions_per_minute: u32,
+    /// Wizard sessions all clients together may start per minute; 0 for no limit.
+    #[arg(long, env = "KBFIX_SESSIONS_PER_MINUTE_TOTAL", default_value_t = 600)]
+    sessions_per_minute_total: u32,
+    /// Refines (new words within a session) one client may make per minute; 0: no limit.
+    #[arg(long, env = "KBFIX_REFINES_PER_MINUTE", default_value_t = 60)]
+    refines_per_minute: u32,
+    /// Refines all clients together may make per minute; 0 for no limit.
+    #[arg(long, env = "KBFIX_REFINES_PER_MINUTE_TOTAL", default_value_t = 1200)]
+    refines_per_minute_total: u32,
+    /// Searches and pasted events matched (/search, /api/search, /api/match,
+    /// /troubleshoot) one client may make per minute; 0 for no limit.
+    #[arg(long, env = "KBFIX_LOOKUPS_PER_MINUTE", default_value_t = 120)]
+    lookups_per_minute: u32,
+    /// Searches and pasted events matched by all clients together per minute; 0: no limit.
+    #[arg(long, env = "KBFIX_LOOKUPS_PER_MINUTE_TOTAL", default_value_t = 6000)]
+    lookups_per_minute_total: u32,
+    /// Connections one client address may hold open at once (a --trusted-proxy has no
+    /// cap); beyond it, its new connections are answered 503 and closed. 0 for no cap.
+    #[arg(long, env = "KBFIX_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
+    max_connections_per_client: usize,
 }
 
 /// Runs the parsed command line.
@@ -117,6 +150,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Match { json } => match_stdin(db, json).await,
         Command::Export => export(&open(db).await?).await,
         Command::Show { id } => show(db, &id).await,
+        Command::Staff {
+            action: StaffCommand::Unlock,
+        } => {
+            open(db)
+                .await?
+                .unlock_staff_logins(crate::clock::unix_now())
+                .await?;
+            println!(
+                "Staff logins unlocked: servers over this database lift their lock-out at the \
+                 next attempt."
+            );
+            Ok(())
+        }
     }
 }
 
@@ -180,10 +226,24 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
         "kbfix: serving {articles} articles at http://{}/",
         listener.local_addr()?
     );
+    let local = listener.local_addr()?;
+    if args.public_url.is_none() && !local.ip().is_loopback() {
+        tracing::warn!(
+            "listening beyond loopback without --public-url: /eventviewer.reg and \
+             /help/event-viewer write each request's Host header into their answers; set \
+             --public-url to this server's address as users reach it"
+        );
+    }
+    let exempt = args.trusted_proxies.clone();
     let config = web::Config {
         staff: staff.map(std::sync::Arc::new),
         trusted_proxies: args.trusted_proxies,
         sessions_per_minute: args.sessions_per_minute,
+        sessions_per_minute_total: args.sessions_per_minute_total,
+        refines_per_minute: args.refines_per_minute,
+        refines_per_minute_total: args.refines_per_minute_total,
+        lookups_per_minute: args.lookups_per_minute,
+        lookups_per_minute_total: args.lookups_per_minute_total,
         public_url: args.public_url,
         ..web::Config::default()
     };
@@ -191,7 +251,12 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
     state.searcher.warm();
     // For /healthz: how late the runtime wakes tasks, beside how long connections are held.
     store.watch_lag();
-    web::serve(listener, state, web::ServeOptions::default()).await?;
+    let options = web::ServeOptions {
+        max_per_client: args.max_connections_per_client,
+        exempt,
+        ..web::ServeOptions::default()
+    };
+    web::serve(listener, state, options).await?;
     store.close().await;
     Ok(())
 }

@@ -98,6 +98,12 @@ pub struct NewSession {
 pub struct Advance {
     /// The step being answered (must still be current and unanswered).
     pub answered_n: i64,
+    /// Whether the change may apply to a finished session (`back` reopens one); otherwise
+    /// the update only applies while the session has no outcome.
+    pub reopens: bool,
+    /// The update only applies while the session's current step is below this number:
+    /// the step cap, held by the database whatever route or encoding reached it.
+    pub max_n: i64,
     /// The answer given.
     pub answer: String,
     /// The step that follows.
@@ -278,15 +284,21 @@ impl Store {
         let t = now();
         on_pool!(self, |pool| {
             let mut tx = super::bounded::at("advance_session", pool.begin_write()).await?;
+            // The claim holds every rule a change must keep, so a request that reached
+            // around the wizard's own checks still changes nothing: the step is the current
+            // one and unanswered, the session open (unless reopened by `back`), under the cap.
             let claimed = sqlx::query(
                 "UPDATE wizard_steps SET answer = $3, answered_at = $4 \
              WHERE session_id = $1 AND n = $2 AND answer IS NULL \
-               AND n = (SELECT current_n FROM wizard_sessions WHERE id = $1)",
+               AND n = (SELECT current_n FROM wizard_sessions WHERE id = $1 \
+                 AND (outcome IS NULL OR $5) AND current_n < $6)",
             )
             .bind(id)
             .bind(a.answered_n)
             .bind(&a.answer)
             .bind(t)
+            .bind(a.reopens)
+            .bind(a.max_n)
             .execute(&mut *tx)
             .await?
             .rows_affected();

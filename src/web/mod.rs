@@ -6,6 +6,7 @@ mod articles;
 mod browse;
 mod cache;
 pub mod client;
+mod cpu;
 mod error;
 mod errors;
 mod events;
@@ -46,13 +47,13 @@ pub const MAX_BODY: usize = 256 * 1024;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
-        .merge(search::router())
+        .merge(guard::lookups(search::router(), &state))
         .merge(articles::router())
         .merge(browse::router())
         .merge(events::router())
         // Its Troubleshoot buttons start sessions: the wizard's guard applies.
         .merge(guard::wizard(eventviewer::router(), &state))
-        .merge(matching::router())
+        .merge(guard::lookups(matching::router(), &state))
         .merge(guard::wizard(wizard::router(), &state))
         .merge(staff::router(&state))
         .fallback(pages::not_found)

@@ -80,7 +80,13 @@ async fn style() -> Response {
 /// What a 404 for an unknown address says.
 pub(super) const NOT_FOUND: &str = "There is no page at this address.";
 
-/// The page for any URL no route knows.
-pub async fn not_found() -> WebError {
-    WebError::NotFound(NOT_FOUND.into())
+/// The page for any URL no route knows; JSON under `/api/`, as every API answer is. The
+/// address itself is not repeated.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let e = WebError::NotFound(NOT_FOUND.into());
+    if uri.path().starts_with("/api/") {
+        super::ApiError(e).into_response()
+    } else {
+        e.into_response()
+    }
 }

@@ -2,8 +2,8 @@
 //! session's transcript, and insights. Every page but the login takes a [`StaffSession`].
 
 use super::auth::{
-    self, COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECS, SESSION_SECS, StaffAuth, StaffSession, cookie,
-    set_cookie, staff_enabled,
+    self, COOKIE, DEVICE_COOKIE, DEVICE_SECS, LOGIN_COOKIE, LOGIN_FORM_SECS, SESSION_SECS,
+    StaffAuth, StaffSession, Wait, cookie, set_cookie, staff_enabled,
 };
 use crate::clock::unix_now;
 use crate::store::{LabelCount, SessionRow};
@@ -95,10 +95,18 @@ struct LoginForm {
     csrf: String,
 }
 
-fn too_many(wait: std::time::Duration) -> Response {
+fn too_many(wait: Wait) -> Response {
+    let (wait, whose) = match wait {
+        Wait::Client(w) => (w, "from here"),
+        Wait::Account(w) => (
+            w,
+            "to the staff account (from anywhere; an administrator can lift this with \
+             kbfix staff unlock)",
+        ),
+    };
     let secs = wait.as_secs().max(1);
     let mut res = WebError::TooManyRequests(format!(
-        "Too many failed logins from here. Wait {secs} s before trying again."
+        "Too many failed logins {whose}. Wait {secs} s before trying again."
     ))
     .into_response();
     res.headers_mut()
@@ -120,8 +128,22 @@ async fn login(
                 .into(),
         ));
     }
-    if let Err(wait) = auth.claim_attempt(client.ip) {
-        return Ok(too_many(wait));
+    let known = cookie(&headers, DEVICE_COOKIE).is_some_and(|c| auth.known_device(c));
+    match auth.claim_attempt(client.ip, known) {
+        Ok(()) => {}
+        // Locked for the account: an administrator may have lifted it since (read only
+        // here, on the refused path, so attempts that pass cost no read).
+        Err(Wait::Account(wait)) => {
+            let unlocked = state.store.staff_unlocked_at().await?;
+            let lifted = unlocked.is_some_and(|at| auth.lift_if_unlocked_since(at));
+            if !lifted {
+                return Ok(too_many(Wait::Account(wait)));
+            }
+            if let Err(wait) = auth.claim_attempt(client.ip, known) {
+                return Ok(too_many(wait));
+            }
+        }
+        Err(wait) => return Ok(too_many(wait)),
     }
     if !auth.verify(form.password).await? {
         return login_response(
@@ -140,6 +162,10 @@ async fn login(
         set_cookie(COOKIE, &auth.new_session()?, SESSION_SECS, secure),
     );
     h.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, secure));
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(DEVICE_COOKIE, &auth.new_device()?, DEVICE_SECS, secure),
+    );
     Ok(res)
 }
 

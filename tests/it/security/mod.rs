@@ -9,6 +9,9 @@ mod escaping;
 mod review;
 /// Arbitrary input into every route, and the server's connection limits over real TCP.
 mod robustness;
+/// The third review's findings (issue 26): checks in the domain, errors in our words,
+/// lock-out per account, CPU work and connections bounded, growth bounded.
+mod third;
 
 use axum::http::{StatusCode, header};
 use common::{Reply, TestApp, form_encode, spawn_app};
