@@ -98,7 +98,7 @@ pub struct ServeArgs {
     #[arg(long, env = "KBFIX_SECRET", hide_env_values = true)]
     secret: Option<String>,
     /// Mark staff cookies Secure on every response (behind a TLS proxy that does not
-    /// send X-Forwarded-Proto).
+    /// send X-Forwarded-Proto), and send Strict-Transport-Security: the site is HTTPS only.
     #[arg(long, env = "KBFIX_SECURE_COOKIES")]
     secure_cookies: bool,
     /// This server's address as users' machines reach it (https://kb.example.com), for
@@ -138,6 +138,10 @@ pub struct ServeArgs {
     /// cap); beyond it, its new connections are answered 503 and closed. 0 for no cap.
     #[arg(long, env = "KBFIX_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
     max_connections_per_client: usize,
+    /// Add the connection pool's hold times by call site to /healthz (for scripts/load.sh);
+    /// without it /healthz says only the status and the article count.
+    #[arg(long, env = "KBFIX_METRICS")]
+    metrics: bool,
 }
 
 /// Runs the parsed command line.
@@ -245,6 +249,8 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
         lookups_per_minute: args.lookups_per_minute,
         lookups_per_minute_total: args.lookups_per_minute_total,
         public_url: args.public_url,
+        metrics: args.metrics,
+        hsts: args.secure_cookies,
         ..web::Config::default()
     };
     let state = AppState::new(store.clone(), config);

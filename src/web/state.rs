@@ -38,6 +38,11 @@ pub struct Config {
     pub lookups_per_minute: u32,
     /// Costly lookups all clients together may make per minute; 0: no limit.
     pub lookups_per_minute_total: u32,
+    /// Whether `/healthz` adds the connection pool's hold times by call site (`--metrics`).
+    pub metrics: bool,
+    /// Whether every response carries `Strict-Transport-Security` (`--secure-cookies`:
+    /// the site is reached over TLS only).
+    pub hsts: bool,
     /// This server's address as users reach it, for Event Viewer's registry file; `None`
     /// takes it from each request's `Host`.
     pub public_url: Option<PublicUrl>,
@@ -56,6 +61,8 @@ impl Default for Config {
             lookups_per_minute: 120,
             lookups_per_minute_total: 6000,
             public_url: None,
+            metrics: false,
+            hsts: false,
         }
     }
 }

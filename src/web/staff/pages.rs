@@ -41,6 +41,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // Their pages carry CSRF tokens: never compressed (`web::Secret`).
+        .layer(middleware::map_response(|mut res: Response| async move {
+            res.extensions_mut().insert(crate::web::Secret);
+            res
+        }))
         // Outside no-store: without a password these are plain 404s like any other.
         .route_layer(middleware::from_fn_with_state(state.clone(), staff_enabled))
 }

@@ -456,3 +456,194 @@ async fn n3_one_client_with_many_idle_sockets_does_not_stall_another() {
     assert!(worst < Duration::from_millis(100), "{worst:?}");
     server.abort();
 }
+
+/// A request as `peer` would send it (the address the accept loop records).
+fn as_peer(mut req: Request<Body>, peer: &str) -> Request<Body> {
+    req.extensions_mut()
+        .insert(ConnectInfo::<SocketAddr>(peer.parse().unwrap()));
+    req
+}
+
+fn get_as(uri: &str, peer: &str) -> Request<Body> {
+    as_peer(Request::get(uri).body(Body::empty()).unwrap(), peer)
+}
+
+fn post_json_as(uri: &str, peer: &str, body: serde_json::Value) -> Request<Body> {
+    let req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    as_peer(req, peer)
+}
+
+/// N2 and N4: `/api/match` had no rate limit, and limits were per address only (20
+/// addresses made 1,000 sessions in 1.4 s; a refine loop grew the database 70 MB a
+/// minute). Lookups (match, troubleshoot, search) share one limit per client and one for
+/// the server; session starts and refines have both too; each answered 429 + Retry-After.
+#[tokio::test]
+async fn n2_n4_lookups_starts_and_refines_are_limited_per_client_and_in_all() {
+    let mut app = spawn_app().await;
+    app.state.config = std::sync::Arc::new(kbfix::web::Config {
+        lookups_per_minute: 3,
+        lookups_per_minute_total: 5,
+        sessions_per_minute: 0,
+        sessions_per_minute_total: 2,
+        refines_per_minute: 2,
+        refines_per_minute_total: 0,
+        ..kbfix::web::Config::default()
+    });
+    let a = "192.0.2.1:1";
+    for uri in ["/search?q=mail", "/api/search?q=mail"] {
+        assert_eq!(app.send(get_as(uri, a)).await.status, StatusCode::OK);
+    }
+    let r = app
+        .send(post_json_as(
+            "/api/match",
+            a,
+            json!({"text": "Event ID: 68"}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The fourth from this client, whichever route: refused, in the route's own format.
+    let r = app
+        .send(post_json_as(
+            "/api/match",
+            a,
+            json!({"text": "Event ID: 68"}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.json()["error"].as_str().unwrap().contains("from here"));
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    let r = app.send(get_as("/search?q=mail", a)).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(header(&r, "content-type").starts_with("text/html"));
+    // Other clients have their own, until the server's total (5) is spent.
+    for peer in ["192.0.2.2:1", "192.0.2.3:1"] {
+        assert_eq!(
+            app.send(get_as("/api/search?q=mail", peer)).await.status,
+            StatusCode::OK
+        );
+    }
+    let r = app.send(get_as("/api/search?q=mail", "192.0.2.4:1")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("everyone"), "{}", r.body);
+
+    // Session starts: the server's total, across clients (lookups no longer limited, as
+    // starting from words or a paste is one).
+    app.state.config = std::sync::Arc::new(kbfix::web::Config {
+        lookups_per_minute: 0,
+        lookups_per_minute_total: 0,
+        ..(*app.state.config).clone()
+    });
+    for (i, want) in [
+        StatusCode::CREATED,
+        StatusCode::CREATED,
+        StatusCode::TOO_MANY_REQUESTS,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let peer = format!("198.51.100.{i}:1");
+        let r = app
+            .send(post_json_as(
+                "/api/wizard",
+                &peer,
+                json!({"article": "Q900070"}),
+            ))
+            .await;
+        assert_eq!(r.status, want, "{i}: {}", r.body);
+    }
+    // Refines: per client (an in-process session to refine).
+    let id = a_session(&app).await;
+    let uri = format!("/api/wizard/{id}/search");
+    for want in [
+        StatusCode::OK,
+        StatusCode::OK,
+        StatusCode::TOO_MANY_REQUESTS,
+    ] {
+        let r = app.send(post_json_as(&uri, a, json!({"q": "mail"}))).await;
+        assert_eq!(r.status, want, "{}", r.body);
+    }
+    let r = app
+        .send(post_json_as(&uri, "192.0.2.9:1", json!({"q": "mail"})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// N5, N6, N8, N9: the Host written into the Event Viewer answers is neither cached nor
+/// shared; two Host headers are refused; HSTS with `--secure-cookies`; `/healthz` says only
+/// the status and counts (the pool's detail with `--metrics`); staff pages, which carry
+/// CSRF tokens, are never compressed.
+#[tokio::test]
+async fn n5_n6_n8_n9_headers_hosts_health_and_compression() {
+    let mut app = super::staff_app().await;
+    for uri in ["/eventviewer.reg", "/help/event-viewer"] {
+        let r = app
+            .send(
+                Request::get(uri)
+                    .header(header::HOST, "kb.example")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_eq!(header(&r, "cache-control"), "no-store", "{uri}");
+        assert!(
+            header(&r, "vary").contains("Host"),
+            "{uri}: {:?}",
+            r.headers
+        );
+    }
+    let two = Request::get("/help/event-viewer")
+        .header(header::HOST, "kb.example")
+        .header(header::HOST, "evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let r = app.send(two).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(!r.body.contains("evil"));
+
+    let health = app.get("/healthz").await.json();
+    let keys: Vec<&String> = health.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["articles", "status"], "{health}");
+    assert!(
+        app.get("/")
+            .await
+            .headers
+            .get("strict-transport-security")
+            .is_none()
+    );
+
+    let gzip = |uri: &str| {
+        Request::get(uri)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let home = app.send(gzip("/")).await;
+    assert_eq!(
+        header(&home, "content-encoding"),
+        "gzip",
+        "pages are compressed"
+    );
+    let login = app.send(gzip("/staff/login")).await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(login.body.contains("csrf"), "{}", login.body);
+    assert_eq!(
+        header(&login, "content-encoding"),
+        "",
+        "a CSRF token, not compressed"
+    );
+
+    app.state.config = std::sync::Arc::new(kbfix::web::Config {
+        metrics: true,
+        hsts: true,
+        ..(*app.state.config).clone()
+    });
+    assert!(app.get("/healthz").await.json()["pool"].is_object());
+    for uri in ["/", "/nowhere", "/api/nowhere"] {
+        let r = app.get(uri).await;
+        assert_eq!(header(&r, "strict-transport-security"), "max-age=31536000");
+    }
+}
