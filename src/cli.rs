@@ -60,6 +60,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Delete wizard sessions not changed for a while, with their steps.
+    Prune {
+        /// How old: days (180d), hours (12h) or minutes (30m).
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: u64,
+    },
     /// Staff login administration.
     Staff {
         #[command(subcommand)]
@@ -138,6 +144,11 @@ pub struct ServeArgs {
     /// cap); beyond it, its new connections are answered 503 and closed. 0 for no cap.
     #[arg(long, env = "KBFIX_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
     max_connections_per_client: usize,
+    /// How long wizard sessions are kept after their last change (180d, 12h, 30m; 0 keeps
+    /// them for ever): the server deletes older ones at start and then daily.
+    #[arg(long, env = "KBFIX_KEEP_SESSIONS", value_name = "AGE", default_value = "180d",
+          value_parser = parse_age)]
+    keep_sessions: u64,
     /// Add the connection pool's hold times by call site to /healthz (for scripts/load.sh);
     /// without it /healthz says only the status and the article count.
     #[arg(long, env = "KBFIX_METRICS")]
@@ -154,6 +165,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Match { json } => match_stdin(db, json).await,
         Command::Export => export(&open(db).await?).await,
         Command::Show { id } => show(db, &id).await,
+        Command::Prune { older_than } => {
+            let store = open(db).await?;
+            let pruned = prune(&store, older_than).await?;
+            println!("kbfix: pruned {pruned} wizard session(s) older than {older_than} s");
+            Ok(())
+        }
         Command::Staff {
             action: StaffCommand::Unlock,
         } => {
@@ -195,6 +212,49 @@ async fn import_cmd(db: &Path, paths: &[PathBuf], strict: bool) -> anyhow::Resul
         );
     }
     Ok(())
+}
+
+/// An age as `180d`, `12h`, `30m` or plain seconds, in seconds.
+fn parse_age(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not an age such as 180d, 12h or 30m"))?;
+    let unit = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return Err(format!("{s:?} is not an age such as 180d, 12h or 30m")),
+    };
+    n.checked_mul(unit)
+        .ok_or_else(|| format!("{s:?} is too long an age"))
+}
+
+/// Deletes the sessions not changed for `age` seconds.
+async fn prune(store: &Store, age: u64) -> anyhow::Result<u64> {
+    let age = i64::try_from(age).unwrap_or(i64::MAX);
+    let before = crate::clock::unix_now().saturating_sub(age);
+    Ok(store.prune_sessions(before).await?)
+}
+
+/// Prunes sessions older than `age` now and then once a day, for as long as the server
+/// runs; a failure is logged and tried again the next day.
+fn prune_daily(store: Store, age: u64) {
+    tokio::spawn(async move {
+        loop {
+            match prune(&store, age).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "pruned old wizard sessions"),
+                Err(e) => tracing::warn!(error = %e, "pruning old wizard sessions failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(86_400)).await;
+        }
+    });
 }
 
 /// `kbfix serve`: imports what it is asked to, then serves until a shutdown signal.
@@ -255,6 +315,9 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
     };
     let state = AppState::new(store.clone(), config);
     state.searcher.warm();
+    if args.keep_sessions > 0 {
+        prune_daily(store.clone(), args.keep_sessions);
+    }
     // For /healthz: how late the runtime wakes tasks, beside how long connections are held.
     store.watch_lag();
     let options = web::ServeOptions {

@@ -194,6 +194,10 @@ impl From<crate::wizard::WizardError> for WebError {
                 "This session has reached {} steps; start a new one from the home page.",
                 crate::wizard::MAX_STEPS
             )),
+            W::TooLarge => WebError::Conflict(
+                "This session has stored as much as one may; start a new one from the home page."
+                    .into(),
+            ),
             W::MissingStep => WebError::unprocessable(
                 "The form does not say which step it answers: reload the page and answer again.",
             ),

@@ -13,8 +13,8 @@ use super::plan::{self, Built, Ctx, RelatedWhy, Walk};
 use super::related::{Feedback, RelatedInputs, related_candidates};
 use super::session::{HistoryStep, Session, Stored, StoredRef};
 use super::{
-    Answer, BACK_SLACK, Given, Known, MAX_STEPS, Origin, Outcome, SessionId, StepKind, StepOption,
-    WizardError, WizardStep,
+    Answer, BACK_SLACK, Given, Known, MAX_SESSION_BYTES, MAX_STEPS, Origin, Outcome, SessionId,
+    StepKind, StepOption, WizardError, WizardStep,
 };
 use crate::kb::{self, Article, ArticleId, Diagnosis};
 use crate::matcher::Matcher;
@@ -158,6 +158,7 @@ impl<'a> Wizard<'a> {
             .await?
             .ok_or(WizardError::NoSession)?;
         let rows = self.store.session_steps(id.as_str()).await?;
+        let stored_bytes = rows.iter().map(|r| r.step.len() as i64).sum();
         let mut steps = Vec::with_capacity(rows.len());
         for r in rows {
             let stored: Stored = serde_json::from_str(&r.step)?;
@@ -180,6 +181,7 @@ impl<'a> Wizard<'a> {
             row,
             recognised,
             steps,
+            stored_bytes,
         })
     }
 
@@ -378,19 +380,24 @@ impl<'a> Wizard<'a> {
             _ => None,
         };
         let back = matches!(given, Given::Answer(Answer::Back));
+        let next = new_step(&next.step, &next.walk)?;
+        if session.stored_bytes + next.step.len() as i64 > bytes_allowed(back) {
+            return Err(WizardError::TooLarge);
+        }
         let advance = Advance {
             answered_n: current.n,
             // The store checks these again in the update itself: the session may have
             // changed since it was read.
             reopens: back,
             max_n: steps_allowed(back),
+            max_bytes: bytes_allowed(back),
             answer: given.stored(),
             ended_kind: outcome.map(|_| current.step.kind),
             outcome,
             resolved_article,
             resolved_cause,
             event_key,
-            next: new_step(&next.step, &next.walk)?,
+            next,
         };
         if self
             .store
@@ -566,6 +573,15 @@ fn steps_allowed(back: bool) -> i64 {
         MAX_STEPS + BACK_SLACK
     } else {
         MAX_STEPS
+    }
+}
+
+/// The bytes a session may store in all after a change; `back` has a little slack.
+fn bytes_allowed(back: bool) -> i64 {
+    if back {
+        MAX_SESSION_BYTES + MAX_SESSION_BYTES / 4
+    } else {
+        MAX_SESSION_BYTES
     }
 }
 

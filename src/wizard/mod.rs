@@ -41,6 +41,11 @@ pub const MAX_STEPS: i64 = 200;
 /// Steps `back` may still add past [`MAX_STEPS`] (to reopen a finished or full session a
 /// few steps): a bound on the total even for a client that only goes back.
 pub const BACK_SLACK: i64 = 20;
+/// The most a session may store in all, its steps' JSON together (a step holds at most
+/// [`MAX_STORED_INPUT`] of the user's text, but 200 of them were still megabytes): checked
+/// by the wizard and again by the store's conditional update. `back` has a little slack
+/// beyond it, as for [`MAX_STEPS`].
+pub const MAX_SESSION_BYTES: i64 = 1024 * 1024;
 
 /// `text` cut to at most `MAX_STORED_INPUT` bytes at a character boundary, marked as cut;
 /// `None` when it fits.
@@ -358,6 +363,9 @@ pub enum WizardError {
     /// The session has [`MAX_STEPS`] steps.
     #[error("the session has reached {MAX_STEPS} steps")]
     TooManySteps,
+    /// The session has stored [`MAX_SESSION_BYTES`].
+    #[error("the session has stored as much as it may")]
+    TooLarge,
     /// A form's answer does not say which step it answers.
     #[error("the answer does not name its step")]
     MissingStep,

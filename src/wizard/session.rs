@@ -47,6 +47,8 @@ pub struct Session {
     pub recognised: Vec<String>,
     /// Every step shown, in order; the last is the current one.
     pub steps: Vec<HistoryStep>,
+    /// The bytes its steps take in the store, together (see `MAX_SESSION_BYTES`).
+    pub stored_bytes: i64,
 }
 
 impl Session {
@@ -75,6 +77,7 @@ impl Session {
                 resolved_article: None,
                 resolved_cause: None,
             },
+            stored_bytes: new.first.step.len() as i64,
             id,
             recognised,
             steps: vec![HistoryStep {

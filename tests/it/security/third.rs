@@ -647,3 +647,57 @@ async fn n5_n6_n8_n9_headers_hosts_health_and_compression() {
         assert_eq!(header(&r, "strict-transport-security"), "max-age=31536000");
     }
 }
+
+/// N4: nothing deleted sessions, and a session's steps were bounded only in number (a
+/// refine loop grew one by megabytes). Now sessions older than the retention are pruned
+/// (`kbfix prune --older-than`, and daily by the server with `--keep-sessions`), and a
+/// session's steps are bounded in bytes in all.
+#[tokio::test]
+async fn n4_old_sessions_are_pruned_and_a_session_is_bounded_in_bytes() {
+    let app = spawn_app().await;
+    let old = a_session(&app).await;
+    let old_at = app.store.session(&old).await.unwrap().unwrap().updated_at;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let new = a_session(&app).await;
+    assert_eq!(app.store.prune_sessions(old_at + 1).await.unwrap(), 1);
+    assert!(app.store.session(&old).await.unwrap().is_none());
+    assert!(app.store.session_steps(&old).await.unwrap().is_empty());
+    assert!(app.store.session(&new).await.unwrap().is_some());
+    let db = app.db.to_str().unwrap();
+    let out = super::common::kbfix_with_stdin(db, &["prune", "--older-than", "180d"], b"");
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pruned 0"));
+    let out = super::common::kbfix_with_stdin(db, &["prune", "--older-than", "soon"], b"");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("180d"),
+        "{out:?}"
+    );
+
+    // Refines of 16 KiB each until the session has stored its fill: refused, not stored.
+    let words: String = (0..3000).map(|i| format!("w{i} ")).collect();
+    let uri = format!("/api/wizard/{new}/search");
+    let mut refused = None;
+    for i in 0..200 {
+        let r = app.post_json(&uri, &json!({ "q": words })).await;
+        if r.status == StatusCode::CONFLICT {
+            refused = Some((i, r.body));
+            break;
+        }
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let (i, body) = refused.expect("the session's bytes are bounded");
+    assert!(body.contains("stored as much"), "{body}");
+    let stored: usize = app
+        .store
+        .session_steps(&new)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.step.len())
+        .sum();
+    assert!(
+        stored as i64 <= kbfix::wizard::MAX_SESSION_BYTES,
+        "{stored} after {i}"
+    );
+}
