@@ -107,6 +107,10 @@ pub struct ServeArgs {
     /// send X-Forwarded-Proto), and send Strict-Transport-Security: the site is HTTPS only.
     #[arg(long, env = "KBFIX_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Minutes a staff login may sit unused before it ends (every staff page renews it).
+    #[arg(long, env = "KBFIX_STAFF_IDLE_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    staff_idle_minutes: u64,
     /// This server's address as users' machines reach it (https://kb.example.com), for
     /// the Event Viewer registry file; without it, each request's Host is used.
     #[arg(long, env = "KBFIX_PUBLIC_URL", value_name = "URL")]
@@ -269,11 +273,11 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
                  a staff password: every server must sign staff cookies with the same key"
             )
         }
-        Some(pw) => Some(web::StaffAuth::with_secret(
-            pw,
-            args.secure_cookies,
-            secret,
-        )?),
+        Some(pw) => Some(
+            web::StaffAuth::with_secret(pw, args.secure_cookies, secret)?.with_idle_timeout(
+                std::time::Duration::from_secs(args.staff_idle_minutes.saturating_mul(60)),
+            ),
+        ),
         None => None,
     };
     check_paths(&args.import)?;

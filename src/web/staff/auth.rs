@@ -32,6 +32,11 @@ pub(super) const SESSION_SECS: i64 = 8 * 3600;
 pub(super) const DEVICE_COOKIE: &str = "kbfix_staff_device";
 /// How long a browser stays known after its last login.
 pub(super) const DEVICE_SECS: i64 = 90 * 24 * 3600;
+/// The cookie that says until when a staff session may sit unused: refreshed by every
+/// staff page, so a login left open on an unattended screen ends after [`IDLE_SECS`].
+pub(super) const SEEN_COOKIE: &str = "kbfix_staff_seen";
+/// How long a staff session may sit unused, unless configured otherwise.
+pub const IDLE_SECS: i64 = 30 * 60;
 /// How long a login form's token pair stays good.
 pub(super) const LOGIN_FORM_SECS: i64 = 3600;
 /// Failed logins a client may make back to back before each next one must wait.
@@ -68,6 +73,8 @@ pub struct StaffAuth {
     hash: [u8; 32],
     key: [u8; 32],
     secure_cookies: bool,
+    /// How long a session may sit unused (seconds).
+    idle_secs: i64,
     failures: Mutex<HashMap<IpAddr, Failures>>,
     /// The account's failures from every address together (locked after `failures`).
     account: Mutex<Option<Failures>>,
@@ -223,12 +230,42 @@ impl StaffAuth {
             hash,
             key,
             secure_cookies,
+            idle_secs: IDLE_SECS,
             failures: Mutex::new(HashMap::new()),
             account: Mutex::new(None),
             checks: Arc::new(Semaphore::new(PARALLEL_CHECKS)),
             memory: Arc::new(Mutex::new(vec![memory])),
             revoked: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The same login with sessions ending after `idle` unused (at least a second).
+    pub fn with_idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle_secs = i64::try_from(idle.as_secs()).unwrap_or(i64::MAX).max(1);
+        self
+    }
+
+    /// How long a session may sit unused, in seconds.
+    pub(super) fn idle_secs(&self) -> i64 {
+        self.idle_secs
+    }
+
+    /// A fresh "seen" cookie value for the session `session` (`expiry.nonce`): `until.tag`.
+    pub(super) fn new_seen(&self, session: &str) -> String {
+        let until = unix_now().saturating_add(self.idle_secs);
+        format!(
+            "{until}.{}",
+            self.mac("seen", &format!("{session}|{until}"))
+        )
+    }
+
+    /// Whether `seen` is the session's, signed, and not past its time.
+    pub(super) fn seen_ok(&self, session: &str, seen: &str) -> bool {
+        let Some((until, tag)) = seen.split_once('.') else {
+            return false;
+        };
+        let fresh = until.parse::<i64>().is_ok_and(|u| u > unix_now());
+        fresh && self.check("seen", &format!("{session}|{until}"), tag)
     }
 
     /// Whether `password` is the staff password. At most `PARALLEL_CHECKS` run at once,
@@ -494,9 +531,18 @@ impl StaffSession {
         Ok(store.staff_session_revoked(nonce).await?)
     }
 
-    /// The session of a request's cookies, when it is valid.
+    /// The session's value (`expiry.nonce`).
+    pub(super) fn value(&self) -> &str {
+        &self.session
+    }
+
+    /// The session of a request's cookies, when it is valid and was used recently (its
+    /// "seen" cookie, refreshed by every staff page, not past its time).
     pub(super) fn from_headers(auth: &Arc<StaffAuth>, headers: &HeaderMap) -> Option<Self> {
         let session = auth.valid_session(cookie(headers, COOKIE)?)?.to_string();
+        if !auth.seen_ok(&session, cookie(headers, SEEN_COOKIE)?) {
+            return None;
+        }
         Some(StaffSession {
             auth: Arc::clone(auth),
             session,

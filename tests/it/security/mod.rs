@@ -360,6 +360,11 @@ async fn staff_login(app: &TestApp) -> (Vec<(&'static str, Reply)>, String) {
     .await;
     assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
     let cookie = cookie_pair(&right, "kbfix_staff").expect("a session cookie");
+    // The session and its idle-time cookie travel together.
+    let cookie = format!(
+        "{cookie}; {}",
+        cookie_pair(&right, "kbfix_staff_seen").expect("an idle-time cookie")
+    );
     (
         vec![
             ("staff login page", form),

@@ -397,7 +397,7 @@ async fn n2_two_large_pastes_at_once_leave_healthz_fast() {
         let (answer, took) = exchange(addr, "127.0.0.2", HEALTHZ).await;
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
         times.push(took);
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::time::sleep(Duration::from_millis(1)).await;
     }
     for p in pastes {
         let (answer, took) = p.await.unwrap();
@@ -408,7 +408,10 @@ async fn n2_two_large_pastes_at_once_leave_healthz_fast() {
         );
     }
     times.sort();
-    let p99 = times[(times.len() * 99 / 100).min(times.len() - 1)];
+    // A hundred samples or more, so that p99 is not simply the slowest (this machine is
+    // shared; one stall of the whole box is not the server's).
+    assert!(times.len() >= 100, "only {} samples", times.len());
+    let p99 = times[times.len() * 99 / 100 - 1];
     eprintln!(
         "healthz during two large pastes: {} samples, p50 {:?}, p99 {p99:?}",
         times.len(),
@@ -723,4 +726,42 @@ async fn import_leaves_the_wal_truncated_beside_a_server() {
     let wal = std::fs::metadata(dir.path().join("kbfix.db-wal")).map_or(0, |m| m.len());
     assert!(wal < 16 * 1024, "the WAL is {wal} bytes after the import");
     assert!(server.article_count().await.unwrap() > 0);
+}
+
+/// N8: a staff login lasted 8 hours however long it sat unused. Now each staff page renews
+/// its idle time (30 minutes by default; 3 s here), and an unused one ends.
+#[tokio::test]
+async fn n8_staff_sessions_end_when_left_unused() {
+    let auth = kbfix::web::StaffAuth::new(PASSWORD, false)
+        .unwrap()
+        .with_idle_timeout(Duration::from_secs(3));
+    let mut app = spawn_app().await;
+    app.state.config = std::sync::Arc::new(kbfix::web::Config {
+        staff: Some(std::sync::Arc::new(auth)),
+        ..kbfix::web::Config::default()
+    });
+    let login = login_from(&app, "203.0.113.1:1", PASSWORD, "").await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
+    let session = cookie_pair(&login, "kbfix_staff").unwrap();
+    let mut seen = cookie_pair(&login, "kbfix_staff_seen").unwrap();
+    let page = |seen: String| {
+        let req = Request::get("/staff")
+            .header(header::COOKIE, format!("{session}; {seen}"))
+            .body(Body::empty())
+            .unwrap();
+        app.send(req)
+    };
+    // Used every second: still logged in well past the idle time.
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let r = page(seen.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        seen = cookie_pair(&r, "kbfix_staff_seen").expect("renewed");
+    }
+    // Left unused past it: back to the login page. And no session without the cookie.
+    assert_eq!(page(String::new()).await.location(), "/staff/login");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let r = page(seen).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/staff/login");
 }
