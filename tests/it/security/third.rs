@@ -765,3 +765,42 @@ async fn n8_staff_sessions_end_when_left_unused() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/staff/login");
 }
+
+/// N5: without `--public-url` the Host is written into answers; a server listening beyond
+/// loopback without it says so at start.
+#[test]
+fn n5_serving_beyond_loopback_without_a_public_url_warns() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kbfix.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbfix"))
+        .args(["--db", db.to_str().unwrap(), "serve", "--addr", "0.0.0.0:0"])
+        .env_remove("KBFIX_PUBLIC_URL")
+        .env_remove("KBFIX_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut warned = None;
+    while warned.is_none() && Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            warned = line.contains("--public-url").then_some(line);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = warned.expect("a warning naming --public-url");
+    assert!(line.contains("WARN"), "{line}");
+}
