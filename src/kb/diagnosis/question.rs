@@ -404,18 +404,17 @@ pub fn askable(q: &str) -> bool {
         return false;
     }
     // "Is the locator cache not flushing ...": the software's behaviour, not the setup.
-    if matches!(lower[0].as_str(), "is" | "are") && first != "you" && first != "there" {
-        if let Some(ing) = lower
-            .iter()
-            .skip(2)
-            .find(|w| w.ends_with("ing") && w.len() > 5)
-        {
-            let before = lower.iter().position(|w| w == ing).unwrap_or(0);
-            let right_after_subject = lower[..before].iter().all(|w| !w.ends_with("ing"));
-            if right_after_subject && !OBSERVABLE_ING.contains(&ing.as_str()) {
-                return false;
-            }
-        }
+    let progressive = lower
+        .iter()
+        .skip(2)
+        .find(|w| w.ends_with("ing") && w.len() > 5);
+    if matches!(lower[0].as_str(), "is" | "are")
+        && first != "you"
+        && first != "there"
+        && let Some(ing) = progressive
+        && !OBSERVABLE_ING.contains(&ing.as_str())
+    {
+        return false;
     }
     // Ends on a word that needs more after it.
     let last = lower.last().map(String::as_str).unwrap_or("");
