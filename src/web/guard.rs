@@ -1,12 +1,13 @@
-//! Guards in front of the handlers, kept out of them: cross-site POSTs refused, and on the
-//! wizard's routes a rate limit on new sessions, no changes to a finished session, a step
-//! number required on answer forms, and capped stored input.
+//! Guards in front of the handlers, kept out of them: cross-site POSTs refused; rate limits
+//! per client and in all on the costly lookups (matching, searching), new sessions and
+//! refines; and on the wizard's routes an early answer for a finished session, a missing
+//! step number or a full session (the wizard and the store check the same again).
 
 use super::client::Client;
 use super::limits::{Kind, Over};
 use super::state::AppState;
 use super::{ApiError, MAX_BODY, WebError};
-use crate::wizard::{Answer, SessionId};
+use crate::wizard::{Answer, MAX_STEPS, SessionId};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
@@ -14,8 +15,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-
-use crate::wizard::MAX_STEPS;
 
 fn answer_as(api: bool, e: WebError) -> Response {
     if api {
