@@ -384,6 +384,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn session_ids_are_read_as_the_router_decodes_them() {
+        let id = "0123456789abcdef0123456789abcdef";
+        for path in [
+            format!("/wizard/{id}"),
+            format!("/api/wizard/%30{}/search", &id[1..]),
+            format!("/wizard/%30%31{}/search", &id[2..]),
+        ] {
+            assert_eq!(
+                session_in(&path).map(|s| s.to_string()).as_deref(),
+                Some(id)
+            );
+        }
+        assert_eq!(session_in("/wizard/%FF%FE"), None);
+        assert_eq!(percent_decoded("a%2"), Some("a%2".into()));
+    }
+
     fn row(current_n: i64, outcome: Option<Outcome>) -> crate::store::SessionRow {
         crate::store::SessionRow {
             id: "0".repeat(32),
