@@ -2,7 +2,11 @@
 //! pure step building the server does): of the troubleshooting articles (CAUSE plus
 //! RESOLUTION or WORKAROUND), how many ask a question before the first fix (and how many
 //! without counting the symptom check), how many ask a cause, and of those whose RESOLUTION
-//! has two or more "If you/your/the ..." paragraphs, how many ask `choose_branch`.
+//! has two or more "If you/your/the ..." paragraphs, how many ask `choose_branch`; and the
+//! floors of issue 25: with 2+ "If" paragraphs in the fix, `choose_branch` before the first
+//! fix when the user confirms the first cause; with Method 1 / Method 2 headings, method 2
+//! right after "not fixed" on method 1; questions matching a broken pattern; symptom steps
+//! announcing what they do not show.
 //!
 //! `cargo run --release --example wizard_coverage -- [../shared/corpus/kb-txt.tar.gz]
 //! [--show N] [--seed S]` (`--show` prints N articles' dialogues, drawn with the seed).
@@ -10,9 +14,11 @@
 use kbfix::import::read_source;
 use kbfix::kb::diagnosis::{has_if_paragraphs, is_troubleshooting};
 use kbfix::kb::{Article, diagnose, parse_article};
+use kbfix::wizard::coverage::{self, BROKEN_QUESTIONS};
 use kbfix::wizard::plan::{self, Built, Ctx, Walk};
 use kbfix::wizard::{Answer, StepKind, WizardStep};
 use std::path::PathBuf;
+use std::sync::LazyLock;
 use std::time::Instant;
 
 #[derive(Default)]
@@ -23,6 +29,13 @@ struct Tally {
     asks_cause: usize,
     if_paragraphs: usize,
     if_branch: usize,
+    fix_ifs: usize,
+    fix_ifs_confirmed: usize,
+    methods: usize,
+    methods_followed: usize,
+    questions: usize,
+    broken: Vec<String>,
+    announcing: Vec<String>,
 }
 
 /// Walks an article answering "unsure" to every check, up to the first fix; the steps.
@@ -79,6 +92,46 @@ fn tally(t: &mut Tally, a: &Article) {
     if has_if_paragraphs(a, "RESOLUTION") {
         t.if_paragraphs += 1;
         t.if_branch += usize::from(before.contains(&StepKind::ChooseBranch));
+    }
+    floors(t, a);
+}
+
+/// The broken-question patterns, compiled once.
+static PATTERNS: LazyLock<Vec<regex::Regex>> = LazyLock::new(|| {
+    BROKEN_QUESTIONS
+        .iter()
+        .map(|p| regex::Regex::new(p).expect("pattern"))
+        .collect()
+});
+
+/// Issue 25's measures over one troubleshooting article.
+fn floors(t: &mut Tally, a: &Article) {
+    let diag = diagnose(a);
+    let confirmed = coverage::walk(a, &diag, coverage::confirming);
+    if has_if_paragraphs(a, "RESOLUTION") || has_if_paragraphs(a, "WORKAROUND") {
+        t.fix_ifs += 1;
+        let asked = coverage::branch_before_fix(&confirmed);
+        t.fix_ifs_confirmed += usize::from(asked);
+        if !asked && t.fix_ifs - t.fix_ifs_confirmed <= 8 {
+            println!("no branch before the fix: {}", a.id);
+        }
+    }
+    if coverage::has_method_headings(a) {
+        t.methods += 1;
+        let followed = coverage::next_method_follows(&confirmed) == Some(true);
+        t.methods_followed += usize::from(followed);
+        if !followed && t.methods - t.methods_followed <= 5 {
+            println!("method 2 does not follow method 1: {}", a.id);
+        }
+    }
+    for q in coverage::questions(&diag) {
+        t.questions += 1;
+        if PATTERNS.iter().any(|p| p.is_match(&q)) {
+            t.broken.push(format!("{}: {q}", a.id));
+        }
+    }
+    if coverage::symptom_announces_unshown(&diag) {
+        t.announcing.push(a.id.to_string());
     }
 }
 
@@ -158,6 +211,28 @@ fn main() {
     println!(
         "choose_branch where RESOLUTION has 2+ \"If you/your/the\" paragraphs: {}",
         pct(t.if_branch, t.if_paragraphs)
+    );
+    println!(
+        "choose_branch before the first fix, first cause confirmed, 2+ \"If\" paragraphs in \
+         the fix: {}",
+        pct(t.fix_ifs_confirmed, t.fix_ifs)
+    );
+    println!(
+        "method 2 right after \"not fixed\" on method 1: {}",
+        pct(t.methods_followed, t.methods)
+    );
+    println!(
+        "questions matching a broken pattern: {} of {}",
+        t.broken.len(),
+        t.questions
+    );
+    for b in t.broken.iter().take(10) {
+        println!("  {b}");
+    }
+    println!(
+        "symptom steps announcing what they do not show: {} {:?}",
+        t.announcing.len(),
+        &t.announcing[..t.announcing.len().min(10)]
     );
     println!(
         "slowest article (diagnosis and walk to the first fix): {} in {:.1} ms",

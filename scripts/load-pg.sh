@@ -34,7 +34,9 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT
 for port in $ports; do
   # One wrk stands in for many users, so the per-client session limit is off.
-  "$bin" --db "$PG_URL" serve --addr "127.0.0.1:$port" --sessions-per-minute 0 \
+  "$bin" --db "$PG_URL" serve --addr "127.0.0.1:$port" --sessions-per-minute 0 --sessions-per-minute-total 0 \
+    --refines-per-minute 0 --refines-per-minute-total 0 --lookups-per-minute 0 \
+    --lookups-per-minute-total 0 --max-connections-per-client 0 --metrics \
     > "$work/serve-$port.log" 2>&1 &
   pids+=($!)
 done

@@ -125,6 +125,18 @@ function response(status, headers, body)
   else s2 = s2 + 1 end
 end
 
+-- How many requests took longer than limit_us: from the latency percentiles (wrk keeps no
+-- list), to a hundredth of a percent.
+local function over(latency, total, limit_us)
+  if latency.max <= limit_us then return 0 end
+  local lo, hi = 0, 100
+  for _ = 1, 40 do
+    local mid = (lo + hi) / 2
+    if latency:percentile(mid) > limit_us then hi = mid else lo = mid end
+  end
+  return math.max(1, math.floor((100 - hi) / 100 * total + 0.5))
+end
+
 function done(summary, latency, requests)
   local t = { s2 = 0, s3 = 0, s404 = 0, s4xx = 0, s5xx = 0 }
   for _, thread in ipairs(threads) do
@@ -135,9 +147,9 @@ function done(summary, latency, requests)
     + summary.errors.timeout
   io.write(string.format(
     "%-8s %7d requests %8.1f req/s  p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  max %7.1f ms  " ..
-    "2xx %d  3xx %d  404 %d  other-4xx %d  5xx %d  socket-errors %d\n",
+    "2xx %d  3xx %d  404 %d  other-4xx %d  5xx %d  socket-errors %d  over-2s %d\n",
     kind, summary.requests, summary.requests / secs,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000,
-    t.s2, t.s3, t.s404, t.s4xx, t.s5xx, errors))
+    t.s2, t.s3, t.s404, t.s4xx, t.s5xx, errors, over(latency, summary.requests, 2000000)))
 end

@@ -43,7 +43,9 @@ tar tzf "$archive" | sed -n 's/.*[Qq]\([0-9]\{6\}\)\.[Tt][Xx][Tt]$/Q\1/p' | shuf
 
 # One wrk stands in for many users, so the per-client session limit is off.
 KBFIX_STAFF_PASSWORD=load-test-password "$bin" --db "$db" serve --addr "127.0.0.1:$port" \
-  --sessions-per-minute 0 > "$work/serve.log" 2>&1 &
+  --sessions-per-minute 0 --sessions-per-minute-total 0 --refines-per-minute 0 \
+  --refines-per-minute-total 0 --lookups-per-minute 0 --lookups-per-minute-total 0 \
+  --max-connections-per-client 0 --metrics > "$work/serve.log" 2>&1 &
 server=$!
 import_pid=""
 cleanup() {

@@ -37,7 +37,9 @@ else
 fi
 
 ./target/release/kbfix --db "$db" serve --addr "127.0.0.1:$port" \
-  --sessions-per-minute 0 > "$work/serve.log" 2>&1 &
+  --sessions-per-minute 0 --sessions-per-minute-total 0 \
+    --refines-per-minute 0 --refines-per-minute-total 0 --lookups-per-minute 0 \
+    --lookups-per-minute-total 0 --max-connections-per-client 0 --metrics > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -60,11 +60,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Delete wizard sessions not changed for a while, with their steps.
+    Prune {
+        /// How old: days (180d), hours (12h) or minutes (30m).
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: u64,
+    },
+    /// Staff login administration.
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
     /// Print one article as JSON.
     Show {
         /// The article id (Q168465, 168465 or kb168465).
         id: String,
     },
+}
+
+/// What `kbfix staff` does.
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Lift the staff login lock-out (after many wrong passwords from anywhere); running
+    /// servers over this database lift it at their next refused attempt.
+    Unlock,
 }
 
 /// The options of `kbfix serve`.
@@ -85,9 +104,13 @@ pub struct ServeArgs {
     #[arg(long, env = "KBFIX_SECRET", hide_env_values = true)]
     secret: Option<String>,
     /// Mark staff cookies Secure on every response (behind a TLS proxy that does not
-    /// send X-Forwarded-Proto).
+    /// send X-Forwarded-Proto), and send Strict-Transport-Security: the site is HTTPS only.
     #[arg(long, env = "KBFIX_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Minutes a staff login may sit unused before it ends (every staff page renews it).
+    #[arg(long, env = "KBFIX_STAFF_IDLE_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    staff_idle_minutes: u64,
     /// This server's address as users' machines reach it (https://kb.example.com), for
     /// the Event Viewer registry file; without it, each request's Host is used.
     #[arg(long, env = "KBFIX_PUBLIC_URL", value_name = "URL")]
@@ -105,6 +128,35 @@ pub struct ServeArgs {
     /// Wizard sessions one client may start per minute; 0 for no limit.
     #[arg(long, env = "KBFIX_SESSIONS_PER_MINUTE", default_value_t = 60)]
     sessions_per_minute: u32,
+    /// Wizard sessions all clients together may start per minute; 0 for no limit.
+    #[arg(long, env = "KBFIX_SESSIONS_PER_MINUTE_TOTAL", default_value_t = 600)]
+    sessions_per_minute_total: u32,
+    /// Refines (new words within a session) one client may make per minute; 0: no limit.
+    #[arg(long, env = "KBFIX_REFINES_PER_MINUTE", default_value_t = 60)]
+    refines_per_minute: u32,
+    /// Refines all clients together may make per minute; 0 for no limit.
+    #[arg(long, env = "KBFIX_REFINES_PER_MINUTE_TOTAL", default_value_t = 1200)]
+    refines_per_minute_total: u32,
+    /// Searches and pasted events matched (/search, /api/search, /api/match,
+    /// /troubleshoot) one client may make per minute; 0 for no limit.
+    #[arg(long, env = "KBFIX_LOOKUPS_PER_MINUTE", default_value_t = 120)]
+    lookups_per_minute: u32,
+    /// Searches and pasted events matched by all clients together per minute; 0: no limit.
+    #[arg(long, env = "KBFIX_LOOKUPS_PER_MINUTE_TOTAL", default_value_t = 6000)]
+    lookups_per_minute_total: u32,
+    /// Connections one client address may hold open at once (a --trusted-proxy has no
+    /// cap); beyond it, its new connections are answered 503 and closed. 0 for no cap.
+    #[arg(long, env = "KBFIX_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
+    max_connections_per_client: usize,
+    /// How long wizard sessions are kept after their last change (180d, 12h, 30m; 0 keeps
+    /// them for ever): the server deletes older ones at start and then daily.
+    #[arg(long, env = "KBFIX_KEEP_SESSIONS", value_name = "AGE", default_value = "180d",
+          value_parser = parse_age)]
+    keep_sessions: u64,
+    /// Add the connection pool's hold times by call site to /healthz (for scripts/load.sh);
+    /// without it /healthz says only the status and the article count.
+    #[arg(long, env = "KBFIX_METRICS")]
+    metrics: bool,
 }
 
 /// Runs the parsed command line.
@@ -117,6 +169,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Match { json } => match_stdin(db, json).await,
         Command::Export => export(&open(db).await?).await,
         Command::Show { id } => show(db, &id).await,
+        Command::Prune { older_than } => {
+            let store = open(db).await?;
+            let pruned = prune(&store, older_than).await?;
+            println!("kbfix: pruned {pruned} wizard session(s) older than {older_than} s");
+            Ok(())
+        }
+        Command::Staff {
+            action: StaffCommand::Unlock,
+        } => {
+            open(db)
+                .await?
+                .unlock_staff_logins(crate::clock::unix_now())
+                .await?;
+            println!(
+                "Staff logins unlocked: servers over this database lift their lock-out at the \
+                 next attempt."
+            );
+            Ok(())
+        }
     }
 }
 
@@ -147,6 +218,49 @@ async fn import_cmd(db: &Path, paths: &[PathBuf], strict: bool) -> anyhow::Resul
     Ok(())
 }
 
+/// An age as `180d`, `12h`, `30m` or plain seconds, in seconds.
+fn parse_age(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not an age such as 180d, 12h or 30m"))?;
+    let unit = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return Err(format!("{s:?} is not an age such as 180d, 12h or 30m")),
+    };
+    n.checked_mul(unit)
+        .ok_or_else(|| format!("{s:?} is too long an age"))
+}
+
+/// Deletes the sessions not changed for `age` seconds.
+async fn prune(store: &Store, age: u64) -> anyhow::Result<u64> {
+    let age = i64::try_from(age).unwrap_or(i64::MAX);
+    let before = crate::clock::unix_now().saturating_sub(age);
+    Ok(store.prune_sessions(before).await?)
+}
+
+/// Prunes sessions older than `age` now and then once a day, for as long as the server
+/// runs; a failure is logged and tried again the next day.
+fn prune_daily(store: Store, age: u64) {
+    tokio::spawn(async move {
+        loop {
+            match prune(&store, age).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "pruned old wizard sessions"),
+                Err(e) => tracing::warn!(error = %e, "pruning old wizard sessions failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(86_400)).await;
+        }
+    });
+}
+
 /// `kbfix serve`: imports what it is asked to, then serves until a shutdown signal.
 async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
     crate::memory::limit_arenas();
@@ -159,11 +273,11 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
                  a staff password: every server must sign staff cookies with the same key"
             )
         }
-        Some(pw) => Some(web::StaffAuth::with_secret(
-            pw,
-            args.secure_cookies,
-            secret,
-        )?),
+        Some(pw) => Some(
+            web::StaffAuth::with_secret(pw, args.secure_cookies, secret)?.with_idle_timeout(
+                std::time::Duration::from_secs(args.staff_idle_minutes.saturating_mul(60)),
+            ),
+        ),
         None => None,
     };
     check_paths(&args.import)?;
@@ -180,18 +294,42 @@ async fn serve(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
         "kbfix: serving {articles} articles at http://{}/",
         listener.local_addr()?
     );
+    let local = listener.local_addr()?;
+    if args.public_url.is_none() && !local.ip().is_loopback() {
+        tracing::warn!(
+            "listening beyond loopback without --public-url: /eventviewer.reg and \
+             /help/event-viewer write each request's Host header into their answers; set \
+             --public-url to this server's address as users reach it"
+        );
+    }
+    let exempt = args.trusted_proxies.clone();
     let config = web::Config {
         staff: staff.map(std::sync::Arc::new),
         trusted_proxies: args.trusted_proxies,
         sessions_per_minute: args.sessions_per_minute,
+        sessions_per_minute_total: args.sessions_per_minute_total,
+        refines_per_minute: args.refines_per_minute,
+        refines_per_minute_total: args.refines_per_minute_total,
+        lookups_per_minute: args.lookups_per_minute,
+        lookups_per_minute_total: args.lookups_per_minute_total,
         public_url: args.public_url,
+        metrics: args.metrics,
+        hsts: args.secure_cookies,
         ..web::Config::default()
     };
     let state = AppState::new(store.clone(), config);
     state.searcher.warm();
+    if args.keep_sessions > 0 {
+        prune_daily(store.clone(), args.keep_sessions);
+    }
     // For /healthz: how late the runtime wakes tasks, beside how long connections are held.
     store.watch_lag();
-    web::serve(listener, state, web::ServeOptions::default()).await?;
+    let options = web::ServeOptions {
+        max_per_client: args.max_connections_per_client,
+        exempt,
+        ..web::ServeOptions::default()
+    };
+    web::serve(listener, state, options).await?;
     store.close().await;
     Ok(())
 }

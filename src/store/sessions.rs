@@ -98,6 +98,15 @@ pub struct NewSession {
 pub struct Advance {
     /// The step being answered (must still be current and unanswered).
     pub answered_n: i64,
+    /// Whether the change may apply to a finished session (`back` reopens one); otherwise
+    /// the update only applies while the session has no outcome.
+    pub reopens: bool,
+    /// The update only applies while the session's current step is below this number:
+    /// the step cap, held by the database whatever route or encoding reached it.
+    pub max_n: i64,
+    /// The update only applies while the session's steps, with the new one, take at most
+    /// this many bytes.
+    pub max_bytes: i64,
     /// The answer given.
     pub answer: String,
     /// The step that follows.
@@ -293,15 +302,25 @@ impl Store {
         let t = now();
         on_pool!(self, |pool| {
             let mut tx = super::bounded::at("advance_session", pool.begin_write()).await?;
+            // The claim holds every rule a change must keep, so a request that reached
+            // around the wizard's own checks still changes nothing: the step is the current
+            // one and unanswered, the session open (unless reopened by `back`), under the cap.
             let claimed = sqlx::query(
                 "UPDATE wizard_steps SET answer = $3, answered_at = $4 \
              WHERE session_id = $1 AND n = $2 AND answer IS NULL \
-               AND n = (SELECT current_n FROM wizard_sessions WHERE id = $1)",
+               AND n = (SELECT current_n FROM wizard_sessions WHERE id = $1 \
+                 AND (outcome IS NULL OR $5) AND current_n < $6) \
+               AND (SELECT coalesce(sum(length(step)), 0) FROM wizard_steps \
+                 WHERE session_id = $1) + $7 <= $8",
             )
             .bind(id)
             .bind(a.answered_n)
             .bind(&a.answer)
             .bind(t)
+            .bind(a.reopens)
+            .bind(a.max_n)
+            .bind(a.next.step.len() as i64)
+            .bind(a.max_bytes)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -361,6 +380,42 @@ impl Store {
         .bind(id)
         .fetch_optional(pool)
         .await)?)
+    }
+
+    /// Deletes the sessions (with their steps) not changed since `before` (unix seconds),
+    /// in batches so that no write waits long behind one; returns how many went. Outcomes
+    /// older than the retention stop ordering candidates with them.
+    pub async fn prune_sessions(&self, before: i64) -> Result<u64, StoreError> {
+        const BATCH: i64 = 500;
+        let mut pruned = 0;
+        loop {
+            let deleted = {
+                let _turn = self.writer.lock().await;
+                on_pool!(self, |pool| {
+                    let mut tx = super::bounded::at("prune_sessions", pool.begin_write()).await?;
+                    // The steps go with their session (ON DELETE CASCADE).
+                    let n = sqlx::query(
+                        "DELETE FROM wizard_sessions WHERE id IN \
+                         (SELECT id FROM wizard_sessions WHERE updated_at < $1 LIMIT $2)",
+                    )
+                    .bind(before)
+                    .bind(BATCH)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    tx.commit().await?;
+                    Ok::<u64, StoreError>(n)
+                })?
+            };
+            pruned += deleted;
+            if deleted < BATCH as u64 {
+                break;
+            }
+        }
+        if pruned > 0 {
+            self.resolutions.invalidate();
+        }
+        Ok(pruned)
     }
 
     /// How many past sessions about `event_key` each article and cause resolved, counting

@@ -26,7 +26,8 @@ pub fn router() -> Router<AppState> {
 fn parse_id(raw: &str, prefix: &str) -> Result<Result<ArticleId, String>, WebError> {
     let id: ArticleId = raw.parse().map_err(|_| {
         WebError::NotFound(format!(
-            "\"{raw}\" is not an article number; they look like Q168465."
+            "{} is not an article number; they look like Q168465.",
+            super::error::quoted_or(raw, "That")
         ))
     })?;
     if id.to_string() == raw {

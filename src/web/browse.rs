@@ -70,7 +70,8 @@ async fn listing(state: &AppState, category: &str, p: &ListParams) -> Result<Lis
         .await?;
     if total == 0 && kind.is_none() {
         return Err(WebError::NotFound(format!(
-            "There is no category \"{category}\"."
+            "There is no category {}.",
+            super::error::quoted_or(category, "by that name")
         )));
     }
     Ok(Listing {

@@ -8,6 +8,21 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
+/// `raw` (a piece of the address or a parameter) quoted for an error message when it is
+/// short and looks like an identifier; otherwise `instead`. Error pages do not repeat
+/// sentences a link's author chose ("/articles/Your account is locked…" read as ours).
+pub(super) fn quoted_or(raw: &str, instead: &str) -> String {
+    const LONGEST: usize = 24;
+    let plain = raw
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    if plain && !raw.is_empty() && raw.len() <= LONGEST {
+        format!("\"{raw}\"")
+    } else {
+        instead.to_string()
+    }
+}
+
 /// What a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -170,6 +185,21 @@ impl From<crate::wizard::WizardError> for WebError {
             W::EmptyInput(message) => WebError::unprocessable(message),
             W::Conflict => WebError::Conflict(
                 "This step was already answered; the session has moved on.".into(),
+            ),
+            W::Finished(outcome) => WebError::Conflict(format!(
+                "This session is finished ({outcome}) and can no longer change; Back reopens \
+                 it, or start a new one from the home page."
+            )),
+            W::TooManySteps => WebError::Conflict(format!(
+                "This session has reached {} steps; start a new one from the home page.",
+                crate::wizard::MAX_STEPS
+            )),
+            W::TooLarge => WebError::Conflict(
+                "This session has stored as much as one may; start a new one from the home page."
+                    .into(),
+            ),
+            W::MissingStep => WebError::unprocessable(
+                "The form does not say which step it answers: reload the page and answer again.",
             ),
             W::Store(e) => e.into(),
             other => WebError::Internal(other.into()),

@@ -48,7 +48,8 @@ async fn resolve_source(
     match state.store.source_name(&key).await? {
         Some(name) => Ok(Ok((key, name))),
         None => Err(WebError::NotFound(format!(
-            "No article quotes an event from \"{raw}\"."
+            "No article quotes an event from {}.",
+            super::error::quoted_or(raw, "that source")
         ))),
     }
 }
@@ -136,7 +137,8 @@ async fn event_data(
 ) -> Result<Result<EventJson, String>, WebError> {
     let event_id: i64 = raw_id.trim().parse().map_err(|_| {
         WebError::NotFound(format!(
-            "\"{raw_id}\" is not an event id; event ids are numbers."
+            "{} is not an event id; event ids are numbers.",
+            super::error::quoted_or(raw_id, "That")
         ))
     })?;
     let (key, source) = match resolve_source(state, raw).await? {

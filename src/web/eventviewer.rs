@@ -33,8 +33,23 @@ pub fn router() -> Router<AppState> {
         .route("/fwlink/events.asp", get(events_page))
         .route("/api/events/lookup", get(lookup_api))
         .route("/troubleshoot/event", post(troubleshoot))
-        .route("/eventviewer.reg", get(reg_file))
-        .route("/help/event-viewer", get(help_page))
+        .route(
+            "/eventviewer.reg",
+            get(reg_file).layer(axum::middleware::map_response(host_written)),
+        )
+        .route(
+            "/help/event-viewer",
+            get(help_page).layer(axum::middleware::map_response(host_written)),
+        )
+}
+
+/// Answers that may carry the request's `Host` (without `--public-url`): no cache keeps
+/// them, and any that does keys them by Host, so one client's Host never reaches another.
+async fn host_written(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.append(header::VARY, HeaderValue::from_static("Host"));
+    res
 }
 
 /// What was found for one event: the matcher's ranking and how each article quotes it.

@@ -3,6 +3,7 @@
 //! number required on answer forms, and capped stored input.
 
 use super::client::Client;
+use super::limits::{Kind, Over};
 use super::state::AppState;
 use super::{ApiError, MAX_BODY, WebError};
 use crate::wizard::{Answer, SessionId};
@@ -13,10 +14,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use std::time::Duration;
 
-/// The most steps one session may have: each answer appends one.
-pub const MAX_STEPS: i64 = 200;
+use crate::wizard::MAX_STEPS;
 
 fn answer_as(api: bool, e: WebError) -> Response {
     if api {
@@ -111,31 +110,77 @@ fn client_key(client: &Client) -> String {
     crate::hex::encode(&digest[..8])
 }
 
-fn too_many(wait: Duration) -> WebError {
-    WebError::TooManyRequests(format!(
-        "Too many troubleshooting sessions started from here. Wait {} s and try again.",
-        wait.as_secs().max(1)
-    ))
+/// A 429 saying what was refused and for whom, with `Retry-After`, as HTML or JSON.
+fn too_many(api: bool, kind: Kind, over: Over) -> Response {
+    let what = match kind {
+        Kind::Start => "troubleshooting sessions started",
+        Kind::Refine => "searches within troubleshooting sessions",
+        Kind::Lookup => "searches and pasted events",
+    };
+    let whom = match over {
+        Over::Client(_) => "from here",
+        Over::Everyone(_) => "on this server by everyone at once",
+    };
+    let secs = over.wait().as_secs().max(1);
+    let e = WebError::TooManyRequests(format!(
+        "Too many {what} {whom}. Wait {secs} s and try again."
+    ));
+    let mut res = answer_as(api, e);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    res
 }
 
-/// A new session: within the client's rate, and remembered as the client's, so that its
-/// outcome counts once per client towards the ranking.
+/// Takes one `kind` for the request's client under the configured rates; in-process
+/// callers (no peer address) are nobody in particular and not limited, except for session
+/// starts (see [`start`]).
+fn take(state: &AppState, kind: Kind, client: &Client) -> Result<(), Over> {
+    let c = &state.config;
+    let (per_client, total) = match kind {
+        Kind::Start => (c.sessions_per_minute, c.sessions_per_minute_total),
+        Kind::Refine => (c.refines_per_minute, c.refines_per_minute_total),
+        Kind::Lookup => (c.lookups_per_minute, c.lookups_per_minute_total),
+    };
+    if client.ip.is_unspecified() {
+        if kind == Kind::Start {
+            return state.limits.take(kind, client.ip, per_client, 0);
+        }
+        return Ok(());
+    }
+    state.limits.take(kind, client.ip, per_client, total)
+}
+
+/// The costly lookups' routes (matching a paste, searching) behind a shared rate limit
+/// per client and for the whole server.
+pub(super) fn lookups(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    router.route_layer(middleware::from_fn_with_state(state.clone(), lookup_guard))
+}
+
+async fn lookup_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let client = Client::of(&parts, &state.config);
+    if let Err(over) = take(&state, Kind::Lookup, &client) {
+        return too_many(parts.uri.path().starts_with("/api/"), Kind::Lookup, over);
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// A new session: within the client's rate and the server's, and remembered as the
+/// client's, so that its outcome counts once per client towards the ranking. Starting from
+/// a paste or words is a lookup too.
 async fn start(state: &AppState, req: Request, next: Next) -> Result<Response, WebError> {
     let (parts, body) = req.into_parts();
     let client = Client::of(&parts, &state.config);
-    if let Err(wait) = state
-        .limits
-        .take_start(client.ip, state.config.sessions_per_minute)
-    {
-        let mut res = too_many(wait).into_response();
-        let secs = wait.as_secs().max(1);
-        let api = parts.uri.path().starts_with("/api/");
-        if api {
-            res = ApiError(too_many(wait)).into_response();
-        }
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        return Ok(res);
+    let api = parts.uri.path().starts_with("/api/");
+    if let Err(over) = take(state, Kind::Start, &client) {
+        return Ok(too_many(api, Kind::Start, over));
+    }
+    let looks_up = matches!(
+        parts.uri.path(),
+        "/troubleshoot" | "/troubleshoot/search" | "/api/wizard"
+    );
+    if looks_up && let Err(over) = take(state, Kind::Lookup, &client) {
+        return Ok(too_many(api, Kind::Lookup, over));
     }
     let mut req = Request::from_parts(parts, body);
     // An unknown client (no peer address: in-process callers) is nobody in particular, not
@@ -152,12 +197,36 @@ async fn start(state: &AppState, req: Request, next: Next) -> Result<Response, W
 #[derive(Debug, Clone)]
 pub struct StartClient(pub String);
 
-/// The session id in a wizard change's path: `/wizard/{id}...` or `/api/wizard/{id}/...`.
+/// The session id in a wizard change's path: `/wizard/{id}...` or `/api/wizard/{id}/...`,
+/// percent-decoded as the router decodes it for the handler (an encoded id once slipped
+/// past this early check; `Wizard` and the store now check again in any case).
 fn session_in(path: &str) -> Option<SessionId> {
     let rest = path
         .strip_prefix("/api/wizard/")
         .or_else(|| path.strip_prefix("/wizard/"))?;
-    rest.split('/').next()?.parse().ok()
+    let raw = rest.split('/').next()?;
+    percent_decoded(raw)?.parse().ok()
+}
+
+/// `s` with its `%XX` escapes decoded; `None` when that is not UTF-8.
+fn percent_decoded(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h)? * 16 + hex(l)?) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The fields of an answer or refine body that the guard reads. The search text is not
@@ -237,9 +306,17 @@ async fn change(
     state: &AppState,
     route: Route,
     api: bool,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Result<Response, WebError> {
+    if route == Route::Refine {
+        let (parts, body) = req.into_parts();
+        let client = Client::of(&parts, &state.config);
+        if let Err(over) = take(state, Kind::Refine, &client) {
+            return Ok(too_many(api, Kind::Refine, over));
+        }
+        req = Request::from_parts(parts, body);
+    }
     let Some(id) = session_in(req.uri().path()) else {
         return Ok(next.run(req).await);
     };

@@ -28,5 +28,10 @@ async fn match_api(
             "the text is empty: paste the event or error message",
         )));
     }
-    Ok(Json(state.matcher.match_text(&req.text).await?))
+    // A large paste is parsed and matched on a core of its own (`web::cpu`).
+    let matcher = std::sync::Arc::clone(&state.matcher);
+    let text = req.text;
+    let size = text.len();
+    let work = async move { matcher.match_text(&text).await };
+    Ok(Json(state.cpu.run(size, work).await??))
 }

@@ -6,6 +6,7 @@ mod articles;
 mod browse;
 mod cache;
 pub mod client;
+mod cpu;
 mod error;
 mod errors;
 mod events;
@@ -31,11 +32,14 @@ pub use state::{AppState, Config};
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -44,15 +48,16 @@ pub const MAX_BODY: usize = 256 * 1024;
 
 /// The whole application: every feature's routes and the shared middleware.
 pub fn app(state: AppState) -> Router {
+    let hsts = state.config.hsts;
     Router::new()
         .merge(pages::router())
-        .merge(search::router())
+        .merge(guard::lookups(search::router(), &state))
         .merge(articles::router())
         .merge(browse::router())
         .merge(events::router())
         // Its Troubleshoot buttons start sessions: the wizard's guard applies.
         .merge(guard::wizard(eventviewer::router(), &state))
-        .merge(matching::router())
+        .merge(guard::lookups(matching::router(), &state))
         .merge(guard::wizard(wizard::router(), &state))
         .merge(staff::router(&state))
         .fallback(pages::not_found)
@@ -60,7 +65,9 @@ pub fn app(state: AppState) -> Router {
         // A panic anywhere below becomes the app's own 500 (logged), not a dropped
         // connection (a 502 behind a proxy).
         .layer(CatchPanicLayer::custom(errors::panic_response))
-        .layer(CompressionLayer::new())
+        // Not a response carrying a CSRF token (the staff pages, `Secret`): compressed
+        // beside text an attacker chose, its length could leak the token (BREACH).
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_secret)))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -72,9 +79,44 @@ pub fn app(state: AppState) -> Router {
         // Outside the error rewriting, so each internal cause is logged once, here.
         .layer(middleware::from_fn(errors::log_causes))
         .layer(middleware::from_fn(guard::same_origin_posts))
+        .layer(middleware::from_fn(one_host))
         .layer(TraceLayer::new_for_http())
         // Outermost, so that responses made by the layers themselves carry the headers too.
         .layer(middleware::map_response(security_headers))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.then(|| HeaderValue::from_static(HSTS)),
+        ))
+}
+
+/// A year of HTTPS only, once the site is served over TLS (`--secure-cookies`).
+const HSTS: &str = "max-age=31536000";
+
+/// Marks a response that carries a secret (a CSRF token): never compressed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Secret;
+
+fn not_secret(
+    _: StatusCode,
+    _: axum::http::Version,
+    _: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> bool {
+    extensions.get::<Secret>().is_none()
+}
+
+/// Refuses a request with two `Host` headers (400): which one a cache or proxy in front
+/// keys by, and which one we would write into a page, could differ.
+async fn one_host(req: axum::extract::Request, next: middleware::Next) -> Response {
+    if req.headers().get_all(header::HOST).iter().nth(1).is_some() {
+        let e = WebError::BadRequest("The request names its host more than once.".into());
+        return if req.uri().path().starts_with("/api/") {
+            ApiError(e).into_response()
+        } else {
+            e.into_response()
+        };
+    }
+    next.run(req).await
 }
 
 /// Headers every response carries: no inline script, no framing, no sniffing, no powerful

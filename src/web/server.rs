@@ -1,6 +1,9 @@
-//! The accept loop: hyper's HTTP/1 server with a header-read timeout and a cap on open
-//! connections (axum::serve sets neither, so a client sending half a request line, or
-//! nothing, held its connection forever), and a graceful shutdown on Ctrl-C or SIGTERM.
+//! The accept loop: hyper's HTTP/1 server with a header-read timeout and caps on open
+//! connections, in all and per client address (axum::serve sets none, so a client sending
+//! half a request line, or nothing, held its connection forever), and a graceful shutdown
+//! on Ctrl-C or SIGTERM. A connection over a cap is answered 503 and closed at once: the
+//! loop never stops accepting, so one client holding many sockets cannot make everyone
+//! else wait in the listen queue (issue 26, N3).
 
 use super::state::AppState;
 use axum::Router;
@@ -9,21 +12,28 @@ use axum::http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tower::ServiceExt;
 
 /// How the server treats connections.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// A connection that has not sent a whole request head this long after it opened (or
     /// after its last response) is closed.
     pub header_timeout: Duration,
-    /// Connections open at once; beyond it new ones wait in the listen queue.
+    /// Connections open at once; beyond it new ones are answered 503 and closed.
     pub max_connections: usize,
+    /// Connections one client address may hold open at once; beyond it its new ones are
+    /// answered 503 and closed. 0 for no cap.
+    pub max_per_client: usize,
+    /// Addresses without the per-client cap: a reverse proxy carries many clients' requests
+    /// (`--trusted-proxy`).
+    pub exempt: Vec<IpAddr>,
 }
 
 impl Default for ServeOptions {
@@ -31,8 +41,64 @@ impl Default for ServeOptions {
         Self {
             header_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            max_per_client: 64,
+            exempt: Vec::new(),
         }
     }
+}
+
+/// What a connection over a cap is told before it is closed: a whole response, so a
+/// browser shows it and a client library retries.
+const OVER_CAP: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Retry-After: 5\r\n\
+Connection: close\r\n\
+Content-Length: 73\r\n\
+\r\n\
+Too many connections are open from here; close some and try again later.\n";
+
+/// Open connections per client address.
+#[derive(Debug, Default)]
+struct PerClient(Mutex<HashMap<IpAddr, usize>>);
+
+/// One connection counted against its address until dropped.
+struct Counted {
+    map: Arc<PerClient>,
+    ip: IpAddr,
+}
+
+impl PerClient {
+    /// Counts a connection from `ip` unless it already has `cap` open.
+    fn admit(self: &Arc<Self>, ip: IpAddr, cap: usize) -> Option<Counted> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let open = map.entry(ip).or_insert(0);
+        if *open >= cap {
+            return None;
+        }
+        *open += 1;
+        Some(Counted {
+            map: Arc::clone(self),
+            ip,
+        })
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut map = self.map.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(open) = map.get_mut(&self.ip) {
+            *open -= 1;
+            if *open == 0 {
+                map.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Answers a connection over a cap and closes it, without waiting on the client: a
+/// fresh socket's send buffer takes the few bytes at once.
+fn refuse(stream: TcpStream) {
+    let _ = stream.try_write(OVER_CAP);
 }
 
 /// How long shutdown waits for in-flight requests before giving up on them.
@@ -47,17 +113,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = super::app(state);
     let permits = Arc::new(Semaphore::new(options.max_connections));
+    let per_client = Arc::new(PerClient::default());
     let (close_tx, close_rx) = watch::channel(());
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            p = Arc::clone(&permits).acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -70,8 +130,27 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let ip = peer.ip();
+        let counted = if options.max_per_client == 0 || options.exempt.contains(&ip) {
+            None
+        } else {
+            match per_client.admit(ip, options.max_per_client) {
+                Some(c) => Some(c),
+                None => {
+                    tracing::debug!(%peer, "over the per-client connection cap");
+                    refuse(stream);
+                    continue;
+                }
+            }
+        };
+        let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+            tracing::warn!(%peer, "over the connection cap");
+            refuse(stream);
+            continue;
+        };
         let closing = close_rx.clone();
-        spawn_connection(&app, stream, peer, permit, options.header_timeout, closing);
+        let held = (permit, counted);
+        spawn_connection(&app, stream, peer, held, options.header_timeout, closing);
     }
     drop(close_tx);
     // Every connection holds a permit until it is done.
@@ -86,7 +165,7 @@ fn spawn_connection(
     app: &Router,
     stream: TcpStream,
     peer: SocketAddr,
-    permit: OwnedSemaphorePermit,
+    permit: (OwnedSemaphorePermit, Option<Counted>),
     header_timeout: Duration,
     mut closing: watch::Receiver<()>,
 ) {

@@ -3,6 +3,7 @@
 //! files import state from here, not from the file that imports them.
 
 use super::cache::PageCache;
+use super::cpu::CpuPool;
 use super::eventviewer::PublicUrl;
 use super::limits::Limits;
 use super::staff::StaffAuth;
@@ -26,6 +27,22 @@ pub struct Config {
     /// Wizard sessions one client may start per minute (a burst of as many, refilled
     /// evenly); 0 turns the limit off.
     pub sessions_per_minute: u32,
+    /// Wizard sessions all clients together may start per minute; 0 turns it off.
+    pub sessions_per_minute_total: u32,
+    /// Refines ("none of these", new words) one client may make per minute; 0: no limit.
+    pub refines_per_minute: u32,
+    /// Refines all clients together may make per minute; 0: no limit.
+    pub refines_per_minute_total: u32,
+    /// Costly lookups (matching a paste on `/api/match` or `/troubleshoot`, searching) one
+    /// client may make per minute; 0: no limit.
+    pub lookups_per_minute: u32,
+    /// Costly lookups all clients together may make per minute; 0: no limit.
+    pub lookups_per_minute_total: u32,
+    /// Whether `/healthz` adds the connection pool's hold times by call site (`--metrics`).
+    pub metrics: bool,
+    /// Whether every response carries `Strict-Transport-Security` (`--secure-cookies`:
+    /// the site is reached over TLS only).
+    pub hsts: bool,
     /// This server's address as users reach it, for Event Viewer's registry file; `None`
     /// takes it from each request's `Host`.
     pub public_url: Option<PublicUrl>,
@@ -38,7 +55,14 @@ impl Default for Config {
             staff: None,
             trusted_proxies: Vec::new(),
             sessions_per_minute: 60,
+            sessions_per_minute_total: 600,
+            refines_per_minute: 60,
+            refines_per_minute_total: 1200,
+            lookups_per_minute: 120,
+            lookups_per_minute_total: 6000,
             public_url: None,
+            metrics: false,
+            hsts: false,
         }
     }
 }
@@ -57,6 +81,8 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Per-client counters (session starts) that outlive one request.
     pub limits: Arc<Limits>,
+    /// The cores that matching large pastes may take, off the async workers.
+    pub cpu: Arc<CpuPool>,
 }
 
 impl AppState {
@@ -67,6 +93,7 @@ impl AppState {
             searcher: Arc::new(Searcher::new(store.clone())),
             pages: Arc::new(PageCache::default()),
             limits: Arc::new(Limits::default()),
+            cpu: Arc::new(CpuPool::default()),
             store,
             config: Arc::new(config),
         }

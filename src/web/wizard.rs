@@ -72,6 +72,20 @@ fn to_step(session: &Session) -> Response {
     .into_response()
 }
 
+/// Starts a session from pasted text, a large paste parsed and matched on a core of its
+/// own (`web::cpu`).
+async fn start_paste_off_workers(
+    state: &AppState,
+    client: Option<Extension<StartClient>>,
+    text: String,
+) -> Result<Result<Session, WizardError>, WebError> {
+    let key = client.map(|Extension(c)| c.0);
+    let owned = state.clone();
+    let size = text.len();
+    let work = async move { wizard(&owned).for_client(key).start_paste(&text).await };
+    state.cpu.run(size, work).await
+}
+
 /// The home page's paste form.
 #[derive(Debug, Deserialize)]
 struct PasteForm {
@@ -91,8 +105,9 @@ struct SearchForm {
 struct AnswerForm {
     #[serde(default)]
     answer: String,
-    #[serde(default)]
-    step: String,
+    /// Required (the wizard refuses an answer without it), but read here as optional so
+    /// that its absence gets the wizard's own message.
+    step: Option<String>,
 }
 
 async fn start_paste(
@@ -100,7 +115,7 @@ async fn start_paste(
     client: Option<Extension<StartClient>>,
     HtmlForm(form): HtmlForm<PasteForm>,
 ) -> Result<Response, WebError> {
-    match starter(&state, client).start_paste(&form.text).await {
+    match start_paste_off_workers(&state, client, form.text.clone()).await? {
         Ok(session) => Ok(to_session(&session.id)),
         Err(WizardError::EmptyInput(message)) => {
             let html = super::pages::home_page(&state, form.text, Some(message)).await?;
@@ -126,7 +141,8 @@ async fn start_article(
 ) -> Result<Response, WebError> {
     let id: ArticleId = raw.parse().map_err(|_| {
         WebError::NotFound(format!(
-            "\"{raw}\" is not an article number; they look like Q168465."
+            "{} is not an article number; they look like Q168465.",
+            super::error::quoted_or(&raw, "That")
         ))
     })?;
     let session = starter(&state, client).start_article(id).await?;
@@ -160,8 +176,9 @@ async fn answer_form(
     HtmlForm(form): HtmlForm<AnswerForm>,
 ) -> Result<Response, WebError> {
     let id = session_id(&raw)?;
-    let expected = form.step.trim().parse::<i64>().ok();
-    let session = wizard(&state).answer(&id, &form.answer, expected).await?;
+    let session = wizard(&state)
+        .answer_form(&id, &form.answer, form.step.as_deref())
+        .await?;
     Ok(to_step(&session))
 }
 
@@ -290,10 +307,10 @@ async fn start_api(
     client: Option<Extension<StartClient>>,
     ApiJson(req): ApiJson<StartRequest>,
 ) -> Result<Response, ApiError> {
-    let w = starter(&state, client);
+    let w = starter(&state, client.clone());
     // The session as stored, without reading it back.
     let session = match (req.text, req.article, req.q) {
-        (Some(text), None, None) => w.start_paste(&text).await?,
+        (Some(text), None, None) => start_paste_off_workers(&state, client, text).await??,
         (None, Some(article), None) => {
             let id: ArticleId = article
                 .parse()

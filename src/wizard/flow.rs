@@ -14,7 +14,8 @@ use super::plan::{self, Built, Ctx, RelatedWhy, Walk};
 use super::related::{Feedback, RelatedInputs, related_candidates};
 use super::session::{HistoryStep, Session, Stored, StoredRef};
 use super::{
-    Answer, Given, Known, Origin, Outcome, SessionId, StepKind, StepOption, WizardError, WizardStep,
+    Answer, BACK_SLACK, Given, Known, MAX_SESSION_BYTES, MAX_STEPS, Origin, Outcome, SessionId,
+    StepKind, StepOption, WizardError, WizardStep,
 };
 use crate::kb::{self, Article, ArticleId, Diagnosis};
 use crate::matcher::{MatchResult, Matcher, Relation};
@@ -254,6 +255,7 @@ impl<'a> Wizard<'a> {
             .await?
             .ok_or(WizardError::NoSession)?;
         let rows = self.store.session_steps(id.as_str()).await?;
+        let stored_bytes = rows.iter().map(|r| r.step.len() as i64).sum();
         let mut steps = Vec::with_capacity(rows.len());
         for r in rows {
             let stored: Stored = serde_json::from_str(&r.step)?;
@@ -278,12 +280,14 @@ impl<'a> Wizard<'a> {
             recognised,
             steps,
             handoff,
+            stored_bytes,
         })
     }
 
     /// Answers the current step. `expected` is the step number the answer was given on,
-    /// when known (forms send it), so an answer from a stale page is refused rather than
-    /// applied to a later step. The session is unchanged on any error.
+    /// when known, so an answer from a stale page is refused rather than applied to a
+    /// later step (JSON clients may leave it out). The session is unchanged on any error:
+    /// a finished session takes only `back`, and a full one ([`MAX_STEPS`]) nothing else.
     pub async fn answer(
         &self,
         id: &SessionId,
@@ -295,6 +299,8 @@ impl<'a> Wizard<'a> {
         if expected.is_some_and(|n| n != current.n) {
             return Err(WizardError::Conflict);
         }
+        let back = raw.parse::<Answer>() == Ok(Answer::Back);
+        open_for(&session, back)?;
         let valid = current.step.valid_answers();
         let invalid = || WizardError::InvalidAnswer {
             answer: raw.chars().take(100).collect(),
@@ -337,8 +343,28 @@ impl<'a> Wizard<'a> {
         self.load(id).await
     }
 
+    /// Answers the current step from a page's form, which must say which step it answers
+    /// (`step`, as sent): without it a stale page's answer could land on a later step.
+    pub async fn answer_form(
+        &self,
+        id: &SessionId,
+        raw: &str,
+        step: Option<&str>,
+    ) -> Result<Session, WizardError> {
+        let step = step.map(str::trim).filter(|s| !s.is_empty());
+        let Some(step) = step else {
+            // No such session is said before a missing step number.
+            self.load(id).await?;
+            return Err(WizardError::MissingStep);
+        };
+        // A number no step has (too long, not a number) is a stale page, as a wrong one is.
+        let n = step.parse::<i64>().unwrap_or(-1);
+        self.answer(id, raw, Some(n)).await
+    }
+
     /// Replaces the current step with a new choose_article over search results, so
-    /// "none of these" can be refined without starting over.
+    /// "none of these" can be refined without starting over. Not on a finished session,
+    /// nor past [`MAX_STEPS`].
     pub async fn refine(&self, id: &SessionId, q: &str) -> Result<Session, WizardError> {
         if q.trim().is_empty() {
             return Err(WizardError::EmptyInput(
@@ -350,6 +376,8 @@ impl<'a> Wizard<'a> {
         let kept = super::cap_input(q);
         let q = kept.as_deref().unwrap_or(q);
         let session = self.load(id).await?;
+        // Before the search: a refused refine costs one read.
+        open_for(&session, false)?;
         let current = session.current();
         let step = self.search_step(q, Some(current.n)).await?;
         let walk = Walk {
@@ -470,15 +498,25 @@ impl<'a> Wizard<'a> {
             }
             _ => None,
         };
+        let back = matches!(given, Given::Answer(Answer::Back));
+        let next = new_step(&next.step, &next.walk)?;
+        if session.stored_bytes + next.step.len() as i64 > bytes_allowed(back) {
+            return Err(WizardError::TooLarge);
+        }
         let advance = Advance {
             answered_n: current.n,
+            // The store checks these again in the update itself: the session may have
+            // changed since it was read.
+            reopens: back,
+            max_n: steps_allowed(back),
+            max_bytes: bytes_allowed(back),
             answer: given.stored(),
             ended_kind: outcome.map(|_| current.step.kind),
             outcome,
             resolved_article,
             resolved_cause,
             event_key,
-            next: new_step(&next.step, &next.walk)?,
+            next,
         };
         if self
             .store
@@ -644,6 +682,39 @@ impl<'a> Wizard<'a> {
             None => Feedback::default(),
         })
     }
+}
+
+/// The step number a change may start from (exclusive): `back` has a little slack, to
+/// reopen a finished or full session.
+fn steps_allowed(back: bool) -> i64 {
+    if back {
+        MAX_STEPS + BACK_SLACK
+    } else {
+        MAX_STEPS
+    }
+}
+
+/// The bytes a session may store in all after a change; `back` has a little slack.
+fn bytes_allowed(back: bool) -> i64 {
+    if back {
+        MAX_SESSION_BYTES + MAX_SESSION_BYTES / 4
+    } else {
+        MAX_SESSION_BYTES
+    }
+}
+
+/// Whether `session` takes a change: a finished one only `back`, a full one nothing but
+/// `back` (within its slack).
+fn open_for(session: &Session, back: bool) -> Result<(), WizardError> {
+    if let Some(outcome) = session.row.outcome
+        && !back
+    {
+        return Err(WizardError::Finished(outcome));
+    }
+    if session.current().n >= steps_allowed(back) {
+        return Err(WizardError::TooManySteps);
+    }
+    Ok(())
 }
 
 /// The article's stored diagnosis; made afresh only when the database predates them.

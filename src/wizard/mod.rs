@@ -6,6 +6,7 @@
 
 pub mod article;
 mod choices;
+pub mod coverage;
 pub mod flow;
 pub mod handoff;
 mod honest;
@@ -35,6 +36,18 @@ use std::str::FromStr;
 pub const MAX_STORED_INPUT: usize = 16 * 1024;
 /// What ends a cut text.
 pub const CUT_MARK: &str = " …";
+/// The most steps one session may have: each answer or refine appends one. Checked by
+/// [`Wizard::answer`] and [`Wizard::refine`] and again by the store's conditional update,
+/// so no route reaches around it.
+pub const MAX_STEPS: i64 = 200;
+/// Steps `back` may still add past [`MAX_STEPS`] (to reopen a finished or full session a
+/// few steps): a bound on the total even for a client that only goes back.
+pub const BACK_SLACK: i64 = 20;
+/// The most a session may store in all, its steps' JSON together (a step holds at most
+/// [`MAX_STORED_INPUT`] of the user's text, but 200 of them were still megabytes): checked
+/// by the wizard and again by the store's conditional update. `back` has a little slack
+/// beyond it, as for [`MAX_STEPS`].
+pub const MAX_SESSION_BYTES: i64 = 1024 * 1024;
 
 /// `text` cut to at most `MAX_STORED_INPUT` bytes at a character boundary, marked as cut;
 /// `None` when it fits.
@@ -353,9 +366,22 @@ pub enum WizardError {
     /// The article to start from is not in the archive.
     #[error("article {0} is not in the archive")]
     NoArticle(ArticleId),
-    /// Another answer to the same step arrived first.
+    /// Another answer to the same step arrived first, or the answer names a step that is
+    /// no longer the current one.
     #[error("this step was answered meanwhile; the session has moved on")]
     Conflict,
+    /// The session has an outcome: only `back` changes it.
+    #[error("the session is finished ({0})")]
+    Finished(Outcome),
+    /// The session has [`MAX_STEPS`] steps.
+    #[error("the session has reached {MAX_STEPS} steps")]
+    TooManySteps,
+    /// The session has stored [`MAX_SESSION_BYTES`].
+    #[error("the session has stored as much as it may")]
+    TooLarge,
+    /// A form's answer does not say which step it answers.
+    #[error("the answer does not name its step")]
+    MissingStep,
     /// The operating system's random generator failed.
     #[error("no randomness for a session id: {0}")]
     Random(String),

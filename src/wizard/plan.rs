@@ -445,10 +445,11 @@ fn fix_step(
     let back = walk.back_to.is_some();
     let n = fix.branches.len();
     if n >= 2 {
-        if walk.tried_fixes.iter().any(|t| t.fix == index) && !fix.ordered {
+        let started = walk.tried_fixes.iter().any(|t| t.fix == index);
+        if started && !fix.ordered {
             return None;
         }
-        if !fix.ordered {
+        if !started && (!fix.ordered || fix.choose_first) {
             walk.showing = None;
             return Some(steps::branch(ctx, index, back));
         }

@@ -49,6 +49,8 @@ pub struct Session {
     pub steps: Vec<HistoryStep>,
     /// What the user wrote for the helpdesk, when they did.
     pub handoff: Option<Handoff>,
+    /// The bytes its steps take in the store, together (see `MAX_SESSION_BYTES`).
+    pub stored_bytes: i64,
 }
 
 impl Session {
@@ -77,6 +79,7 @@ impl Session {
                 resolved_article: None,
                 resolved_cause: None,
             },
+            stored_bytes: new.first.step.len() as i64,
             id,
             recognised,
             steps: vec![HistoryStep {

@@ -88,7 +88,13 @@ pub(crate) async fn login(app: &TestApp) -> String {
     let reply = try_login(app, PASSWORD, &[]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.location(), "/staff");
-    cookie_pair(&reply, "kbfix_staff").expect("a session cookie")
+    let cookie = cookie_pair(&reply, "kbfix_staff").expect("a session cookie");
+    // The session and its idle-time cookie travel together.
+    let cookie = format!(
+        "{cookie}; {}",
+        cookie_pair(&reply, "kbfix_staff_seen").expect("an idle-time cookie")
+    );
+    cookie
 }
 
 #[tokio::test]
@@ -140,7 +146,9 @@ async fn login_sets_a_strict_http_only_cookie() {
         .unwrap();
     assert!(!set.contains("; Secure"), "{set}");
 
-    let cookie = cookie_pair(&right, "kbfix_staff").unwrap();
+    let session = cookie_pair(&right, "kbfix_staff").unwrap();
+    let seen = cookie_pair(&right, "kbfix_staff_seen").unwrap();
+    let cookie = format!("{session}; {seen}");
     for uri in ["/staff", "/staff/insights", "/staff?filter=unresolved"] {
         let page = get_with(&app, uri, &cookie).await;
         assert_eq!(page.status, StatusCode::OK, "{uri}");
@@ -149,7 +157,7 @@ async fn login_sets_a_strict_http_only_cookie() {
         assert_eq!(bare.location(), "/staff/login", "{uri} without the cookie");
     }
     // A tampered cookie is no login.
-    let forged = format!("{}0", cookie);
+    let forged = format!("{session}0; {seen}");
     let page = get_with(&app, "/staff", &forged).await;
     assert_eq!(page.location(), "/staff/login");
 }

@@ -24,6 +24,9 @@ const OUTCOME_IFS: &[&str] = &[
     "succeed",
     "fails again",
     "unsuccessful",
+    "impractical",
+    "not practical",
+    "not possible",
 ];
 
 /// A section's items as a fix, split into branches when it has them.
@@ -35,6 +38,7 @@ pub(super) fn branched(kind: FixKind, heading: &str, items: Vec<FixItem>) -> Fix
         branches: Vec::new(),
         question: None,
         ordered: false,
+        choose_first: false,
         outro: Vec::new(),
         distributed: false,
     };
@@ -49,6 +53,7 @@ pub(super) fn branched(kind: FixKind, heading: &str, items: Vec<FixItem>) -> Fix
             fix.outro = items[last_end..].to_vec();
             fix.branches = labelled(&items, &split);
             fix.ordered = split.ordered;
+            fix.choose_first = split.choose_first;
             fix.question = Some(split.question);
         }
         None => fix.intro = items,
@@ -63,6 +68,8 @@ struct Split {
     question: String,
     /// Methods or alternatives to try in turn, not conditions to choose among.
     ordered: bool,
+    /// Ordered, but each names its situation: asked first.
+    choose_first: bool,
 }
 
 /// The condition of an "If you ..., ..." paragraph or bullet, when it is about the setup.
@@ -112,6 +119,7 @@ fn if_starts(items: &[FixItem]) -> Option<Split> {
         bounds,
         labels,
         ordered: false,
+        choose_first: false,
     })
 }
 
@@ -149,9 +157,11 @@ fn method_starts(items: &[FixItem]) -> Option<Split> {
         &starts,
         "The article gives several methods. Which one applies to you?",
     )?;
-    // "Method 1: If you use Windows 95" / "Method 2: If you use Windows NT" are conditions
-    // to choose among; plain methods are tried in the article's order.
-    split.ordered = !conditional(&split.labels);
+    // Methods are tried in the article's order; "Method 1: If you use Windows 95" /
+    // "Method 2: If you use Windows NT" name their situations, so which applies is asked
+    // first, and the others still follow on "not fixed".
+    split.ordered = true;
+    split.choose_first = conditional(&split.labels);
     Some(split)
 }
 
@@ -186,6 +196,7 @@ fn split_at(items: &[FixItem], starts: &[usize], question: &str) -> Option<Split
         labels,
         question: question.into(),
         ordered: false,
+        choose_first: false,
     })
 }
 
@@ -215,7 +226,8 @@ fn heading_starts(items: &[FixItem]) -> Option<Split> {
     let mut split = split_at(items, &starts, "Which of these applies to you?")?;
     // Sub-headings that name methods are tried in order; per-platform or per-version
     // headings are asked.
-    split.ordered = split.labels.iter().all(|l| is_method(l)) && !conditional(&split.labels);
+    split.ordered = split.labels.iter().all(|l| is_method(l));
+    split.choose_first = split.ordered && conditional(&split.labels);
     Some(split)
 }
 
@@ -266,6 +278,7 @@ fn or_groups(items: &[FixItem]) -> Option<Split> {
         labels,
         question: "The article gives alternatives. Which one do you want to try?".into(),
         ordered: true,
+        choose_first: false,
     })
 }
 
@@ -276,12 +289,51 @@ fn label_text(unit: &[FixItem]) -> String {
         let l = t.to_lowercase();
         t.ends_with(':') && (l.contains("following") || l.contains("one of") || l.len() < 60)
     };
-    unit.iter()
+    let text = unit
+        .iter()
         .map(|i| i.text.as_str())
         .find(|t| !lead_in(t) && !is_or(t))
         .or_else(|| unit.first().map(|i| i.text.as_str()))
-        .unwrap_or_default()
-        .to_string()
+        .unwrap_or_default();
+    without_purpose(text)
+}
+
+/// A label without the purpose it opens with: "To fix this problem, you need a disk
+/// editor" as "You need a disk editor"; "To resolve this issue in MSN 2.6, reinstall" as
+/// "In MSN 2.6: reinstall"; a heading "To Resolve the Issue if It Occurred" as "If It
+/// Occurred".
+fn without_purpose(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let purposes = [
+        "to resolve",
+        "to fix",
+        "to correct",
+        "to work around",
+        "to avoid",
+    ];
+    let Some(p) = purposes.iter().find(|p| lower.starts_with(*p)) else {
+        return text.to_string();
+    };
+    let (head, action) = match text.split_once(", ") {
+        Some((h, a)) => (h, a),
+        None => (text, ""),
+    };
+    // The words after "to resolve this issue": a condition, when there are any.
+    let rest = head[p.len()..].trim_start();
+    let rest = ["this ", "the "]
+        .iter()
+        .find_map(|d| {
+            rest.strip_prefix(d)
+                .or_else(|| rest.strip_prefix(&capitalise(d)))
+        })
+        .map(|r| r.split_once(' ').map_or("", |(_, after)| after))
+        .unwrap_or(rest);
+    match (rest.is_empty(), action.is_empty()) {
+        (_, true) if !rest.is_empty() => capitalise(rest),
+        (true, false) => capitalise(action),
+        (false, false) => format!("{}: {action}", capitalise(rest)),
+        _ => text.to_string(),
+    }
 }
 
 fn is_or(text: &str) -> bool {
@@ -323,7 +375,7 @@ fn labelled(items: &[FixItem], split: &Split) -> Vec<Branch> {
         .iter()
         .enumerate()
         .map(|(k, &(a, b))| {
-            let whole = capitalise(&cut(&split.labels[k]));
+            let whole = capitalise(&cut(&without_purpose(&split.labels[k])));
             let (label, detail) = match &short {
                 Some(s) => (s[k].clone(), whole),
                 None => (whole, String::new()),
@@ -389,6 +441,7 @@ fn branch_question(labels: &[String]) -> String {
                 words[..pre].join(" "),
                 words[words.len() - suf..].join(" ")
             );
+            let frame = frame.trim().trim_end_matches([':', ',']);
             format!("Which applies to you: {}?", frame.trim())
         }
         None => "Which of these applies to you?".into(),
@@ -411,5 +464,35 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_lose_the_purpose_they_open_with() {
+        for (text, want) in [
+            (
+                "To fix this problem, you need a disk editor",
+                "You need a disk editor",
+            ),
+            (
+                "To resolve this issue in MSN 2.6, reinstall MSN",
+                "In MSN 2.6: reinstall MSN",
+            ),
+            (
+                "To Resolve the Issue if the Problem Has Occurred",
+                "If the Problem Has Occurred",
+            ),
+            ("Method 1", "Method 1"),
+            (
+                "If you use a modem, turn it off",
+                "If you use a modem, turn it off",
+            ),
+        ] {
+            assert_eq!(without_purpose(text), want, "{text}");
+        }
     }
 }

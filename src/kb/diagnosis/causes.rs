@@ -354,28 +354,22 @@ pub fn pair(causes: &mut [Condition], fixes: &mut [Fix]) {
         return;
     }
     let cause_stems: Vec<Vec<String>> = causes.iter().map(|c| stems(&c.text)).collect();
-    for (k, part) in parts.iter().enumerate() {
+    for part in &parts {
         let Some(i) = best_cause(&cause_stems, part) else {
             continue;
         };
         if !causes[i].fix.is_empty() || causes[i].fix_at.is_some() {
             continue;
         }
-        match (branched, fix.ordered) {
-            (false, _) => causes[i].fix = part.clone(),
-            (true, true) => {
-                causes[i].fix_at = Some(FixAt {
-                    fix: 0,
-                    branch: Some(k),
-                })
-            }
-            // Conditional branches: the cause leads to the fix, whose branch is asked.
-            (true, false) => {
-                causes[i].fix_at = Some(FixAt {
-                    fix: 0,
-                    branch: None,
-                })
-            }
+        if branched {
+            // A branched fix is reached whole: its branch asked, or its methods tried from
+            // the first (a cause starts at a later method only when paired one to one).
+            causes[i].fix_at = Some(FixAt {
+                fix: 0,
+                branch: None,
+            });
+        } else {
+            causes[i].fix = part.clone();
         }
     }
 }

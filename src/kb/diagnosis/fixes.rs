@@ -79,6 +79,7 @@ fn status_fix(article: &Article) -> Option<Fix> {
         branches: Vec::new(),
         question: None,
         ordered: false,
+        choose_first: false,
         outro: Vec::new(),
         distributed: false,
     })
@@ -127,6 +128,7 @@ fn procedure(article: &Article, fixes: &[Fix]) -> Option<Fix> {
         branches: Vec::new(),
         question: None,
         ordered: false,
+        choose_first: false,
         outro: Vec::new(),
         distributed: false,
     })

@@ -12,6 +12,7 @@ mod question;
 mod symptom;
 
 pub use items::{FixItem, ItemKind, section_items};
+pub use symptom::announces;
 
 use super::{Article, Section};
 use serde::{Deserialize, Serialize};
@@ -129,6 +130,10 @@ pub struct Fix {
     /// once, before the fix).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ordered: bool,
+    /// Whether ordered methods are still asked first, because each names the situation it
+    /// is for ("Method 2: If there is a document open"); the others follow on "not fixed".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub choose_first: bool,
     /// What applies after the chosen branch.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outro: Vec<FixItem>,
@@ -185,7 +190,7 @@ impl Fix {
 }
 
 /// The first section whose heading contains `word`.
-pub(crate) fn section<'a>(article: &'a Article, word: &str) -> Option<&'a Section> {
+pub fn section<'a>(article: &'a Article, word: &str) -> Option<&'a Section> {
     article.sections.iter().find(|s| s.heading.contains(word))
 }
 
@@ -196,8 +201,8 @@ pub fn is_troubleshooting(article: &Article) -> bool {
     has("CAUSE") && (has("RESOLUTION") || has("WORKAROUND"))
 }
 
-/// Whether the section headed `word` has two or more paragraphs opening "If you/your/the"
-/// (the articles the choose_branch floor is counted over).
+/// Whether the section headed `word` has two or more top-level paragraphs opening "If
+/// you/your/the" (the articles the choose_branch floors are counted over).
 pub fn has_if_paragraphs(article: &Article, word: &str) -> bool {
     let Some(s) = article.sections.iter().find(|s| s.heading.contains(word)) else {
         return false;
@@ -207,12 +212,9 @@ pub fn has_if_paragraphs(article: &Article, word: &str) -> bool {
             .iter()
             .any(|w| p.starts_with(w))
     };
-    s.text
-        .split("\n\n")
-        .map(str::trim_start)
-        .filter(opens)
-        .count()
-        >= 2
+    // Top-level paragraphs only: an "If ..." indented inside a step is that step's note,
+    // not a branch of the fix.
+    s.text.split("\n\n").filter(opens).count() >= 2
 }
 
 /// Reads an article into its diagnosis.

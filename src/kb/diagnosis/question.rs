@@ -386,6 +386,15 @@ pub fn askable(q: &str) -> bool {
             return false;
         }
     }
+    // "Are the application you trying to run ...": a relative clause lost its verb.
+    if first != "you"
+        && lower
+            .windows(2)
+            .skip(1)
+            .any(|p| matches!(p[0].as_str(), "you" | "they") && p[1].ends_with("ing"))
+    {
+        return false;
+    }
     // "Do computer names have changed": do-support before a participle.
     if matches!(lower[0].as_str(), "do" | "does")
         && lower
@@ -444,6 +453,15 @@ fn invert(words: &[&str], at: usize) -> Option<String> {
             }
         })
         .collect();
+    // A pronoun inside the subject means the verb found belongs to a relative clause ("the
+    // application you are trying to run requires ..."): no inversion fits.
+    if subject
+        .iter()
+        .skip(1)
+        .any(|w| matches!(w.to_lowercase().as_str(), "you" | "they" | "we" | "it"))
+    {
+        return None;
+    }
     let subject = subject.join(" ");
     let verb = words[at].to_lowercase();
     let rest = words[at + 1..].join(" ");
@@ -575,6 +593,10 @@ mod tests {
             ("Does the file have a copy of the?", false),
             ("Is the parser not reading the header?", false),
             ("Was there a restriction on adapters?", false),
+            (
+                "Are the application you trying to run requires more memory?",
+                false,
+            ),
             ("Is the file missing or is damaged?", false),
         ] {
             assert_eq!(askable(q), want, "{q}");

@@ -48,11 +48,9 @@ pub fn symptom_check(article: &Article) -> Option<SymptomCheck> {
 
 /// Whether a summary promises text after it ("... the following error message:").
 pub fn announces(summary: &str) -> bool {
-    let l = summary.to_lowercase();
-    summary.trim_end().ends_with(':')
-        || ["the following", "these messages", "this message:"]
-            .iter()
-            .any(|w| l.contains(w))
+    // Quoted text is the product's own words ("Use The Following Services" list box).
+    let unquoted: String = summary.split('"').step_by(2).collect();
+    summary.trim_end().ends_with(':') || unquoted.to_lowercase().contains("the following")
 }
 
 /// The summary without its promise: "the following error message:" as "an error message".
@@ -63,8 +61,13 @@ fn unannounced(summary: &str) -> String {
         ("the following error", "an error"),
         ("the following event", "an event"),
         ("the following", "a"),
+        ("The following error", "An error"),
+        ("The following event", "An event"),
+        ("The following", "A"),
+        ("these messages", "messages"),
+        ("this message", "a message"),
     ] {
-        out = out.replacen(from, to, 1);
+        out = out.replace(from, to);
     }
     if !out.ends_with(['.', '?', '!']) {
         out.push('.');
@@ -175,6 +178,15 @@ fn product_versions(item: &str) -> Option<ProductVersions> {
     let item = match item.split_once(": ") {
         Some((lead, rest)) if lead.starts_with(|c: char| c.is_lowercase()) => rest,
         _ => item,
+    };
+    // "..., on platform(s):" and "..., used with" close some lists of products; they name
+    // none.
+    let item = match item
+        .find(", on platform")
+        .or_else(|| item.find(", used with"))
+    {
+        Some(at) => &item[..at],
+        None => item.trim_end_matches(':'),
     };
     let lower = item.to_lowercase();
     if let Some(at) = lower.find(" version") {

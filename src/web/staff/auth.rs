@@ -27,6 +27,16 @@ pub(super) const COOKIE: &str = "kbfix_staff";
 pub(super) const LOGIN_COOKIE: &str = "kbfix_staff_login";
 /// How long a staff login lasts.
 pub(super) const SESSION_SECS: i64 = 8 * 3600;
+/// The cookie a browser gets at a right password: a known browser is not held by the
+/// lock-out of the account, so an attack from many addresses does not lock out the staff.
+pub(super) const DEVICE_COOKIE: &str = "kbfix_staff_device";
+/// How long a browser stays known after its last login.
+pub(super) const DEVICE_SECS: i64 = 90 * 24 * 3600;
+/// The cookie that says until when a staff session may sit unused: refreshed by every
+/// staff page, so a login left open on an unattended screen ends after [`IDLE_SECS`].
+pub(super) const SEEN_COOKIE: &str = "kbfix_staff_seen";
+/// How long a staff session may sit unused, unless configured otherwise.
+pub const IDLE_SECS: i64 = 30 * 60;
 /// How long a login form's token pair stays good.
 pub(super) const LOGIN_FORM_SECS: i64 = 3600;
 /// Failed logins a client may make back to back before each next one must wait.
@@ -35,6 +45,18 @@ const FREE_FAILURES: u32 = 5;
 const FIRST_DELAY: Duration = Duration::from_secs(1);
 /// The longest wait: a lock-out this short cannot keep the real staff out for long.
 const MAX_DELAY: Duration = Duration::from_secs(60);
+/// Failed logins the account takes, from all addresses together, before each next one
+/// (from a browser not known by its cookie) must wait. Per address alone, 30 addresses
+/// made 150 password checks against the one account.
+/// More than a client's own free failures, so that one person's typos (or one client's
+/// guesses) never lock the account for everyone.
+const ACCOUNT_FREE_FAILURES: u32 = 8;
+/// The account's first wait; it doubles with each further failure. Long enough that an
+/// attack from many addresses gets a handful of guesses an hour, not a handful a second;
+/// the staff's own browsers pass it (`DEVICE_COOKIE`).
+const ACCOUNT_FIRST_DELAY: Duration = Duration::from_secs(30);
+/// The account's longest wait; `kbfix staff unlock` lifts it at once.
+const ACCOUNT_MAX_DELAY: Duration = Duration::from_secs(15 * 60);
 /// A client's failures are forgotten this long after its last attempt.
 const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
 /// Password checks that may run at once. Each argon2 run holds 19 MiB; unbounded, 40
@@ -51,7 +73,11 @@ pub struct StaffAuth {
     hash: [u8; 32],
     key: [u8; 32],
     secure_cookies: bool,
+    /// How long a session may sit unused (seconds).
+    idle_secs: i64,
     failures: Mutex<HashMap<IpAddr, Failures>>,
+    /// The account's failures from every address together (locked after `failures`).
+    account: Mutex<Option<Failures>>,
     checks: Arc<Semaphore>,
     /// argon2's working memory, kept between checks (at most `PARALLEL_CHECKS` of them) so
     /// that each check does not allocate 19 MiB afresh on whichever thread runs it.
@@ -114,11 +140,58 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// How long a client must wait before its next attempt, after `count` failures.
 fn delay_after(count: u32) -> Duration {
-    match count.checked_sub(FREE_FAILURES) {
+    growing(count, FREE_FAILURES, FIRST_DELAY, MAX_DELAY)
+}
+
+/// How long the account waits before its next attempt, after `count` failures.
+fn account_delay_after(count: u32) -> Duration {
+    growing(
+        count,
+        ACCOUNT_FREE_FAILURES,
+        ACCOUNT_FIRST_DELAY,
+        ACCOUNT_MAX_DELAY,
+    )
+}
+
+/// No wait for `free` failures, then `first`, doubling each time, up to `max`.
+fn growing(count: u32, free: u32, first: Duration, max: Duration) -> Duration {
+    match count.checked_sub(free) {
         None => Duration::ZERO,
-        Some(extra) => FIRST_DELAY
+        Some(extra) => first
             .saturating_mul(1u32.checked_shl(extra).unwrap_or(u32::MAX))
-            .min(MAX_DELAY),
+            .min(max),
+    }
+}
+
+/// Why a login attempt must wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wait {
+    /// This client failed too often.
+    Client(Duration),
+    /// The account failed too often, from whatever addresses.
+    Account(Duration),
+}
+
+impl Failures {
+    fn fresh(now: Instant) -> Self {
+        Failures {
+            count: 0,
+            next_at: now,
+            last: now,
+        }
+    }
+
+    /// Starts afresh when the last attempt is long past.
+    fn forget_old(&mut self, now: Instant) {
+        if now.duration_since(self.last) >= FORGET_AFTER {
+            *self = Failures::fresh(now);
+        }
+    }
+
+    fn claim(&mut self, now: Instant, delay: fn(u32) -> Duration) {
+        self.count += 1;
+        self.next_at = now + delay(self.count);
+        self.last = now;
     }
 }
 
@@ -157,11 +230,42 @@ impl StaffAuth {
             hash,
             key,
             secure_cookies,
+            idle_secs: IDLE_SECS,
             failures: Mutex::new(HashMap::new()),
+            account: Mutex::new(None),
             checks: Arc::new(Semaphore::new(PARALLEL_CHECKS)),
             memory: Arc::new(Mutex::new(vec![memory])),
             revoked: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The same login with sessions ending after `idle` unused (at least a second).
+    pub fn with_idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle_secs = i64::try_from(idle.as_secs()).unwrap_or(i64::MAX).max(1);
+        self
+    }
+
+    /// How long a session may sit unused, in seconds.
+    pub(super) fn idle_secs(&self) -> i64 {
+        self.idle_secs
+    }
+
+    /// A fresh "seen" cookie value for the session `session` (`expiry.nonce`): `until.tag`.
+    pub(super) fn new_seen(&self, session: &str) -> String {
+        let until = unix_now().saturating_add(self.idle_secs);
+        format!(
+            "{until}.{}",
+            self.mac("seen", &format!("{session}|{until}"))
+        )
+    }
+
+    /// Whether `seen` is the session's, signed, and not past its time.
+    pub(super) fn seen_ok(&self, session: &str, seen: &str) -> bool {
+        let Some((until, tag)) = seen.split_once('.') else {
+            return false;
+        };
+        let fresh = until.parse::<i64>().is_ok_and(|u| u > unix_now());
+        fresh && self.check("seen", &format!("{session}|{until}"), tag)
     }
 
     /// Whether `password` is the staff password. At most `PARALLEL_CHECKS` run at once,
@@ -262,36 +366,77 @@ impl StaffAuth {
     }
 
     /// Claims a login attempt for `ip` before the password is checked, counting it as a
-    /// failure until it succeeds: parallel attempts cannot all slip in before the first
-    /// failure is recorded. `Err` says how long the client must still wait.
-    pub(super) fn claim_attempt(&self, ip: IpAddr) -> Result<(), Duration> {
+    /// failure (of the client and of the account) until it succeeds: parallel attempts
+    /// cannot all slip in before the first failure is recorded. A browser `known` by its
+    /// device cookie is held only by its own failures, not the account's. `Err` says
+    /// which wait applies and how long is left of it.
+    pub(super) fn claim_attempt(&self, ip: IpAddr, known: bool) -> Result<(), Wait> {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut account = self.account.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 1000 {
             map.retain(|_, f| now.duration_since(f.last) < FORGET_AFTER);
         }
-        let f = map.entry(ip).or_insert(Failures {
-            count: 0,
-            next_at: now,
-            last: now,
-        });
-        if now.duration_since(f.last) >= FORGET_AFTER {
-            f.count = 0;
-            f.next_at = now;
-        }
+        let f = map.entry(ip).or_insert(Failures::fresh(now));
+        f.forget_old(now);
         if now < f.next_at {
-            return Err(f.next_at - now);
+            return Err(Wait::Client(f.next_at - now));
         }
-        f.count += 1;
-        f.next_at = now + delay_after(f.count);
-        f.last = now;
+        let a = account.get_or_insert(Failures::fresh(now));
+        a.forget_old(now);
+        if !known && now < a.next_at {
+            return Err(Wait::Account(a.next_at - now));
+        }
+        f.claim(now, delay_after);
+        if !known {
+            a.claim(now, account_delay_after);
+        }
         Ok(())
     }
 
-    /// Forgets `ip`'s failures after a right password.
+    /// Forgets `ip`'s failures and the account's after a right password.
     pub(super) fn clear_failures(&self, ip: IpAddr) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(&ip);
+        *self.account.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// Lifts every lock-out (an administrator's `kbfix staff unlock`) when it was lifted
+    /// after the account's last failure; true when it lifted one.
+    pub(super) fn lift_if_unlocked_since(&self, unlocked_at: i64) -> bool {
+        let mut account = self.account.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(a) = *account else {
+            return false;
+        };
+        let ago = i64::try_from(a.last.elapsed().as_secs()).unwrap_or(i64::MAX);
+        if unix_now().saturating_sub(ago) > unlocked_at {
+            return false;
+        }
+        *account = None;
+        drop(account);
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        true
+    }
+
+    /// A new signed device cookie value: `expiry.nonce.tag`.
+    pub(super) fn new_device(&self) -> Result<String, WebError> {
+        let value = format!("{}.{}", unix_now() + DEVICE_SECS, nonce()?);
+        Ok(format!("{value}.{}", self.mac("device", &value)))
+    }
+
+    /// Whether a device cookie is ours and not expired.
+    pub(super) fn known_device(&self, cookie: &str) -> bool {
+        let Some((value, tag)) = cookie.rsplit_once('.') else {
+            return false;
+        };
+        let fresh = value
+            .split_once('.')
+            .and_then(|(e, _)| e.parse::<i64>().ok())
+            .is_some_and(|e| e > unix_now());
+        fresh && self.check("device", value, tag)
     }
 
     /// Whether cookies must be marked Secure for this client.
@@ -386,9 +531,18 @@ impl StaffSession {
         Ok(store.staff_session_revoked(nonce).await?)
     }
 
-    /// The session of a request's cookies, when it is valid.
+    /// The session's value (`expiry.nonce`).
+    pub(super) fn value(&self) -> &str {
+        &self.session
+    }
+
+    /// The session of a request's cookies, when it is valid and was used recently (its
+    /// "seen" cookie, refreshed by every staff page, not past its time).
     pub(super) fn from_headers(auth: &Arc<StaffAuth>, headers: &HeaderMap) -> Option<Self> {
         let session = auth.valid_session(cookie(headers, COOKIE)?)?.to_string();
+        if !auth.seen_ok(&session, cookie(headers, SEEN_COOKIE)?) {
+            return None;
+        }
         Some(StaffSession {
             auth: Arc::clone(auth),
             session,
@@ -472,13 +626,41 @@ mod tests {
         let auth = StaffAuth::new("pw", false).unwrap();
         let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
         for _ in 0..FREE_FAILURES {
-            assert!(auth.claim_attempt(ip).is_ok());
+            assert!(auth.claim_attempt(ip, true).is_ok());
         }
-        let wait = auth.claim_attempt(ip).unwrap_err();
+        let Err(Wait::Client(wait)) = auth.claim_attempt(ip, true) else {
+            panic!("the client waits");
+        };
         assert!(wait <= FIRST_DELAY && wait > Duration::ZERO, "{wait:?}");
-        assert!(auth.claim_attempt(IpAddr::V4(Ipv4Addr::BROADCAST)).is_ok());
+        assert!(
+            auth.claim_attempt(IpAddr::V4(Ipv4Addr::BROADCAST), true)
+                .is_ok()
+        );
         auth.clear_failures(ip);
-        assert!(auth.claim_attempt(ip).is_ok());
+        assert!(auth.claim_attempt(ip, true).is_ok());
+    }
+
+    #[test]
+    fn the_account_waits_for_unknown_browsers_until_unlocked() {
+        let auth = StaffAuth::new("pw", false).unwrap();
+        let ip = |i: u8| IpAddr::V4(Ipv4Addr::new(192, 0, 2, i));
+        for i in 0..ACCOUNT_FREE_FAILURES as u8 {
+            assert!(auth.claim_attempt(ip(i), false).is_ok());
+        }
+        assert!(matches!(
+            auth.claim_attempt(ip(100), false),
+            Err(Wait::Account(_))
+        ));
+        // A browser that logged in before is held only by its own failures.
+        assert!(auth.claim_attempt(ip(101), true).is_ok());
+        // An unlock from before the failures lifts nothing; one after them lifts all.
+        assert!(!auth.lift_if_unlocked_since(unix_now() - 3600));
+        assert!(auth.lift_if_unlocked_since(unix_now()));
+        assert!(auth.claim_attempt(ip(100), false).is_ok());
+        let device = auth.new_device().unwrap();
+        assert!(auth.known_device(&device));
+        assert!(!auth.known_device(&device.replace('.', "0.")));
+        assert!(!StaffAuth::new("pw", false).unwrap().known_device(&device));
     }
 
     #[tokio::test]

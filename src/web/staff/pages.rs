@@ -2,8 +2,8 @@
 //! session's transcript, and insights. Every page but the login takes a [`StaffSession`].
 
 use super::auth::{
-    self, COOKIE, LOGIN_COOKIE, LOGIN_FORM_SECS, SESSION_SECS, StaffAuth, StaffSession, cookie,
-    set_cookie, staff_enabled,
+    self, COOKIE, DEVICE_COOKIE, DEVICE_SECS, LOGIN_COOKIE, LOGIN_FORM_SECS, SEEN_COOKIE,
+    SESSION_SECS, StaffAuth, StaffSession, Wait, cookie, set_cookie, staff_enabled,
 };
 use crate::clock::unix_now;
 use crate::store::{LabelCount, SessionRow};
@@ -41,8 +41,47 @@ pub fn router(state: &AppState) -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // Their pages carry CSRF tokens: never compressed (`web::Secret`).
+        .layer(middleware::map_response(|mut res: Response| async move {
+            res.extensions_mut().insert(crate::web::Secret);
+            res
+        }))
+        // Each staff page used renews the session's idle time.
+        .layer(middleware::from_fn_with_state(state.clone(), renew_seen))
         // Outside no-store: without a password these are plain 404s like any other.
         .route_layer(middleware::from_fn_with_state(state.clone(), staff_enabled))
+}
+
+/// Renews the "seen" cookie of a request with a live session, unless the answer ends or
+/// replaces the session itself (logout, login).
+async fn renew_seen(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let live = auth::auth(&state)
+        .ok()
+        .and_then(|auth| StaffSession::from_headers(auth, &parts.headers));
+    let client = Client::of(&parts, &state.config);
+    let mut res = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    let Some(live) = live else {
+        return res;
+    };
+    let ends = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|c| c.as_bytes().starts_with(format!("{COOKIE}=").as_bytes()));
+    if !ends {
+        let auth = &live.auth;
+        let seen = auth.new_seen(live.value());
+        let cookie = set_cookie(SEEN_COOKIE, &seen, auth.idle_secs(), auth.secure(&client));
+        res.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    res
 }
 
 fn to_login() -> Response {
@@ -95,10 +134,18 @@ struct LoginForm {
     csrf: String,
 }
 
-fn too_many(wait: std::time::Duration) -> Response {
+fn too_many(wait: Wait) -> Response {
+    let (wait, whose) = match wait {
+        Wait::Client(w) => (w, "from here"),
+        Wait::Account(w) => (
+            w,
+            "to the staff account (from anywhere; an administrator can lift this with \
+             kbfix staff unlock)",
+        ),
+    };
     let secs = wait.as_secs().max(1);
     let mut res = WebError::TooManyRequests(format!(
-        "Too many failed logins from here. Wait {secs} s before trying again."
+        "Too many failed logins {whose}. Wait {secs} s before trying again."
     ))
     .into_response();
     res.headers_mut()
@@ -120,8 +167,22 @@ async fn login(
                 .into(),
         ));
     }
-    if let Err(wait) = auth.claim_attempt(client.ip) {
-        return Ok(too_many(wait));
+    let known = cookie(&headers, DEVICE_COOKIE).is_some_and(|c| auth.known_device(c));
+    match auth.claim_attempt(client.ip, known) {
+        Ok(()) => {}
+        // Locked for the account: an administrator may have lifted it since (read only
+        // here, on the refused path, so attempts that pass cost no read).
+        Err(Wait::Account(wait)) => {
+            let unlocked = state.store.staff_unlocked_at().await?;
+            let lifted = unlocked.is_some_and(|at| auth.lift_if_unlocked_since(at));
+            if !lifted {
+                return Ok(too_many(Wait::Account(wait)));
+            }
+            if let Err(wait) = auth.claim_attempt(client.ip, known) {
+                return Ok(too_many(wait));
+            }
+        }
+        Err(wait) => return Ok(too_many(wait)),
     }
     if !auth.verify(form.password).await? {
         return login_response(
@@ -132,14 +193,30 @@ async fn login(
         );
     }
     auth.clear_failures(client.ip);
+    let session = auth.new_session()?;
     let mut res = Redirect::to("/staff").into_response();
     let secure = auth.secure(&client);
     let h = res.headers_mut();
     h.append(
         header::SET_COOKIE,
-        set_cookie(COOKIE, &auth.new_session()?, SESSION_SECS, secure),
+        set_cookie(COOKIE, &session, SESSION_SECS, secure),
     );
     h.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, secure));
+    if let Some(session) = auth.valid_session(&session) {
+        h.append(
+            header::SET_COOKIE,
+            set_cookie(
+                SEEN_COOKIE,
+                &auth.new_seen(session),
+                auth.idle_secs(),
+                secure,
+            ),
+        );
+    }
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(DEVICE_COOKIE, &auth.new_device()?, DEVICE_SECS, secure),
+    );
     Ok(res)
 }
 

@@ -9,6 +9,9 @@ mod escaping;
 mod review;
 /// Arbitrary input into every route, and the server's connection limits over real TCP.
 mod robustness;
+/// The third review's findings (issue 26): checks in the domain, errors in our words,
+/// lock-out per account, CPU work and connections bounded, growth bounded.
+mod third;
 
 use axum::http::{StatusCode, header};
 use common::{Reply, TestApp, form_encode, spawn_app};
@@ -358,6 +361,11 @@ async fn staff_login(app: &TestApp) -> (Vec<(&'static str, Reply)>, String) {
     .await;
     assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
     let cookie = cookie_pair(&right, "kbfix_staff").expect("a session cookie");
+    // The session and its idle-time cookie travel together.
+    let cookie = format!(
+        "{cookie}; {}",
+        cookie_pair(&right, "kbfix_staff_seen").expect("an idle-time cookie")
+    );
     (
         vec![
             ("staff login page", form),

@@ -140,6 +140,11 @@ async fn f8_logout_ends_the_session_on_the_server() {
     let app = staff_app().await;
     let reply = login_as(&app, None, PASSWORD, &[]).await;
     let cookie = cookie_pair(&reply, "kbfix_staff").unwrap();
+    // The session and its idle-time cookie travel together.
+    let cookie = format!(
+        "{cookie}; {}",
+        cookie_pair(&reply, "kbfix_staff_seen").expect("an idle-time cookie")
+    );
     let page = send_with(&app, "GET", "/staff", Some(&cookie), None).await;
     assert_eq!(page.status, StatusCode::OK);
     let token = super::common::csrf(&page);

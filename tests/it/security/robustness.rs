@@ -159,7 +159,11 @@ async fn f6_half_sent_requests_are_closed_and_idle_connections_do_not_block() {
     let app = spawn_app().await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let options = kbfix::web::ServeOptions::default();
+    // One client's connections here: the per-client cap has its own test (`third::n3_*`).
+    let options = kbfix::web::ServeOptions {
+        max_per_client: 0,
+        ..kbfix::web::ServeOptions::default()
+    };
     let server = tokio::spawn(kbfix::web::serve(listener, app.state.clone(), options));
 
     let mut idle = Vec::new();
