@@ -167,6 +167,13 @@ const USER_STATE: &[&str] = &[
     "is full",
     "is stopped",
     "is not running",
+    "is not started",
+    "are not started",
+    "is false",
+    "is true",
+    "is turned on",
+    "is not enabled",
+    "is not configured",
     "has expired",
     "is turned off",
     "has been removed",
@@ -404,18 +411,17 @@ pub fn askable(q: &str) -> bool {
         return false;
     }
     // "Is the locator cache not flushing ...": the software's behaviour, not the setup.
-    if matches!(lower[0].as_str(), "is" | "are") && first != "you" && first != "there" {
-        if let Some(ing) = lower
-            .iter()
-            .skip(2)
-            .find(|w| w.ends_with("ing") && w.len() > 5)
-        {
-            let before = lower.iter().position(|w| w == ing).unwrap_or(0);
-            let right_after_subject = lower[..before].iter().all(|w| !w.ends_with("ing"));
-            if right_after_subject && !OBSERVABLE_ING.contains(&ing.as_str()) {
-                return false;
-            }
-        }
+    let progressive = lower
+        .iter()
+        .skip(2)
+        .find(|w| w.ends_with("ing") && w.len() > 5);
+    if matches!(lower[0].as_str(), "is" | "are")
+        && first != "you"
+        && first != "there"
+        && let Some(ing) = progressive
+        && !OBSERVABLE_ING.contains(&ing.as_str())
+    {
+        return false;
     }
     // Ends on a word that needs more after it.
     let last = lower.last().map(String::as_str).unwrap_or("");
@@ -438,6 +444,35 @@ pub fn askable(q: &str) -> bool {
             | "is"
             | "are"
     )
+}
+
+/// Present-tense verbs that describe a setup, with their base forms.
+const SETUP_VERBS: &[(&str, &str)] = &[
+    ("contains", "contain"),
+    ("uses", "use"),
+    ("includes", "include"),
+    ("requires", "require"),
+    ("points", "point"),
+    ("runs", "run"),
+    ("lists", "list"),
+    ("references", "reference"),
+    ("specifies", "specify"),
+    ("exceeds", "exceed"),
+    ("resides", "reside"),
+    ("exists", "exist"),
+    ("lacks", "lack"),
+    ("needs", "need"),
+    ("loads", "load"),
+    ("displays", "display"),
+    ("belongs", "belong"),
+    ("matches", "match"),
+];
+
+fn base_form(verb: &str) -> Option<&'static str> {
+    SETUP_VERBS
+        .iter()
+        .find(|(v, _)| *v == verb)
+        .map(|(_, b)| *b)
 }
 
 /// Inverts around the verb at `at`, when it is one we can invert.
@@ -494,6 +529,12 @@ fn invert(words: &[&str], at: usize) -> Option<String> {
         _ if at == 1 && plural && verb.chars().all(|c| c.is_ascii_lowercase()) => {
             ("do".into(), words[at..].join(" "))
         }
+        // "your data file contains a field" as "Does your data file contain a field": only
+        // verbs that state what a setup has or does, so a plural noun is never taken for one.
+        _ if !plural && base_form(&verb).is_some() => {
+            let base = base_form(&verb).unwrap_or_default();
+            ("does".into(), format!("{base} {rest}"))
+        }
         _ => return None,
     };
     if tail.trim().is_empty() {
@@ -543,6 +584,10 @@ mod tests {
             (
                 "The Registry information for the program is incorrect or is corrupted.",
                 "Is the Registry information for the program incorrect or corrupted?",
+            ),
+            (
+                "your data file contains either a LISTNUM or an AUTONUM field",
+                "Does your data file contain either a LISTNUM or an AUTONUM field?",
             ),
             (
                 "There is not enough free disk space.",
