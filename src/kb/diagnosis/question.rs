@@ -517,6 +517,14 @@ fn invert(words: &[&str], at: usize) -> Option<String> {
             };
             (aux.to_string(), tail)
         }
+        // "the modem may not be configured" as "Is the modem not configured".
+        "may" | "might" if next == "not" && words.get(at + 2).copied() == Some("be") => {
+            let aux = if plural { "are" } else { "is" };
+            (
+                aux.to_string(),
+                format!("not {}", words[at + 3..].join(" ")),
+            )
+        }
         "may" | "might" if next == "be" => {
             let aux = if plural { "are" } else { "is" };
             (aux.to_string(), words[at + 2..].join(" "))
@@ -588,6 +596,10 @@ mod tests {
             (
                 "your data file contains either a LISTNUM or an AUTONUM field",
                 "Does your data file contain either a LISTNUM or an AUTONUM field?",
+            ),
+            (
+                "the modem may not be configured for optimum performance",
+                "Is the modem not configured for optimum performance?",
             ),
             (
                 "There is not enough free disk space.",
