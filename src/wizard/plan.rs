@@ -335,19 +335,19 @@ fn next_method(ctx: Ctx<'_>, walk: &Walk, shown: TriedFix) -> Option<Stage> {
 
 /// Whether branch `b` of fix `index` was shown.
 fn tried(walk: &Walk, index: usize, b: usize) -> bool {
+    shown(walk, index, Some(b))
+}
+
+/// Whether `branch` of fix `index` (`None`: all of it) was shown, alone or with the rest.
+fn shown(walk: &Walk, index: usize, branch: Option<usize>) -> bool {
     walk.tried_fixes
         .iter()
-        .any(|t| t.fix == index && (t.branch == Some(b) || t.branch.is_none()))
+        .any(|t| t.fix == index && (t.branch == branch || t.branch.is_none()))
 }
 
 /// The first branch of fix `index` (of `n`) not shown yet.
 fn untried_branch(walk: &Walk, index: usize, n: usize) -> Option<usize> {
-    (0..n).find(|&b| {
-        !walk
-            .tried_fixes
-            .iter()
-            .any(|t| t.fix == index && (t.branch == Some(b) || t.branch.is_none()))
-    })
+    (0..n).find(|&b| !tried(walk, index, b))
 }
 
 /// The methods of the ordered fix on show that would still follow it.
@@ -496,11 +496,7 @@ fn branch_step(
     branch: Option<usize>,
     cause: Option<usize>,
 ) -> Option<WizardStep> {
-    let seen = walk
-        .tried_fixes
-        .iter()
-        .any(|t| t.fix == index && (t.branch == branch || t.branch.is_none()));
-    if seen {
+    if shown(walk, index, branch) {
         return None;
     }
     show_fix(ctx, walk, index, branch, cause)
