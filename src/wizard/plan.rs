@@ -84,6 +84,10 @@ pub struct Walk {
     pub note: Option<String>,
 }
 
+/// Said before the article's fix when the user ruled out every cause asked.
+pub(super) const NONE_MATCHED: &str =
+    "None of the causes matched, but the article's fix may still help.";
+
 /// A fix shown: its index and branch (`None`: the whole fix, or all its branches).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TriedFix {
@@ -477,6 +481,9 @@ fn fix_step(
         }
         if !started && (!fix.ordered || fix.choose_first) {
             walk.showing = None;
+            if !walk.tried && walk.ruled_in.is_empty() && !walk.ruled_out.is_empty() {
+                walk.note = Some(NONE_MATCHED.into());
+            }
             return Some(steps::branch(ctx, index, back));
         }
         let b = untried_branch(walk, index, n)?;
@@ -672,6 +679,10 @@ mod tests {
             let fix = kinds.iter().position(|k| *k == K::TryResolution);
             assert!(branch.is_some() && branch < fix, "{reply:?}: {kinds:?}");
             // The chosen branch alone, and the other (which does not apply) never offered.
+            if reply == Answer::No {
+                let question = steps.iter().find(|s| s.kind == K::ChooseBranch).unwrap();
+                assert!(question.note.is_some(), "says no cause matched");
+            }
             let tried: Vec<&str> = steps.iter().filter_map(|s| s.branch.as_deref()).collect();
             assert_eq!(tried, ["An Ethernet"], "{reply:?}");
         }

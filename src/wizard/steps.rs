@@ -223,9 +223,9 @@ pub fn fix_for(
         }
     };
     let lead = if after_no {
-        "None of the causes matched, but the article's fix may still help. "
+        format!("{} ", super::plan::NONE_MATCHED)
     } else {
-        ""
+        String::new()
     };
     let what = match branch {
         Some(Some(b)) if fix.ordered => method_lead(fix.branches.len(), b, !tried_before),
