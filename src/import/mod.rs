@@ -200,6 +200,19 @@ fn take(
     batch.push(new);
 }
 
+/// Lowers the calling thread's CPU priority (nice 10): parsing the archive is the import's
+/// heaviest work, and a server answering beside it on the same cores should not wait on it
+/// (issue 26, "an import nobody notices"). Best effort: a refusal leaves the priority.
+fn background_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority changes only the scheduling priority of this thread (its id from
+    // gettid); no memory is touched.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+}
+
 /// Reading, decompressing, parsing and encoding run on a thread of their own, beside the
 /// writer. A file whose hash is among the `stored` ones is stored as it is (the hash covers
 /// the bytes and the parser version): it is passed on unparsed.
@@ -211,6 +224,7 @@ fn spawn_reader(
     own_source: bool,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
+        background_priority();
         for path in &paths {
             let mut emit = |file: SourceFile| {
                 let result = file.bytes.and_then(|bytes| {

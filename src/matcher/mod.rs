@@ -10,6 +10,7 @@ mod rank;
 mod resolve;
 mod similarity;
 mod verdict;
+pub use verdict::subject as event_subject;
 mod words;
 
 pub use eval::{EvalCase, EvalReport, evaluate};

@@ -68,7 +68,7 @@ pub fn sentence(verdict: Verdict, best: Option<Relation>, events: &[PastedEvent]
 }
 
 /// The pasted event in words: "event 1000 from Application Error", "event 68", "this text".
-fn subject(events: &[PastedEvent]) -> String {
+pub fn subject(events: &[PastedEvent]) -> String {
     let best = events
         .iter()
         .find(|e| e.event_id.is_some() && e.source.is_some())

@@ -270,9 +270,55 @@ impl Store {
         id: ArticleId,
         limit: i64,
     ) -> Result<Vec<(Summary, String)>, StoreError> {
-        let rows: Vec<(i64, String, String)> = on_pool!(self, "related", |pool| {
-            sqlx::query_as(
-            "WITH mine AS (SELECT $1 AS id), \
+        // A bounded read: while an import into an empty archive has its indexes deferred,
+        // these joins scan whole tables and held a pooled connection for seconds,
+        // starving every other request (issue 26); past the read limit the page goes
+        // without its related articles instead.
+        let (article, no_event) = (i64::from(id.0), i64::from(crate::kb::NO_EVENT_ID));
+        let rows: Result<Vec<(i64, String, String)>, StoreError> = match &self.db {
+            Db::Sqlite(pool) => {
+                let mut bounded = self.bounded(pool, "related").await?;
+                sqlx::query_as(RELATED_SQL)
+                    .bind(article)
+                    .bind(limit)
+                    // Two quotes without an id share a source, not an event.
+                    .bind(no_event)
+                    .fetch_all(bounded.conn())
+                    .await
+                    .map_err(StoreError::from)
+            }
+            Db::Pg(pool) => {
+                let mut tx = match self.pg_bounded(pool).await {
+                    Err(StoreError::Interrupted) => return Ok(Vec::new()),
+                    tx => tx?,
+                };
+                let rows = sqlx::query_as(RELATED_SQL)
+                    .bind(article)
+                    .bind(limit)
+                    .bind(no_event)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(StoreError::from);
+                self.count_stopped(rows)
+            }
+        };
+        let rows = match rows {
+            Err(StoreError::Interrupted) => return Ok(Vec::new()),
+            rows => rows?,
+        };
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, title, why)| {
+                let id = ArticleId::try_from(id).ok()?;
+                Some((Summary { id, title }, why))
+            })
+            .collect())
+    }
+}
+
+/// Articles related to one (`$1`): sharing a quoted event (not `$3`, no id), a citation,
+/// or uncommon keywords; `$2` of them, best first.
+const RELATED_SQL: &str = "WITH mine AS (SELECT $1 AS id), \
              ev AS ( \
                SELECT DISTINCT e2.article_id AS id, 3.0 AS w, 'same event' AS why \
                FROM events e1 JOIN events e2 \
@@ -297,24 +343,7 @@ impl Store {
                FROM (SELECT * FROM ev UNION ALL SELECT * FROM rf UNION ALL SELECT * FROM kw) u \
                GROUP BY id ORDER BY score DESC, id LIMIT $2) \
              SELECT a.id, a.title, s.why FROM scored s JOIN articles a ON a.id = s.id \
-             ORDER BY s.score DESC, a.id",
-        )
-        .bind(i64::from(id.0))
-        .bind(limit)
-        // Two quotes without an id share a source, not an event.
-        .bind(i64::from(crate::kb::NO_EVENT_ID))
-        .fetch_all(pool)
-        .await
-        })?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, title, why)| {
-                let id = ArticleId::try_from(id).ok()?;
-                Some((Summary { id, title }, why))
-            })
-            .collect())
-    }
-}
+             ORDER BY s.score DESC, a.id";
 
 /// The rows of a page of SQLite articles, as read: decoded once the connection is back.
 struct RawArticles {

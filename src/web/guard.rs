@@ -1,12 +1,13 @@
-//! Guards in front of the handlers, kept out of them: cross-site POSTs refused, and on the
-//! wizard's routes a rate limit on new sessions, no changes to a finished session, a step
-//! number required on answer forms, and capped stored input.
+//! Guards in front of the handlers, kept out of them: cross-site POSTs refused; rate limits
+//! per client and in all on the costly lookups (matching, searching), new sessions and
+//! refines; and on the wizard's routes an early answer for a finished session, a missing
+//! step number or a full session (the wizard and the store check the same again).
 
 use super::client::Client;
 use super::limits::{Kind, Over};
 use super::state::AppState;
 use super::{ApiError, MAX_BODY, WebError};
-use crate::wizard::{Answer, SessionId};
+use crate::wizard::{Answer, MAX_STEPS, SessionId};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
@@ -14,8 +15,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-
-use crate::wizard::MAX_STEPS;
 
 fn answer_as(api: bool, e: WebError) -> Response {
     if api {
@@ -383,6 +382,23 @@ mod tests {
             }
             assert_eq!(cross_site(&map), *want, "{headers:?}");
         }
+    }
+
+    #[test]
+    fn session_ids_are_read_as_the_router_decodes_them() {
+        let id = "0123456789abcdef0123456789abcdef";
+        for path in [
+            format!("/wizard/{id}"),
+            format!("/api/wizard/%30{}/search", &id[1..]),
+            format!("/wizard/%30%31{}/search", &id[2..]),
+        ] {
+            assert_eq!(
+                session_in(&path).map(|s| s.to_string()).as_deref(),
+                Some(id)
+            );
+        }
+        assert_eq!(session_in("/wizard/%FF%FE"), None);
+        assert_eq!(percent_decoded("a%2"), Some("a%2".into()));
     }
 
     fn row(current_n: i64, outcome: Option<Outcome>) -> crate::store::SessionRow {

@@ -123,12 +123,16 @@ pub fn complete(sentence: &str, follows: Option<&str>) -> String {
 }
 
 /// `text` cut to `max` characters, marked as cut.
+/// `text` cut to at most `max` characters at a word's end, marked with "…".
 fn cut(text: String, max: usize) -> String {
-    if text.chars().count() > max {
-        text.chars().take(max - 1).collect::<String>() + "…"
-    } else {
-        text
+    if text.chars().count() <= max {
+        return text;
     }
+    let mut out: String = text.chars().take(max - 1).collect();
+    if let Some(at) = out.rfind(' ').filter(|&at| at > max / 2) {
+        out.truncate(at);
+    }
+    out.trim_end_matches([',', ';', ':', ' ']).to_string() + "…"
 }
 
 /// A symptom summary in one sentence, for the line that says what every step is about; a

@@ -57,7 +57,9 @@ pub fn resolved_step(article: &Article, cause: Option<CauseRef>) -> WizardStep {
 /// The end step when nothing worked, with the transcript to hand to the helpdesk.
 pub fn escalated_step(transcript: String) -> WizardStep {
     WizardStep {
-        prompt: "Nothing the articles offer worked. Give this transcript to the helpdesk.".into(),
+        prompt: "Nothing the articles offer worked. Tell the helpdesk how to reach you; they \
+                 get the transcript below with it."
+            .into(),
         options: vec![back_option()],
         transcript: Some(transcript),
         ..empty_step(StepKind::Escalated)

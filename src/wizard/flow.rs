@@ -113,7 +113,7 @@ impl<'a> Wizard<'a> {
             next.step.recognised = recognised.clone();
             return Ok((next, recognised, key));
         }
-        let step = self
+        let mut step = self
             .paste_choices(
                 results,
                 &outcome.events,
@@ -122,7 +122,6 @@ impl<'a> Wizard<'a> {
                 None,
             )
             .await?;
-        let mut step = step;
         step.recognised = recognised.clone();
         step.query = Some(kept.to_string());
         Ok((Next { step, walk }, recognised, key))

@@ -44,7 +44,7 @@ pub(super) fn put_verdict(
     extra: &str,
 ) {
     let listed = step.options.iter().filter(|o| o.article.is_some()).count();
-    let what = subject(events);
+    let what = crate::matcher::event_subject(events);
     let heading = match verdict {
         Verdict::None => {
             step.options.retain(|o| o.article.is_none());
@@ -78,21 +78,6 @@ pub(super) fn put_verdict(
         ),
     };
     step.prompt = format!("{heading}{extra}");
-}
-
-/// The pasted event in words: "event 1000 from Application Error", "event 68", "this text".
-fn subject(events: &[PastedEvent]) -> String {
-    let best = events
-        .iter()
-        .find(|e| e.event_id.is_some() && e.source.is_some())
-        .or_else(|| events.iter().find(|e| e.event_id.is_some()))
-        .or_else(|| events.iter().find(|e| e.source.is_some()));
-    match best.map(|e| (e.event_id, e.source.as_deref())) {
-        Some((Some(id), Some(src))) => format!("event {id} from {src}"),
-        Some((Some(id), None)) => format!("event {id}"),
-        Some((None, Some(src))) => format!("this event from {src}"),
-        _ => "this event".to_string(),
-    }
 }
 
 #[cfg(test)]

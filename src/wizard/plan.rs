@@ -5,7 +5,7 @@
 
 use super::steps;
 use super::{Answer, Known, WizardStep};
-use crate::kb::diagnosis::{Diagnosis, FixKind, ProductVersions};
+use crate::kb::diagnosis::{Diagnosis, FixAt, FixKind, ProductVersions};
 use crate::kb::{Article, ArticleId};
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +83,10 @@ pub struct Walk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
+/// Said before the article's fix when the user ruled out every cause asked.
+pub(super) const NONE_MATCHED: &str =
+    "None of the causes matched, but the article's fix may still help.";
 
 /// A fix shown: its index and branch (`None`: the whole fix, or all its branches).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,9 +285,10 @@ pub fn answer(ctx: Ctx<'_>, step: &WizardStep, mut walk: Walk, answer: Answer) -
     }
 }
 
-/// Every cause is asked before any fix, so the user tells them apart first. Yes: the
-/// cause's own fix goes first among the fixes. Not sure: its own fix is kept for after the
-/// article's fixes, as something that may still help.
+/// Yes: the cause's own fix next, when the article pairs one with it (the other causes
+/// are asked after it, if it does not help); a confirmed cause without a fix of its own
+/// leads to the article's fixes once every cause is told apart. Not sure: its own fix is
+/// kept for after the article's fixes, as something that may still help.
 fn cause_answered(ctx: Ctx<'_>, mut walk: Walk, index: usize, a: Answer) -> Built {
     let own = ctx
         .diag
@@ -294,12 +299,7 @@ fn cause_answered(ctx: Ctx<'_>, mut walk: Walk, index: usize, a: Answer) -> Buil
         Answer::Yes => {
             walk.ruled_in.push(index);
             if own {
-                let at = walk
-                    .plan
-                    .iter()
-                    .position(|s| !matches!(s, Stage::Cause { .. } | Stage::CauseFix { .. }))
-                    .unwrap_or(walk.plan.len());
-                walk.plan.insert(at, Stage::CauseFix { index });
+                walk.plan.insert(0, Stage::CauseFix { index });
             }
         }
         Answer::No => walk.ruled_out.push(index),
@@ -320,21 +320,51 @@ fn next_method(ctx: Ctx<'_>, walk: &Walk, shown: TriedFix) -> Option<Stage> {
     if !fix.ordered {
         return None;
     }
-    let next = untried_branch(walk, shown.fix, fix.branches.len())?;
+    // A method the article pairs with a cause the user ruled out is not offered.
+    let ruled_out = |b: usize| {
+        walk.ruled_out.iter().any(|&c| {
+            ctx.diag.causes.get(c).and_then(|c| c.fix_at)
+                == Some(FixAt {
+                    fix: shown.fix,
+                    branch: Some(b),
+                })
+        })
+    };
+    let next = (0..fix.branches.len()).find(|&b| !ruled_out(b) && !tried(walk, shown.fix, b))?;
     Some(Stage::Branch {
         index: shown.fix,
         branch: Some(next),
     })
 }
 
+/// Whether branch `b` of fix `index` was shown.
+fn tried(walk: &Walk, index: usize, b: usize) -> bool {
+    shown(walk, index, Some(b))
+}
+
+/// Whether `branch` of fix `index` (`None`: all of it) was shown, alone or with the rest.
+fn shown(walk: &Walk, index: usize, branch: Option<usize>) -> bool {
+    walk.tried_fixes
+        .iter()
+        .any(|t| t.fix == index && (t.branch == branch || t.branch.is_none()))
+}
+
 /// The first branch of fix `index` (of `n`) not shown yet.
 fn untried_branch(walk: &Walk, index: usize, n: usize) -> Option<usize> {
-    (0..n).find(|&b| {
-        !walk
-            .tried_fixes
-            .iter()
-            .any(|t| t.fix == index && (t.branch == Some(b) || t.branch.is_none()))
-    })
+    (0..n).find(|&b| !tried(walk, index, b))
+}
+
+/// The methods of the ordered fix on show that would still follow it.
+fn methods_left(ctx: Ctx<'_>, walk: &Walk) -> usize {
+    let Some(shown) = walk.showing else {
+        return 0;
+    };
+    match ctx.diag.fixes.get(shown.fix) {
+        Some(f) if f.ordered => (0..f.branches.len())
+            .filter(|&b| !tried(walk, shown.fix, b))
+            .count(),
+        _ => 0,
+    }
 }
 
 /// Pops stages until one gives a step; related articles when none is left.
@@ -344,7 +374,7 @@ pub fn proceed(ctx: Ctx<'_>, mut walk: Walk) -> Built {
         if let Some(step) = stage_step(ctx, &mut walk, stage) {
             let mut step = step;
             step.note = walk.note.take();
-            step.remaining = Some(walk.plan.len());
+            step.remaining = Some(walk.plan.len() + methods_left(ctx, &walk));
             return Built::Step(Box::new(step), walk);
         }
     }
@@ -451,6 +481,9 @@ fn fix_step(
         }
         if !started && (!fix.ordered || fix.choose_first) {
             walk.showing = None;
+            if !walk.tried && walk.ruled_in.is_empty() && !walk.ruled_out.is_empty() {
+                walk.note = Some(NONE_MATCHED.into());
+            }
             return Some(steps::branch(ctx, index, back));
         }
         let b = untried_branch(walk, index, n)?;
@@ -470,11 +503,7 @@ fn branch_step(
     branch: Option<usize>,
     cause: Option<usize>,
 ) -> Option<WizardStep> {
-    let seen = walk
-        .tried_fixes
-        .iter()
-        .any(|t| t.fix == index && (t.branch == branch || t.branch.is_none()));
-    if seen {
+    if shown(walk, index, branch) {
         return None;
     }
     show_fix(ctx, walk, index, branch, cause)
@@ -491,6 +520,7 @@ fn show_fix(
     let fix = ctx.diag.fixes.get(index)?;
     let back = walk.back_to.is_some();
     let unexplained = walk.try_fix();
+    let tried_before = walk.tried_fixes.iter().any(|t| t.fix == index);
     let tried = TriedFix { fix: index, branch };
     walk.tried_fixes.push(tried);
     walk.showing = Some(tried);
@@ -500,7 +530,15 @@ fn show_fix(
     } else {
         None
     };
-    Some(steps::fix_for(ctx, index, shown, unexplained, cause, back))
+    Some(steps::fix_for(
+        ctx,
+        index,
+        shown,
+        unexplained,
+        cause,
+        back,
+        tried_before,
+    ))
 }
 
 /// Whether a fix is tried as a workaround.
@@ -641,6 +679,10 @@ mod tests {
             let fix = kinds.iter().position(|k| *k == K::TryResolution);
             assert!(branch.is_some() && branch < fix, "{reply:?}: {kinds:?}");
             // The chosen branch alone, and the other (which does not apply) never offered.
+            if reply == Answer::No {
+                let question = steps.iter().find(|s| s.kind == K::ChooseBranch).unwrap();
+                assert!(question.note.is_some(), "says no cause matched");
+            }
             let tried: Vec<&str> = steps.iter().filter_map(|s| s.branch.as_deref()).collect();
             assert_eq!(tried, ["An Ethernet"], "{reply:?}");
         }
@@ -684,7 +726,7 @@ mod tests {
     }
 
     #[test]
-    fn every_cause_is_asked_before_the_fixes_and_another_version_stays() {
+    fn causes_without_a_fix_of_their_own_are_all_asked_and_another_version_stays() {
         use super::super::StepKind as K;
         let a = article(
             "Microsoft Exchange Server, versions 5.0, 5.5",
@@ -711,6 +753,37 @@ mod tests {
             ]
         );
         assert!(steps[2].note.is_some(), "another version is said, not left");
+    }
+
+    #[test]
+    fn a_confirmed_cause_with_its_own_fix_goes_to_it_first() {
+        use super::super::StepKind as K;
+        let a = article(
+            "",
+            &[
+                ("SYMPTOMS", "Printing stops."),
+                (
+                    "CAUSE",
+                    " - You print to an inactive port.\n\n - The port is set to the wrong speed.",
+                ),
+                (
+                    "WORKAROUND",
+                    " - Print to an active port.\n\n - Use MODE to set the speed.",
+                ),
+            ],
+        );
+        let steps = walk_with(&a, &[Answer::Yes, Answer::Yes, Answer::No]);
+        let kinds: Vec<K> = steps.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds[..4],
+            [
+                K::CheckSymptom,
+                K::CheckCause,
+                K::TryWorkaround,
+                K::CheckCause
+            ]
+        );
+        assert_eq!(steps[2].items[0].text, "Print to an active port.");
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub fn fix(
     after_no: bool,
     back: bool,
 ) -> WizardStep {
-    fix_for(ctx, index, branch, after_no, None, back)
+    fix_for(ctx, index, branch, after_no, None, back, false)
 }
 
 /// [`fix`], naming the cause the user confirmed (so a resolution records it).
@@ -199,6 +199,7 @@ pub fn fix_for(
     after_no: bool,
     cause: Option<usize>,
     back: bool,
+    tried_before: bool,
 ) -> WizardStep {
     let fix = &ctx.diag.fixes[index];
     let (items, chosen): (Vec<FixItem>, Option<String>) = match branch {
@@ -222,12 +223,12 @@ pub fn fix_for(
         }
     };
     let lead = if after_no {
-        "None of the causes matched, but the article's fix may still help. "
+        format!("{} ", super::plan::NONE_MATCHED)
     } else {
-        ""
+        String::new()
     };
     let what = match branch {
-        Some(Some(b)) if fix.ordered => method_lead(fix.branches.len(), b),
+        Some(Some(b)) if fix.ordered => method_lead(fix.branches.len(), b, !tried_before),
         _ => what.to_string(),
     };
     let prompt = format!("{lead}{what} Did this fix it?");
@@ -252,8 +253,13 @@ pub fn fix_for(
 }
 
 /// "Try the article's first method (1 of 3)." / "Try the next method (2 of 3)."
-fn method_lead(n: usize, b: usize) -> String {
-    if b == 0 {
+fn method_lead(n: usize, b: usize, first_shown: bool) -> String {
+    if first_shown && b > 0 {
+        format!(
+            "Try the method the article gives for this cause ({} of {n}).",
+            b + 1
+        )
+    } else if b == 0 {
         format!("Try the article's first method (1 of {n}); the others follow if it does not help.")
     } else {
         format!("Try the next method the article gives ({} of {n}).", b + 1)

@@ -180,6 +180,9 @@ async fn the_wizard_starts_from_the_same_search() {
     let v = reply.json();
     let options = v["step"]["options"].as_array().unwrap();
     assert_eq!(options[0]["article"], "Q900101", "{v}");
-    let reasons = options[0]["reasons"].to_string();
-    assert!(reasons.contains("attachment"), "{reasons}");
+    // Each candidate says what it is about (its symptom), not which words it matched
+    // (issue 25: no keyword dumps).
+    let detail = options[0]["detail"].as_str().unwrap_or_default();
+    assert!(!detail.is_empty() && !detail.ends_with(':'), "{v}");
+    assert!(options[0]["reasons"].is_null(), "{v}");
 }

@@ -415,9 +415,18 @@ fn short_labels(labels: &[String]) -> Option<Vec<String>> {
         .iter()
         .map(|w| w[pre..w.len() - suf].join(" "))
         .collect();
-    let ok = diffs
-        .iter()
-        .all(|d| !d.is_empty() && d.split(' ').count() <= 5);
+    // A difference that opens or closes on a joining word ("or Workstation 4.0") cut
+    // through a phrase, not between alternatives.
+    const JOINS: &[&str] = &["or", "and", "of", "for", "with", "to", "in", "on"];
+    let ok = diffs.iter().all(|d| {
+        let first = d.split(' ').next().unwrap_or("").to_lowercase();
+        let last = d.rsplit(' ').next().unwrap_or("").to_lowercase();
+        !d.is_empty()
+            && d.split(' ').count() <= 5
+            && !JOINS.contains(&first.as_str())
+            && !JOINS.contains(&last.as_str())
+            && !d.starts_with([',', ';'])
+    });
     let distinct = diffs
         .iter()
         .enumerate()

@@ -231,7 +231,9 @@ fn if_clause(sentence: &str) -> Option<String> {
     Some(rest[..comma].to_string())
 }
 
-/// "X, or Y" / "X or by Y" as X and Y, when both halves read as clauses.
+/// "X, or Y" / "X or by Y" as X and Y, when both halves read as clauses (a bare ", or "
+/// only when what follows has a verb of its own: "the files are missing, or the wrong
+/// version is installed").
 fn split_or(clause: &str) -> Vec<String> {
     for sep in [
         ", or by ",
@@ -241,7 +243,17 @@ fn split_or(clause: &str) -> Vec<String> {
         ", or when ",
         " or when ",
         "; or ",
+        ", or ",
     ] {
+        if sep == ", or "
+            && !clause.split(sep).nth(1).is_some_and(|b| {
+                b.split_whitespace()
+                    .take(8)
+                    .any(|w| matches!(w, "is" | "are" | "was" | "were" | "has" | "have"))
+            })
+        {
+            continue;
+        }
         if let Some(i) = clause.find(sep) {
             let (a, b) = (&clause[..i], &clause[i + sep.len()..]);
             if a.split_whitespace().count() >= 3 && b.split_whitespace().count() >= 3 {
@@ -429,6 +441,21 @@ mod tests {
         for cue in CUES {
             assert!(CUE_WORDS.iter().any(|w| cue.contains(w)), "{cue:?}");
         }
+    }
+
+    #[test]
+    fn a_bare_or_splits_only_between_clauses() {
+        assert_eq!(
+            split_or("the files are missing or damaged, or the wrong version is installed"),
+            [
+                "the files are missing or damaged",
+                "the wrong version is installed"
+            ]
+        );
+        assert_eq!(
+            split_or("you use Word, or Excel"),
+            ["you use Word, or Excel"]
+        );
     }
 
     #[test]

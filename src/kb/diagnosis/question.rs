@@ -167,6 +167,13 @@ const USER_STATE: &[&str] = &[
     "is full",
     "is stopped",
     "is not running",
+    "is not started",
+    "are not started",
+    "is false",
+    "is true",
+    "is turned on",
+    "is not enabled",
+    "is not configured",
     "has expired",
     "is turned off",
     "has been removed",
@@ -439,6 +446,35 @@ pub fn askable(q: &str) -> bool {
     )
 }
 
+/// Present-tense verbs that describe a setup, with their base forms.
+const SETUP_VERBS: &[(&str, &str)] = &[
+    ("contains", "contain"),
+    ("uses", "use"),
+    ("includes", "include"),
+    ("requires", "require"),
+    ("points", "point"),
+    ("runs", "run"),
+    ("lists", "list"),
+    ("references", "reference"),
+    ("specifies", "specify"),
+    ("exceeds", "exceed"),
+    ("resides", "reside"),
+    ("exists", "exist"),
+    ("lacks", "lack"),
+    ("needs", "need"),
+    ("loads", "load"),
+    ("displays", "display"),
+    ("belongs", "belong"),
+    ("matches", "match"),
+];
+
+fn base_form(verb: &str) -> Option<&'static str> {
+    SETUP_VERBS
+        .iter()
+        .find(|(v, _)| *v == verb)
+        .map(|(_, b)| *b)
+}
+
 /// Inverts around the verb at `at`, when it is one we can invert.
 fn invert(words: &[&str], at: usize) -> Option<String> {
     let subject: Vec<String> = words[..at]
@@ -481,6 +517,14 @@ fn invert(words: &[&str], at: usize) -> Option<String> {
             };
             (aux.to_string(), tail)
         }
+        // "the modem may not be configured" as "Is the modem not configured".
+        "may" | "might" if next == "not" && words.get(at + 2).copied() == Some("be") => {
+            let aux = if plural { "are" } else { "is" };
+            (
+                aux.to_string(),
+                format!("not {}", words[at + 3..].join(" ")),
+            )
+        }
         "may" | "might" if next == "be" => {
             let aux = if plural { "are" } else { "is" };
             (aux.to_string(), words[at + 2..].join(" "))
@@ -492,6 +536,12 @@ fn invert(words: &[&str], at: usize) -> Option<String> {
         }
         _ if at == 1 && plural && verb.chars().all(|c| c.is_ascii_lowercase()) => {
             ("do".into(), words[at..].join(" "))
+        }
+        // "your data file contains a field" as "Does your data file contain a field": only
+        // verbs that state what a setup has or does, so a plural noun is never taken for one.
+        _ if !plural && base_form(&verb).is_some() => {
+            let base = base_form(&verb).unwrap_or_default();
+            ("does".into(), format!("{base} {rest}"))
         }
         _ => return None,
     };
@@ -542,6 +592,14 @@ mod tests {
             (
                 "The Registry information for the program is incorrect or is corrupted.",
                 "Is the Registry information for the program incorrect or corrupted?",
+            ),
+            (
+                "your data file contains either a LISTNUM or an AUTONUM field",
+                "Does your data file contain either a LISTNUM or an AUTONUM field?",
+            ),
+            (
+                "the modem may not be configured for optimum performance",
+                "Is the modem not configured for optimum performance?",
             ),
             (
                 "There is not enough free disk space.",

@@ -92,7 +92,26 @@ fn reads_as_message(text: &str) -> bool {
             || (l.contains('=') && !l.contains(' '))
             || (l.starts_with('Q') && l[1..].starts_with(|c: char| c.is_ascii_digit()))
     };
-    !lines.is_empty() && !lines.iter().all(odd)
+    let code = |l: &&str| {
+        let lower = l.to_lowercase();
+        l.ends_with([';', '{', '}'])
+            || [
+                "dim ",
+                "sub ",
+                "end ",
+                "private ",
+                "public ",
+                "function ",
+                "#",
+                "//",
+                "set ",
+            ]
+            .iter()
+            .any(|k| lower.starts_with(k))
+            || (l.contains(" = ") && l.contains('('))
+    };
+    let coded = lines.iter().filter(|l| code(l)).count();
+    !lines.is_empty() && !lines.iter().all(odd) && coded * 2 < lines.len().max(1)
 }
 
 /// The first sentence or two of a block, cut to `SUMMARY_CHARS`.
@@ -221,9 +240,11 @@ pub fn product_phrase(p: &ProductVersions) -> String {
 /// The version question, from "applies to".
 pub fn version_check(article: &Article) -> Option<VersionCheck> {
     let mut products: Vec<ProductVersions> = Vec::new();
+    // Editors' notes ("*EDITOR Please do not choose this product*") name no product.
     for p in article
         .applies_to
         .iter()
+        .filter(|i| !i.contains('*') && !i.to_lowercase().contains("please do not"))
         .filter_map(|i| product_versions(i))
     {
         // Several lines for one product ("SNA Server 2.11", "SNA Server 3.0") are one.

@@ -1,5 +1,5 @@
-//! The wizard's pages on a phone (issue 25): a branch article (Q900101, "If you are using
-//! an internal modem / a modem pool") and a method article (Q900102, "Method 1 / Method 2"
+//! The wizard's pages on a phone (issue 25): a branch article (Q900111, "If you are using
+//! an internal modem / a modem pool") and a method article (Q900112, "Method 1 / Method 2"
 //! in order) walked end to end at 375 px. Every step has its progress and context lines,
 //! fits the screen, and keeps Back apart from the answers; a fix shows its warning as a
 //! callout, its registry key with a copy button, and "Did this fix it?" in view. The branch
@@ -113,12 +113,12 @@ async fn check_fix(client: &Client, name: &str) -> String {
     fix[0].as_str().unwrap_or_default().to_string()
 }
 
-/// Q900101: the symptom and the cause confirmed, then the branch asked before the fix
+/// Q900111: the symptom and the cause confirmed, then the branch asked before the fix
 /// ("a modem pool"), only that branch shown; not fixed, escalated, the hand-off form
 /// filled and saved, and the staff page showing it.
 pub(super) async fn branch_walk(shots: Shots, client: Client, base: String, width: u32) {
     let client = &client;
-    let session = start_at(client, &base, "Q900101").await;
+    let session = start_at(client, &base, "Q900111").await;
     let mut n = 0;
     let mut name = || {
         n += 1;
@@ -246,11 +246,11 @@ async fn handoff(shots: &Shots, client: &Client, base: &str, session: &str, widt
     .await;
 }
 
-/// Q900102: the symptom confirmed, unsure of the causes, then method 1 and, on "not
+/// Q900112: the symptom confirmed, unsure of the causes, then method 1 and, on "not
 /// fixed", method 2, in the article's order; escalated after both.
 pub(super) async fn method_walk(shots: Shots, client: Client, base: String, width: u32) {
     let client = &client;
-    start_at(client, &base, "Q900102").await;
+    start_at(client, &base, "Q900112").await;
     let mut n = 0;
     let mut name = || {
         n += 1;

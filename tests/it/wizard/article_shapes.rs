@@ -22,7 +22,7 @@ async fn through_questions(app: &TestApp, id: &str, mut v: Value, reply: &str) -
 #[tokio::test]
 async fn a_branch_article_asks_which_case_before_its_fix() {
     let app = spawn_app().await;
-    let v = start(&app, json!({ "article": "Q900101" })).await;
+    let v = start(&app, json!({ "article": "Q900111" })).await;
     let id = v["id"].as_str().unwrap().to_string();
     let v = through_questions(&app, &id, v, "yes").await;
     assert_eq!(kind(&v), "choose_branch", "{v}");
@@ -69,7 +69,7 @@ async fn a_branch_article_asks_which_case_before_its_fix() {
 #[tokio::test]
 async fn a_method_article_offers_method_two_after_method_one() {
     let app = spawn_app().await;
-    let v = start(&app, json!({ "article": "Q900102" })).await;
+    let v = start(&app, json!({ "article": "Q900112" })).await;
     let id = v["id"].as_str().unwrap().to_string();
     let v = through_questions(&app, &id, v, "unsure").await;
     assert_eq!(kind(&v), "try_resolution", "{v}");
