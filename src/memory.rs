@@ -1,6 +1,6 @@
 //! The process's memory held low: glibc's allocator told to keep fewer arenas and to hand
 //! freed pages back. Without these the server's resident memory was set by what the heap
-//! once held, not by what it holds (issue 15's bound of 150 MB under the load script).
+//! once held, not by what it holds (issue 15's memory bound under the load script).
 
 /// Arenas glibc may create: each thread that allocates under contention (eight SQLite
 /// workers, the runtime's) otherwise gets one of up to eight per core, each keeping its own
@@ -16,7 +16,7 @@ pub fn limit_arenas() {
     }
 }
 
-/// Returns freed heap pages to the system. Building the search index leaves some 40 MB of
+/// Returns freed heap pages to the system. Building the search index leaves much
 /// freed scratch (per-word buffers, the vocabulary's map) scattered through the heap, where
 /// glibc keeps it counted in the server's memory until an allocation reuses it.
 pub fn release_freed() {

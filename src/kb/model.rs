@@ -14,13 +14,6 @@ pub struct ArticleId(pub u32);
 #[error("{0:?} is not an article id (expected something like Q168465 or Q10022)")]
 pub struct BadArticleId(pub String);
 
-impl ArticleId {
-    /// The canonical text form, `Q` followed by the number without padding.
-    pub fn as_string(&self) -> String {
-        self.to_string()
-    }
-}
-
 impl TryFrom<i64> for ArticleId {
     type Error = std::num::TryFromIntError;
 

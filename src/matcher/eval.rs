@@ -43,12 +43,6 @@ pub struct EvalReport {
 }
 
 impl EvalReport {
-    /// Overall recall@1.
-    pub fn recall_at_1(&self) -> f64 {
-        let all: Vec<&Option<usize>> = self.ranks.values().flatten().collect();
-        all.iter().filter(|r| ***r == Some(1)).count() as f64 / all.len().max(1) as f64
-    }
-
     /// The table printed by `kbfix eval`: one line per format, then ALL with latencies.
     pub fn table(&self) -> String {
         let mut out = String::new();

@@ -1,7 +1,7 @@
 //! The index's compact stores: posting lists as delta-encoded varints in one buffer, lists
 //! of word ids flattened into one vector, and the vocabulary as one sorted string. Per-word
-//! and per-article vectors and strings cost a heap block each (some 190,000 words and 57,000
-//! articles) and postings at eight bytes each were 62 MB of the whole archive's index.
+//! and per-article vectors and strings cost a heap block each (one per word and per
+//! article), and fixed-width postings were most of the whole archive's index.
 
 use super::index::Posting;
 use std::collections::HashMap;

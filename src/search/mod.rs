@@ -20,16 +20,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Articles read from the store per statement while building: a few ms of reading, well
-/// inside the bound on holding a pooled connection (`store::HOLD_LIMIT`) even on a loaded
-/// machine; 2,000 held one for 200–260 ms.
+/// Articles read from the store per statement while building: a short read, well inside
+/// the bound on holding a pooled connection (`store::HOLD_LIMIT`) even on a loaded
+/// machine; chunks many times larger held one past it.
 const CHUNK: i64 = 100;
 /// Below this many articles a search waits for a stale index's rebuild (up to
 /// [`INLINE_WAIT`]) rather than answer from it.
 const INLINE_REBUILD: usize = 5000;
 /// The longest a search waits for a rebuild; then it answers from the index it has. No
 /// longer than a search itself takes: during a fresh import (a small index, rebuilt after
-/// every batch on a busy machine) 2 s here made 320 of 3,653 searches exceed 2 s (issue 26).
+/// every batch on a busy machine) a wait of seconds here made searches slow (issue 26).
 const INLINE_WAIT: Duration = Duration::from_millis(100);
 
 /// Said while the server builds its search index.

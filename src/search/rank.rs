@@ -75,9 +75,9 @@ impl Default for Weights {
     /// Found by `search_eval --tune` on the odd half of the dev queries, each step checked
     /// on the even half; `product` and `intent` set by hand below a phrase pair, as
     /// tie-breakers (intent 0.5 scored better on the dev queries but lower on the blind
-    /// judgement, see the README); `window` off: it lost on the even half. `lead` and
-    /// `pair_share` raised both halves' recall@1 by one query each, recall@5 unchanged;
-    /// `query_words` is off: it helped neither half (see the README, which also gives the
+    /// judgement, see `docs/history.md`); `window` off: it lost on the even half. `lead`
+    /// and `pair_share` raised both halves' recall@1 without costing recall@5;
+    /// `query_words` is off: it helped neither half (`docs/history.md` also gives the
     /// title-F1 and idf-squared signals tried and removed).
     fn default() -> Self {
         Self {

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Entries per generation of the cache (so at most twice as many are kept). An article
-/// decoded is some tens of KB: under 10 MB. The wizard's working set is a paste's
+/// decoded is small, so the whole cache stays a small part of the server's memory. The wizard's working set is a paste's
 /// candidates and the article it walks, a few dozen per session.
 pub const CAPACITY: usize = 128;
 
@@ -54,7 +54,7 @@ struct State {
     young: HashMap<ArticleId, Arc<CachedArticle>>,
     old: HashMap<ArticleId, Arc<CachedArticle>>,
     /// The (category, product, count) rows every search and browse page lists: a
-    /// GROUP BY over every article (46 ms a page under load), the same until an import.
+    /// GROUP BY over every article (costly per page under load), the same until an import.
     facets: Option<Arc<FacetRows>>,
 }
 
@@ -214,13 +214,6 @@ impl Store {
     /// How many decoded articles are kept (for tests and `/healthz`).
     pub fn cached_articles(&self) -> usize {
         self.cache.len()
-    }
-
-    /// The same store with room for `capacity` decoded articles per generation of the
-    /// cache (tests use a tiny one).
-    pub fn with_cache_capacity(mut self, capacity: usize) -> Self {
-        self.cache = Arc::new(ArticleCache::with_capacity(capacity));
-        self
     }
 }
 

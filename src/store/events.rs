@@ -145,9 +145,9 @@ impl Store {
         .await)?)
     }
 
-    /// Every quoted event of the archive (about two thousand rows), for the matcher's index.
-    /// Read a page of articles at a time, so no read holds a connection long (the first,
-    /// on a cold cache, took 142 ms whole).
+    /// Every quoted event of the archive, for the matcher's index. Read a page of articles
+    /// at a time, so no read holds a connection long (one read of them all, on a cold
+    /// cache, held it past the bound).
     pub async fn all_event_quotes(&self) -> Result<Vec<EventCandidate>, StoreError> {
         let mut out: Vec<EventCandidate> = Vec::new();
         loop {

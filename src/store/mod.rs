@@ -167,8 +167,9 @@ impl Store {
             // A concurrent import holds the write lock for one batch at a time; wait for it.
             .busy_timeout(Duration::from_secs(30))
             // SQLite's own default, said here because it bounds the server's memory: 2 MB
-            // per pooled connection, reads finding the rest in the system's file cache (32 MB
-            // each held 256 MB under load, and sped nothing measurable).
+            // per pooled connection, reads finding the rest in the system's file cache (a
+            // larger cache per connection held much memory under load and sped nothing
+            // measurable).
             .pragma("cache_size", "-2000");
         Self::connect(options, 8)
             .await

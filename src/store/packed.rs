@@ -4,8 +4,8 @@
 //! together they cost little more than one: one copy of the text where there were five
 //! (the full-text index keeps none, `migrations/0080_fts_contentless.sql`). Encoded on the
 //! import's reader thread, with LZ4: its matches run as long as the copies do (deflate's
-//! stop at 258 bytes), which packs the five parts in less than half deflate's fastest
-//! time, about 11% larger, and unpacks them several times faster. Values written before
+//! stop at 258 bytes), which packs the five parts much faster than deflate's fastest
+//! level, a little larger, and unpacks them faster still. Values written before
 //! (deflated) stay readable: the first byte tells the two apart.
 
 use super::{Db, Store, StoreError, pg};

@@ -195,7 +195,7 @@ impl SqliteWriter {
 
     /// The writer's own connection, out of the pool for good (the pool may open another
     /// in its place). Its commits never checkpoint: a checkpoint in a commit (SQLite's
-    /// automatic one) holds up the whole group behind it, for 100–300 ms when the disk is
+    /// automatic one) holds up the whole group behind it, for long when the disk is
     /// busy, so the checkpointer runs them on a connection of its own instead.
     async fn open_own(&mut self) -> Result<SqliteConnection, StoreError> {
         let mut conn = self.pool.acquire().await?.detach();
@@ -384,7 +384,7 @@ mod tests {
             };
             store.create_session(&session).await.unwrap();
         }
-        // About 450 KB of steps, far below SQLite's automatic checkpoint (1,000 pages): only
+        // Far fewer pages of steps than SQLite's automatic checkpoint (1,000 pages): only
         // the checkpointer copies them from the WAL into the file, while the store is open.
         let mut size = 0;
         for _ in 0..300 {

@@ -93,7 +93,7 @@ impl Store {
     /// reader sees either the old batch or the new one, never half an article. The batch
     /// is taken whole: its large texts move into the statements' arguments, where borrowed
     /// ones would be copied (sqlx copies what it borrows to hand it to its worker thread;
-    /// the archive's text and packed values are some 470 MB).
+    /// the archive's text and packed values are hundreds of megabytes).
     pub async fn write_articles(
         &self,
         mut batch: Vec<ImportedArticle>,
@@ -129,9 +129,9 @@ impl Store {
 ///   committing connection's limit (1,000 pages by default). 256 MB copies a page that
 ///   several batches rewrite (index pages, the full-text index's structure) into the
 ///   database once, not after every batch, and syncs the disk a few times an import
-///   rather than some forty: the whole archive took 8.0–8.3 s against 8.5–9.4 s with
-///   64 MB (three runs each, quiet machine), the WAL file growing to 256 MB meanwhile.
-/// - `cache_size`: a batch's pages (some 5 MB, and the full-text segments its merges read)
+///   rather than after every few batches, which made the whole import measurably faster
+///   than a smaller limit, the WAL file growing to 256 MB meanwhile.
+/// - `cache_size`: a batch's pages (and the full-text segments its merges read)
 ///   stay in memory until its commit, rather than spilling to the WAL half way through.
 /// - `temp_store`: the statement journals of its multi-row inserts stay in memory.
 const IMPORT_PRAGMAS: [(&str, i64); 3] = [

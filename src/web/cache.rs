@@ -7,9 +7,9 @@ use axum::body::Bytes;
 use std::collections::HashMap;
 use tokio::sync::RwLock;
 
-/// HTML kept at most; past it the cache starts over. Some 500 pages of a typical 15 KB: the
-/// articles a helpdesk has open this hour. By bytes, not pages: 4,096 pages were 60 MB of
-/// the server's memory under the load script, which reads 5,000 articles at random.
+/// HTML kept at most; past it the cache starts over. A few hundred typical pages: the
+/// articles a helpdesk has open this hour. By bytes, not pages: a bound by page count let
+/// the cache grow large under the load script, which reads articles at random.
 const MAX_BYTES: usize = 8 << 20;
 
 /// Rendered pages by article, valid for one generation of the store.

@@ -1,6 +1,6 @@
 //! CPU-heavy work kept off the async workers: parsing and matching a large paste runs on a
 //! thread of its own at a lower priority, at most one per core at once, within a time
-//! budget. Two 244 KiB pastes on the async workers held `/healthz` for up to 1.2 s (issue
+//! budget. A couple of large pastes on the async workers held up even `/healthz` (issue
 //! 26, N2); small pastes stay inline, where a thread would cost more than the work.
 
 use super::WebError;

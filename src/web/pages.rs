@@ -37,7 +37,8 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     Ok(Html(home_page(&state, String::new(), None).await?))
 }
 
-/// The home page, its paste form holding `text`, with `error` above it when given.
+/// The home page, its paste form holding `text`, with `error` above it when given; over an
+/// empty archive, how to import one instead of forms that could find nothing.
 pub(super) async fn home_page(
     state: &AppState,
     text: String,

@@ -668,3 +668,21 @@ async fn troubleshooting_an_event_without_an_article_keeps_the_version_sent() {
     assert!(!kinds.iter().any(|k| k == "check_version"), "{kinds:?}");
     assert_ne!(kinds.last().map(String::as_str), Some("choose_article"));
 }
+
+#[tokio::test]
+async fn an_empty_archive_says_how_to_import_it() {
+    let (app, _) = common::spawn_app_from(&[]).await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("The archive is empty"), "{}", home.body);
+    assert!(home.body.contains("kbfix import"), "no import command");
+    assert!(home.body.contains("jeffpar/kbarchive"), "no source named");
+    for gone in ["0 categories", "action=\"/troubleshoot\"", "Find the fix"] {
+        assert!(!home.body.contains(gone), "{gone} on an empty archive");
+    }
+
+    let (app, _) = common::spawn_app_from(&[common::fixtures()]).await;
+    let home = app.get("/").await;
+    assert!(!home.body.contains("The archive is empty"));
+    assert!(home.body.contains("action=\"/troubleshoot\""));
+}

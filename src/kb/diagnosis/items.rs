@@ -57,11 +57,6 @@ impl FixItem {
             ..FixItem::text(text)
         }
     }
-
-    /// Whether this is a paragraph (the unit branches start at).
-    pub fn is_text(&self) -> bool {
-        self.kind == ItemKind::Text
-    }
 }
 
 /// A section's blocks as items, in order: steps keep the article's own numbers, nested

@@ -74,7 +74,7 @@ const RELEASE_TRIES: usize = 4;
 ///
 /// Why not leave it to sqlx: a dropped transaction queues its `ROLLBACK`, which the pool's
 /// release test sends. That `ROLLBACK` still runs under the read's `statement_timeout`, and
-/// on a loaded machine a 50 ms wall-clock limit can stop even it; so can a read whose
+/// on a loaded machine the short wall-clock limit can stop even it; so can a read whose
 /// request went away mid-statement. The release test then fails and the pool drops the
 /// connection, one reconnect per such read. Here each stopped statement's error is read
 /// off and the transaction ended again until the connection is idle.
@@ -313,7 +313,7 @@ mod tests {
                     .map(drop),
                 _ => {
                     // Prepared first, so that the cut falls while it runs on the server
-                    // (which stops it at the read limit, 50 ms, and sends the error back).
+                    // (which stops it at the read limit and sends the error back).
                     sqlx::query("SELECT pg_sleep($1)")
                         .bind(0.0)
                         .execute(&mut *tx)

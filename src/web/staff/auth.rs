@@ -59,8 +59,8 @@ const ACCOUNT_FIRST_DELAY: Duration = Duration::from_secs(30);
 const ACCOUNT_MAX_DELAY: Duration = Duration::from_secs(15 * 60);
 /// A client's failures are forgotten this long after its last attempt.
 const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
-/// Password checks that may run at once. Each argon2 run holds 19 MiB; unbounded, 40
-/// parallel wrong logins took the server from 207 MB to 911 MB.
+/// Password checks that may run at once. Each argon2 run holds its working memory;
+/// unbounded, parallel wrong logins multiplied the server's memory.
 const PARALLEL_CHECKS: usize = 2;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -80,7 +80,7 @@ pub struct StaffAuth {
     account: Mutex<Option<Failures>>,
     checks: Arc<Semaphore>,
     /// argon2's working memory, kept between checks (at most `PARALLEL_CHECKS` of them) so
-    /// that each check does not allocate 19 MiB afresh on whichever thread runs it.
+    /// that each check does not allocate it afresh on whichever thread runs it.
     memory: Arc<Mutex<Vec<Vec<Block>>>>,
     /// Logged-out sessions' nonces, with the time their cookie would have expired.
     revoked: Mutex<HashMap<String, i64>>,
