@@ -18,7 +18,7 @@ use super::{
     StepKind, StepOption, WizardError, WizardStep,
 };
 use crate::kb::{self, Article, ArticleId, Diagnosis};
-use crate::matcher::{MatchResult, Matcher, Relation};
+use crate::matcher::{MatchOutcome, MatchResult, Matcher, Relation};
 use crate::search::Searcher;
 use crate::store::{Advance, CachedArticle, NewSession, NewStep, Store};
 use std::borrow::Cow;
@@ -95,10 +95,12 @@ impl<'a> Wizard<'a> {
         kept: &str,
         walk: Walk,
     ) -> Result<(Next, Vec<String>, Option<String>), WizardError> {
-        let outcome = self.matcher.match_text(text).await?;
+        let mut outcome = self.matcher.match_text(text).await?;
         let recognised: Vec<String> = outcome.events.iter().map(recognised_line).collect();
         let key = paste_event_key(&outcome.events);
-        let results = self.ranked(outcome.results, key.as_deref()).await?;
+        let results = self
+            .ranked(std::mem::take(&mut outcome.results), key.as_deref())
+            .await?;
         let ranked: Vec<(f64, Relation)> =
             results.iter().map(|r| (r.confidence, r.relation)).collect();
         let top = results.first().map(|r| r.id);
@@ -113,15 +115,7 @@ impl<'a> Wizard<'a> {
             next.step.recognised = recognised.clone();
             return Ok((next, recognised, key));
         }
-        let mut step = self
-            .paste_choices(
-                results,
-                &outcome.events,
-                outcome.verdict,
-                &outcome.summary,
-                None,
-            )
-            .await?;
+        let mut step = self.paste_choices(results, &outcome, None).await?;
         step.recognised = recognised.clone();
         step.query = Some(kept.to_string());
         Ok((Next { step, walk }, recognised, key))
@@ -148,9 +142,7 @@ impl<'a> Wizard<'a> {
     async fn paste_choices(
         &self,
         results: Vec<MatchResult>,
-        events: &[crate::paste::PastedEvent],
-        verdict: crate::matcher::Verdict,
-        summary: &str,
+        outcome: &MatchOutcome,
         except: Option<(ArticleId, i64)>,
     ) -> Result<WizardStep, WizardError> {
         let mut options = Vec::new();
@@ -171,12 +163,12 @@ impl<'a> Wizard<'a> {
             });
         }
         let mut step = choose_step(options, Vec::new(), "", except.map(|(_, n)| n));
-        let extra = if summary.ends_with(crate::matcher::CUT_SHORT) {
+        let extra = if outcome.summary.ends_with(crate::matcher::CUT_SHORT) {
             crate::matcher::CUT_SHORT
         } else {
             ""
         };
-        honest::put_verdict(&mut step, verdict, events, about, extra);
+        honest::put_verdict(&mut step, outcome.verdict, &outcome.events, about, extra);
         Ok(step)
     }
 
@@ -185,19 +177,13 @@ impl<'a> Wizard<'a> {
     async fn others(&self, session: &Session) -> Result<Next, WizardError> {
         let current = session.current();
         let input = &session.row.input;
-        let outcome = self.matcher.match_text(input).await?;
+        let mut outcome = self.matcher.match_text(input).await?;
         let key = session.row.event_key.clone();
-        let results = self.ranked(outcome.results, key.as_deref()).await?;
-        let except = current.step.article.map(|a| (a, current.n));
-        let mut step = self
-            .paste_choices(
-                results,
-                &outcome.events,
-                outcome.verdict,
-                &outcome.summary,
-                except,
-            )
+        let results = self
+            .ranked(std::mem::take(&mut outcome.results), key.as_deref())
             .await?;
+        let except = current.step.article.map(|a| (a, current.n));
+        let mut step = self.paste_choices(results, &outcome, except).await?;
         step.query = Some(input.clone());
         let walk = Walk {
             known: current.walk.known.clone(),

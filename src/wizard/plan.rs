@@ -392,6 +392,11 @@ pub fn proceed(ctx: Ctx<'_>, mut walk: Walk) -> Built {
 }
 
 impl Walk {
+    /// Whether any part of fix `index` was shown.
+    fn started(&self, index: usize) -> bool {
+        self.tried_fixes.iter().any(|t| t.fix == index)
+    }
+
     /// Marks a fix as tried. True when it is the first one tried and every cause asked was
     /// ruled out: the fix is then offered although no cause was found.
     fn try_fix(&mut self) -> bool {
@@ -475,7 +480,7 @@ fn fix_step(
     let back = walk.back_to.is_some();
     let n = fix.branches.len();
     if n >= 2 {
-        let started = walk.tried_fixes.iter().any(|t| t.fix == index);
+        let started = walk.started(index);
         if started && !fix.ordered {
             return None;
         }
@@ -489,7 +494,7 @@ fn fix_step(
         let b = untried_branch(walk, index, n)?;
         return branch_step(ctx, walk, index, Some(b), cause);
     }
-    if walk.tried_fixes.iter().any(|t| t.fix == index) {
+    if walk.started(index) {
         return None;
     }
     show_fix(ctx, walk, index, None, cause)
@@ -520,7 +525,7 @@ fn show_fix(
     let fix = ctx.diag.fixes.get(index)?;
     let back = walk.back_to.is_some();
     let unexplained = walk.try_fix();
-    let tried_before = walk.tried_fixes.iter().any(|t| t.fix == index);
+    let tried_before = walk.started(index);
     let tried = TriedFix { fix: index, branch };
     walk.tried_fixes.push(tried);
     walk.showing = Some(tried);
