@@ -58,6 +58,8 @@ fn unannounced(summary: &str) -> String {
     let mut out = summary.trim_end().trim_end_matches(':').to_string();
     for (from, to) in [
         ("one of the following", "one of several"),
+        ("the following symptoms", "symptoms"),
+        ("the following symptom", "a symptom"),
         ("the following error", "an error"),
         ("the following event", "an event"),
         ("the following", "a"),
@@ -323,6 +325,23 @@ mod tests {
                 want,
                 "{item}"
             );
+        }
+    }
+
+    #[test]
+    fn promises_without_what_they_promise_are_reworded() {
+        for (summary, want) in [
+            (
+                "You may experience the following symptoms:",
+                "You may experience symptoms.",
+            ),
+            (
+                "You receive the following error message:",
+                "You receive an error message.",
+            ),
+            ("The following code fails.", "A code fails."),
+        ] {
+            assert_eq!(unannounced(summary), want, "{summary}");
         }
     }
 
